@@ -1,0 +1,110 @@
+"""The Starlette app: /graphql, /healthz, the outbox worker, and Tortoise in the lifespan."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack, asynccontextmanager
+from typing import Any
+
+import orjson
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+from strawberry.asgi import GraphQL
+from tortoise import connections
+from tortoise.context import get_current_context
+from tortoise.contrib.starlette import RegisterTortoise
+
+from resolvers import mail
+from resolvers.context import Context, authenticate, locale_from_header
+from schema import build_schema
+from settings import Settings, get_settings, tortoise_config
+
+log = logging.getLogger("app")
+MAX_BODY = 1024 * 1024
+
+
+class GraphQLApp(GraphQL):
+    def __init__(self, settings: Settings) -> None:
+        super().__init__(
+            build_schema(production=settings.production),
+            graphql_ide=None if settings.production else "graphiql",
+            allow_queries_via_get=False,
+        )
+        self.settings = settings
+
+    async def get_context(self, request: Request, response: Any = None) -> Context:  # type: ignore[override]
+        session = await authenticate(request.headers.get("authorization"))
+        return Context(
+            settings=self.settings,
+            session=session,
+            locale=locale_from_header(request.headers.get("accept-language")),
+            request=request,
+            response=response,
+        )
+
+    def encode_json(self, data: object) -> bytes:
+        return orjson.dumps(data)
+
+
+async def healthz(request: Request) -> Response:
+    try:
+        await connections.get("default").execute_query("SELECT 1")
+    except Exception:
+        log.exception("health check failed")
+        return JSONResponse({"status": "unavailable"}, status_code=503)
+    return JSONResponse({"status": "ok"})
+
+
+def _tortoise_running() -> bool:
+    try:
+        return get_current_context() is not None and get_current_context().inited
+    except Exception:
+        return False
+
+
+def create_app(settings: Settings | None = None) -> Starlette:
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        async with AsyncExitStack() as stack:
+            if not _tortoise_running():  # tests start Tortoise themselves
+                await stack.enter_async_context(RegisterTortoise(app, config=tortoise_config(settings.db_url)))
+            worker = None
+            if settings.deliver_mail_in_web:
+                worker = asyncio.create_task(mail.deliver_forever(settings))
+            try:
+                yield
+            finally:
+                if worker:
+                    worker.cancel()
+
+    middleware = []
+    if settings.cors_origins:
+        middleware.append(
+            Middleware(
+                CORSMiddleware,
+                allow_origins=settings.cors_origins,
+                allow_methods=["GET", "POST", "OPTIONS"],
+                allow_headers=["Authorization", "Content-Type", "Accept-Language"],
+            )
+        )
+    return Starlette(
+        debug=settings.debug,
+        routes=[
+            Route("/graphql", GraphQLApp(settings), methods=["GET", "POST"]),
+            Route("/healthz", healthz),
+        ],
+        middleware=middleware,
+        lifespan=lifespan,
+        max_body_size=MAX_BODY,
+    )
+
+
+app = create_app()

@@ -1,0 +1,113 @@
+#!/usr/bin/env python
+"""Command line: migrate, seed-demo, create-staff, import-catalog, deliver-mail."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import logging
+import os
+import sys
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+from tortoise import Tortoise
+from tortoise.migrations.api.migrate import migrate as migrate_api
+
+from settings import get_settings, tortoise_config
+
+COMMANDS: dict[str, Callable[[argparse.Namespace], Awaitable[None]]] = {}
+
+
+def command(name: str) -> Callable:
+    def register(fn: Callable[[argparse.Namespace], Awaitable[None]]) -> Callable:
+        COMMANDS[name] = fn
+        return fn
+
+    return register
+
+
+def _ensure_sqlite_dir(url: str) -> None:
+    if url.startswith("sqlite://") and ":memory:" not in url:
+        Path(url.removeprefix("sqlite://")).parent.mkdir(parents=True, exist_ok=True)
+
+
+async def _with_db(action: Callable[[], Awaitable[None]]) -> None:
+    config = tortoise_config(get_settings().db_url)
+    _ensure_sqlite_dir(config["connections"]["default"])
+    await Tortoise.init(config=config)
+    try:
+        await action()
+    finally:
+        await Tortoise.close_connections()
+
+
+@command("migrate")
+async def cmd_migrate(args: argparse.Namespace) -> None:
+    config = tortoise_config(get_settings().db_url)
+    _ensure_sqlite_dir(config["connections"]["default"])
+    try:
+        await migrate_api(config=config)
+    finally:
+        await Tortoise.close_connections()
+    print("migrated")
+
+
+@command("seed-demo")
+async def cmd_seed_demo(args: argparse.Namespace) -> None:
+    from resolvers.demo import seed_demo
+
+    await _with_db(seed_demo)
+
+
+@command("create-staff")
+async def cmd_create_staff(args: argparse.Namespace) -> None:
+    from resolvers.staff import create_staff
+
+    password = os.environ.get("STAFF_PASSWORD") or getpass.getpass("Password: ")
+
+    async def action() -> None:
+        user = await create_staff(args.email, password, args.role)
+        print(f"staff user {user.email} ({user.staff_role.value if user.staff_role else ''}) ready")
+
+    await _with_db(action)
+
+
+@command("deliver-mail")
+async def cmd_deliver_mail(args: argparse.Namespace) -> None:
+    from resolvers.mail import deliver_due, deliver_forever
+
+    settings = get_settings()
+
+    async def action() -> None:
+        if args.once:
+            print(f"{await deliver_due(settings)} mails sent")
+        else:
+            await deliver_forever(settings)
+
+    await _with_db(action)
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    parser = argparse.ArgumentParser(prog="manage.py")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("migrate", help="apply the database migrations")
+    sub.add_parser("seed-demo", help="load the demo data (idempotent)")
+    staff = sub.add_parser("create-staff", help="create or update a staff user (password: $STAFF_PASSWORD or prompt)")
+    staff.add_argument("email")
+    staff.add_argument("--role", required=True, choices=["REPRESENTATIVE", "CUSTOMER_SERVICE", "ADMINISTRATOR"])
+    mail = sub.add_parser("deliver-mail", help="deliver the e-mail outbox (the worker process)")
+    mail.add_argument("--once", action="store_true", help="deliver what is due, then stop")
+    args = parser.parse_args(argv)
+    try:
+        asyncio.run(COMMANDS[args.command](args))
+    except ValueError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,21 @@
+from __future__ import annotations
+
+from tortoise import fields
+from tortoise.models import Model
+
+
+class Entity(Model):
+    """Every table has an unguessable UUID key and a creation time."""
+
+    id = fields.UUIDField(primary_key=True)
+    created_at = fields.DatetimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        abstract = True
+
+
+class Sequence(Model):
+    """Counters for human-readable numbers (customer numbers, quotes, orders): never reused."""
+
+    name = fields.CharField(max_length=40, primary_key=True)
+    value = fields.BigIntField(default=0)

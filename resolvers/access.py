@@ -1,0 +1,44 @@
+"""Company scoping in one place: another company's id is NOT_FOUND, like a missing one."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from typing import TypeVar
+
+from tortoise.models import Model
+from tortoise.queryset import QuerySet
+
+from resolvers import ids
+from resolvers.context import Context
+from resolvers.errors import not_found
+
+M = TypeVar("M", bound=Model)
+
+
+def readable(model: type[M], ctx: Context) -> QuerySet[M]:
+    """The rows of `model` the acting company may read (none without an active membership)."""
+    company_id = ctx.company_id
+    if company_id is None:
+        return model.filter(id=None)  # type: ignore[call-overload]
+    return model.filter(company_id=company_id)
+
+
+async def get_for_company(
+    model: type[M], global_id: str | uuid.UUID, ctx: Context, field: Sequence[str] | None = None
+) -> M:
+    """The row behind an id, if it belongs to the acting company; NOT_FOUND otherwise."""
+    pk = global_id if isinstance(global_id, uuid.UUID) else ids.decode_or_none(global_id, model.__name__)
+    row = await readable(model, ctx).get_or_none(id=pk) if pk else None
+    if row is None:
+        raise not_found(field)
+    return row
+
+
+async def get_any(model: type[M], global_id: str, field: Sequence[str] | None = None) -> M:
+    """For staff: the row behind an id of any company; NOT_FOUND when there is none."""
+    pk = ids.decode_or_none(global_id, model.__name__)
+    row = await model.get_or_none(id=pk) if pk else None
+    if row is None:
+        raise not_found(field)
+    return row

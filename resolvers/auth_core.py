@@ -1,0 +1,79 @@
+"""Passwords, bearer sessions and e-mailed tokens: the primitives every account flow uses."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from models import Membership, Session, TokenPurpose, User, UserToken
+from resolvers.context import now, token_hash
+
+# argon2id at OWASP's first recommended setting (m=19 MiB, t=2, p=1).
+HASHER = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
+# A fixed hash to verify against when the user does not exist, so timing says nothing.
+DUMMY_HASH = HASHER.hash("not-a-password-of-anyone")
+
+TOKEN_LIFETIME = {
+    TokenPurpose.VERIFY_EMAIL: timedelta(days=2),
+    TokenPurpose.RESET_PASSWORD: timedelta(minutes=30),
+    TokenPurpose.INVITATION: timedelta(days=7),
+}
+
+
+def hash_password(password: str) -> str:
+    return HASHER.hash(password)
+
+
+def verify_password(password_hash: str | None, password: str) -> bool:
+    try:
+        return HASHER.verify(password_hash or DUMMY_HASH, password) and password_hash is not None
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+async def create_session(user: User, membership: Membership | None, hours: int) -> tuple[Session, str]:
+    """A new session; returns it with its token, which is never stored (only its hash)."""
+    token = secrets.token_urlsafe(32)
+    session = await Session.create(
+        token_hash=token_hash(token),
+        user=user,
+        membership=membership,
+        expires_at=now() + timedelta(hours=hours),
+    )
+    return session, token
+
+
+async def revoke_sessions(user: User, keep: Session | None = None) -> None:
+    qs = Session.filter(user_id=user.id, revoked_at=None)
+    if keep is not None:
+        qs = qs.exclude(id=keep.id)
+    await qs.update(revoked_at=now())
+
+
+async def issue_token(user: User, purpose: TokenPurpose) -> str:
+    """A single-use token for an e-mailed link; stored hashed."""
+    token = secrets.token_urlsafe(32)
+    await UserToken.create(
+        token_hash=token_hash(token), user=user, purpose=purpose, expires_at=now() + TOKEN_LIFETIME[purpose]
+    )
+    return token
+
+
+async def consume_token(token: str, *purposes: TokenPurpose) -> User | None:
+    """The user behind a live token of one of the purposes, marking it used (atomically)."""
+    row = await UserToken.filter(
+        token_hash=token_hash(token), purpose__in=list(purposes), used_at=None, expires_at__gt=now()
+    ).first()
+    if row is None:
+        return None
+    # Conditional update: of two concurrent uses of one token, only one succeeds.
+    if not await UserToken.filter(id=row.id, used_at=None).update(used_at=now()):
+        return None
+    return await User.get(id=row.user_id)  # type: ignore[attr-defined]
+
+
+def link(public_url: str, path: str, token: str) -> str:
+    return f"{public_url.rstrip('/')}/{path}?token={token}"

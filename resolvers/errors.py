@@ -1,0 +1,100 @@
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import Enum
+
+
+class ErrorCode(str, Enum):
+    INVALID = "INVALID"
+    REQUIRED = "REQUIRED"
+    TOO_LONG = "TOO_LONG"
+    INVALID_EMAIL = "INVALID_EMAIL"
+    INVALID_VAT_NUMBER = "INVALID_VAT_NUMBER"
+    INVALID_POSTAL_CODE = "INVALID_POSTAL_CODE"
+    WEAK_PASSWORD = "WEAK_PASSWORD"
+    EMAIL_ALREADY_REGISTERED = "EMAIL_ALREADY_REGISTERED"
+    COMPANY_ALREADY_REGISTERED = "COMPANY_ALREADY_REGISTERED"
+    CUSTOMER_NUMBER_MISMATCH = "CUSTOMER_NUMBER_MISMATCH"
+    ALREADY_MEMBER = "ALREADY_MEMBER"
+    INVALID_CREDENTIALS = "INVALID_CREDENTIALS"
+    EMAIL_NOT_VERIFIED = "EMAIL_NOT_VERIFIED"
+    ACCOUNT_INACTIVE = "ACCOUNT_INACTIVE"
+    TOO_MANY_ATTEMPTS = "TOO_MANY_ATTEMPTS"
+    INVALID_TOKEN = "INVALID_TOKEN"
+    LAST_ADMINISTRATOR = "LAST_ADMINISTRATOR"
+    CANNOT_CHANGE_OWN_MEMBERSHIP = "CANNOT_CHANGE_OWN_MEMBERSHIP"
+    NOT_FOUND = "NOT_FOUND"
+    UNKNOWN_PRODUCT_CODE = "UNKNOWN_PRODUCT_CODE"
+    PRODUCT_NOT_ORDERABLE = "PRODUCT_NOT_ORDERABLE"
+    INVALID_QUANTITY = "INVALID_QUANTITY"
+    QUANTITY_NOT_MULTIPLE = "QUANTITY_NOT_MULTIPLE"
+    BELOW_MINIMUM_QUANTITY = "BELOW_MINIMUM_QUANTITY"
+    CART_EMPTY = "CART_EMPTY"
+    DELIVERY_REQUIRED = "DELIVERY_REQUIRED"
+    INVALID_DELIVERY = "INVALID_DELIVERY"
+    QUOTE_NOT_ACTIVE = "QUOTE_NOT_ACTIVE"
+    INVALID_STATUS_TRANSITION = "INVALID_STATUS_TRANSITION"
+    VERSION_CONFLICT = "VERSION_CONFLICT"
+    IDEMPOTENCY_KEY_REUSED = "IDEMPOTENCY_KEY_REUSED"
+    FEATURE_NOT_ENABLED = "FEATURE_NOT_ENABLED"
+    LIMIT_EXCEEDED = "LIMIT_EXCEEDED"
+
+
+@dataclass(frozen=True)
+class Problem:
+    code: ErrorCode
+    message: str
+    field: tuple[str, ...] | None = None
+
+
+class DomainError(Exception):
+    """An expected failure: becomes the payload's userErrors; the transaction rolls back."""
+
+    def __init__(
+        self, code: ErrorCode | Sequence[Problem], message: str = "", field: Sequence[str] | None = None
+    ) -> None:
+        if isinstance(code, ErrorCode):
+            self.problems = [Problem(code, message, tuple(field) if field else None)]
+        else:
+            self.problems = list(code)
+        super().__init__("; ".join(p.message for p in self.problems))
+
+
+class AccessError(Exception):
+    """A top-level error: UNAUTHENTICATED, FORBIDDEN, LIMIT_EXCEEDED (extensions.code)."""
+
+    def __init__(self, code: str, message: str) -> None:
+        self.code = code
+        self.extensions = {"code": code}
+        super().__init__(message)
+
+
+def unauthenticated() -> AccessError:
+    return AccessError("UNAUTHENTICATED", "Sign in first.")
+
+
+def forbidden() -> AccessError:
+    return AccessError("FORBIDDEN", "You are not allowed to do this.")
+
+
+def limit_exceeded(message: str) -> AccessError:
+    return AccessError("LIMIT_EXCEEDED", message)
+
+
+def not_found(field: Sequence[str] | None = None) -> DomainError:
+    return DomainError(ErrorCode.NOT_FOUND, "Not found.", field)
+
+
+class Problems:
+    """Collects every input problem before failing once, so a client sees all of them."""
+
+    def __init__(self) -> None:
+        self.items: list[Problem] = []
+
+    def add(self, code: ErrorCode, message: str, *field: str) -> None:
+        self.items.append(Problem(code, message, tuple(field) or None))
+
+    def raise_any(self) -> None:
+        if self.items:
+            raise DomainError(self.items)

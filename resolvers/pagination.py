@@ -1,0 +1,87 @@
+"""Keyset pagination shared by every connection: stable cursors, page size 1-100."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Generic, TypeVar
+
+from tortoise.expressions import Q
+from tortoise.models import Model
+from tortoise.queryset import QuerySet
+
+from resolvers.errors import AccessError, limit_exceeded
+
+M = TypeVar("M", bound=Model)
+MAX_PAGE = 100
+
+
+@dataclass
+class Page(Generic[M]):
+    rows: list[M]
+    cursors: list[str]
+    has_next: bool
+    has_previous: bool
+    total: int
+
+
+def _encode(values: list[Any]) -> str:
+    raw = json.dumps([v.isoformat() if isinstance(v, datetime) else str(v) for v in values])
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def _decode(cursor: str, model: type[Model], fields: list[str]) -> list[Any]:
+    try:
+        raw = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        if not isinstance(raw, list) or len(raw) != len(fields):
+            raise ValueError
+        values: list[Any] = []
+        for name, value in zip(fields, raw, strict=True):
+            kind = type(model._meta.fields_map[name]).__name__
+            if kind == "DatetimeField":
+                values.append(datetime.fromisoformat(value))
+            elif kind == "UUIDField":
+                values.append(uuid.UUID(value))
+            else:
+                values.append(value)
+        return values
+    except (binascii.Error, ValueError, TypeError, UnicodeDecodeError):
+        raise AccessError("INVALID", "Invalid cursor.") from None
+
+
+def check_first(first: int | None) -> int:
+    size = 20 if first is None else first
+    if not 1 <= size <= MAX_PAGE:
+        raise limit_exceeded(f"first must be between 1 and {MAX_PAGE}.")
+    return size
+
+
+async def paginate(
+    qs: QuerySet[M], first: int | None, after: str | None, order: tuple[str, ...] = ("-created_at", "-id")
+) -> Page[M]:
+    """One page of `qs` in `order` (the last key must be unique), after the given cursor."""
+    size = check_first(first)
+    model = qs.model
+    fields = [o.lstrip("-") for o in order]
+    total = await qs.count()
+    page_qs = qs
+    if after:
+        values = _decode(after, model, fields)
+        cond: Q | None = None
+        # (a, b) after (x, y) in that order: a beyond x, or a == x and b beyond y.
+        for i in range(len(fields) - 1, -1, -1):
+            op = "lt" if order[i].startswith("-") else "gt"
+            step = Q(**{f"{fields[i]}__{op}": values[i]})
+            if cond is not None:
+                step = step | (Q(**{fields[i]: values[i]}) & cond)
+            cond = step
+        page_qs = page_qs.filter(cond)
+    rows = await page_qs.order_by(*order).limit(size + 1)
+    has_next = len(rows) > size
+    rows = rows[:size]
+    cursors = [_encode([getattr(r, f) for f in fields]) for r in rows]
+    return Page(rows, cursors, has_next, bool(after), total)

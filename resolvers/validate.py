@@ -1,0 +1,88 @@
+"""Input normalisation shared by every domain: trimmed, length-limited, checked values."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from stdnum.eu import vat as eu_vat
+from stdnum.exceptions import ValidationError
+
+from resolvers.errors import ErrorCode, Problems
+
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+COUNTRIES = {"BE", "NL", "LU", "FR", "DE"}
+POSTAL_CODE_RE = {
+    "BE": re.compile(r"^\d{4}$"),
+    "LU": re.compile(r"^(L-?)?\d{4}$"),
+    "NL": re.compile(r"^\d{4} ?[A-Z]{2}$"),
+    "FR": re.compile(r"^\d{5}$"),
+    "DE": re.compile(r"^\d{5}$"),
+}
+MIN_PASSWORD = 10
+
+
+def text(
+    problems: Problems, value: str | None, *field: str, max_length: int = 200, required: bool = True
+) -> str | None:
+    """Trimmed text; REQUIRED when empty and required, TOO_LONG past max_length."""
+    cleaned = (value or "").strip()
+    if not cleaned:
+        if required:
+            problems.add(ErrorCode.REQUIRED, "This value is required.", *field)
+        return None
+    if len(cleaned) > max_length:
+        problems.add(ErrorCode.TOO_LONG, f"At most {max_length} characters.", *field)
+    return cleaned
+
+
+def email(problems: Problems, value: str | None, *field: str) -> str:
+    """Lower-cased, trimmed e-mail address (INVALID_EMAIL when it is not one)."""
+    cleaned = (value or "").strip().lower()
+    if len(cleaned) > 254 or not EMAIL_RE.match(cleaned):
+        problems.add(ErrorCode.INVALID_EMAIL, "This is not a valid e-mail address.", *field)
+    return cleaned
+
+
+def vat_number(problems: Problems, value: str | None, *field: str) -> str:
+    """A VAT number valid for its country, normalised like BE0403170701 (python-stdnum)."""
+    try:
+        return eu_vat.validate(value or "")
+    except ValidationError:
+        problems.add(ErrorCode.INVALID_VAT_NUMBER, "This VAT number is not valid.", *field)
+        return (value or "").strip().upper()
+
+
+def password(problems: Problems, value: str, user_email: str | None, *field: str) -> str:
+    """At least 10 characters and not the e-mail address itself (WEAK_PASSWORD)."""
+    if len(value) < MIN_PASSWORD:
+        problems.add(ErrorCode.WEAK_PASSWORD, f"Use at least {MIN_PASSWORD} characters.", *field)
+    elif user_email and value.strip().lower() == user_email.lower():
+        problems.add(ErrorCode.WEAK_PASSWORD, "The password may not be your e-mail address.", *field)
+    elif len(value) > 256:
+        problems.add(ErrorCode.TOO_LONG, "At most 256 characters.", *field)
+    return value
+
+
+def address(problems: Problems, value: Any, *field: str) -> dict[str, str | None]:
+    """The columns of an address (line1, line2, postal_code, city, country_code), checked."""
+    country = (value.country_code or "").strip().upper()
+    if country not in COUNTRIES:
+        problems.add(ErrorCode.INVALID, "We deliver in BE, NL, LU, FR and DE.", *field, "countryCode")
+    postal = (value.postal_code or "").strip().upper()
+    pattern = POSTAL_CODE_RE.get(country)
+    if not postal:
+        problems.add(ErrorCode.REQUIRED, "This value is required.", *field, "postalCode")
+    elif pattern and not pattern.match(postal):
+        problems.add(ErrorCode.INVALID_POSTAL_CODE, "This postal code is not valid for the country.", *field, "postalCode")
+    return {
+        "line1": text(problems, value.line1, *field, "line1"),
+        "line2": text(problems, value.line2, *field, "line2", required=False),
+        "postal_code": postal,
+        "city": text(problems, value.city, *field, "city", max_length=100),
+        "country_code": country,
+    }
+
+
+def phone(problems: Problems, value: str | None, *field: str) -> str | None:
+    return text(problems, value, *field, max_length=40, required=False)

@@ -1,0 +1,151 @@
+"""Shared GraphQL pieces: Node, UserError, PageInfo, Money, Address, and payload helpers."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any, TypeVar
+
+import strawberry
+from strawberry.types import Info
+
+from resolvers.context import Context
+from resolvers.errors import DomainError, ErrorCode as ErrorCodeEnum
+from resolvers.pagination import Page
+
+ErrorCode = strawberry.enum(ErrorCodeEnum, name="ErrorCode")
+CENT = Decimal("0.01")
+
+
+def ctx(info: Info) -> Context:
+    return info.context
+
+
+@strawberry.interface(description="Every object that can be fetched by its global id through Query.node.")
+class Node:
+    id: strawberry.ID = strawberry.field(description="Opaque, unguessable global id.")
+
+
+@strawberry.type
+class PageInfo:
+    has_next_page: bool
+    has_previous_page: bool
+    start_cursor: str | None
+    end_cursor: str | None
+
+    @staticmethod
+    def of(page: Page) -> PageInfo:
+        return PageInfo(
+            has_next_page=page.has_next,
+            has_previous_page=page.has_previous,
+            start_cursor=page.cursors[0] if page.cursors else None,
+            end_cursor=page.cursors[-1] if page.cursors else None,
+        )
+
+
+@strawberry.type
+class UserError:
+    field: list[str] | None
+    message: str
+    code: ErrorCode  # type: ignore[valid-type]
+
+
+@strawberry.type
+class Money:
+    amount: Decimal
+    currency: str = "EUR"
+
+
+def money(ctx: Context, amount: Decimal | None) -> Money | None:
+    """The one rule for every Money field: null without VIEW_PRICES, cents rounded half-up."""
+    if amount is None or not ctx.can_see_prices:
+        return None
+    return Money(amount=amount.quantize(CENT, ROUND_HALF_UP))
+
+
+@strawberry.type
+class Address:
+    line1: str
+    line2: str | None
+    postal_code: str
+    city: str
+    country_code: str = strawberry.field(description="ISO 3166-1 alpha-2 (BE, NL, LU, FR, DE).")
+
+    @staticmethod
+    def of(row: Any) -> Address:
+        return Address(
+            line1=row.line1,
+            line2=row.line2,
+            postal_code=row.postal_code,
+            city=row.city,
+            country_code=row.country_code,
+        )
+
+
+@strawberry.input
+class AddressInput:
+    line1: str
+    line2: str | None = None
+    postal_code: str
+    city: str
+    country_code: str
+
+
+@strawberry.type
+class ContactDetails:
+    name: str | None
+    email: str | None
+    phone: str | None
+
+
+@strawberry.input
+class ContactInput:
+    name: str
+    email: str
+    phone: str | None = None
+
+
+def money_field(source: str, description: str | None = None) -> Any:
+    """A Money field computed from the Decimal attribute `source` of the object (may be None).
+
+    Every Money field of the schema is built here, so that it reads null without VIEW_PRICES;
+    tests/test_schema.py fails for any Money field made otherwise.
+    """
+
+    def resolve(root: Any, info: Info) -> Money | None:
+        return money(info.context, getattr(root, source))
+
+    return strawberry.field(resolver=resolve, description=description, metadata={"money": True})
+
+
+def errors_field() -> Any:
+    return strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class OkPayload:
+    ok: bool = False
+    user_errors: list[UserError] = errors_field()
+
+
+T = TypeVar("T")
+
+
+def user_errors(error: DomainError) -> list[UserError]:
+    return [UserError(field=list(p.field) if p.field else None, message=p.message, code=p.code) for p in error.problems]
+
+
+async def attempt(
+    payload: Callable[..., T], action: Awaitable[Any], **wrap: Callable[[Any], Any]
+) -> T:
+    """Run a mutation's action; a DomainError becomes userErrors, a result the payload's field.
+
+    `wrap` names the payload fields and how to make each from the result, e.g.
+    `attempt(MembershipPayload, set_role(...), membership=Membership.of)`. Payload fields
+    default to null and userErrors to [].
+    """
+    try:
+        result = await action
+    except DomainError as error:
+        return payload(user_errors=user_errors(error))
+    return payload(**{name: convert(result) for name, convert in wrap.items()})

@@ -1,0 +1,108 @@
+"""A fresh database per test (SQLite in memory, or a new PostgreSQL database when
+DATABASE_URL points at PostgreSQL), the app in-process, and helpers to call it."""
+
+from __future__ import annotations
+
+import logging
+import os
+import uuid
+from collections.abc import AsyncIterator
+from typing import Any
+
+import httpx
+import pytest
+import pytest_asyncio
+from tortoise.context import tortoise_test_context
+
+from app import create_app
+from settings import MODEL_MODULES, Settings
+
+PG = os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
+
+
+def _test_db_url() -> str:
+    if not PG:
+        return "sqlite://:memory:"
+    base = os.environ["DATABASE_URL"].rsplit("/", 1)[0]
+    return f"{base}/test_{uuid.uuid4().hex[:12]}"
+
+
+@pytest.fixture
+def settings() -> Settings:
+    return Settings(app_env="development", public_url="https://shop.test", deliver_mail_in_web=False)
+
+
+@pytest_asyncio.fixture
+async def db() -> AsyncIterator[str]:
+    url = _test_db_url()
+    try:
+        async with tortoise_test_context(MODEL_MODULES, db_url=url):
+            yield url
+    finally:
+        if PG:
+            import asyncpg
+
+            conn = await asyncpg.connect(os.environ["DATABASE_URL"])
+            try:
+                await conn.execute(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)')
+            finally:
+                await conn.close()
+
+
+class SQLCounter(logging.Handler):
+    """Counts the SQL statements Tortoise sends (its db_client logger, at DEBUG)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.statements: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.statements.append(record.getMessage())
+
+
+@pytest.fixture
+def sql() -> Any:
+    logger = logging.getLogger("tortoise.db_client")
+    counter = SQLCounter()
+    old = logger.level
+    logger.setLevel(logging.DEBUG)
+    logger.addHandler(counter)
+    yield counter
+    logger.removeHandler(counter)
+    logger.setLevel(old)
+
+
+class Api:
+    """Calls /graphql in-process: `await api(DOC, variables, token=...)` returns the JSON body."""
+
+    def __init__(self, client: httpx.AsyncClient) -> None:
+        self.client = client
+        self.token: str | None = None
+
+    async def __call__(
+        self, query: str, variables: dict | None = None, *, token: str | None = None, headers: dict | None = None
+    ) -> dict:
+        h = dict(headers or {})
+        bearer = token if token is not None else self.token
+        if bearer:
+            h["Authorization"] = f"Bearer {bearer}"
+        response = await self.client.post("/graphql", json={"query": query, "variables": variables or {}}, headers=h)
+        assert response.status_code == 200, response.text
+        return response.json()
+
+    async def ok(self, query: str, variables: dict | None = None, **kw: Any) -> dict:
+        """The data of a call that must not have top-level errors."""
+        body = await self(query, variables, **kw)
+        assert "errors" not in body, body["errors"]
+        return body["data"]
+
+
+@pytest_asyncio.fixture
+async def api(db: None, settings: Settings) -> AsyncIterator[Api]:
+    app = create_app(settings)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as client:
+        yield Api(client)
+
+
+def error_codes(body: dict) -> list[str]:
+    return [e.get("extensions", {}).get("code") for e in body.get("errors", [])]
