@@ -16,6 +16,7 @@ from models.account import (
     WorkDomain,
 )
 from models.audit import AuditEvent
+from models.catalog import Branch, BranchStock, Category, CompanyArticleCode, CompanyPrice, Product, SalesUnit
 from models.base import Sequence
 from models.mail import OutboxMail
 from models.request import (
@@ -27,6 +28,13 @@ from models.request import (
 )
 
 __all__ = [
+    "Branch",
+    "BranchStock",
+    "Category",
+    "CompanyArticleCode",
+    "CompanyPrice",
+    "Product",
+    "SalesUnit",
     "AddressChangeRequest",
     "AuditEvent",
     "Company",

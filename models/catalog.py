@@ -1,0 +1,127 @@
+from __future__ import annotations
+
+from enum import Enum
+
+from tortoise import fields
+from tortoise.models import Model
+
+from models.account import Company
+from models.base import Entity
+
+
+class SalesUnit(str, Enum):
+    PIECE = "PIECE"
+    METER = "METER"
+    SQUARE_METER = "SQUARE_METER"
+    CUBIC_METER = "CUBIC_METER"
+    KILOGRAM = "KILOGRAM"
+    LITER = "LITER"
+    BOX = "BOX"
+    PACK = "PACK"
+    ROLL = "ROLL"
+    PALLET = "PALLET"
+
+
+class Category(Entity):
+    parent: fields.ForeignKeyNullableRelation[Category] = fields.ForeignKeyField(
+        "models.Category", related_name=False, null=True, on_delete=fields.RESTRICT
+    )
+    #: Slash-separated path of names, e.g. "PVC/Profiles/Windows": the import key.
+    path = fields.CharField(max_length=500, unique=True)
+    name_fr = fields.CharField(max_length=200)
+    name_nl = fields.CharField(max_length=200, null=True)
+    name_en = fields.CharField(max_length=200, null=True)
+
+    class Meta:
+        table = "category"
+
+
+class Product(Entity):
+    sku = fields.CharField(max_length=40, unique=True)
+    ean = fields.CharField(max_length=13, null=True, unique=True)
+    name_fr = fields.CharField(max_length=300)
+    name_nl = fields.CharField(max_length=300, null=True)
+    name_en = fields.CharField(max_length=300, null=True)
+    description_fr = fields.TextField(null=True)
+    description_nl = fields.TextField(null=True)
+    description_en = fields.TextField(null=True)
+    brand = fields.CharField(max_length=100, null=True, db_index=True)
+    category: fields.ForeignKeyNullableRelation[Category] = fields.ForeignKeyField(
+        "models.Category", related_name=False, null=True, on_delete=fields.SET_NULL
+    )
+    unit = fields.CharEnumField(SalesUnit, default=SalesUnit.PIECE)
+    order_multiple = fields.DecimalField(max_digits=12, decimal_places=3, default=1)
+    minimum_quantity = fields.DecimalField(max_digits=12, decimal_places=3, default=1)
+    orderable = fields.BooleanField(default=True, db_index=True)
+    vat_rate = fields.DecimalField(max_digits=5, decimal_places=2, default=21)
+    list_price = fields.DecimalField(max_digits=12, decimal_places=4)
+    #: Lower-cased SKU, EAN, names and brand: what `products(filter: {search})` matches.
+    search_text = fields.TextField(default="")
+
+    class Meta:
+        table = "product"
+
+
+class Branch(Entity):
+    code = fields.CharField(max_length=20, unique=True)
+    name = fields.CharField(max_length=200)
+    line1 = fields.CharField(max_length=200)
+    line2 = fields.CharField(max_length=200, null=True)
+    postal_code = fields.CharField(max_length=20)
+    city = fields.CharField(max_length=100)
+    country_code = fields.CharField(max_length=2)
+    phone = fields.CharField(max_length=40, null=True)
+    opening_hours = fields.CharField(max_length=200, null=True)
+
+    class Meta:
+        table = "branch"
+
+
+class BranchStock(Model):
+    id = fields.IntField(primary_key=True)
+    branch: fields.ForeignKeyRelation[Branch] = fields.ForeignKeyField(
+        "models.Branch", related_name=False, on_delete=fields.CASCADE
+    )
+    product: fields.ForeignKeyRelation[Product] = fields.ForeignKeyField(
+        "models.Product", related_name=False, on_delete=fields.CASCADE
+    )
+    quantity = fields.DecimalField(max_digits=12, decimal_places=3, default=0)
+
+    class Meta:
+        table = "branch_stock"
+        unique_together = (("product", "branch"),)
+
+
+class CompanyPrice(Model):
+    """A company's price list entry: the unit price from a minimum quantity on (1 = net price)."""
+
+    id = fields.IntField(primary_key=True)
+    company: fields.ForeignKeyRelation[Company] = fields.ForeignKeyField(
+        "models.Company", related_name=False, on_delete=fields.CASCADE
+    )
+    product: fields.ForeignKeyRelation[Product] = fields.ForeignKeyField(
+        "models.Product", related_name=False, on_delete=fields.CASCADE
+    )
+    minimum_quantity = fields.DecimalField(max_digits=12, decimal_places=3, default=1)
+    unit_price = fields.DecimalField(max_digits=12, decimal_places=4)
+
+    class Meta:
+        table = "company_price"
+        unique_together = (("company", "product", "minimum_quantity"),)
+
+
+class CompanyArticleCode(Model):
+    """A company's own article code for a product, usable wherever a code is accepted."""
+
+    id = fields.IntField(primary_key=True)
+    company: fields.ForeignKeyRelation[Company] = fields.ForeignKeyField(
+        "models.Company", related_name=False, on_delete=fields.CASCADE
+    )
+    code = fields.CharField(max_length=60)
+    product: fields.ForeignKeyRelation[Product] = fields.ForeignKeyField(
+        "models.Product", related_name=False, on_delete=fields.CASCADE
+    )
+
+    class Meta:
+        table = "company_article_code"
+        unique_together = (("company", "code"),)
