@@ -4,7 +4,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test venv lock migrations lint
+.PHONY: run test venv lock migrations schema
 
 venv: $(VENV)/.installed
 
@@ -32,3 +32,7 @@ lock:
 	rm -rf /tmp/lock-venv && $(PYTHON) -m venv /tmp/lock-venv
 	/tmp/lock-venv/bin/pip install --quiet -r requirements.in
 	/tmp/lock-venv/bin/pip freeze > requirements.lock
+
+## make schema: write the served SDL to schema.graphql (a test fails when it drifts)
+schema: venv
+	$(BIN)/python -c "from schema import schema; open('schema.graphql', 'w').write(schema.as_str() + '\n')"

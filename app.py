@@ -13,14 +13,14 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 from strawberry.asgi import GraphQL
 from tortoise import connections
 from tortoise.context import get_current_context
 from tortoise.contrib.starlette import RegisterTortoise
 
-from resolvers import mail
+from resolvers import mail, scan_print
 from resolvers.context import Context, authenticate, locale_from_header
 from schema import build_schema
 from settings import Settings, get_settings, tortoise_config
@@ -61,6 +61,28 @@ async def healthz(request: Request) -> Response:
     return JSONResponse({"status": "ok"})
 
 
+def scan_list_print(settings: Settings) -> Any:
+    """GET /scan-lists/{id}/print?token=...: an approved scan list's printable page (resolvers.scan_print);
+    404 for an unknown or unapproved list or a wrong token, whichever it is."""
+
+    async def page(request: Request) -> Response:
+        found = await scan_print.printable(settings, request.path_params["id"], request.query_params.get("token"))
+        if found is None:
+            return PlainTextResponse("Not found", status_code=404)
+        html = await scan_print.render(*found, locale_from_header(request.headers.get("accept-language")))
+        return HTMLResponse(
+            html,
+            headers={
+                "Cache-Control": "private, no-store",
+                "Referrer-Policy": "no-referrer",
+                "X-Robots-Tag": "noindex",
+                "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'",
+            },
+        )
+
+    return page
+
+
 def _tortoise_running() -> bool:
     try:
         return get_current_context() is not None and get_current_context().inited
@@ -73,12 +95,13 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        settings.signing_key  # noqa: B018  # production refuses to start without SECRET_KEY
         async with AsyncExitStack() as stack:
             if not _tortoise_running():  # tests start Tortoise themselves
                 await stack.enter_async_context(RegisterTortoise(app, config=tortoise_config(settings.db_url)))
             worker = None
             if settings.deliver_mail_in_web:
-                worker = asyncio.create_task(mail.deliver_forever(settings))
+                worker = asyncio.create_task(mail.deliver_forever(settings, settings.mail_poll_seconds))
             try:
                 yield
             finally:
@@ -100,6 +123,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         routes=[
             Route("/graphql", GraphQLApp(settings), methods=["GET", "POST"]),
             Route("/healthz", healthz),
+            Route("/scan-lists/{id}/print", scan_list_print(settings), methods=["GET"]),
         ],
         middleware=middleware,
         lifespan=lifespan,

@@ -74,6 +74,19 @@ async def cmd_create_staff(args: argparse.Namespace) -> None:
     await _with_db(action)
 
 
+@command("import-catalog")
+async def cmd_import_catalog(args: argparse.Namespace) -> None:
+    from resolvers.catalog_import import import_catalog
+
+    if not (args.products or args.prices or args.stock):
+        raise ValueError("give at least one of --products, --prices, --stock")
+
+    async def action() -> None:
+        print(await import_catalog(products=args.products, prices=args.prices, stock=args.stock))
+
+    await _with_db(action)
+
+
 @command("deliver-mail")
 async def cmd_deliver_mail(args: argparse.Namespace) -> None:
     from resolvers.mail import deliver_due, deliver_forever
@@ -98,6 +111,10 @@ def main(argv: list[str] | None = None) -> int:
     staff = sub.add_parser("create-staff", help="create or update a staff user (password: $STAFF_PASSWORD or prompt)")
     staff.add_argument("email")
     staff.add_argument("--role", required=True, choices=["REPRESENTATIVE", "CUSTOMER_SERVICE", "ADMINISTRATOR"])
+    catalog = sub.add_parser("import-catalog", help="upsert products, company prices and stock from CSV (samples/README.md)")
+    catalog.add_argument("--products", metavar="FILE", help="products CSV")
+    catalog.add_argument("--prices", metavar="FILE", help="company prices CSV")
+    catalog.add_argument("--stock", metavar="FILE", help="branch stock CSV")
     mail = sub.add_parser("deliver-mail", help="deliver the e-mail outbox (the worker process)")
     mail.add_argument("--once", action="store_true", help="deliver what is due, then stop")
     args = parser.parse_args(argv)

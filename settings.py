@@ -31,6 +31,10 @@ class Settings(BaseSettings):
     session_hours: int = 12
     #: Deliver the outbox from the web process; off when a separate `worker` does it.
     deliver_mail_in_web: bool = True
+    mail_poll_seconds: float = 1.0
+    #: Signs links that work without a session (the printable scan-list pages). Required in
+    #: production: `signing_key` refuses to sign with the development default there.
+    secret_key: str | None = None
 
     @model_validator(mode="after")
     def _production_is_explicit(self) -> Settings:
@@ -44,6 +48,17 @@ class Settings(BaseSettings):
     @property
     def production(self) -> bool:
         return self.app_env == "production"
+
+    @property
+    def signing_key(self) -> bytes:
+        """SECRET_KEY; in development a fixed default, in production SECRET_KEY must be set (>= 32 chars)."""
+        if self.secret_key:
+            if self.production and len(self.secret_key) < 32:
+                raise RuntimeError("SECRET_KEY must be at least 32 characters in production")
+            return self.secret_key.encode()
+        if self.production:
+            raise RuntimeError("APP_ENV=production needs SECRET_KEY")
+        return b"development-only-secret-key-never-use-in-production"
 
     @property
     def db_url(self) -> str:

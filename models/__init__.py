@@ -19,6 +19,24 @@ from models.audit import AuditEvent
 from models.catalog import Branch, BranchStock, Category, CompanyArticleCode, CompanyPrice, Product, SalesUnit
 from models.base import Sequence
 from models.mail import OutboxMail
+from models.order import (
+    Cart,
+    CartLine,
+    DeliveryMethod,
+    IdempotencyRecord,
+    Order,
+    OrderLine,
+    OrderSource,
+    OrderStatus,
+    QuickList,
+    QuickListLine,
+    ScanList,
+    ScanListLine,
+    ValidationList,
+    ValidationListLine,
+    ValidationStatus,
+)
+from models.quote import Quote, QuoteLine, QuoteState, QuoteStatus
 from models.request import (
     AddressChangeRequest,
     CustomerNumberRequest,
@@ -28,12 +46,31 @@ from models.request import (
 )
 
 __all__ = [
+    "Cart",
+    "CartLine",
+    "DeliveryMethod",
+    "IdempotencyRecord",
+    "Order",
+    "OrderLine",
+    "OrderSource",
+    "OrderStatus",
+    "QuickList",
+    "QuickListLine",
+    "ScanList",
+    "ScanListLine",
+    "ValidationList",
+    "ValidationListLine",
+    "ValidationStatus",
     "Branch",
     "BranchStock",
     "Category",
     "CompanyArticleCode",
     "CompanyPrice",
     "Product",
+    "Quote",
+    "QuoteLine",
+    "QuoteState",
+    "QuoteStatus",
     "SalesUnit",
     "AddressChangeRequest",
     "AuditEvent",

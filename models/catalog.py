@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from enum import Enum
+from typing import Any
 
 from tortoise import fields
 from tortoise.models import Model
@@ -23,8 +24,9 @@ class SalesUnit(str, Enum):
 
 
 class Category(Entity):
+    # Indexed: `children` is loaded by parent.
     parent: fields.ForeignKeyNullableRelation[Category] = fields.ForeignKeyField(
-        "models.Category", related_name=False, null=True, on_delete=fields.RESTRICT
+        "models.Category", related_name=False, null=True, on_delete=fields.RESTRICT, db_index=True
     )
     #: Slash-separated path of names, e.g. "PVC/Profiles/Windows": the import key.
     path = fields.CharField(max_length=500, unique=True)
@@ -46,8 +48,9 @@ class Product(Entity):
     description_nl = fields.TextField(null=True)
     description_en = fields.TextField(null=True)
     brand = fields.CharField(max_length=100, null=True, db_index=True)
+    # Indexed: the category filter selects products by category (sub-categories included).
     category: fields.ForeignKeyNullableRelation[Category] = fields.ForeignKeyField(
-        "models.Category", related_name=False, null=True, on_delete=fields.SET_NULL
+        "models.Category", related_name=False, null=True, on_delete=fields.SET_NULL, db_index=True
     )
     unit = fields.CharEnumField(SalesUnit, default=SalesUnit.PIECE)
     order_multiple = fields.DecimalField(max_digits=12, decimal_places=3, default=1)
@@ -60,6 +63,19 @@ class Product(Entity):
 
     class Meta:
         table = "product"
+
+    def build_search_text(self) -> str:
+        """What search matches: SKU, EAN, every locale's name and the brand, lower-cased."""
+        parts = (self.sku, self.ean, self.name_fr, self.name_nl, self.name_en, self.brand)
+        return " ".join(p for p in parts if p).lower()
+
+    async def save(self, *args: Any, **kwargs: Any) -> None:
+        # Keeps search_text right for single saves; bulk writes (import, demo) set it themselves.
+        self.search_text = self.build_search_text()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "search_text" not in update_fields:
+            kwargs["update_fields"] = [*update_fields, "search_text"]
+        await super().save(*args, **kwargs)
 
 
 class Branch(Entity):

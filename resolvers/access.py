@@ -42,3 +42,36 @@ async def get_any(model: type[M], global_id: str, field: Sequence[str] | None = 
     if row is None:
         raise not_found(field)
     return row
+
+
+async def allowed_customer_number_ids(ctx: Context) -> set[uuid.UUID] | None:
+    """The customer numbers the acting member is limited to; None means all of the company's.
+
+    A member with no MembershipCustomerNumber rows works under every number of the company.
+    """
+    m = ctx.active_membership
+    if m is None:
+        return set()
+    limited = await ctx.customer_number_ids_by_membership_id.load(m.id)
+    return set(limited) or None
+
+
+async def readable_by_customer_number(model: type[M], ctx: Context) -> QuerySet[M]:
+    """Rows of the acting company (as `readable`) made for a customer number the member may use.
+
+    For models with a `customer_number` foreign key (quotes, orders, validation lists).
+    """
+    qs = readable(model, ctx)
+    allowed = await allowed_customer_number_ids(ctx)
+    return qs if allowed is None else qs.filter(customer_number_id__in=allowed)
+
+
+async def get_for_customer_number(
+    model: type[M], global_id: str | uuid.UUID, ctx: Context, field: Sequence[str] | None = None
+) -> M:
+    """As get_for_company, and NOT_FOUND too when made for a customer number the member may not use."""
+    pk = global_id if isinstance(global_id, uuid.UUID) else ids.decode_or_none(global_id, model.__name__)
+    row = await (await readable_by_customer_number(model, ctx)).get_or_none(id=pk) if pk else None
+    if row is None:
+        raise not_found(field)
+    return row

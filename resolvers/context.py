@@ -12,6 +12,8 @@ from typing import Any
 from aiodataloader import DataLoader
 
 from models import (
+    CartLine,
+    Category,
     Company,
     CompanyStatus,
     CustomerNumber,
@@ -19,11 +21,19 @@ from models import (
     Membership,
     MembershipCustomerNumber,
     MembershipStatus,
+    Order,
+    OrderLine,
+    Product,
+    QuickListLine,
+    QuoteLine,
+    ScanListLine,
     Session,
     StaffRole,
     User,
+    ValidationList,
+    ValidationListLine,
 )
-from resolvers import loaders
+from resolvers import catalog_loaders, loaders
 from resolvers.errors import forbidden, unauthenticated
 from resolvers.roles import Permission, permissions_of
 from settings import Settings
@@ -103,6 +113,12 @@ class Context:
         """Read once per request by every Money field (no per-field permission extension)."""
         return Permission.VIEW_PRICES in self.permissions or self.staff_role is not None
 
+    def act_as(self, session: Session | None) -> None:
+        """From now on this request acts for `session` (login, accountSwitch, logout)."""
+        self.session = session
+        for name in ("active_membership", "permissions", "can_see_prices"):
+            self.__dict__.pop(name, None)
+
     def require_user(self) -> User:
         if self.user is None:
             raise unauthenticated()
@@ -175,6 +191,109 @@ class Context:
             return found
 
         return loaders.mapped(fetch)
+
+    # ------------------------------------------------------------------ catalog loaders
+    @cached_property
+    def product_by_id(self) -> DataLoader:
+        return loaders.by_key(Product)
+
+    @cached_property
+    def category_by_id(self) -> DataLoader:
+        return loaders.by_key(Category)
+
+    @cached_property
+    def categories_by_parent_id(self) -> DataLoader:
+        return loaders.many_by(Category, "parent_id", order_by=("path",))
+
+    @cached_property
+    def branch_list(self) -> DataLoader:
+        """Every branch; `load(catalog_loaders.ALL)`."""
+        return catalog_loaders.branch_list()
+
+    @cached_property
+    def stock_by_product_id(self) -> DataLoader:
+        return catalog_loaders.stock_by_product_id(self.branch_list)
+
+    @cached_property
+    def prices_by_product_id(self) -> DataLoader:
+        """The acting company's price-list rows (resolvers.pricing.Break) per product; [] for staff."""
+        return catalog_loaders.prices_by_product_id(lambda: self.company_id)
+
+    # ------------------------------------------------------------------ cart loaders
+    @cached_property
+    def lines_by_cart_id(self) -> DataLoader:
+        return loaders.many_by(CartLine, "cart_id", order_by=("position", "created_at", "id"))
+
+    # ------------------------------------------------------------------ quick list loaders
+    @cached_property
+    def lines_by_quick_list_id(self) -> DataLoader:
+        return loaders.many_by(QuickListLine, "quick_list_id", order_by=("position", "created_at", "id"))
+
+    @cached_property
+    def line_count_by_quick_list_id(self) -> DataLoader:
+        from resolvers.quick_list import line_counts  # the quick list rules import this module
+
+        return loaders.mapped(line_counts)
+
+    @cached_property
+    def quick_list_product_ids(self) -> DataLoader:
+        """The products on the quick lists this viewer may read (key: catalog_loaders.ALL)."""
+        from resolvers.quick_list import product_ids_on_visible_lists
+
+        async def batch(keys: list[str]) -> list[set[uuid.UUID]]:
+            found = await product_ids_on_visible_lists(self)
+            return [found for _ in keys]
+
+        return DataLoader(batch)
+
+    @cached_property
+    def prices_by_company_and_product(self) -> DataLoader:
+        """(company id, product id) -> that company's price-list rows: for staff, who act for no
+        company, reading a company's prices (one query per company in a batch)."""
+        from resolvers.pricing import company_breaks
+
+        async def fetch(keys: list[tuple[uuid.UUID, uuid.UUID]]) -> dict:
+            companies: dict[uuid.UUID, list[uuid.UUID]] = {}
+            for company_id, product_id in keys:
+                companies.setdefault(company_id, []).append(product_id)
+            found: dict[tuple[uuid.UUID, uuid.UUID], list] = {}
+            for company_id, product_ids in companies.items():
+                breaks = await company_breaks(company_id, product_ids)
+                found.update({(company_id, p): breaks.get(p, []) for p in product_ids})
+            return found
+
+        return loaders.mapped(fetch)
+
+    # ------------------------------------------------------------------ quote loaders
+    @cached_property
+    def lines_by_quote_id(self) -> DataLoader:
+        return loaders.many_by(QuoteLine, "quote_id", order_by=("position",))
+
+    # ------------------------------------------------------------------ scan list loaders
+    @cached_property
+    def lines_by_scan_list_id(self) -> DataLoader:
+        return loaders.many_by(ScanListLine, "scan_list_id", order_by=("position",))
+
+    # ------------------------------------------------------------------ validation list / order loaders
+    @cached_property
+    def validation_list_by_id(self) -> DataLoader:
+        return loaders.by_key(ValidationList)
+
+    @cached_property
+    def lines_by_validation_list_id(self) -> DataLoader:
+        return loaders.many_by(ValidationListLine, "validation_list_id", order_by=("position",))
+
+    @cached_property
+    def order_by_id(self) -> DataLoader:
+        return loaders.by_key(Order)
+
+    @cached_property
+    def order_by_validation_list_id(self) -> DataLoader:
+        return loaders.by_key(Order, "validation_list_id")
+
+    @cached_property
+    def lines_by_order_id(self) -> DataLoader:
+        return loaders.many_by(OrderLine, "order_id", order_by=("position",))
 
 
 async def authenticate(authorization: str | None) -> Session | None:

@@ -39,9 +39,9 @@ TEMPLATES: dict[str, dict[Locale, tuple[str, str]]] = {
         Locale.EN: ("Access request: {requester}", "Hello {name},\n\n{requester} ({email}) asks to join {company}. Activate this member with a role.\n"),
     },
     "helpdesk_ticket": {
-        Locale.FR: ("Ticket {number} : {subject}", "Type : {kind}\nDe : {email}\nTVA : {vat}\n\n{message}\n"),
-        Locale.NL: ("Ticket {number}: {subject}", "Soort: {kind}\nVan: {email}\nBTW: {vat}\n\n{message}\n"),
-        Locale.EN: ("Ticket {number}: {subject}", "Kind: {kind}\nFrom: {email}\nVAT: {vat}\n\n{message}\n"),
+        Locale.FR: ("Ticket {number} : {subject}", "Type : {ticket_kind}\nDe : {email}\nTVA : {vat}\n\n{message}\n"),
+        Locale.NL: ("Ticket {number}: {subject}", "Soort: {ticket_kind}\nVan: {email}\nBTW: {vat}\n\n{message}\n"),
+        Locale.EN: ("Ticket {number}: {subject}", "Kind: {ticket_kind}\nFrom: {email}\nVAT: {vat}\n\n{message}\n"),
     },
     "validation_decided": {
         Locale.FR: ("Liste de validation {number} : {status}", "Bonjour {name},\n\nVotre liste de validation {number} est {status}. {reason}\n"),

@@ -16,6 +16,11 @@ from strawberry.schema.config import StrawberryConfig
 
 import strawberry
 from schema.account import AccountQuery
+from schema.auth import AuthMutation
+from schema.backoffice import BackofficeMutation, BackofficeQuery
+from schema.cart import CartMutation, CartQuery
+from schema.catalog import CatalogQuery
+from schema.company import CompanyMutation
 from schema.limits import (
     MAX_ALIASES,
     MAX_DEPTH,
@@ -24,19 +29,25 @@ from schema.limits import (
     MaxMutationsRule,
     should_mask_error,
 )
+from schema.membership import MembershipMutation
 from schema.node import NodeQuery
+from schema.order import OrderMutation, OrderPayload, OrderQuery
+from schema.quick_list import QuickListMutation, QuickListQuery
+from schema.quote import QuoteMutation, QuoteQuery
+from schema.quote_accept import QuoteAcceptMutation
+from schema.requests import RequestMutation
+from schema.scan_list import ScanListMutation, ScanListQuery
+from schema.validation import ValidationMutation, ValidationQuery
 
 
 @strawberry.type
-class Query(NodeQuery, AccountQuery):
+class Query(NodeQuery, AccountQuery, BackofficeQuery, CatalogQuery, QuoteQuery, CartQuery, ValidationQuery, OrderQuery, ScanListQuery, QuickListQuery):
     pass
 
 
 @strawberry.type
-class Mutation:
-    @strawberry.mutation
-    def noop(self) -> bool:
-        return True
+class Mutation(AuthMutation, MembershipMutation, CompanyMutation, RequestMutation, BackofficeMutation, QuoteMutation, CartMutation, ValidationMutation, OrderMutation, QuoteAcceptMutation, ScanListMutation, QuickListMutation):
+    pass
 
 
 def build_schema(production: bool = False) -> Schema:
@@ -45,6 +56,7 @@ def build_schema(production: bool = False) -> Schema:
         rules.append(NoSchemaIntrospectionCustomRule)
     return Schema(
         query=Query,
+        types=[OrderPayload],
         mutation=Mutation,
         config=StrawberryConfig(disable_field_suggestions=production),
         extensions=[

@@ -1,0 +1,267 @@
+"""Signing in and one's own account: login, sessions, profile, passwords, e-mail verification."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from tortoise.expressions import F, Q
+from tortoise.transactions import in_transaction
+
+from models import (
+    CompanyStatus,
+    Locale,
+    Membership,
+    MembershipStatus,
+    Session,
+    TokenPurpose,
+    User,
+    UserToken,
+)
+from resolvers import ids, mail, validate
+from resolvers.auth_core import (
+    consume_token,
+    create_session,
+    hash_password,
+    issue_token,
+    link,
+    revoke_sessions,
+    verify_password,
+)
+from resolvers.context import Context, now, token_hash
+from resolvers.errors import DomainError, ErrorCode, Problems, not_found
+
+MAX_FAILED_LOGINS = 10
+FAILED_LOGIN_WINDOW = timedelta(minutes=15)
+LOGIN_LOCK = timedelta(minutes=15)
+MAX_RESET_MAILS_PER_HOUR = 5
+
+BAD_CREDENTIALS = "The e-mail address or the password is wrong."
+LOCKED = "Too many failed sign-ins: try again in 15 minutes, or choose a new password."
+INACTIVE = "This company account is no longer active for you; ask its administrator."
+
+
+# ---------------------------------------------------------------------- throttle
+def _is_locked(user: User) -> bool:
+    return user.login_locked_until is not None and user.login_locked_until > now()
+
+
+async def _record_failed_login(user: User) -> None:
+    """Count one failed attempt (each execution, aliases included) and lock at the 10th.
+
+    Autocommit statements, never inside the failing mutation's transaction: the failure must
+    not roll the counter back. Conditional updates keep concurrent failures all counted.
+    """
+    t = now()
+    window_open = Q(failed_login_window_start__gt=t - FAILED_LOGIN_WINDOW)
+    for _ in range(3):
+        if await User.filter(window_open, id=user.id).update(failed_logins=F("failed_logins") + 1):
+            break
+        # No open window: start one, unless a concurrent failure just did (then count in it).
+        stale = Q(failed_login_window_start=None) | Q(failed_login_window_start__lte=t - FAILED_LOGIN_WINDOW)
+        if await User.filter(stale, id=user.id).update(failed_logins=1, failed_login_window_start=t):
+            break
+    counts = await User.filter(id=user.id).values_list("failed_logins", flat=True)
+    if counts and counts[0] >= MAX_FAILED_LOGINS:
+        await User.filter(id=user.id).update(login_locked_until=t + LOGIN_LOCK)
+
+
+def _lift_lock() -> dict[str, Any]:
+    return {"failed_logins": 0, "failed_login_window_start": None, "login_locked_until": None}
+
+
+# ---------------------------------------------------------------------- login
+async def _membership_for_login(user: User, company_id: str | None) -> Membership | None:
+    """The membership a new session acts for (see login); raises NOT_FOUND / ACCOUNT_INACTIVE."""
+    if company_id is not None:
+        field = ("input", "companyId")
+        cid = ids.decode(company_id, "Company", field)
+        chosen = await Membership.filter(user_id=user.id, company_id=cid).select_related("company").first()
+        if chosen is None:
+            raise not_found(field)
+        if chosen.status == MembershipStatus.INACTIVE:
+            raise DomainError(ErrorCode.ACCOUNT_INACTIVE, INACTIVE, field)
+        return chosen
+    rows = await Membership.filter(user_id=user.id).select_related("company").order_by("created_at", "id")
+    if not rows:
+        return None
+    if all(r.status == MembershipStatus.INACTIVE for r in rows):
+        if user.staff_role is not None:
+            return None  # staff work through the back office, not a membership
+        raise DomainError(ErrorCode.ACCOUNT_INACTIVE, INACTIVE)
+    if len(rows) == 1:
+        return rows[0]
+    active = [r for r in rows if r.status == MembershipStatus.ACTIVE]
+    # Prefer an account that may act (company ACTIVE), then any ACTIVE membership.
+    usable = [r for r in active if r.company.status == CompanyStatus.ACTIVE]
+    return (usable or active or [None])[0]
+
+
+async def login(
+    ctx: Context, email: str, password: str, company_id: str | None = None
+) -> tuple[Session, str, User]:
+    """Sign in: INVALID_CREDENTIALS (same for unknown e-mail), TOO_MANY_ATTEMPTS while locked,
+    EMAIL_NOT_VERIFIED / ACCOUNT_INACTIVE / NOT_FOUND only once the password is right.
+
+    Without companyId the session acts for the only membership, else the oldest ACTIVE one,
+    else none. The rest of the request acts as the new session.
+    """
+    address = (email or "").strip().lower()
+    user = await User.filter(email=address).first()
+    if user is None:
+        verify_password(None, password)  # same work as for a real account
+        raise DomainError(ErrorCode.INVALID_CREDENTIALS, BAD_CREDENTIALS)
+    if _is_locked(user):
+        raise DomainError(ErrorCode.TOO_MANY_ATTEMPTS, LOCKED)
+    if not verify_password(user.password_hash, password):
+        await _record_failed_login(user)
+        raise DomainError(ErrorCode.INVALID_CREDENTIALS, BAD_CREDENTIALS)
+    if not user.email_verified:
+        message = "Confirm your e-mail address first (see the link we e-mailed)."
+        raise DomainError(ErrorCode.EMAIL_NOT_VERIFIED, message, ("input", "email"))
+    membership = await _membership_for_login(user, company_id)
+    async with in_transaction():
+        session, token = await create_session(user, membership, ctx.settings.session_hours)
+        if user.failed_logins or user.login_locked_until:
+            await User.filter(id=user.id).update(**_lift_lock())
+            user.update_from_dict(_lift_lock())
+    session.user = user
+    session.membership = membership
+    ctx.act_as(session)
+    return session, token, user
+
+
+async def logout(ctx: Context) -> bool:
+    """Revoke the current session; false (no error) without one."""
+    if ctx.session is None:
+        return False
+    await Session.filter(id=ctx.session.id, revoked_at=None).update(revoked_at=now())
+    ctx.act_as(None)
+    return True
+
+
+async def account_switch(ctx: Context, company_id: str) -> User:
+    """Make the session act for the user's membership of that company (NOT_FOUND, ACCOUNT_INACTIVE)."""
+    user = ctx.require_user()
+    field = ("companyId",)
+    cid = ids.decode(company_id, "Company", field)
+    membership = await Membership.filter(user_id=user.id, company_id=cid).select_related("company").first()
+    if membership is None:
+        raise not_found(field)
+    if membership.status == MembershipStatus.INACTIVE:
+        raise DomainError(ErrorCode.ACCOUNT_INACTIVE, INACTIVE, field)
+    session = ctx.session
+    assert session is not None
+    await Session.filter(id=session.id).update(membership_id=membership.id)
+    session.membership = membership
+    ctx.act_as(session)
+    return user
+
+
+# ---------------------------------------------------------------------- profile and password
+async def profile_update(ctx: Context, changes: dict[str, Any]) -> User:
+    """Change the signed-in user's names, phone, locale (only the keys given; names trimmed, never empty)."""
+    user = ctx.require_user()
+    problems = Problems()
+    values: dict[str, Any] = {}
+    for key, name in (("first_name", "firstName"), ("last_name", "lastName")):
+        if key in changes:
+            values[key] = validate.text(problems, changes[key], "input", name, max_length=100)
+    if "phone" in changes:
+        values["phone"] = validate.phone(problems, changes["phone"], "input", "phone")
+    if "locale" in changes:
+        if changes["locale"] is None:
+            problems.add(ErrorCode.REQUIRED, "This value is required.", "input", "locale")
+        else:
+            values["locale"] = Locale(changes["locale"])
+    problems.raise_any()
+    if values:
+        await User.filter(id=user.id).update(**values)
+        user.update_from_dict(values)
+        if "user_by_id" in ctx.__dict__:
+            ctx.user_by_id.clear(user.id)
+    return user
+
+
+async def password_change(ctx: Context, current_password: str, new_password: str) -> bool:
+    """Needs the current password (INVALID_CREDENTIALS; counts as a failed login); WEAK_PASSWORD rules.
+
+    Revokes the user's other sessions; the current one stays valid.
+    """
+    user = ctx.require_user()
+    fresh = await User.get(id=user.id)
+    if _is_locked(fresh):
+        raise DomainError(ErrorCode.TOO_MANY_ATTEMPTS, LOCKED, ("input", "currentPassword"))
+    if not verify_password(fresh.password_hash, current_password):
+        await _record_failed_login(fresh)
+        raise DomainError(ErrorCode.INVALID_CREDENTIALS, "The current password is wrong.", ("input", "currentPassword"))
+    problems = Problems()
+    validate.password(problems, new_password, user.email, "input", "newPassword")
+    problems.raise_any()
+    async with in_transaction():
+        await User.filter(id=user.id).update(password_hash=hash_password(new_password))
+        await revoke_sessions(user, keep=ctx.session)
+    return True
+
+
+async def password_reset_request(ctx: Context, email: str) -> bool:
+    """Always true. E-mails a 30-minute single-use link to a known address, at most 5 per hour."""
+    user = await User.filter(email=(email or "").strip().lower()).first()
+    if user is None:
+        return True
+    sent = await UserToken.filter(
+        user_id=user.id, purpose=TokenPurpose.RESET_PASSWORD, created_at__gt=now() - timedelta(hours=1)
+    ).count()
+    if sent >= MAX_RESET_MAILS_PER_HOUR:
+        return True
+    async with in_transaction():
+        token = await issue_token(user, TokenPurpose.RESET_PASSWORD)
+        await mail.enqueue(
+            user.email,
+            "password_reset",
+            user.locale,
+            name=user.first_name,
+            link=link(ctx.settings.public_url, "reset-password", token),
+        )
+    return True
+
+
+async def password_reset(ctx: Context, token: str, new_password: str) -> bool:
+    """Set a password with a RESET_PASSWORD or INVITATION token (INVALID_TOKEN, WEAK_PASSWORD).
+
+    Revokes all the user's sessions, lifts the login lock and marks the e-mail verified (the
+    link reached the mailbox). A weak password is refused before the token is used up.
+    """
+    purposes = (TokenPurpose.RESET_PASSWORD, TokenPurpose.INVITATION)
+    row = await UserToken.filter(
+        token_hash=token_hash(token or ""), purpose__in=list(purposes), used_at=None, expires_at__gt=now()
+    ).first()
+    if row is None:
+        raise DomainError(ErrorCode.INVALID_TOKEN, "This link is invalid or has expired.", ("input", "token"))
+    user = await User.get(id=row.user_id)  # type: ignore[attr-defined]
+    problems = Problems()
+    validate.password(problems, new_password, user.email, "input", "newPassword")
+    problems.raise_any()
+    async with in_transaction():
+        # Conditional update: of two concurrent uses of one token, only one succeeds.
+        if not await UserToken.filter(id=row.id, used_at=None).update(used_at=now()):
+            raise DomainError(ErrorCode.INVALID_TOKEN, "This link is invalid or has expired.", ("input", "token"))
+        await User.filter(id=user.id).update(
+            password_hash=hash_password(new_password), email_verified=True, **_lift_lock()
+        )
+        await revoke_sessions(user)
+    if ctx.user is not None and ctx.user.id == user.id:
+        ctx.act_as(None)
+    return True
+
+
+async def email_verify(ctx: Context, token: str) -> User:
+    """Mark the e-mail of a VERIFY_EMAIL token's user verified (INVALID_TOKEN otherwise)."""
+    async with in_transaction():
+        user = await consume_token(token or "", TokenPurpose.VERIFY_EMAIL)
+        if user is None:
+            raise DomainError(ErrorCode.INVALID_TOKEN, "This link is invalid or has expired.", ("token",))
+        if not user.email_verified:
+            await User.filter(id=user.id).update(email_verified=True)
+            user.email_verified = True
+    return user

@@ -1,0 +1,289 @@
+"""The distributor's back office: staff read every company and decide on requests.
+
+Any staff role may read. Decisions that change an account (company review, fast entry,
+representative, customer numbers, address changes) need CUSTOMER_SERVICE or ADMINISTRATOR;
+a REPRESENTATIVE only reads (and resolves helpdesk tickets). Each change writes one audit event.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from tortoise.expressions import Q, Subquery
+from tortoise.transactions import in_transaction
+
+from models import (
+    AddressChangeRequest,
+    AuditEvent,
+    Company,
+    CompanyStatus,
+    CustomerNumber,
+    CustomerNumberKind,
+    CustomerNumberRequest,
+    HelpdeskTicket,
+    RequestStatus,
+    StaffRole,
+    User,
+)
+from resolvers import ids, validate
+from resolvers.access import get_any
+from resolvers.audit import record
+from resolvers.context import Context
+from resolvers.errors import DomainError, ErrorCode, Problems, not_found
+from resolvers.pagination import Page, paginate
+from resolvers.sequence import next_value
+
+#: Staff roles that may decide; a REPRESENTATIVE reads only.
+DECIDERS = (StaffRole.CUSTOMER_SERVICE, StaffRole.ADMINISTRATOR)
+NEWEST_FIRST = ("-created_at", "-id")
+MAX_REASON = 1000
+ADDRESS_COLUMNS = ("line1", "line2", "postal_code", "city", "country_code")
+_VAT_NOISE = re.compile(r"[\s.\-]")
+
+
+def _transition_error(what: str) -> DomainError:
+    return DomainError(ErrorCode.INVALID_STATUS_TRANSITION, f"This {what} has already been decided.")
+
+
+def _address(row: Any) -> dict[str, Any]:
+    return {column: getattr(row, column) for column in ADDRESS_COLUMNS}
+
+
+def _audited_address(columns: dict[str, Any]) -> dict[str, Any]:
+    """Address columns as the API names them (postalCode, countryCode), for audit details."""
+    return {name.split("_")[0] + "".join(p.title() for p in name.split("_")[1:]): v for name, v in columns.items()}
+
+
+# ---------------------------------------------------------------------- reading
+
+
+async def companies(
+    ctx: Context, statuses: list[CompanyStatus] | None, search: str | None, first: int | None, after: str | None
+) -> Page[Company]:
+    """Every company, newest first; search matches the name (contains, any case), the VAT number
+    (spaces and dots ignored) or one of its customer numbers."""
+    ctx.require_staff()
+    qs = Company.all()
+    if statuses:
+        qs = qs.filter(status__in=list(statuses))
+    term = (search or "").strip()
+    if term:
+        vat = _VAT_NOISE.sub("", term).upper()
+        by_number = Subquery(CustomerNumber.filter(number=term).values("company_id"))
+        cond = Q(name__icontains=term) | Q(customer_number=term) | Q(id__in=by_number)
+        if vat:
+            cond |= Q(vat_number__contains=vat)
+        qs = qs.filter(cond)
+    page = await paginate(qs, first, after, NEWEST_FIRST)
+    for row in page.rows:
+        ctx.company_by_id.prime(row.id, row)
+    return page
+
+
+async def address_change_requests(ctx: Context, status: RequestStatus | None) -> list[AddressChangeRequest]:
+    """Every address change request (of one status, if given), newest first."""
+    ctx.require_staff()
+    qs = AddressChangeRequest.all() if status is None else AddressChangeRequest.filter(status=status)
+    return await qs.order_by(*NEWEST_FIRST)
+
+
+async def customer_number_requests(ctx: Context, status: RequestStatus | None) -> list[CustomerNumberRequest]:
+    """Every customer number request (of one status, if given), newest first."""
+    ctx.require_staff()
+    qs = CustomerNumberRequest.all() if status is None else CustomerNumberRequest.filter(status=status)
+    return await qs.order_by(*NEWEST_FIRST)
+
+
+async def helpdesk_tickets(ctx: Context, resolved: bool | None) -> list[HelpdeskTicket]:
+    """Every helpdesk ticket (resolved or open only, if given), newest first."""
+    ctx.require_staff()
+    qs = HelpdeskTicket.all() if resolved is None else HelpdeskTicket.filter(resolved=resolved)
+    return await qs.order_by(*NEWEST_FIRST)
+
+
+async def audit_events(
+    ctx: Context, company_id: str | None, first: int | None, after: str | None
+) -> Page[AuditEvent]:
+    """The audit trail, newest first, of one company if given (an unknown company has none)."""
+    ctx.require_staff()
+    qs = AuditEvent.all()
+    if company_id is not None:
+        pk = ids.decode_or_none(company_id, "Company")
+        qs = qs.filter(company_id=pk) if pk else AuditEvent.filter(id=None)  # type: ignore[call-overload]
+    return await paginate(qs, first, after, NEWEST_FIRST)
+
+
+# ---------------------------------------------------------------------- companies
+
+
+async def _review(ctx: Context, company_id: str, to: CompanyStatus, action: str, reason: str | None = None) -> Company:
+    """PENDING_REVIEW -> `to`; from any other status INVALID_STATUS_TRANSITION."""
+    actor = ctx.require_staff(*DECIDERS)
+    company = await get_any(Company, company_id, ["id"])
+    after: dict[str, Any] = {"status": to.value}
+    if reason is not None:
+        after["reason"] = reason
+    async with in_transaction():
+        # Conditional UPDATE: of two staff members deciding at once, only one succeeds.
+        changed = await Company.filter(id=company.id, status=CompanyStatus.PENDING_REVIEW).update(
+            status=to, **({"rejection_reason": reason} if reason is not None else {})
+        )
+        if not changed:
+            raise _transition_error("company")
+        await record(
+            actor, action, company_id=company.id, target_id=ids.encode("Company", company.id),
+            before={"status": CompanyStatus.PENDING_REVIEW.value}, after=after,
+        )
+    await company.refresh_from_db()
+    return company
+
+
+async def company_approve(ctx: Context, company_id: str) -> Company:
+    """A company waiting for review becomes ACTIVE."""
+    return await _review(ctx, company_id, CompanyStatus.ACTIVE, "company.approved")
+
+
+async def company_reject(ctx: Context, company_id: str, reason: str) -> Company:
+    """A company waiting for review becomes REJECTED, with a reason (required, at most 1000 characters)."""
+    ctx.require_staff(*DECIDERS)
+    problems = Problems()
+    cleaned = validate.text(problems, reason, "reason", max_length=MAX_REASON)
+    problems.raise_any()
+    return await _review(ctx, company_id, CompanyStatus.REJECTED, "company.rejected", cleaned)
+
+
+async def company_fast_entry_set(ctx: Context, company_id: str, enabled: bool) -> Company:
+    """Turn fast entry on or off for a company (audited when it changes)."""
+    actor = ctx.require_staff(*DECIDERS)
+    company = await get_any(Company, company_id, ["id"])
+    if company.fast_entry_enabled == enabled:
+        return company
+    async with in_transaction():
+        before = company.fast_entry_enabled
+        company.fast_entry_enabled = enabled
+        await company.save(update_fields=["fast_entry_enabled"])
+        await record(
+            actor, "company.fast_entry_changed", company_id=company.id, target_id=ids.encode("Company", company.id),
+            before={"fastEntryEnabled": before}, after={"fastEntryEnabled": enabled},
+        )
+    return company
+
+
+async def company_representative_set(ctx: Context, company_id: str, user_id: str) -> Company:
+    """Make a staff user the company's representative; any other user id is NOT_FOUND."""
+    actor = ctx.require_staff(*DECIDERS)
+    company = await get_any(Company, company_id, ["id"])
+    pk = ids.decode_or_none(user_id, "User")
+    user = await User.filter(id=pk, staff_role__isnull=False).first() if pk else None
+    if user is None:
+        raise not_found(["userId"])
+    before = company.representative_id  # type: ignore[attr-defined]
+    if before == user.id:
+        return company
+    async with in_transaction():
+        company.representative_id = user.id  # type: ignore[attr-defined]
+        await company.save(update_fields=["representative_id"])
+        await record(
+            actor, "company.representative_changed", company_id=company.id,
+            target_id=ids.encode("Company", company.id),
+            before={"representative": ids.encode("User", before) if before else None},
+            after={"representative": ids.encode("User", user.id)},
+        )
+    return company
+
+
+# ---------------------------------------------------------------------- customer numbers
+
+
+async def _new_customer_number(company_id: Any, kind: CustomerNumberKind, name: str, columns: dict) -> CustomerNumber:
+    """Inside a transaction: the next number of the shared sequence, never reused."""
+    number = await next_value("customer_number", start=100001)
+    return await CustomerNumber.create(company_id=company_id, number=str(number), kind=kind, name=name, **columns)
+
+
+async def customer_number_create(
+    ctx: Context, company_id: str, kind: CustomerNumberKind, name: str, address: Any
+) -> CustomerNumber:
+    """Staff add a BILL_TO or SHIP_TO number to a company (it already has its one SOLD_TO)."""
+    actor = ctx.require_staff(*DECIDERS)
+    company = await get_any(Company, company_id, ["input", "companyId"])
+    problems = Problems()
+    if kind == CustomerNumberKind.SOLD_TO and await CustomerNumber.exists(
+        company_id=company.id, kind=CustomerNumberKind.SOLD_TO
+    ):
+        problems.add(ErrorCode.INVALID, "A company has one SOLD_TO number; add BILL_TO or SHIP_TO.", "input", "kind")
+    cleaned = validate.text(problems, name, "input", "name")
+    columns = validate.address(problems, address, "input", "address")
+    problems.raise_any()
+    async with in_transaction():
+        row = await _new_customer_number(company.id, kind, cleaned or "", columns)
+        await record(
+            actor, "customer_number.created", company_id=company.id,
+            target_id=ids.encode("CustomerNumber", row.id),
+            after={"number": row.number, "kind": kind.value, "name": row.name, "address": _audited_address(columns)},
+        )
+    return row
+
+
+async def customer_number_request_decide(ctx: Context, request_id: str, approve: bool) -> CustomerNumberRequest:
+    """Approve (creates the customer number from the request) or reject a PENDING request."""
+    actor = ctx.require_staff(*DECIDERS)
+    request = await get_any(CustomerNumberRequest, request_id, ["id"])
+    status = RequestStatus.APPROVED if approve else RequestStatus.REJECTED
+    company_id = request.company_id  # type: ignore[attr-defined]
+    async with in_transaction():
+        if not await CustomerNumberRequest.filter(id=request.id, status=RequestStatus.PENDING).update(status=status):
+            raise _transition_error("request")
+        after: dict[str, Any] = {"status": status.value}
+        if approve:
+            row = await _new_customer_number(company_id, request.kind, request.name, _address(request))
+            await CustomerNumberRequest.filter(id=request.id).update(customer_number_id=row.id)
+            after["customerNumber"] = row.number
+        await record(
+            actor, f"customer_number_request.{status.value.lower()}", company_id=company_id,
+            target_id=ids.encode("CustomerNumberRequest", request.id),
+            before={"status": RequestStatus.PENDING.value}, after=after,
+        )
+    await request.refresh_from_db()
+    return request
+
+
+async def address_change_request_decide(ctx: Context, request_id: str, approve: bool) -> AddressChangeRequest:
+    """Approve (the address is copied onto the customer number) or reject a PENDING request."""
+    actor = ctx.require_staff(*DECIDERS)
+    request = await get_any(AddressChangeRequest, request_id, ["id"])
+    status = RequestStatus.APPROVED if approve else RequestStatus.REJECTED
+    company_id = request.company_id  # type: ignore[attr-defined]
+    async with in_transaction():
+        if not await AddressChangeRequest.filter(id=request.id, status=RequestStatus.PENDING).update(status=status):
+            raise _transition_error("request")
+        before: dict[str, Any] = {"status": RequestStatus.PENDING.value}
+        after: dict[str, Any] = {"status": status.value}
+        if approve:
+            number = await CustomerNumber.get(id=request.customer_number_id)  # type: ignore[attr-defined]
+            before["address"] = _audited_address(_address(number))
+            after["address"] = _audited_address(_address(request))
+            await CustomerNumber.filter(id=number.id).update(**_address(request))
+            ctx.customer_number_by_id.clear(number.id)
+        await record(
+            actor, f"address_change_request.{status.value.lower()}", company_id=company_id,
+            target_id=ids.encode("AddressChangeRequest", request.id), before=before, after=after,
+        )
+    await request.refresh_from_db()
+    return request
+
+
+async def helpdesk_ticket_resolve(ctx: Context, ticket_id: str) -> HelpdeskTicket:
+    """Close an open helpdesk ticket (any staff role); a resolved one is INVALID_STATUS_TRANSITION."""
+    actor = ctx.require_staff()
+    ticket = await get_any(HelpdeskTicket, ticket_id, ["id"])
+    async with in_transaction():
+        if not await HelpdeskTicket.filter(id=ticket.id, resolved=False).update(resolved=True):
+            raise DomainError(ErrorCode.INVALID_STATUS_TRANSITION, "This ticket is already resolved.")
+        await record(
+            actor, "helpdesk_ticket.resolved", target_id=ids.encode("HelpdeskTicket", ticket.id),
+            before={"resolved": False}, after={"resolved": True},
+        )
+    ticket.resolved = True
+    return ticket

@@ -1,0 +1,307 @@
+"""The cart: one per membership, kept on the server (PLACE_ORDERS for every operation).
+
+A cart row is created by the first change, never by reading: an absent cart reads as an
+empty cart whose id is already the one it will have (uuid5 of the membership), so reads
+never write. A product is on at most one line: adding it again adds to that line's
+quantity, and the summed quantity is checked again. Every change runs in one transaction
+with the cart row locked (PostgreSQL), so concurrent adds of one product cannot collide.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from tortoise.transactions import in_transaction
+
+from models import Cart, CartLine, Membership, Product
+from resolvers import ids
+from resolvers.context import Context, now
+from resolvers.delivery import DeliveryValues, check_delivery
+from resolvers.errors import DomainError, ErrorCode, Problem, Problems, limit_exceeded, not_found
+from resolvers.lines import (
+    CheckedLine,
+    LineLike,
+    MergedLine,
+    all_problems,
+    check_lines,
+    check_orderable,
+    check_quantity,
+    merge,
+    quantity_problem,
+)
+from resolvers.pricing import line_total, unit_price
+from resolvers.roles import Permission
+
+MAX_LINES_PER_CALL = 500
+#: Cart ids are derived from the membership id, so an unsaved (empty) cart has its final id.
+CART_NAMESPACE = uuid.UUID("6f1d6c1e-63a4-4a8e-9a59-2f7c8d0b9a51")
+
+
+def cart_id_of(membership: Membership) -> uuid.UUID:
+    return uuid.uuid5(CART_NAMESPACE, str(membership.id))
+
+
+def _empty_cart(membership: Membership, at: datetime | None = None) -> Cart:
+    """The cart row as it is before its first change (`at`: its creation time, for saving)."""
+    when = at or membership.created_at
+    return Cart(
+        id=cart_id_of(membership),
+        membership_id=membership.id,
+        company_id=membership.company_id,  # type: ignore[attr-defined]
+        created_at=when,
+        updated_at=when,
+    )
+
+
+async def find_cart(membership: Membership) -> Cart | None:
+    """The membership's saved cart, if it has one."""
+    return await Cart.get_or_none(membership_id=membership.id)
+
+
+async def current_cart(membership: Membership) -> Cart:
+    """The membership's cart; an unsaved empty one (with its future id) when none was made."""
+    return await find_cart(membership) or _empty_cart(membership)
+
+
+async def locked_cart(membership: Membership) -> Cart:
+    """Call inside a transaction: the membership's cart, created if missing, row-locked."""
+    await Cart.bulk_create([_empty_cart(membership, now())], ignore_conflicts=True)
+    return await Cart.filter(membership_id=membership.id).select_for_update().get()
+
+
+async def touch(cart: Cart) -> None:
+    cart.updated_at = now()
+    await Cart.filter(id=cart.id).update(updated_at=cart.updated_at)
+
+
+async def cart(ctx: Context) -> Cart:
+    """The acting member's cart (PLACE_ORDERS); reading never creates it."""
+    return await current_cart(ctx.require(Permission.PLACE_ORDERS))
+
+
+# ---------------------------------------------------------------------- reading lines
+
+
+@dataclass
+class PricedLine:
+    line: CartLine
+    product: Product
+    #: None when the member may not see prices (the Money fields read null anyway).
+    unit_price: Decimal | None
+    line_total: Decimal | None
+
+
+async def priced_lines(ctx: Context, cart_row: Cart) -> list[PricedLine]:
+    """The cart's lines in order, priced with the company's best break for each quantity.
+
+    Batched through loaders: the same number of queries for 1 or 500 lines.
+    """
+    rows: list[CartLine] = await ctx.lines_by_cart_id.load(cart_row.id)
+    if not rows:
+        return []
+    products = await ctx.product_by_id.load_many([r.product_id for r in rows])  # type: ignore[attr-defined]
+    if ctx.can_see_prices and ctx.company_id is not None:
+        breaks = await ctx.prices_by_product_id.load_many([p.id for p in products])
+    else:
+        breaks = [None] * len(rows)
+    result = []
+    for row, product, product_breaks in zip(rows, products, breaks, strict=True):
+        price = total = None
+        if product_breaks is not None:
+            price = unit_price(product.list_price, product_breaks, row.quantity)
+            total = line_total(price, row.quantity)
+        result.append(PricedLine(row, product, price, total))
+    return result
+
+
+def subtotal(lines: Sequence[PricedLine]) -> Decimal | None:
+    """The sum of the line totals (each already rounded to cents); None without prices."""
+    if any(line.line_total is None for line in lines):
+        return None
+    return sum((line.line_total for line in lines if line.line_total is not None), Decimal(0))
+
+
+# ---------------------------------------------------------------------- adding lines
+
+
+@dataclass
+class Rejected:
+    """A merged line the cart refused: its summed quantity breaks a rule."""
+
+    merged: MergedLine
+    code: ErrorCode
+    message: str
+
+
+async def add_merged(
+    membership: Membership, merged: Sequence[MergedLine], *, strict: bool
+) -> tuple[Cart, list[Rejected]]:
+    """Add lines (one per product, already checked) to the cart, call inside a transaction.
+
+    A product already in the cart gets the quantities added; the sum is checked again. With
+    `strict`, any refused sum means nothing is written. A fixed number of statements: the
+    cart, its lines, one INSERT of the new lines, one UPDATE of the grown ones.
+    """
+    cart_row = await locked_cart(membership)
+    existing = {r.product_id: r for r in await CartLine.filter(cart_id=cart_row.id)}  # type: ignore[attr-defined]
+    position = max((r.position for r in existing.values()), default=-1) + 1
+    rejected: list[Rejected] = []
+    new: list[CartLine] = []
+    grown: list[CartLine] = []
+    for m in merged:
+        old = existing.get(m.product.id)
+        if old is None:
+            new.append(CartLine(id=uuid.uuid4(), cart_id=cart_row.id, product_id=m.product.id,
+                                quantity=m.quantity, note=m.note, position=position))
+            position += 1
+            continue
+        total = Decimal(old.quantity) + m.quantity
+        problem = quantity_problem(m.product, total)
+        if problem is not None:
+            already = f"With the {total - m.quantity:f} already in the cart: "
+            rejected.append(Rejected(m, problem[0], already + problem[1]))
+            continue
+        old.quantity = total
+        old.note = m.note or old.note
+        grown.append(old)
+    if rejected and strict:
+        return cart_row, rejected
+    if new:
+        await CartLine.bulk_create(new)
+    if grown:
+        await CartLine.bulk_update(grown, fields=["quantity", "note"])
+    if new or grown:
+        await touch(cart_row)
+    return cart_row, rejected
+
+
+def _rejection_problems(rejected: Sequence[Rejected], *field: str) -> list[Problem]:
+    return [Problem(r.code, r.message, (*field, str(r.merged.indexes[-1]), "quantity")) for r in rejected]
+
+
+async def add_lines(
+    ctx: Context, lines: Sequence[LineLike], partial: bool = False
+) -> tuple[Cart, list[Problem]]:
+    """cartLinesAdd (PLACE_ORDERS): every line checked (path ["lines", i, ...]), then summed per
+    product with what the cart holds. All-or-nothing by default (DomainError); with `partial`
+    the good lines go in and the problems of the others come back with the cart."""
+    membership = ctx.require(Permission.PLACE_ORDERS)
+    if len(lines) > MAX_LINES_PER_CALL:
+        raise limit_exceeded(f"At most {MAX_LINES_PER_CALL} lines per call.")
+    checked = await check_lines(ctx, lines, "lines")
+    problems = all_problems(checked)
+    merged = _merge_rechecked(checked, problems)
+    if problems and not partial:
+        raise DomainError(problems)
+    if not merged:
+        return await current_cart(membership), problems
+    async with in_transaction():
+        cart_row, rejected = await add_merged(membership, merged, strict=not partial)
+        problems += _rejection_problems(rejected, "lines")
+        if rejected and not partial:
+            raise DomainError(problems)
+    return cart_row, problems
+
+
+def _merge_rechecked(checked: Sequence[CheckedLine], problems: list[Problem]) -> list[MergedLine]:
+    """Lines of one product summed; a sum that breaks a rule is dropped and reported."""
+    result = []
+    for m in merge(checked):
+        found = quantity_problem(m.product, m.quantity) if len(m.indexes) > 1 else None
+        if found:
+            problems.append(Problem(found[0], "Summed over the lines of this product: " + found[1],
+                                    ("lines", str(m.indexes[-1]), "quantity")))
+        else:
+            result.append(m)
+    return result
+
+
+# ---------------------------------------------------------------------- other changes
+
+
+async def _own_line(membership: Membership, global_id: str, *field: str) -> CartLine:
+    """A line of the membership's cart; NOT_FOUND for any other id."""
+    pk = ids.decode_or_none(global_id, "CartLine")
+    row = None
+    if pk is not None:
+        row = await CartLine.filter(id=pk, cart__membership_id=membership.id).select_related("product").first()
+    if row is None:
+        raise not_found(field)
+    return row
+
+
+async def update_line(ctx: Context, line_id: str, quantity: Decimal) -> Cart:
+    """cartLineUpdate (PLACE_ORDERS): the line's new quantity, checked like any added line."""
+    membership = ctx.require(Permission.PLACE_ORDERS)
+    row = await _own_line(membership, line_id, "lineId")
+    problems = Problems()
+    check_orderable(problems, row.product, "lineId")
+    check_quantity(problems, row.product, quantity, "quantity")
+    problems.raise_any()
+    async with in_transaction():
+        cart_row = await locked_cart(membership)
+        await CartLine.filter(id=row.id, cart_id=cart_row.id).update(quantity=quantity)
+        await touch(cart_row)
+    return cart_row
+
+
+async def remove_lines(ctx: Context, line_ids: Sequence[str]) -> Cart:
+    """cartLinesRemove (PLACE_ORDERS): all the lines or none (NOT_FOUND ["lineIds", i])."""
+    membership = ctx.require(Permission.PLACE_ORDERS)
+    if len(line_ids) > MAX_LINES_PER_CALL:
+        raise limit_exceeded(f"At most {MAX_LINES_PER_CALL} lines per call.")
+    cart_row = await find_cart(membership)
+    pks = [ids.decode_or_none(g, "CartLine") for g in line_ids]
+    wanted = {pk for pk in pks if pk}
+    found: set[Any] = set()
+    if cart_row is not None and wanted:
+        found = set(await CartLine.filter(cart_id=cart_row.id, id__in=list(wanted)).values_list("id", flat=True))
+    missing = [
+        Problem(ErrorCode.NOT_FOUND, "Not found.", ("lineIds", str(i))) for i, pk in enumerate(pks) if pk not in found
+    ]
+    if missing:
+        raise DomainError(missing)
+    if cart_row is None:
+        return _empty_cart(membership)
+    async with in_transaction():
+        cart_row = await locked_cart(membership)
+        await CartLine.filter(cart_id=cart_row.id, id__in=list(found)).delete()
+        await touch(cart_row)
+    return cart_row
+
+
+async def clear(ctx: Context) -> Cart:
+    """cartClear (PLACE_ORDERS): removes every line; the chosen delivery stays."""
+    membership = ctx.require(Permission.PLACE_ORDERS)
+    cart_row = await find_cart(membership)
+    if cart_row is None:
+        return _empty_cart(membership)
+    async with in_transaction():
+        cart_row = await locked_cart(membership)
+        if await CartLine.filter(cart_id=cart_row.id).delete():
+            await touch(cart_row)
+    return cart_row
+
+
+async def empty_cart(membership: Membership) -> None:
+    """For submits, inside their transaction: the cart loses its lines (the delivery stays)."""
+    cart_row = await find_cart(membership)
+    if cart_row is not None:
+        await CartLine.filter(cart_id=cart_row.id).delete()
+        await touch(cart_row)
+
+
+async def set_delivery(ctx: Context, value: DeliveryValues) -> Cart:
+    """cartDeliverySet (PLACE_ORDERS): the delivery later submits use by default (see
+    resolvers.delivery.check_delivery for the rules; problems under ["input", ...])."""
+    membership = ctx.require(Permission.PLACE_ORDERS)
+    columns = await check_delivery(ctx, membership, value, "input")
+    async with in_transaction():
+        cart_row = await locked_cart(membership)
+        await Cart.filter(id=cart_row.id).update(**columns, updated_at=now())
+    return await Cart.get(id=cart_row.id)

@@ -1,0 +1,287 @@
+"""Member administration (MANAGE_USERS): invite, activate, change role, deactivate,
+reactivate and limit to customer numbers.
+
+Rules enforced here, for every operation:
+- another company's membership or customer number id is NOT_FOUND, like a missing one;
+- nobody changes their own membership (CANNOT_CHANGE_OWN_MEMBERSHIP);
+- every company keeps at least one ACTIVE ADMINISTRATOR (LAST_ADMINISTRATOR), counted
+  inside the transaction with the rows locked (PostgreSQL; SQLite serialises writers);
+- every change writes one audit event; a refusal changes nothing.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+
+from tortoise.exceptions import IntegrityError
+from tortoise.expressions import Q
+from tortoise.transactions import in_transaction
+
+from models import (
+    CustomerNumber,
+    Membership,
+    MembershipCustomerNumber,
+    MembershipStatus,
+    Role,
+    TokenPurpose,
+    User,
+)
+from resolvers import access, audit, ids, mail, validate
+from resolvers.auth_core import issue_token, link
+from resolvers.context import Context
+from resolvers.errors import DomainError, ErrorCode, Problems, not_found
+from resolvers.roles import Permission
+
+ID_FIELD = ("id",)
+
+
+def _gid(row: Membership) -> str:
+    return ids.encode("Membership", row.id)
+
+
+def _forget(ctx: Context, row: Membership) -> None:
+    """Drop this request's cached reads of the membership, so the payload shows the change."""
+    ctx.membership_by_id.clear(row.id)
+    ctx.memberships_by_company_id.clear(row.company_id)  # type: ignore[attr-defined]
+    ctx.memberships_by_user_id.clear(row.user_id)  # type: ignore[attr-defined]
+    ctx.customer_number_ids_by_membership_id.clear(row.id)
+
+
+async def _company_customer_numbers(
+    problems: Problems, company_id: uuid.UUID, global_ids: Sequence[str], *field: str
+) -> list[CustomerNumber]:
+    """The company's own customer numbers behind the ids (in one query); NOT_FOUND at each bad index."""
+    wanted = [ids.decode_or_none(g, "CustomerNumber") for g in global_ids]
+    found = {
+        row.id: row
+        for row in await CustomerNumber.filter(company_id=company_id, id__in=[pk for pk in wanted if pk])
+    }
+    result: dict[uuid.UUID, CustomerNumber] = {}
+    for index, pk in enumerate(wanted):
+        row = found.get(pk) if pk else None
+        if row is None:
+            problems.add(ErrorCode.NOT_FOUND, "No such customer number in this company.", *field, str(index))
+        else:
+            result[row.id] = row  # repeated ids count once
+    return list(result.values())
+
+
+async def _numbers_of(membership_id: uuid.UUID) -> list[str]:
+    return sorted(
+        await MembershipCustomerNumber.filter(membership_id=membership_id).values_list(
+            "customer_number__number", flat=True
+        )
+    )
+
+
+async def _lock_target(ctx: Context, global_id: str) -> tuple[Membership, int]:
+    """Inside a transaction: the acting company's membership behind `global_id`, locked, and how
+    many OTHER active administrators the company has (their rows locked too, in id order)."""
+    actor = ctx.require(Permission.MANAGE_USERS)
+    pk = ids.decode_or_none(global_id, "Membership")
+    if pk is None:
+        raise not_found(ID_FIELD)
+    rows = (
+        await access.readable(Membership, ctx)
+        .filter(Q(id=pk) | Q(role=Role.ADMINISTRATOR, status=MembershipStatus.ACTIVE))
+        .order_by("id")
+        .select_for_update()
+    )
+    target = next((r for r in rows if r.id == pk), None)
+    if target is None:
+        raise not_found(ID_FIELD)
+    if target.id == actor.id:
+        raise DomainError(
+            ErrorCode.CANNOT_CHANGE_OWN_MEMBERSHIP, "Ask another administrator to change your membership.", ID_FIELD
+        )
+    other_admins = sum(
+        1 for r in rows if r.id != pk and r.role == Role.ADMINISTRATOR and r.status == MembershipStatus.ACTIVE
+    )
+    return target, other_admins
+
+
+def _check_status(target: Membership, *allowed: MembershipStatus) -> None:
+    if target.status not in allowed:
+        raise DomainError(
+            ErrorCode.INVALID_STATUS_TRANSITION,
+            f"Not possible for a membership that is {target.status.value}.",
+            ID_FIELD,
+        )
+
+
+def _keep_an_administrator(target: Membership, other_admins: int, new_role: Role, new_status: MembershipStatus) -> None:
+    """LAST_ADMINISTRATOR when the change would leave the company with no active administrator."""
+    was_admin = target.role == Role.ADMINISTRATOR and target.status == MembershipStatus.ACTIVE
+    stays_admin = new_role == Role.ADMINISTRATOR and new_status == MembershipStatus.ACTIVE
+    if was_admin and not stays_admin and other_admins == 0:
+        raise DomainError(
+            ErrorCode.LAST_ADMINISTRATOR, "The company must keep at least one active administrator.", ID_FIELD
+        )
+
+
+async def _change(
+    ctx: Context,
+    global_id: str,
+    action: str,
+    allowed: Sequence[MembershipStatus],
+    *,
+    role: Role | None = None,
+    status: MembershipStatus | None = None,
+) -> Membership:
+    """Set the role and/or status of another member, with one audit event when anything changed."""
+    async with in_transaction():
+        target, other_admins = await _lock_target(ctx, global_id)
+        _check_status(target, *allowed)
+        new_role, new_status = role or target.role, status or target.status
+        _keep_an_administrator(target, other_admins, new_role, new_status)
+        if (new_role, new_status) == (target.role, target.status):
+            return target  # nothing changes, nothing to audit
+        before = {"role": target.role.value, "status": target.status.value}
+        await Membership.filter(id=target.id).update(role=new_role, status=new_status)
+        target.role, target.status = new_role, new_status
+        await audit.record(
+            ctx.user,
+            action,
+            company_id=target.company_id,  # type: ignore[attr-defined]
+            target_id=_gid(target),
+            before=before,
+            after={"role": new_role.value, "status": new_status.value},
+        )
+    _forget(ctx, target)
+    return target
+
+
+async def activate(ctx: Context, global_id: str, role: Role) -> Membership:
+    """A PENDING membership (an access request) becomes ACTIVE with the given role."""
+    return await _change(
+        ctx, global_id, "membership.activated", [MembershipStatus.PENDING], role=role, status=MembershipStatus.ACTIVE
+    )
+
+
+async def set_role(ctx: Context, global_id: str, role: Role) -> Membership:
+    """Change the role of an ACTIVE or PENDING member (not one's own; not the last administrator)."""
+    return await _change(
+        ctx, global_id, "membership.role_changed", [MembershipStatus.ACTIVE, MembershipStatus.PENDING], role=role
+    )
+
+
+async def deactivate(ctx: Context, global_id: str) -> Membership:
+    """ACTIVE or PENDING -> INACTIVE; the member loses every permission from their next request on."""
+    return await _change(
+        ctx,
+        global_id,
+        "membership.deactivated",
+        [MembershipStatus.ACTIVE, MembershipStatus.PENDING],
+        status=MembershipStatus.INACTIVE,
+    )
+
+
+async def reactivate(ctx: Context, global_id: str) -> Membership:
+    """INACTIVE -> ACTIVE, with the role the member had."""
+    return await _change(
+        ctx, global_id, "membership.reactivated", [MembershipStatus.INACTIVE], status=MembershipStatus.ACTIVE
+    )
+
+
+async def set_customer_numbers(ctx: Context, global_id: str, customer_number_ids: Sequence[str]) -> Membership:
+    """Replace the customer numbers a member is limited to (empty = all); ids must be the company's."""
+    async with in_transaction():
+        target, _ = await _lock_target(ctx, global_id)
+        problems = Problems()
+        numbers = await _company_customer_numbers(
+            problems, target.company_id, customer_number_ids, "customerNumberIds"  # type: ignore[attr-defined]
+        )
+        problems.raise_any()
+        before = await _numbers_of(target.id)
+        after = sorted(cn.number for cn in numbers)
+        if before != after:
+            await MembershipCustomerNumber.filter(membership_id=target.id).delete()
+            await MembershipCustomerNumber.bulk_create(
+                [MembershipCustomerNumber(membership_id=target.id, customer_number_id=cn.id) for cn in numbers]
+            )
+            await audit.record(
+                ctx.user,
+                "membership.customer_numbers_changed",
+                company_id=target.company_id,  # type: ignore[attr-defined]
+                target_id=_gid(target),
+                before={"customerNumbers": before},
+                after={"customerNumbers": after},
+            )
+    _forget(ctx, target)
+    return target
+
+
+async def invite(
+    ctx: Context,
+    email: str,
+    first_name: str,
+    last_name: str,
+    role: Role,
+    customer_number_ids: Sequence[str] | None = None,
+) -> Membership:
+    """Add a person to the acting company as an ACTIVE member with `role`, creating the user
+    (no password, unverified) when the e-mail is new, and e-mail them an invitation link.
+
+    The link's token is an INVITATION token: passwordReset with it sets the password and
+    verifies the e-mail. ALREADY_MEMBER when the person has any membership of this company.
+    """
+    actor = ctx.require(Permission.MANAGE_USERS)
+    inviter = ctx.require_user()
+    company = actor.company
+    problems = Problems()
+    address = validate.email(problems, email, "input", "email")
+    first = validate.text(problems, first_name, "input", "firstName", max_length=100)
+    last = validate.text(problems, last_name, "input", "lastName", max_length=100)
+    numbers = await _company_customer_numbers(
+        problems, company.id, customer_number_ids or [], "input", "customerNumberIds"
+    )
+    problems.raise_any()
+    already = DomainError(
+        ErrorCode.ALREADY_MEMBER,
+        "This person already has a membership of this company; activate or reactivate it instead.",
+        ("input", "email"),
+    )
+    try:
+        async with in_transaction():
+            user = await User.get_or_none(email=address)
+            if user is None:
+                # A new person gets the inviting administrator's language until they choose one.
+                user = await User.create(
+                    email=address, first_name=first or "", last_name=last or "", password_hash=None,
+                    email_verified=False, locale=inviter.locale,
+                )
+            elif await Membership.exists(user_id=user.id, company_id=company.id):
+                raise already
+            membership = await Membership.create(
+                user=user, company=company, role=role, status=MembershipStatus.ACTIVE
+            )
+            await MembershipCustomerNumber.bulk_create(
+                [MembershipCustomerNumber(membership_id=membership.id, customer_number_id=cn.id) for cn in numbers]
+            )
+            token = await issue_token(user, TokenPurpose.INVITATION)
+            await mail.enqueue(
+                user.email,
+                "invitation",
+                user.locale,
+                name=f"{user.first_name} {user.last_name}",
+                company=company.name,
+                link=link(ctx.settings.public_url, "accept-invitation", token),
+            )
+            await audit.record(
+                inviter,
+                "membership.invited",
+                company_id=company.id,
+                target_id=_gid(membership),
+                after={
+                    "email": user.email,
+                    "role": role.value,
+                    "status": MembershipStatus.ACTIVE.value,
+                    "customerNumbers": sorted(cn.number for cn in numbers),
+                },
+            )
+    except IntegrityError:
+        # A concurrent invitation of the same person won the unique (user, company) row.
+        raise already from None
+    _forget(ctx, membership)
+    return membership

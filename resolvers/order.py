@@ -1,0 +1,214 @@
+"""Orders: created when staff approve a validation list (or at once by an approved scan), the
+order history, and reordering an order's lines into the cart.
+
+Who reads orders follows the validation lists (`visible` below, used by resolvers.validation too): the company's
+orders, limited to the member's customer numbers, with VIEW_COMPANY_ORDERS; only the member's
+own with VIEW_OWN_ORDERS.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+from typing import Any, TypeVar
+
+from tortoise.expressions import Q
+from tortoise.models import Model
+from tortoise.queryset import QuerySet
+from tortoise.transactions import in_transaction
+
+from models import Cart, Order, OrderLine, OrderSource, OrderStatus, Product, ValidationList, ValidationListLine
+from resolvers import ids
+from resolvers.access import readable, readable_by_customer_number
+from resolvers.context import Context, now
+from resolvers.cart import add_merged, current_cart
+from resolvers.delivery import columns_of
+from resolvers.errors import ErrorCode, Problem, forbidden, not_found
+from resolvers.lines import CheckedLine, merge, quantity_problem
+from resolvers.pagination import Page, paginate
+from resolvers.pricing import line_total
+from resolvers.roles import Permission
+from resolvers.sequence import next_value
+
+M = TypeVar("M", bound=Model)
+
+NEWEST_FIRST = ("-created_at", "-id")
+
+
+async def new_number(year: int) -> str:
+    """The next order number of the year, "O2026-000123" (call inside the transaction)."""
+    return f"O{year}-{await next_value(f'order-{year}'):06d}"
+
+
+async def place_order(
+    *,
+    company_id: uuid.UUID,
+    membership_id: uuid.UUID,
+    placed_by_id: uuid.UUID,
+    customer_number_id: uuid.UUID,
+    source: OrderSource,
+    reference: str | None,
+    note: str | None,
+    delivery: Mapping[str, Any],
+    lines: Sequence[tuple[uuid.UUID, Decimal, str | None, Decimal]],
+    validation_list_id: uuid.UUID | None = None,
+) -> Order:
+    """A CONFIRMED order with these lines (product id, quantity, note, frozen unit price) and
+    delivery (DeliveryMixin columns); the total is the sum of the line totals, each rounded
+    half-up to cents. The one way an order is made (call inside the caller's transaction)."""
+    year = now().year
+    total = sum((line_total(Decimal(price), Decimal(quantity)) for _, quantity, _, price in lines), Decimal(0))
+    order = await Order.create(
+        company_id=company_id,
+        membership_id=membership_id,
+        placed_by_id=placed_by_id,
+        customer_number_id=customer_number_id,
+        validation_list_id=validation_list_id,
+        number=await new_number(year),
+        status=OrderStatus.CONFIRMED,
+        source=source,
+        reference=reference,
+        note=note,
+        total=total,
+        year=year,
+        **delivery,
+    )
+    await OrderLine.bulk_create(
+        [
+            OrderLine(
+                id=uuid.uuid4(),
+                order_id=order.id,
+                product_id=product_id,
+                quantity=quantity,
+                note=line_note,
+                unit_price=price,
+                position=i,
+            )
+            for i, (product_id, quantity, line_note, price) in enumerate(lines)
+        ]
+    )
+    return order
+
+
+async def create_order(source_row: ValidationList) -> Order:
+    """The CONFIRMED order of an approved validation list: its lines with their frozen prices,
+    its delivery, customer number, source and submitter (call inside the decision's transaction)."""
+    lines = await ValidationListLine.filter(validation_list_id=source_row.id).order_by("position")
+    return await place_order(
+        company_id=source_row.company_id,  # type: ignore[attr-defined]
+        membership_id=source_row.membership_id,  # type: ignore[attr-defined]
+        placed_by_id=source_row.submitted_by_id,  # type: ignore[attr-defined]
+        customer_number_id=source_row.customer_number_id,  # type: ignore[attr-defined]
+        source=source_row.source,
+        reference=source_row.reference,
+        note=source_row.note,
+        delivery=columns_of(source_row),
+        lines=[(line.product_id, line.quantity, line.note, line.unit_price) for line in lines],  # type: ignore[attr-defined]
+        validation_list_id=source_row.id,
+    )
+
+
+# ---------------------------------------------------------------------- who sees what
+
+
+def may_read(ctx: Context) -> bool:
+    return bool({Permission.VIEW_COMPANY_ORDERS, Permission.VIEW_OWN_ORDERS} & ctx.permissions)
+
+
+async def visible(model: type[M], ctx: Context) -> QuerySet[M]:
+    """Validation lists or orders the member may read: the company's (limited to the member's
+    customer numbers) with VIEW_COMPANY_ORDERS, else their own with VIEW_OWN_ORDERS; FORBIDDEN
+    without either, UNAUTHENTICATED without a session."""
+    ctx.require_user()
+    m = ctx.active_membership
+    if m is None or not may_read(ctx):
+        raise forbidden()
+    if Permission.VIEW_COMPANY_ORDERS in ctx.permissions:
+        return await readable_by_customer_number(model, ctx)
+    return readable(model, ctx).filter(membership_id=m.id)
+
+
+async def visible_for_node(model: type[M], ctx: Context, pk: uuid.UUID) -> M | None:
+    """Query.node: staff see any row; members what `visible` allows; None otherwise."""
+    if ctx.staff_role is not None:
+        return await model.get_or_none(id=pk)
+    if ctx.active_membership is None or not may_read(ctx):
+        return None
+    return await (await visible(model, ctx)).get_or_none(id=pk)
+
+
+# ---------------------------------------------------------------------- reading
+
+
+async def orders(
+    ctx: Context,
+    statuses: Sequence[OrderStatus] | None,
+    year: int | None,
+    search: str | None,
+    first: int | None,
+    after: str | None,
+) -> Page[Order]:
+    """The orders the member may read, newest first; filter by status, year (of placing) and
+    search (part of the number or the reference, any case)."""
+    qs = await visible(Order, ctx)
+    if statuses:
+        qs = qs.filter(status__in=list(statuses))
+    if year is not None:
+        qs = qs.filter(year=year)
+    term = (search or "").strip()
+    if term:
+        qs = qs.filter(Q(number__icontains=term) | Q(reference__icontains=term))
+    page = await paginate(qs, first, after, NEWEST_FIRST)
+    for row in page.rows:
+        ctx.order_by_id.prime(row.id, row)
+    return page
+
+
+async def order(ctx: Context, global_id: str) -> Order | None:
+    """One order the member may read; None for unknown, foreign or unseen ids."""
+    qs = await visible(Order, ctx)
+    pk = ids.decode_or_none(global_id, "Order")
+    return await qs.get_or_none(id=pk) if pk else None
+
+
+# ---------------------------------------------------------------------- reorder
+
+
+async def reorder(ctx: Context, global_id: str) -> tuple[Cart, list[Problem]]:
+    """orderReorder (PLACE_ORDERS): the order's lines go into the cart, added to the lines
+    already there; the cart prices them at today's prices.
+
+    Lines that cannot be ordered any more (product withdrawn) are PRODUCT_NOT_ORDERABLE at
+    ["lines", i] (i: the line's position in the order); a quantity that no longer fits the
+    product's minimum or pack size, alone or summed with the cart, gets that quantity code at
+    ["lines", i]. Such lines are reported, never silently dropped, and the others go in.
+    """
+    membership = ctx.require(Permission.PLACE_ORDERS)
+    row = await order(ctx, global_id)
+    if row is None:
+        raise not_found(["id"])
+    lines = await OrderLine.filter(order_id=row.id).order_by("position")
+    products = {p.id: p for p in await Product.filter(id__in=[line.product_id for line in lines])}  # type: ignore[attr-defined]
+    problems: list[Problem] = []
+    checked: list[CheckedLine] = []
+    for i, line in enumerate(lines):
+        at = ("lines", str(i))
+        product = products.get(line.product_id)  # type: ignore[attr-defined]
+        if product is None or not product.orderable:
+            problems.append(Problem(ErrorCode.PRODUCT_NOT_ORDERABLE, "This product can no longer be ordered.", at))
+            continue
+        found = quantity_problem(product, Decimal(line.quantity))
+        if found is not None:
+            problems.append(Problem(found[0], f"{product.sku}: {found[1]}", at))
+            continue
+        checked.append(CheckedLine(i, product, Decimal(line.quantity), line.note))
+    merged = merge(checked)
+    if not merged:
+        return await current_cart(membership), problems
+    async with in_transaction():
+        cart_row, rejected = await add_merged(membership, merged, strict=False)
+    for r in rejected:
+        problems.append(Problem(r.code, f"{r.merged.product.sku}: {r.message}", ("lines", str(r.merged.indexes[-1]))))
+    problems.sort(key=lambda p: int(p.field[1]) if p.field else 0)
+    return cart_row, problems

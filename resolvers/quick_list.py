@@ -1,0 +1,438 @@
+"""Quick lists: named lists of products with default quantities (SPEC "Quick lists").
+
+Who reads a list: it is private to its owner or shared with its company. Members with
+VIEW_QUICK_LISTS read their company's shared lists and their own; another member's private
+list is NOT_FOUND, exactly like a list of another company. Staff (any staff role) reach the
+shared lists of every company and the lists they own (`quickLists` gives staff the lists
+they built).
+
+Who edits a list (MANAGE_QUICK_LISTS): its owner; and, for a shared list, any member of the
+company with MANAGE_QUICK_LISTS (the list belongs to the company) — but only the owner (or
+staff) changes `shared`, so a colleague cannot make someone's shared list vanish into the
+owner's private lists. Staff edit every list they can read and build lists for a company
+(`companyId`, shared by default); a customer giving `companyId` is FORBIDDEN.
+
+A product is on a list at most once: adding it again adds to its quantity, and the sum is
+checked again. Ordering from a list lives in resolvers.quick_list_order.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from tortoise.expressions import Q, Subquery
+from tortoise.functions import Count
+from tortoise.queryset import QuerySet
+from tortoise.transactions import in_transaction
+
+from models import Company, Product, QuickList, QuickListLine, User
+from resolvers import ids, validate
+from resolvers.access import get_any, readable
+from resolvers.context import Context, now
+from resolvers.errors import (
+    AccessError,
+    DomainError,
+    ErrorCode,
+    Problem,
+    Problems,
+    forbidden,
+    limit_exceeded,
+    not_found,
+)
+from resolvers.fast_entry import MAX_LINES as MAX_TEXT_LINES
+from resolvers.fast_entry import parse
+from resolvers.lines import LineLike, MergedLine, all_problems, check_lines, check_quantity, merge, quantity_problem
+from resolvers.pricing import Break, unit_price
+from resolvers.roles import Permission
+
+MAX_NAME = 200
+MAX_DESCRIPTION = 2000
+MAX_NOTE = 500
+MAX_LINES_PER_CALL = 500
+
+
+# ---------------------------------------------------------------------- who may do what
+
+
+def is_staff(ctx: Context) -> bool:
+    return ctx.user is not None and ctx.user.staff_role is not None
+
+
+def require_reader(ctx: Context) -> User:
+    """Any staff role, or a member with VIEW_QUICK_LISTS (UNAUTHENTICATED / FORBIDDEN)."""
+    user = ctx.require_user()
+    if user.staff_role is None:
+        ctx.require(Permission.VIEW_QUICK_LISTS)
+    return user
+
+
+def require_manager(ctx: Context) -> User:
+    """Any staff role, or a member with MANAGE_QUICK_LISTS (UNAUTHENTICATED / FORBIDDEN)."""
+    user = ctx.require_user()
+    if user.staff_role is None:
+        ctx.require(Permission.MANAGE_QUICK_LISTS)
+    return user
+
+
+def visible(ctx: Context) -> QuerySet[QuickList]:
+    """The lists this viewer may read: shared or their own (customers: of their company only)."""
+    user = ctx.user
+    if user is None:
+        return QuickList.filter(id=None)  # type: ignore[call-overload]
+    shared_or_mine = Q(shared=True) | Q(owner_id=user.id)
+    if user.staff_role is not None:
+        return QuickList.filter(shared_or_mine)
+    return readable(QuickList, ctx).filter(shared_or_mine)
+
+
+async def get_visible(ctx: Context, global_id: str, *field: str) -> QuickList:
+    """A list this viewer may read; NOT_FOUND (at `field`) for any other id."""
+    pk = ids.decode_or_none(global_id, "QuickList")
+    row = await visible(ctx).get_or_none(id=pk) if pk else None
+    if row is None:
+        raise not_found(field or None)
+    return row
+
+
+async def _editable(ctx: Context, global_id: str, *field: str) -> QuickList:
+    """A list the manager may edit: MANAGE_QUICK_LISTS (or staff), then NOT_FOUND for unseen ids.
+
+    Every list a manager can read is one they may edit: private lists are read by their owner
+    only, and shared lists belong to the whole company.
+    """
+    require_manager(ctx)
+    return await get_visible(ctx, global_id, *field)
+
+
+# ---------------------------------------------------------------------- reading
+
+
+async def quick_lists(ctx: Context) -> list[QuickList]:
+    """The lists one may read, by name: members see the company's shared lists and their own;
+    staff the lists they built."""
+    user = require_reader(ctx)
+    qs = QuickList.filter(owner_id=user.id) if user.staff_role is not None else visible(ctx)
+    return await qs.order_by("name", "created_at", "id")
+
+
+async def quick_list(ctx: Context, global_id: str) -> QuickList | None:
+    """One list by id; None when unknown or not readable by this viewer."""
+    require_reader(ctx)
+    pk = ids.decode_or_none(global_id, "QuickList")
+    return await visible(ctx).get_or_none(id=pk) if pk else None
+
+
+async def quick_list_by_pk(ctx: Context, pk: uuid.UUID) -> QuickList | None:
+    """For Query.node: the list if this viewer may read it, else None (never an error)."""
+    try:
+        require_reader(ctx)
+    except AccessError:
+        return None
+    return await visible(ctx).get_or_none(id=pk)
+
+
+async def product_ids_on_visible_lists(ctx: Context) -> set[uuid.UUID]:
+    """One query: the products on the lists this viewer may read (the catalog's scope for
+    QUICK_LISTS_ONLY members, see resolvers.catalog.product_scope)."""
+    rows = await QuickListLine.filter(quick_list_id__in=Subquery(visible(ctx).values("id"))).distinct().values_list(
+        "product_id", flat=True
+    )
+    return set(rows)  # type: ignore[arg-type]
+
+
+async def line_counts(keys: Sequence[uuid.UUID]) -> dict[uuid.UUID, int]:
+    """One grouped query: the number of lines of each list (0 for lists without lines)."""
+    rows = (
+        await QuickListLine.filter(quick_list_id__in=list(keys))
+        .annotate(n=Count("id"))
+        .group_by("quick_list_id")
+        .values_list("quick_list_id", "n")
+    )
+    found = dict.fromkeys(keys, 0)
+    found.update({k: int(n) for k, n in rows})
+    return found
+
+
+@dataclass
+class PricedLine:
+    line: QuickListLine
+    product: Product
+    #: The unit price for the line's quantity (best break, else list price); None without VIEW_PRICES.
+    unit_price: Decimal | None
+
+
+async def priced_lines(ctx: Context, row: QuickList) -> list[PricedLine]:
+    """The list's lines in order with their products and prices, through batched loaders: the
+    same number of queries for one list or many, with any number of lines."""
+    lines: list[QuickListLine] = await ctx.lines_by_quick_list_id.load(row.id)
+    products = await ctx.product_by_id.load_many([r.product_id for r in lines])  # type: ignore[attr-defined]
+    breaks: list[list[Break] | None]
+    if not lines or not ctx.can_see_prices:
+        breaks = [None] * len(lines)
+    elif ctx.company_id == row.company_id:  # type: ignore[attr-defined]
+        breaks = await ctx.prices_by_product_id.load_many([p.id for p in products])
+    else:  # staff: the prices of the list's company
+        keys = [(row.company_id, p.id) for p in products]  # type: ignore[attr-defined]
+        breaks = await ctx.prices_by_company_and_product.load_many(keys)
+    return [
+        PricedLine(line, product, unit_price(product.list_price, b, Decimal(line.quantity)) if b is not None else None)
+        for line, product, b in zip(lines, products, breaks, strict=True)
+    ]
+
+
+# ---------------------------------------------------------------------- lines in
+
+
+@dataclass
+class TextLine:
+    """A pasted line read by the fast-entry parser, as a LineLike."""
+
+    code: str | None
+    quantity: Decimal
+    product_id: str | None = None
+    note: str | None = None
+
+
+def _relocate(problem: Problem, at: tuple[str, ...], keep_name: bool) -> Problem:
+    """A check_lines problem (path `(index, name...)`) moved to `at` (+ name when kept)."""
+    rest = problem.field[1:] if problem.field and keep_name else ()
+    return Problem(problem.code, problem.message, (*at, *rest))
+
+
+async def checked_input(
+    ctx: Context, lines: Sequence[LineLike], text: str | None, *field: str
+) -> tuple[list[MergedLine], list[Problem], list[tuple[str, ...]]]:
+    """Structured lines and pasted text checked together, summed per product.
+
+    Problems of `lines[i]` are at `field + ("lines", i, name)`; those of pasted line n at
+    ("text", n). Returns the merged lines, the problems and each input's location (by index).
+    """
+    if len(lines) > MAX_LINES_PER_CALL:
+        raise limit_exceeded(f"At most {MAX_LINES_PER_CALL} lines per call.")
+    parsed = parse(text) if text else []
+    if len(parsed) > MAX_TEXT_LINES:
+        raise DomainError(ErrorCode.LIMIT_EXCEEDED, f"At most {MAX_TEXT_LINES} lines at once.", ["text"])
+    problems: list[Problem] = []
+    inputs: list[LineLike] = list(lines)
+    where: list[tuple[str, ...]] = [(*field, "lines", str(i)) for i in range(len(lines))]
+    for p in parsed:
+        if p.code is None or p.quantity is None:
+            problems.append(Problem(ErrorCode.INVALID, p.problem or "Give a code and a quantity.", ("text", str(p.line_number))))
+            continue
+        inputs.append(TextLine(p.code, p.quantity))
+        where.append(("text", str(p.line_number)))
+    checked = await check_lines(ctx, inputs)
+    for p in all_problems(checked):
+        i = int(p.field[0]) if p.field else 0
+        problems.append(_relocate(p, where[i], keep_name=i < len(lines)))
+    merged = []
+    for m in merge(checked):
+        found = quantity_problem(m.product, m.quantity) if len(m.indexes) > 1 else None
+        if found is None:
+            merged.append(m)
+            continue
+        last = m.indexes[-1]
+        at = (*where[last], "quantity") if last < len(lines) else where[last]
+        problems.append(Problem(found[0], "Summed over the lines of this product: " + found[1], at))
+    return merged, problems, where
+
+
+async def _add_to_list(row: QuickList, merged: Sequence[MergedLine], where: Sequence[tuple[str, ...]],
+                       n_structured: int) -> list[Problem]:
+    """Inside a transaction: the lines added (a product already on the list gets the quantity
+    added, the sum checked again); the problems of refused sums (then nothing is written)."""
+    existing = {r.product_id: r for r in await QuickListLine.filter(quick_list_id=row.id)}  # type: ignore[attr-defined]
+    position = max((r.position for r in existing.values()), default=-1) + 1
+    new: list[QuickListLine] = []
+    grown: list[QuickListLine] = []
+    problems: list[Problem] = []
+    for m in merged:
+        old = existing.get(m.product.id)
+        if old is None:
+            new.append(QuickListLine(id=uuid.uuid4(), quick_list_id=row.id, product_id=m.product.id,
+                                     quantity=m.quantity, note=m.note, position=position))
+            position += 1
+            continue
+        total = Decimal(old.quantity) + m.quantity
+        found = quantity_problem(m.product, total)
+        if found is not None:
+            last = m.indexes[-1]
+            at = (*where[last], "quantity") if last < n_structured else where[last]
+            problems.append(Problem(found[0], f"With the {Decimal(old.quantity):f} already on the list: {found[1]}", at))
+            continue
+        old.quantity = total
+        old.note = m.note or old.note
+        grown.append(old)
+    if problems:
+        return problems
+    if new:
+        await QuickListLine.bulk_create(new)
+    if grown:
+        await QuickListLine.bulk_update(grown, fields=["quantity", "note"])
+    await _touch(row)
+    return []
+
+
+async def _touch(row: QuickList) -> None:
+    row.updated_at = now()
+    await QuickList.filter(id=row.id).update(updated_at=row.updated_at)
+
+
+async def _locked(row: QuickList) -> QuickList:
+    """Call inside a transaction: the list row locked (PostgreSQL), so concurrent edits queue."""
+    return await QuickList.filter(id=row.id).select_for_update().get()
+
+
+# ---------------------------------------------------------------------- changes
+
+
+def _texts(problems: Problems, name: str | None, description: str | None, name_required: bool) -> tuple[str | None, str | None]:
+    clean_name = validate.text(problems, name, "input", "name", max_length=MAX_NAME, required=name_required)
+    if name is not None and not name_required and clean_name is None:
+        problems.add(ErrorCode.REQUIRED, "This value is required.", "input", "name")
+    clean_description = validate.text(problems, description, "input", "description", max_length=MAX_DESCRIPTION, required=False)
+    return clean_name, clean_description
+
+
+async def create(
+    ctx: Context,
+    *,
+    company_id: str | None,
+    name: str,
+    description: str | None,
+    shared: bool | None,
+    lines: Sequence[LineLike] | None,
+) -> QuickList:
+    """quickListCreate: members with MANAGE_QUICK_LISTS make a list for their company (private
+    unless `shared`); staff make one for `companyId` (REQUIRED; shared unless told otherwise);
+    a customer giving companyId is FORBIDDEN. Lines follow the product rules, summed per product."""
+    user = require_manager(ctx)
+    if user.staff_role is not None:
+        if not company_id:
+            raise DomainError(ErrorCode.REQUIRED, "Choose the company account the list is for.", ["input", "companyId"])
+        company = await get_any(Company, company_id, ["input", "companyId"])
+        owner_company_id, default_shared = company.id, True
+    else:
+        if company_id is not None:
+            raise forbidden()
+        owner_company_id, default_shared = ctx.company_id, False
+    problems = Problems()
+    clean_name, clean_description = _texts(problems, name, description, name_required=True)
+    merged, line_problems, _ = await checked_input(ctx, lines or [], None, "input")
+    problems.items += line_problems
+    problems.raise_any()
+    async with in_transaction():
+        row = await QuickList.create(
+            company_id=owner_company_id, owner_id=user.id, name=clean_name, description=clean_description,
+            shared=default_shared if shared is None else shared,
+        )
+        await QuickListLine.bulk_create(
+            [QuickListLine(id=uuid.uuid4(), quick_list_id=row.id, product_id=m.product.id, quantity=m.quantity,
+                           note=m.note, position=i) for i, m in enumerate(merged)]
+        )
+    return row
+
+
+async def update(ctx: Context, global_id: str, *, name: str | None, description: str | None,
+                 shared: bool | None) -> QuickList:
+    """quickListUpdate: null leaves a value as it is; an empty description clears it. Only the
+    owner (or staff) changes `shared` (FORBIDDEN for other managers)."""
+    row = await _editable(ctx, global_id, "id")
+    user = ctx.require_user()
+    if shared is not None and shared != row.shared and user.staff_role is None and row.owner_id != user.id:  # type: ignore[attr-defined]
+        raise forbidden()
+    problems = Problems()
+    clean_name, clean_description = _texts(problems, name, description, name_required=False)
+    problems.raise_any()
+    changes: dict[str, Any] = {}
+    if clean_name is not None:
+        changes["name"] = clean_name
+    if description is not None:
+        changes["description"] = clean_description
+    if shared is not None:
+        changes["shared"] = shared
+    if changes:
+        changes["updated_at"] = now()
+        await QuickList.filter(id=row.id).update(**changes)
+    return await QuickList.get(id=row.id)
+
+
+async def delete(ctx: Context, global_id: str) -> bool:
+    """quickListDelete: the list and its lines are gone (lists are not users)."""
+    row = await _editable(ctx, global_id, "id")
+    async with in_transaction():
+        await QuickListLine.filter(quick_list_id=row.id).delete()
+        await QuickList.filter(id=row.id).delete()
+    return True
+
+
+async def add_lines(ctx: Context, global_id: str, lines: Sequence[LineLike], text: str | None = None) -> QuickList:
+    """quickListLinesAdd: `lines` (productId or code) and/or pasted `text` (the fast-entry parser:
+    one code and quantity a line, at most 500 lines). All or nothing: any bad line (problems at
+    ["lines", i, ...] or ["text", lineNumber]) leaves the list unchanged."""
+    row = await _editable(ctx, global_id, "id")
+    merged, problems, where = await checked_input(ctx, lines, text)
+    if problems:
+        raise DomainError(problems)
+    if merged:
+        async with in_transaction():
+            row = await _locked(row)
+            problems = await _add_to_list(row, merged, where, len(lines))
+            if problems:
+                raise DomainError(problems)
+    return await QuickList.get(id=row.id)
+
+
+async def _own_line(ctx: Context, global_id: str, *field: str) -> QuickListLine:
+    """A line of a list the manager may edit; NOT_FOUND for any other id."""
+    require_manager(ctx)
+    pk = ids.decode_or_none(global_id, "QuickListLine")
+    row = (
+        await QuickListLine.filter(id=pk, quick_list_id__in=Subquery(visible(ctx).values("id"))).select_related("product").first()
+        if pk
+        else None
+    )
+    if row is None:
+        raise not_found(field)
+    return row
+
+
+async def update_line(ctx: Context, line_id: str, quantity: Decimal, note: str | None = None) -> QuickList:
+    """quickListLineUpdate: the line's default quantity (product rules) and, when given, its note
+    (an empty note clears it)."""
+    line = await _own_line(ctx, line_id, "lineId")
+    problems = Problems()
+    check_quantity(problems, line.product, quantity, "quantity")
+    clean_note = validate.text(problems, note, "note", max_length=MAX_NOTE, required=False)
+    problems.raise_any()
+    changes: dict[str, Any] = {"quantity": quantity}
+    if note is not None:
+        changes["note"] = clean_note
+    row = await QuickList.get(id=line.quick_list_id)  # type: ignore[attr-defined]
+    async with in_transaction():
+        await QuickListLine.filter(id=line.id).update(**changes)
+        await _touch(row)
+    return row
+
+
+async def remove_lines(ctx: Context, global_id: str, line_ids: Sequence[str]) -> QuickList:
+    """quickListLinesRemove: all the lines or none (NOT_FOUND ["lineIds", i] for a line that is
+    not on this list)."""
+    row = await _editable(ctx, global_id, "id")
+    if len(line_ids) > MAX_LINES_PER_CALL:
+        raise limit_exceeded(f"At most {MAX_LINES_PER_CALL} lines per call.")
+    pks = [ids.decode_or_none(g, "QuickListLine") for g in line_ids]
+    wanted = [pk for pk in pks if pk]
+    found = set(await QuickListLine.filter(quick_list_id=row.id, id__in=wanted).values_list("id", flat=True)) if wanted else set()
+    missing = [Problem(ErrorCode.NOT_FOUND, "Not found.", ("lineIds", str(i))) for i, pk in enumerate(pks) if pk not in found]
+    if missing:
+        raise DomainError(missing)
+    if found:
+        async with in_transaction():
+            await QuickListLine.filter(quick_list_id=row.id, id__in=list(found)).delete()
+            await _touch(row)
+    return row

@@ -1,0 +1,137 @@
+"""quoteAccept: an ACTIVE quote's lines, at the quoted prices, become a validation list.
+
+The validation list (source QUOTE, quote_id set, made for the quote's customer number) is
+created by resolvers.submit.submit, and the quote turns ACCEPTED in the same transaction by a
+conditional UPDATE (still ISSUED and valid today), so a quote is accepted at most once even
+when two members accept it at the same moment. The same idempotency key returns the first
+validation list, also after the quote is ACCEPTED.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from models import (
+    CustomerNumber,
+    CustomerNumberKind,
+    DeliveryMethod,
+    IdempotencyRecord,
+    OrderSource,
+    Product,
+    Quote,
+    QuoteLine,
+    QuoteState,
+    QuoteStatus,
+    ValidationList,
+)
+from resolvers import ids
+from resolvers.access import allowed_customer_number_ids, get_for_customer_number
+from resolvers.audit import record
+from resolvers.context import Context, now
+from resolvers.delivery import ADDRESS_COLUMNS, DeliveryValues, check_delivery, empty
+from resolvers.errors import DomainError, ErrorCode
+from resolvers.quote import today
+from resolvers.roles import Permission
+from resolvers.submit import SubmitLine, check_key, check_texts, fingerprint, submit
+
+OPERATION = "quoteAccept"
+
+NOT_ACTIVE = {
+    QuoteStatus.REQUESTED: "This quote has not been priced yet.",
+    QuoteStatus.EXPIRED: "This quote has expired.",
+    QuoteStatus.ACCEPTED: "This quote has already been accepted.",
+    QuoteStatus.DECLINED: "This quote was declined.",
+}
+
+
+def _not_active(status: QuoteStatus) -> DomainError:
+    return DomainError(ErrorCode.QUOTE_NOT_ACTIVE, NOT_ACTIVE.get(status, "This quote is not active."), ["id"])
+
+
+async def default_delivery(quote: Quote) -> dict[str, Any]:
+    """Delivery to the quote's customer number: as the ship-to when it is a SHIP_TO number,
+    else (SOLD_TO, BILL_TO) as a one-time address copied from that number's address."""
+    number = await CustomerNumber.get(id=quote.customer_number_id)  # type: ignore[attr-defined]
+    columns = empty()
+    columns["delivery_method"] = DeliveryMethod.DELIVERY
+    if number.kind == CustomerNumberKind.SHIP_TO:
+        columns["ship_to_id"] = number.id
+    else:
+        for name in ADDRESS_COLUMNS:
+            columns[f"one_time_{name}"] = getattr(number, name)
+    return columns
+
+
+async def _quoted_lines(quote: Quote) -> list[SubmitLine]:
+    """The quote's lines in order, each at its quoted unit price."""
+    rows = await QuoteLine.filter(quote_id=quote.id).order_by("position")
+    products = {p.id: p for p in await Product.filter(id__in=[r.product_id for r in rows])}  # type: ignore[attr-defined]
+    # A REQUESTED quote has no prices; it never gets past the conditional UPDATE (accept_in_place),
+    # so 0 is only a placeholder that is rolled back with everything else.
+    return [
+        SubmitLine(products[r.product_id], Decimal(r.quantity), r.note, Decimal(r.unit_price or 0))  # type: ignore[attr-defined]
+        for r in rows
+    ]
+
+
+async def accept_quote(
+    ctx: Context,
+    global_id: str,
+    reference: str | None,
+    note: str | None,
+    delivery: DeliveryValues | None,
+    idempotency_key: str,
+) -> ValidationList:
+    """quoteAccept (ACCEPT_QUOTES): an ACTIVE quote (ISSUED, validUntil today or later) of a
+    customer number the member may use is submitted at its quoted prices and becomes ACCEPTED.
+    REQUESTED, EXPIRED, ACCEPTED and DECLINED quotes: QUOTE_NOT_ACTIVE. The delivery is the
+    input's, else delivery to the quote's customer number (see default_delivery)."""
+    membership = ctx.require(Permission.ACCEPT_QUOTES)
+    key = check_key(idempotency_key)
+    reference, note = check_texts(reference, note)
+    quote = await get_for_customer_number(Quote, global_id, ctx, ["id"])
+    status = quote.status_on(today())
+    # A repeat of a successful accept finds the quote ACCEPTED: let submit() answer the first result.
+    if status != QuoteStatus.ACTIVE and not await IdempotencyRecord.exists(membership_id=membership.id, key=key):
+        raise _not_active(status)
+    # Loaded before the transaction: a loader's batch must not need a second pooled connection.
+    await allowed_customer_number_ids(ctx)
+    if delivery is not None:
+        columns = await check_delivery(ctx, membership, delivery, "input", "delivery")
+    else:
+        columns = await default_delivery(quote)
+    request_hash = fingerprint(quote=global_id, reference=reference, note=note, delivery=delivery)
+
+    async def accept_in_place(row: ValidationList) -> None:
+        day = today()
+        changed = await Quote.filter(id=quote.id, status=QuoteState.ISSUED, valid_until__gte=day).update(
+            status=QuoteState.ACCEPTED, decided_by_id=membership.user_id, decided_at=now()  # type: ignore[attr-defined]
+        )
+        if not changed:
+            current = await Quote.get(id=quote.id)
+            raise _not_active(current.status_on(day))
+        await record(
+            ctx.user,
+            "quote.accepted",
+            company_id=quote.company_id,  # type: ignore[attr-defined]
+            target_id=ids.encode("Quote", quote.id),
+            before={"status": QuoteStatus.ACTIVE.value},
+            after={"status": QuoteStatus.ACCEPTED.value, "validationList": row.number},
+        )
+
+    return await submit(
+        ctx,
+        membership,
+        lines=await _quoted_lines(quote),
+        delivery=columns,
+        source=OrderSource.QUOTE,
+        reference=reference if reference is not None else quote.reference,
+        note=note,
+        idempotency_key=key,
+        request_fingerprint=request_hash,
+        operation=OPERATION,
+        quote_id=quote.id,
+        customer_number=quote.customer_number_id,  # type: ignore[attr-defined]
+        then=accept_in_place,
+    )

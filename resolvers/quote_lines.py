@@ -1,0 +1,143 @@
+"""Quote lines: checking what customers ask for and what staff price, and saving the lines."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Protocol
+
+from models import Product, Quote, QuoteLine
+from resolvers import catalog, ids, validate
+from resolvers.context import Context
+from resolvers.errors import ErrorCode, Problems
+from resolvers.pricing import line_total
+
+MAX_LINE_NOTE = 500
+#: Column limits (12 digits, 3 decimals for quantities, 4 for unit prices).
+MAX_QUANTITY = Decimal("999999999")
+MAX_UNIT_PRICE = Decimal("99999999")
+
+
+class RequestLine(Protocol):
+    product_id: str | None
+    code: str | None
+    quantity: Decimal
+    note: str | None
+
+
+class IssueLine(Protocol):
+    product_id: str
+    quantity: Decimal
+    unit_price: Decimal
+
+
+@dataclass
+class LineDraft:
+    product: Product
+    quantity: Decimal
+    unit_price: Decimal | None = None
+    note: str | None = None
+
+
+def _decimals(value: Decimal) -> int:
+    exponent = value.normalize().as_tuple().exponent
+    return -exponent if isinstance(exponent, int) and exponent < 0 else 0
+
+
+def check_quantity(problems: Problems, product: Product, quantity: Decimal, *field: str) -> None:
+    """Positive, at least the product's minimum, a multiple of its order multiple."""
+    if not quantity.is_finite() or quantity <= 0:
+        problems.add(ErrorCode.INVALID_QUANTITY, "The quantity must be positive.", *field)
+    elif quantity > MAX_QUANTITY or _decimals(quantity) > 3:
+        problems.add(ErrorCode.INVALID_QUANTITY, "At most 999999999, with at most 3 decimals.", *field)
+    elif quantity < product.minimum_quantity:
+        problems.add(
+            ErrorCode.BELOW_MINIMUM_QUANTITY, f"The minimum quantity is {product.minimum_quantity.normalize():f}.", *field
+        )
+    elif product.order_multiple and quantity % product.order_multiple != 0:
+        problems.add(
+            ErrorCode.QUANTITY_NOT_MULTIPLE,
+            f"The quantity must be a multiple of {product.order_multiple.normalize():f}.",
+            *field,
+        )
+
+
+async def products_by_id(ctx: Context, global_ids: Sequence[str | None]) -> dict[str, Product]:
+    """Global product ids to products (one batched load); unknown ids are left out."""
+    pks = {g: pk for g in global_ids if g and (pk := ids.decode_or_none(g, "Product"))}
+    rows = await ctx.product_by_id.load_many(list(pks.values()))
+    return {g: row for (g, _), row in zip(pks.items(), rows, strict=True) if row is not None}
+
+
+async def request_lines(ctx: Context, problems: Problems, lines: Sequence[RequestLine]) -> list[LineDraft]:
+    """Each line names a product by id or by code (SKU, EAN, own article code) with a valid quantity."""
+    if not lines:
+        problems.add(ErrorCode.REQUIRED, "Add at least one line.", "input", "lines")
+        return []
+    by_id = await products_by_id(ctx, [line.product_id for line in lines])
+    by_code = await catalog.resolve_codes(ctx, [line.code for line in lines if not line.product_id and line.code])
+    result: list[LineDraft] = []
+    for i, line in enumerate(lines):
+        at = ("input", "lines", str(i))
+        if line.product_id:
+            product, key = by_id.get(line.product_id), "productId"
+        elif line.code and line.code.strip():
+            product, key = by_code.get(line.code.strip()), "code"
+        else:
+            problems.add(ErrorCode.REQUIRED, "Give a product id or a code.", *at, "productId")
+            continue
+        if product is None:
+            problems.add(ErrorCode.UNKNOWN_PRODUCT_CODE, "No product has this id or code.", *at, key)
+            continue
+        if not product.orderable:
+            problems.add(ErrorCode.PRODUCT_NOT_ORDERABLE, "This product can no longer be ordered.", *at, key)
+            continue
+        check_quantity(problems, product, line.quantity, *at, "quantity")
+        note = validate.text(problems, line.note, *at, "note", max_length=MAX_LINE_NOTE, required=False)
+        result.append(LineDraft(product, line.quantity, note=note))
+    return result
+
+
+async def issue_lines(ctx: Context, problems: Problems, lines: Sequence[IssueLine]) -> list[LineDraft]:
+    """Each line a known product (by id), a valid quantity and a unit price of at least 0."""
+    if not lines:
+        problems.add(ErrorCode.REQUIRED, "Add at least one line.", "input", "lines")
+        return []
+    by_id = await products_by_id(ctx, [line.product_id for line in lines])
+    result: list[LineDraft] = []
+    for i, line in enumerate(lines):
+        at = ("input", "lines", str(i))
+        product = by_id.get(line.product_id)
+        if product is None:
+            problems.add(ErrorCode.UNKNOWN_PRODUCT_CODE, "No product has this id.", *at, "productId")
+            continue
+        check_quantity(problems, product, line.quantity, *at, "quantity")
+        price = line.unit_price
+        if not price.is_finite() or price < 0 or price > MAX_UNIT_PRICE or _decimals(price) > 4:
+            problems.add(ErrorCode.INVALID, "A unit price from 0 to 99999999, at most 4 decimals.", *at, "unitPrice")
+        result.append(LineDraft(product, line.quantity, unit_price=line.unit_price))
+    return result
+
+
+async def save_lines(quote_row: Quote, lines: list[LineDraft]) -> None:
+    await QuoteLine.bulk_create(
+        [
+            QuoteLine(
+                id=uuid.uuid4(),
+                quote_id=quote_row.id,
+                product_id=line.product.id,
+                quantity=line.quantity,
+                unit_price=line.unit_price,
+                note=line.note,
+                position=i,
+            )
+            for i, line in enumerate(lines)
+        ]
+    )
+
+
+def total_of(lines: list[LineDraft]) -> Decimal:
+    """The sum of the line totals (each rounded half-up to cents)."""
+    return sum((line_total(line.unit_price, line.quantity) for line in lines if line.unit_price is not None), Decimal(0))

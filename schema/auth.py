@@ -1,0 +1,127 @@
+"""Sessions and one's own account: login, logout, accountSwitch, profile, passwords, e-mail verification."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import strawberry
+from strawberry.types import Info
+
+from resolvers import auth
+from schema.account import Locale, Session, User, Viewer, viewer_of
+from schema.base import OkPayload, UserError, attempt, ctx, errors_field
+
+
+@strawberry.input
+class LoginInput:
+    email: str
+    password: str
+    company_id: strawberry.ID | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="Which company account to act for; may be left out when the e-mail has only one.",
+    )
+
+
+@strawberry.type
+class LoginPayload:
+    session: Session | None = None
+    viewer: Viewer | None = None
+    user_errors: list[UserError] = errors_field()
+
+
+@strawberry.type
+class LogoutPayload:
+    ok: bool
+
+
+@strawberry.type
+class ViewerPayload:
+    viewer: Viewer | None = None
+    user_errors: list[UserError] = errors_field()
+
+
+@strawberry.input
+class ProfileUpdateInput:
+    first_name: str | None = strawberry.UNSET
+    last_name: str | None = strawberry.UNSET
+    phone: str | None = strawberry.UNSET
+    locale: Locale | None = strawberry.UNSET  # type: ignore[valid-type]
+
+
+@strawberry.type
+class UserPayload:
+    user: User | None = None
+    user_errors: list[UserError] = errors_field()
+
+
+@strawberry.input
+class PasswordChangeInput:
+    current_password: str
+    new_password: str
+
+
+@strawberry.input
+class PasswordResetInput:
+    token: str
+    new_password: str
+
+
+@strawberry.type
+class EmailVerifyPayload:
+    user: User | None = None
+    user_errors: list[UserError] = errors_field()
+
+
+def _given(value: Any) -> Any:
+    return None if value is strawberry.UNSET else value
+
+
+def _ok(_: Any) -> bool:
+    return True
+
+
+@strawberry.type
+class AuthMutation:
+    @strawberry.mutation
+    async def login(self, info: Info, input: LoginInput) -> LoginPayload:
+        return await attempt(
+            LoginPayload,
+            auth.login(ctx(info), input.email, input.password, _given(input.company_id)),
+            session=lambda r: Session(token=r[1], expires_at=r[0].expires_at),
+            viewer=lambda r: viewer_of(r[2]),
+        )
+
+    @strawberry.mutation
+    async def logout(self, info: Info) -> LogoutPayload:
+        return LogoutPayload(ok=await auth.logout(ctx(info)))
+
+    @strawberry.mutation
+    async def account_switch(self, info: Info, company_id: strawberry.ID) -> ViewerPayload:
+        return await attempt(ViewerPayload, auth.account_switch(ctx(info), company_id), viewer=viewer_of)
+
+    @strawberry.mutation
+    async def profile_update(self, info: Info, input: ProfileUpdateInput) -> UserPayload:
+        changes = {
+            key: getattr(input, key)
+            for key in ("first_name", "last_name", "phone", "locale")
+            if getattr(input, key) is not strawberry.UNSET
+        }
+        return await attempt(UserPayload, auth.profile_update(ctx(info), changes), user=User.of)
+
+    @strawberry.mutation
+    async def password_change(self, info: Info, input: PasswordChangeInput) -> OkPayload:
+        return await attempt(
+            OkPayload, auth.password_change(ctx(info), input.current_password, input.new_password), ok=_ok
+        )
+
+    @strawberry.mutation(description="Always answers ok, whether or not the e-mail exists.")
+    async def password_reset_request(self, info: Info, email: str) -> OkPayload:
+        return await attempt(OkPayload, auth.password_reset_request(ctx(info), email), ok=_ok)
+
+    @strawberry.mutation
+    async def password_reset(self, info: Info, input: PasswordResetInput) -> OkPayload:
+        return await attempt(OkPayload, auth.password_reset(ctx(info), input.token, input.new_password), ok=_ok)
+
+    @strawberry.mutation
+    async def email_verify(self, info: Info, token: str) -> EmailVerifyPayload:
+        return await attempt(EmailVerifyPayload, auth.email_verify(ctx(info), token), user=User.of)

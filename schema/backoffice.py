@@ -1,0 +1,211 @@
+"""The back office: Query.backoffice for staff dashboards and the staff decisions."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+import strawberry
+from strawberry.types import Info
+
+from models import AuditEvent as AuditEventRow
+from resolvers import backoffice as bo
+from resolvers import ids
+from schema.account import Company, CompanyStatus, CustomerNumber, CustomerNumberKind, User
+from schema.base import AddressInput, PageInfo, UserError, attempt, ctx, errors_field
+from schema.company import CompanyPayload
+from schema.quote import QuoteConnection, quote_requests
+from schema.validation import backoffice_validation_lists
+from schema.requests import (
+    AddressChangeRequest,
+    AddressChangeRequestPayload,
+    CustomerNumberRequest,
+    CustomerNumberRequestPayload,
+    HelpdeskTicket,
+    HelpdeskTicketPayload,
+    RequestStatus,
+)
+
+
+@strawberry.type
+class AuditEvent:
+    id: strawberry.ID
+    at: datetime
+    action: str = strawberry.field(description="E.g. membership.role_changed, validation_list.approved.")
+    target_id: strawberry.ID | None
+    details: str | None = strawberry.field(description="JSON object with before/after values.")
+    row: strawberry.Private[AuditEventRow]
+
+    @staticmethod
+    def of(row: AuditEventRow) -> AuditEvent:
+        return AuditEvent(
+            id=strawberry.ID(ids.encode("AuditEvent", row.id)),
+            at=row.created_at,
+            action=row.action,
+            target_id=strawberry.ID(row.target_id) if row.target_id else None,
+            details=json.dumps(row.details, sort_keys=True),
+            row=row,
+        )
+
+    @strawberry.field
+    async def actor(self, info: Info) -> User | None:
+        actor_id = self.row.actor_id  # type: ignore[attr-defined]
+        if actor_id is None:  # aiodataloader cannot load None
+            return None
+        user = await ctx(info).user_by_id.load(actor_id)
+        return User.of(user) if user else None
+
+
+@strawberry.type
+class AuditEventEdge:
+    cursor: str
+    node: AuditEvent
+
+
+@strawberry.type
+class AuditEventConnection:
+    edges: list[AuditEventEdge]
+    page_info: PageInfo
+    total_count: int
+
+
+@strawberry.type
+class CompanyEdge:
+    cursor: str
+    node: Company
+
+
+@strawberry.type
+class CompanyConnection:
+    edges: list[CompanyEdge]
+    page_info: PageInfo
+    total_count: int
+
+
+@strawberry.input
+class CompanyFilter:
+    status: list[CompanyStatus] | None = None  # type: ignore[valid-type]
+    search: str | None = strawberry.field(default=None, description="Name, VAT number or customer number.")
+
+
+@strawberry.input
+class CustomerNumberCreateInput:
+    company_id: strawberry.ID
+    kind: CustomerNumberKind  # type: ignore[valid-type]
+    name: str
+    address: AddressInput
+
+
+@strawberry.type
+class CustomerNumberPayload:
+    customer_number: CustomerNumber | None = None
+    user_errors: list[UserError] = errors_field()
+
+
+@strawberry.type(description="The distributor's side, for internal dashboards. Every field requires a staff role.")
+class Backoffice:
+    @strawberry.field
+    async def companies(
+        self, info: Info, filter: CompanyFilter | None = None, first: int | None = None, after: str | None = None
+    ) -> CompanyConnection:
+        f = filter or CompanyFilter()
+        page = await bo.companies(ctx(info), f.status, f.search, first, after)
+        return CompanyConnection(
+            edges=[CompanyEdge(cursor=c, node=Company.of(r)) for r, c in zip(page.rows, page.cursors, strict=True)],
+            page_info=PageInfo.of(page),
+            total_count=page.total,
+        )
+
+    @strawberry.field(description="Quotes customers asked for and nobody priced yet, oldest first.")
+    async def quote_requests(self, info: Info, first: int | None = None, after: str | None = None) -> QuoteConnection:
+        return await quote_requests(info, first, after)
+
+    validation_lists = strawberry.field(
+        resolver=backoffice_validation_lists,
+        description="Validation lists of every company, oldest first; SUBMITTED only unless the filter names statuses.",
+    )
+
+    @strawberry.field
+    async def address_change_requests(
+        self, info: Info, status: RequestStatus | None = None  # type: ignore[valid-type]
+    ) -> list[AddressChangeRequest]:
+        return [AddressChangeRequest.of(r) for r in await bo.address_change_requests(ctx(info), status)]
+
+    @strawberry.field
+    async def customer_number_requests(
+        self, info: Info, status: RequestStatus | None = None  # type: ignore[valid-type]
+    ) -> list[CustomerNumberRequest]:
+        return [CustomerNumberRequest.of(r) for r in await bo.customer_number_requests(ctx(info), status)]
+
+    @strawberry.field
+    async def helpdesk_tickets(self, info: Info, resolved: bool | None = None) -> list[HelpdeskTicket]:
+        return [HelpdeskTicket.of(r) for r in await bo.helpdesk_tickets(ctx(info), resolved)]
+
+    @strawberry.field
+    async def audit_events(
+        self, info: Info, company_id: strawberry.ID | None = None, first: int | None = None, after: str | None = None
+    ) -> AuditEventConnection:
+        page = await bo.audit_events(ctx(info), company_id, first, after)
+        pairs = zip(page.rows, page.cursors, strict=True)
+        return AuditEventConnection(
+            edges=[AuditEventEdge(cursor=c, node=AuditEvent.of(r)) for r, c in pairs],
+            page_info=PageInfo.of(page),
+            total_count=page.total,
+        )
+
+
+@strawberry.type
+class BackofficeQuery:
+    @strawberry.field(description="Null unless the viewer is staff.")
+    def backoffice(self, info: Info) -> Backoffice | None:
+        return Backoffice() if ctx(info).staff_role is not None else None
+
+
+@strawberry.type
+class BackofficeMutation:
+    @strawberry.mutation
+    async def company_approve(self, info: Info, id: strawberry.ID) -> CompanyPayload:
+        return await attempt(CompanyPayload, bo.company_approve(ctx(info), id), company=Company.of)
+
+    @strawberry.mutation
+    async def company_reject(self, info: Info, id: strawberry.ID, reason: str) -> CompanyPayload:
+        return await attempt(CompanyPayload, bo.company_reject(ctx(info), id, reason), company=Company.of)
+
+    @strawberry.mutation
+    async def company_fast_entry_set(self, info: Info, id: strawberry.ID, enabled: bool) -> CompanyPayload:
+        return await attempt(CompanyPayload, bo.company_fast_entry_set(ctx(info), id, enabled), company=Company.of)
+
+    @strawberry.mutation
+    async def company_representative_set(self, info: Info, id: strawberry.ID, user_id: strawberry.ID) -> CompanyPayload:
+        return await attempt(
+            CompanyPayload, bo.company_representative_set(ctx(info), id, user_id), company=Company.of
+        )
+
+    @strawberry.mutation
+    async def customer_number_create(self, info: Info, input: CustomerNumberCreateInput) -> CustomerNumberPayload:
+        action = bo.customer_number_create(ctx(info), input.company_id, input.kind, input.name, input.address)
+        return await attempt(CustomerNumberPayload, action, customer_number=CustomerNumber.of)
+
+    @strawberry.mutation
+    async def customer_number_request_decide(
+        self, info: Info, id: strawberry.ID, approve: bool
+    ) -> CustomerNumberRequestPayload:
+        return await attempt(
+            CustomerNumberRequestPayload,
+            bo.customer_number_request_decide(ctx(info), id, approve),
+            request=CustomerNumberRequest.of,
+        )
+
+    @strawberry.mutation
+    async def address_change_request_decide(
+        self, info: Info, id: strawberry.ID, approve: bool
+    ) -> AddressChangeRequestPayload:
+        return await attempt(
+            AddressChangeRequestPayload,
+            bo.address_change_request_decide(ctx(info), id, approve),
+            request=AddressChangeRequest.of,
+        )
+
+    @strawberry.mutation
+    async def helpdesk_ticket_resolve(self, info: Info, id: strawberry.ID) -> HelpdeskTicketPayload:
+        return await attempt(HelpdeskTicketPayload, bo.helpdesk_ticket_resolve(ctx(info), id), ticket=HelpdeskTicket.of)

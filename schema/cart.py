@@ -1,0 +1,184 @@
+"""The cart and fast entry: Cart, CartLine, FastEntryLine; CartQuery and CartMutation."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+from strawberry.types import Info
+
+from models import Cart as CartRow
+from resolvers import cart as rs
+from resolvers import catalog, ids
+from resolvers.context import Context
+from resolvers.errors import DomainError
+from resolvers.fast_entry import FastEntryStatus as FastEntryStatusEnum
+from resolvers.fast_entry import fast_entry
+from schema import catalog as catalog_schema
+from schema.base import Money, UserError, ctx, errors_field, money_field, user_errors
+from schema.delivery import Delivery, DeliveryInput
+from schema.quote import LineInput
+
+if TYPE_CHECKING:
+    from schema.catalog import Product  # noqa: F401
+
+FastEntryStatus = strawberry.enum(FastEntryStatusEnum, name="FastEntryStatus")
+ProductRef = Annotated["Product", strawberry.lazy("schema.catalog")]
+
+
+@strawberry.type
+class CartLine:
+    id: strawberry.ID
+    product: ProductRef
+    quantity: Decimal
+    note: str | None
+    unit_price: Money | None = money_field("unit_price_amount")
+    line_total: Money | None = money_field("line_total_amount")
+    unit_price_amount: strawberry.Private[Decimal | None]
+    line_total_amount: strawberry.Private[Decimal | None]
+
+
+@strawberry.type
+class Cart:
+    id: strawberry.ID
+    lines: list[CartLine]
+    line_count: int
+    subtotal: Money | None = money_field("subtotal_amount", "Null without VIEW_PRICES.")
+    delivery: Delivery | None
+    updated_at: datetime
+    subtotal_amount: strawberry.Private[Decimal | None]
+
+    @staticmethod
+    async def load(c: Context, row: CartRow) -> Cart:
+        """The cart with its priced lines: a fixed number of batched queries for any line count."""
+        priced = await rs.priced_lines(c, row)
+        products = await catalog_schema.Product.load(c, [p.product for p in priced])
+        lines = [
+            CartLine(
+                id=strawberry.ID(ids.encode("CartLine", p.line.id)),
+                product=product,
+                quantity=catalog.plain(p.line.quantity),
+                note=p.line.note,
+                unit_price_amount=p.unit_price,
+                line_total_amount=p.line_total,
+            )
+            for p, product in zip(priced, products, strict=True)
+        ]
+        return Cart(
+            id=strawberry.ID(ids.encode("Cart", row.id)),
+            lines=lines,
+            line_count=len(lines),
+            delivery=Delivery.of(row),
+            updated_at=row.updated_at,
+            subtotal_amount=rs.subtotal(priced),
+        )
+
+
+@strawberry.type
+class FastEntryLine:
+    line_number: int = strawberry.field(
+        description="1-based line number in the pasted text; blank lines are counted but not returned."
+    )
+    input: str = strawberry.field(description="The text of that line as received.")
+    status: FastEntryStatus  # type: ignore[valid-type]
+    product: ProductRef | None
+    quantity: Decimal | None
+    message: str | None = strawberry.field(description="Why the line was not taken, or how its quantity was adjusted.")
+
+
+@strawberry.type
+class CartPayload:
+    cart: Cart | None = None
+    user_errors: list[UserError] = errors_field()
+
+
+@strawberry.type
+class FastEntryPayload:
+    lines: list[FastEntryLine] = strawberry.field(default_factory=list)
+    cart: Cart | None = None
+    user_errors: list[UserError] = errors_field()
+
+
+async def _cart_payload(c: Context, action: object) -> CartPayload:
+    try:
+        row = await action  # type: ignore[misc]
+    except DomainError as error:
+        return CartPayload(user_errors=user_errors(error))
+    return CartPayload(cart=await Cart.load(c, row))
+
+
+@strawberry.type
+class CartQuery:
+    @strawberry.field(description="The member's cart (PLACE_ORDERS); empty until something is added.")
+    async def cart(self, info: Info) -> Cart:
+        c = ctx(info)
+        return await Cart.load(c, await rs.cart(c))
+
+
+@strawberry.type
+class CartMutation:
+    @strawberry.mutation(
+        description=(
+            "Add lines to the cart (PLACE_ORDERS). A product already in the cart gets the quantity "
+            "added to its line, and the sum is checked again. By default any bad line refuses the "
+            "whole call (nothing changes); with partial: true the valid lines go in and the bad "
+            "ones come back as userErrors next to the cart."
+        )
+    )
+    async def cart_lines_add(self, info: Info, lines: list[LineInput], partial: bool | None = False) -> CartPayload:
+        c = ctx(info)
+        try:
+            row, problems = await rs.add_lines(c, lines, partial=bool(partial))
+        except DomainError as error:
+            return CartPayload(user_errors=user_errors(error))
+        return CartPayload(cart=await Cart.load(c, row), user_errors=user_errors(DomainError(problems)))
+
+    @strawberry.mutation
+    async def cart_line_update(self, info: Info, line_id: strawberry.ID, quantity: Decimal) -> CartPayload:
+        c = ctx(info)
+        return await _cart_payload(c, rs.update_line(c, line_id, quantity))
+
+    @strawberry.mutation
+    async def cart_lines_remove(self, info: Info, line_ids: list[strawberry.ID]) -> CartPayload:
+        c = ctx(info)
+        return await _cart_payload(c, rs.remove_lines(c, line_ids))
+
+    @strawberry.mutation(description="Remove every line of the cart; the chosen delivery stays.")
+    async def cart_clear(self, info: Info) -> CartPayload:
+        c = ctx(info)
+        return await _cart_payload(c, rs.clear(c))
+
+    @strawberry.mutation
+    async def cart_delivery_set(self, info: Info, input: DeliveryInput) -> CartPayload:
+        c = ctx(info)
+        return await _cart_payload(c, rs.set_delivery(c, input))
+
+    @strawberry.mutation(
+        description=(
+            "Pasted text, one article per line: a code (SKU, EAN or own article code) and a quantity "
+            "separated by spaces, a tab, ';' or ','; a decimal comma is accepted. At most 500 non-blank "
+            "lines. Every line comes back with its status; with addToCart the OK lines go to the cart."
+        )
+    )
+    async def fast_entry(self, info: Info, text: str, add_to_cart: bool | None = True) -> FastEntryPayload:
+        c = ctx(info)
+        try:
+            entries, row = await fast_entry(c, text, add_to_cart=add_to_cart is not False)
+        except DomainError as error:
+            return FastEntryPayload(user_errors=user_errors(error))
+        products = await catalog_schema.Product.load(c, [e.product for e in entries if e.product is not None])
+        by_id = {p.row.id: p for p in products}
+        lines = [
+            FastEntryLine(
+                line_number=e.line_number,
+                input=e.input,
+                status=e.status,
+                product=by_id[e.product.id] if e.product is not None else None,
+                quantity=catalog.plain(e.quantity) if e.quantity is not None and e.quantity.is_finite() else None,
+                message=e.message,
+            )
+            for e in entries
+        ]
+        return FastEntryPayload(lines=lines, cart=await Cart.load(c, row))

@@ -1,0 +1,253 @@
+"""Catalog types: products, categories, branches and stock; the catalog queries.
+
+Other domains show products with `await product_of(ctx, product_id)` (or `Product.load`),
+which also loads the acting company's prices in one batched query per request.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from decimal import Decimal
+
+import strawberry
+from strawberry.types import Info
+
+from models import catalog as m
+from resolvers import catalog, ids
+from resolvers.context import Context
+from resolvers.pricing import Break, net_price
+from schema.base import Address, Money, Node, PageInfo, ctx, money_field
+from schema.node import node_type
+
+SalesUnit = strawberry.enum(m.SalesUnit, name="SalesUnit")
+StockStatus = strawberry.enum(catalog.StockStatus, name="StockStatus")
+ProductCodeStatus = strawberry.enum(catalog.ProductCodeStatus, name="ProductCodeStatus")
+
+
+@strawberry.type
+class Category(Node):
+    name: str
+    row: strawberry.Private[m.Category]
+
+    @staticmethod
+    def of(row: m.Category, c: Context) -> Category:
+        return Category(id=strawberry.ID(ids.encode("Category", row.id)), name=catalog.localized(row, "name", c.locale) or "", row=row)
+
+    @strawberry.field
+    async def parent(self, info: Info) -> Category | None:
+        parent_id = self.row.parent_id  # type: ignore[attr-defined]
+        if parent_id is None:
+            return None
+        row = await ctx(info).category_by_id.load(parent_id)
+        return Category.of(row, ctx(info)) if row else None
+
+    @strawberry.field
+    async def children(self, info: Info) -> list[Category]:
+        rows = await ctx(info).categories_by_parent_id.load(self.row.id)
+        return [Category.of(r, ctx(info)) for r in rows]
+
+
+@strawberry.type
+class PriceBreak:
+    minimum_quantity: Decimal
+    # Money! as in the contract: priceBreaks itself is null without VIEW_PRICES.
+    unit_price: Money = money_field("unit_price_amount")
+    unit_price_amount: strawberry.Private[Decimal]
+
+
+@strawberry.type(description="A branch: where private persons buy, and where companies collect orders. Public.")
+class Branch(Node):
+    code: str
+    name: str
+    address: Address
+    phone: str | None
+    opening_hours: str | None = strawberry.field(description='E.g. "Mon-Fri 7:00-17:00, Sat 8:00-12:00".')
+
+    @staticmethod
+    def of(row: m.Branch) -> Branch:
+        return Branch(
+            id=strawberry.ID(ids.encode("Branch", row.id)),
+            code=row.code,
+            name=row.name,
+            address=Address.of(row),
+            phone=row.phone,
+            opening_hours=row.opening_hours,
+        )
+
+
+@strawberry.type
+class BranchStock:
+    branch: Branch
+    quantity: Decimal
+    status: StockStatus  # type: ignore[valid-type]
+
+
+@strawberry.type
+class Product(Node):
+    sku: str = strawberry.field(description="The distributor's article number.")
+    ean: str | None = strawberry.field(description="EAN-13 / GTIN barcode, used by scanners.")
+    name: str = strawberry.field(description="In the request's locale (Accept-Language FR, NL or EN), falling back to FR.")
+    description: str | None
+    brand: str | None
+    unit: SalesUnit  # type: ignore[valid-type]
+    order_multiple: Decimal = strawberry.field(description="Ordered quantities must be a multiple of this (pack size).")
+    minimum_quantity: Decimal
+    orderable: bool
+    vat_rate: Decimal = strawberry.field(description="VAT rate in percent, e.g. 21.")
+    list_price: Money | None = money_field("list_price_amount", "Public list price per unit. Null without VIEW_PRICES.")
+    net_price: Money | None = money_field(
+        "net_price_amount", "This company account's own unit price for one unit. Null without VIEW_PRICES."
+    )
+    row: strawberry.Private[m.Product]
+    list_price_amount: strawberry.Private[Decimal]
+    net_price_amount: strawberry.Private[Decimal]
+    breaks: strawberry.Private[list[Break]]
+
+    @staticmethod
+    def of(row: m.Product, c: Context, breaks: list[Break]) -> Product:
+        """`breaks`: the acting company's price-list rows for this product (see `Product.load`)."""
+        return Product(
+            id=strawberry.ID(ids.encode("Product", row.id)),
+            sku=row.sku,
+            ean=row.ean,
+            name=catalog.localized(row, "name", c.locale) or "",
+            description=catalog.localized(row, "description", c.locale),
+            brand=row.brand,
+            unit=row.unit,
+            order_multiple=catalog.plain(row.order_multiple),
+            minimum_quantity=catalog.plain(row.minimum_quantity),
+            orderable=row.orderable,
+            vat_rate=catalog.plain(row.vat_rate),
+            row=row,
+            list_price_amount=row.list_price,
+            net_price_amount=net_price(row.list_price, breaks),
+            breaks=breaks,
+        )
+
+    @staticmethod
+    async def load(c: Context, rows: Sequence[m.Product]) -> list[Product]:
+        """The GraphQL products of these rows, with the acting company's prices (one batched query)."""
+        if c.can_see_prices and c.company_id is not None:
+            prices = await c.prices_by_product_id.load_many([r.id for r in rows])
+        else:
+            prices = [[] for _ in rows]
+        return [Product.of(r, c, p) for r, p in zip(rows, prices, strict=True)]
+
+    @strawberry.field
+    async def category(self, info: Info) -> Category | None:
+        category_id = self.row.category_id  # type: ignore[attr-defined]
+        if category_id is None:
+            return None
+        row = await ctx(info).category_by_id.load(category_id)
+        return Category.of(row, ctx(info)) if row else None
+
+    @strawberry.field(description="This company account's quantity prices. Null without VIEW_PRICES.")
+    def price_breaks(self, info: Info) -> list[PriceBreak] | None:
+        if not ctx(info).can_see_prices:
+            return None
+        return [PriceBreak(minimum_quantity=catalog.plain(b.minimum_quantity), unit_price_amount=b.unit_price) for b in self.breaks]
+
+    @strawberry.field(description="Stock per branch; every branch is listed.")
+    async def availability(self, info: Info) -> list[BranchStock]:
+        rows = await ctx(info).stock_by_product_id.load(self.row.id)
+        multiple = self.row.order_multiple
+        return [
+            BranchStock(branch=Branch.of(b), quantity=catalog.plain(q), status=catalog.stock_status(q, multiple))
+            for b, q in rows
+        ]
+
+
+async def product_of(c: Context, product_id: uuid.UUID) -> Product | None:
+    """A product by primary key for other domains' fields (batched, prices included)."""
+    row = await c.product_by_id.load(product_id)
+    return (await Product.load(c, [row]))[0] if row else None
+
+
+@strawberry.type
+class ProductEdge:
+    cursor: str
+    node: Product
+
+
+@strawberry.type
+class ProductConnection:
+    edges: list[ProductEdge]
+    page_info: PageInfo
+    total_count: int
+
+
+@strawberry.input
+class ProductFilter:
+    search: str | None = strawberry.field(default=None, description="Words matched against SKU, EAN, name and brand.")
+    category_id: strawberry.ID | None = None
+    orderable_only: bool | None = None
+
+
+@strawberry.type(description="One code looked up by SKU, EAN or the company's own article code.")
+class ProductLookup:
+    code: str
+    status: ProductCodeStatus  # type: ignore[valid-type]
+    product: Product | None
+
+
+@strawberry.type
+class CatalogQuery:
+    @strawberry.field
+    async def products(
+        self, info: Info, filter: ProductFilter | None = None, first: int | None = 20, after: str | None = None
+    ) -> ProductConnection:
+        c = ctx(info)
+        f = filter or ProductFilter()
+        page = await catalog.products_page(
+            c, search=f.search, category_id=f.category_id, orderable_only=bool(f.orderable_only), first=first, after=after
+        )
+        nodes = await Product.load(c, page.rows)
+        return ProductConnection(
+            edges=[ProductEdge(cursor=cur, node=n) for cur, n in zip(page.cursors, nodes, strict=True)],
+            page_info=PageInfo.of(page),
+            total_count=page.total,
+        )
+
+    @strawberry.field
+    async def product(self, info: Info, id: strawberry.ID | None = None, sku: str | None = None) -> Product | None:
+        c = ctx(info)
+        row = await catalog.find_product(c, id, sku)
+        return (await Product.load(c, [row]))[0] if row else None
+
+    @strawberry.field(description="Resolve many codes at once (SKU, EAN or own article code), in order.")
+    async def product_lookup(self, info: Info, codes: list[str]) -> list[ProductLookup]:
+        c = ctx(info)
+        found = await catalog.lookup_codes(c, codes)
+        products = await Product.load(c, [f.product for f in found if f.product])
+        by_id = {p.row.id: p for p in products}
+        return [
+            ProductLookup(code=f.code, status=f.status, product=by_id[f.product.id] if f.product else None) for f in found
+        ]
+
+    @strawberry.field
+    async def categories(self, info: Info) -> list[Category]:
+        c = ctx(info)
+        return [Category.of(r, c) for r in await catalog.top_categories(c)]
+
+    @strawberry.field
+    async def branches(self, info: Info) -> list[Branch]:
+        return [Branch.of(r) for r in await catalog.branches(ctx(info))]
+
+
+@node_type("Product")
+async def _product_node(c: Context, pk: uuid.UUID) -> Product | None:
+    row = await catalog.product_by_pk(c, pk)
+    return (await Product.load(c, [row]))[0] if row else None
+
+
+@node_type("Category")
+async def _category_node(c: Context, pk: uuid.UUID) -> Category | None:
+    row = await catalog.category_by_pk(c, pk)
+    return Category.of(row, c) if row else None
+
+
+@node_type("Branch")
+async def _branch_node(c: Context, pk: uuid.UUID) -> Branch | None:
+    row = await catalog.branch_by_pk(c, pk)
+    return Branch.of(row) if row else None

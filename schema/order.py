@@ -1,0 +1,181 @@
+"""Orders: OrderQuery (orders, order) and OrderMutation (orderReorder)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+from strawberry.types import Info
+
+from models import order as m
+from resolvers import catalog, ids
+from resolvers import order as ro
+from resolvers.context import Context
+from resolvers.errors import DomainError
+from resolvers.pagination import Page
+from resolvers.pricing import line_total
+from schema.account import CustomerNumber, User
+from schema.base import Node, PageInfo, UserError, ctx, errors_field, money_field, user_errors
+from schema.delivery import Delivery
+from schema.node import node_type
+from schema.validation import OrderSource
+
+if TYPE_CHECKING:
+    from schema.cart import CartPayload
+    from schema.catalog import Product
+    from schema.validation import ValidationList
+
+OrderStatus = strawberry.enum(m.OrderStatus, name="OrderStatus")
+
+
+@strawberry.type
+class OrderLine:
+    id: strawberry.ID
+    quantity: Decimal
+    unit_price = money_field("unit_price_amount", "As frozen when the order was submitted. Null without VIEW_PRICES.")
+    line_total = money_field("line_total_amount", "unitPrice x quantity, rounded half-up to cents.")
+    row: strawberry.Private[m.OrderLine]
+    unit_price_amount: strawberry.Private[Decimal]
+    line_total_amount: strawberry.Private[Decimal]
+
+    @staticmethod
+    def of(row: m.OrderLine) -> OrderLine:
+        return OrderLine(
+            id=strawberry.ID(ids.encode("OrderLine", row.id)),
+            quantity=catalog.plain(row.quantity),
+            row=row,
+            unit_price_amount=row.unit_price,
+            line_total_amount=line_total(row.unit_price, row.quantity),
+        )
+
+    @strawberry.field
+    async def product(self, info: Info) -> Annotated[Product, strawberry.lazy("schema.catalog")]:
+        from schema.catalog import product_of
+
+        return await product_of(ctx(info), self.row.product_id)  # type: ignore[attr-defined, return-value]
+
+
+@strawberry.type
+class Order(Node):
+    number: str
+    status: OrderStatus  # type: ignore[valid-type]
+    source: OrderSource  # type: ignore[valid-type]
+    reference: str | None
+    placed_at: datetime
+    delivery: Delivery
+    total = money_field("total_amount", "Null without VIEW_PRICES.")
+    row: strawberry.Private[m.Order]
+    total_amount: strawberry.Private[Decimal]
+
+    @staticmethod
+    def of(row: m.Order) -> Order:
+        return Order(
+            id=strawberry.ID(ids.encode("Order", row.id)),
+            number=row.number,
+            status=row.status,
+            source=row.source,
+            reference=row.reference,
+            placed_at=row.created_at,
+            delivery=Delivery.of(row),  # type: ignore[arg-type]  # copied from the validation list
+            row=row,
+            total_amount=row.total,
+        )
+
+    @strawberry.field
+    async def placed_by(self, info: Info) -> User:
+        return User.of(await ctx(info).user_by_id.load(self.row.placed_by_id))  # type: ignore[attr-defined]
+
+    @strawberry.field
+    async def customer_number(self, info: Info) -> CustomerNumber:
+        return CustomerNumber.of(await ctx(info).customer_number_by_id.load(self.row.customer_number_id))  # type: ignore[attr-defined]
+
+    @strawberry.field
+    async def lines(self, info: Info) -> list[OrderLine]:
+        return [OrderLine.of(r) for r in await ctx(info).lines_by_order_id.load(self.row.id)]
+
+    @strawberry.field
+    async def validation_list(self, info: Info) -> Annotated[ValidationList, strawberry.lazy("schema.validation")] | None:
+        pk = self.row.validation_list_id  # type: ignore[attr-defined]
+        if pk is None:  # an approved scan becomes an order without a validation list
+            return None
+        from schema.validation import ValidationList
+
+        row = await ctx(info).validation_list_by_id.load(pk)
+        return ValidationList.of(row) if row else None
+
+
+@node_type("Order")
+async def _fetch_order(c: Context, pk: uuid.UUID) -> Order | None:
+    row = await ro.visible_for_node(m.Order, c, pk)
+    return Order.of(row) if row else None
+
+
+@strawberry.type
+class OrderEdge:
+    cursor: str
+    node: Order
+
+
+@strawberry.type
+class OrderConnection:
+    edges: list[OrderEdge]
+    page_info: PageInfo
+    total_count: int
+
+    @staticmethod
+    def of(page: Page[m.Order]) -> OrderConnection:
+        return OrderConnection(
+            edges=[OrderEdge(cursor=c, node=Order.of(r)) for r, c in zip(page.rows, page.cursors, strict=True)],
+            page_info=PageInfo.of(page),
+            total_count=page.total,
+        )
+
+
+@strawberry.input
+class OrderFilter:
+    status: list[OrderStatus] | None = None  # type: ignore[valid-type]
+    year: int | None = strawberry.field(default=None, description="Orders placed in this calendar year.")
+    search: str | None = strawberry.field(default=None, description="Part of the order number or reference.")
+
+
+@strawberry.type  # in the contract, returned by no mutation yet: listed in Schema(types=...)
+class OrderPayload:
+    order: Order | None = None
+    user_errors: list[UserError] = errors_field()
+
+
+@strawberry.type
+class OrderQuery:
+    @strawberry.field
+    async def orders(
+        self, info: Info, filter: OrderFilter | None = None, first: int | None = 20, after: str | None = None
+    ) -> OrderConnection:
+        f = filter or OrderFilter()
+        return OrderConnection.of(await ro.orders(ctx(info), f.status, f.year, f.search, first, after))
+
+    @strawberry.field
+    async def order(self, info: Info, id: strawberry.ID) -> Order | None:
+        row = await ro.order(ctx(info), id)
+        return Order.of(row) if row else None
+
+
+@strawberry.type
+class OrderMutation:
+    @strawberry.mutation(
+        description=(
+            "Copy an order's lines into the cart at today's prices (added to lines already there). "
+            "Lines that can no longer be ordered come back as userErrors (field [\"lines\", i]); the others go in."
+        )
+    )
+    async def order_reorder(self, info: Info, id: strawberry.ID) -> Annotated[CartPayload, strawberry.lazy("schema.cart")]:
+        from schema.cart import Cart, CartPayload
+
+        c = ctx(info)
+        try:
+            row, problems = await ro.reorder(c, id)
+        except DomainError as error:
+            return CartPayload(user_errors=user_errors(error))
+        return CartPayload(cart=await Cart.load(c, row), user_errors=user_errors(DomainError(problems)))

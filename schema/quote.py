@@ -1,0 +1,226 @@
+"""Quotes: QuoteQuery (quotes, quote, quoteYears), QuoteMutation (request, decline, staff issue)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+from strawberry.types import Info
+
+from models import quote as m
+from resolvers import ids
+from resolvers import quote as rq
+from resolvers.catalog import plain
+from resolvers.context import Context
+from resolvers.pagination import Page
+from resolvers.pricing import line_total
+from schema.account import CustomerNumber, User
+from schema.base import Node, PageInfo, UserError, attempt, ctx, errors_field, money_field
+from schema.node import node_type
+
+if TYPE_CHECKING:
+    from schema.catalog import Product
+
+QuoteStatus = strawberry.enum(m.QuoteStatus, name="QuoteStatus")
+
+
+@strawberry.type
+class QuoteLine:
+    id: strawberry.ID
+    quantity: Decimal
+    note: str | None = strawberry.field(description="The customer's remark on this line, if any.")
+    unit_price = money_field("unit_price_amount", "Null without VIEW_PRICES, and while the quote is REQUESTED.")
+    line_total = money_field("line_total_amount", "unitPrice x quantity, rounded half-up to cents.")
+    row: strawberry.Private[m.QuoteLine]
+    unit_price_amount: strawberry.Private[Decimal | None]
+    line_total_amount: strawberry.Private[Decimal | None]
+
+    @staticmethod
+    def of(row: m.QuoteLine) -> QuoteLine:
+        price = row.unit_price
+        return QuoteLine(
+            id=strawberry.ID(ids.encode("QuoteLine", row.id)),
+            quantity=plain(row.quantity),
+            note=row.note,
+            row=row,
+            unit_price_amount=price,
+            line_total_amount=line_total(price, row.quantity) if price is not None else None,
+        )
+
+    @strawberry.field
+    async def product(self, info: Info) -> Annotated["Product", strawberry.lazy("schema.catalog")]:
+        from schema.catalog import product_of
+
+        product = await product_of(ctx(info), self.row.product_id)  # type: ignore[attr-defined]
+        assert product is not None  # quote lines restrict the product's deletion
+        return product
+
+
+@strawberry.type
+class Quote(Node):
+    number: str
+    reference: str | None = strawberry.field(description="The customer's project or job-site reference.")
+    status: QuoteStatus  # type: ignore[valid-type]
+    created_at: datetime
+    valid_until: date | None
+    note: str | None
+    total = money_field("total_amount", "Null without VIEW_PRICES.")
+    row: strawberry.Private[m.Quote]
+    total_amount: strawberry.Private[Decimal | None]
+
+    @staticmethod
+    def of(row: m.Quote) -> Quote:
+        return Quote(
+            id=strawberry.ID(ids.encode("Quote", row.id)),
+            number=row.number,
+            reference=row.reference,
+            status=row.status_on(rq.today()),
+            created_at=row.created_at,
+            valid_until=row.valid_until,
+            note=row.note,
+            row=row,
+            total_amount=row.total if row.status != m.QuoteState.REQUESTED else None,
+        )
+
+    @strawberry.field
+    async def customer_number(self, info: Info) -> CustomerNumber:
+        return CustomerNumber.of(await ctx(info).customer_number_by_id.load(self.row.customer_number_id))  # type: ignore[attr-defined]
+
+    @strawberry.field
+    async def requested_by(self, info: Info) -> User | None:
+        user_id = self.row.requested_by_id  # type: ignore[attr-defined]
+        if user_id is None:  # aiodataloader cannot load None
+            return None
+        user = await ctx(info).user_by_id.load(user_id)
+        return User.of(user) if user else None
+
+    @strawberry.field
+    async def lines(self, info: Info) -> list[QuoteLine]:
+        return [QuoteLine.of(r) for r in await ctx(info).lines_by_quote_id.load(self.row.id)]
+
+
+@node_type("Quote")
+async def _fetch_quote(c: Context, pk: uuid.UUID) -> Quote | None:
+    row = await rq.quote_for_node(c, pk)
+    return Quote.of(row) if row else None
+
+
+@strawberry.type
+class QuoteEdge:
+    cursor: str
+    node: Quote
+
+
+@strawberry.type
+class QuoteConnection:
+    edges: list[QuoteEdge]
+    page_info: PageInfo
+    total_count: int
+
+    @staticmethod
+    def of(page: Page[m.Quote]) -> QuoteConnection:
+        return QuoteConnection(
+            edges=[QuoteEdge(cursor=c, node=Quote.of(r)) for r, c in zip(page.rows, page.cursors, strict=True)],
+            page_info=PageInfo.of(page),
+            total_count=page.total,
+        )
+
+
+@strawberry.input
+class QuoteFilter:
+    status: list[QuoteStatus] | None = None  # type: ignore[valid-type]
+    year: int | None = strawberry.field(default=None, description="Quotes created in this calendar year.")
+    search: str | None = strawberry.field(default=None, description="Part of the quote number or reference.")
+
+
+@strawberry.input
+class LineInput:
+    product_id: strawberry.ID | None = None
+    code: str | None = None
+    quantity: Decimal
+    note: str | None = None
+
+
+@strawberry.input
+class QuoteRequestInput:
+    customer_number_id: strawberry.ID | None = None
+    reference: str | None = None
+    note: str | None = None
+    lines: list[LineInput]
+
+
+@strawberry.input
+class QuoteIssueLineInput:
+    product_id: strawberry.ID
+    quantity: Decimal
+    unit_price: Decimal
+
+
+@strawberry.input
+class QuoteIssueInput:
+    quote_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Price an existing REQUESTED quote, or leave out and give companyId for a new one."
+    )
+    company_id: strawberry.ID | None = None
+    customer_number_id: strawberry.ID | None = None
+    valid_until: date
+    reference: str | None = None
+    lines: list[QuoteIssueLineInput]
+
+
+@strawberry.type
+class QuotePayload:
+    quote: Quote | None = None
+    user_errors: list[UserError] = errors_field()
+
+
+@strawberry.type
+class QuoteQuery:
+    @strawberry.field
+    async def quotes(
+        self, info: Info, filter: QuoteFilter | None = None, first: int | None = 20, after: str | None = None
+    ) -> QuoteConnection:
+        f = filter or QuoteFilter()
+        return QuoteConnection.of(await rq.quotes(ctx(info), f.status, f.year, f.search, first, after))
+
+    @strawberry.field
+    async def quote(self, info: Info, id: strawberry.ID) -> Quote | None:
+        row = await rq.quote(ctx(info), id)
+        return Quote.of(row) if row else None
+
+    @strawberry.field(description="Years that have at least one quote, newest first.")
+    async def quote_years(self, info: Info) -> list[int]:
+        return await rq.quote_years(ctx(info))
+
+
+@strawberry.type
+class QuoteMutation:
+    @strawberry.mutation
+    async def quote_request(self, info: Info, input: QuoteRequestInput) -> QuotePayload:
+        action = rq.request_quote(ctx(info), input.customer_number_id, input.reference, input.note, input.lines)
+        return await attempt(QuotePayload, action, quote=Quote.of)
+
+    @strawberry.mutation
+    async def quote_decline(self, info: Info, id: strawberry.ID, reason: str | None = None) -> QuotePayload:
+        return await attempt(QuotePayload, rq.decline_quote(ctx(info), id, reason), quote=Quote.of)
+
+    @strawberry.mutation(description="Staff: price a requested quote, or issue a new one for a company.")
+    async def quote_issue(self, info: Info, input: QuoteIssueInput) -> QuotePayload:
+        action = rq.issue_quote(
+            ctx(info),
+            input.quote_id,
+            input.company_id,
+            input.customer_number_id,
+            input.valid_until,
+            input.reference,
+            input.lines,
+        )
+        return await attempt(QuotePayload, action, quote=Quote.of)
+
+
+async def quote_requests(info: Info, first: int | None, after: str | None) -> QuoteConnection:
+    """Backoffice.quoteRequests: the REQUESTED quotes of every company, oldest first."""
+    return QuoteConnection.of(await rq.quote_requests(ctx(info), first, after))

@@ -1,0 +1,23 @@
+"""QuoteAcceptMutation: quoteAccept, which submits an ACTIVE quote at its quoted prices."""
+
+from __future__ import annotations
+
+import strawberry
+from strawberry.types import Info
+
+from resolvers import quote_accept as rq
+from schema.base import attempt, ctx
+from schema.validation import SubmitInput, ValidationList, ValidationListPayload
+
+
+@strawberry.type
+class QuoteAcceptMutation:
+    @strawberry.mutation(
+        description=(
+            "Submit an ACTIVE quote's lines at the quoted prices as a validation list (source QUOTE); "
+            "the quote becomes ACCEPTED. Without a delivery: delivery to the quote's customer number."
+        )
+    )
+    async def quote_accept(self, info: Info, id: strawberry.ID, input: SubmitInput) -> ValidationListPayload:
+        action = rq.accept_quote(ctx(info), id, input.reference, input.note, input.delivery, input.idempotency_key)
+        return await attempt(ValidationListPayload, action, validation_list=ValidationList.of)

@@ -1,0 +1,165 @@
+"""Scan lists: ScanListQuery (scanLists), ScanListMutation (scanSubmit; staff scanListCreate,
+scanListApprove), and the ScanList / ScanListLine types."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING, Annotated, Any
+
+import strawberry
+from strawberry.types import Info
+
+from models import order as m
+from resolvers import catalog, ids
+from resolvers import scan_list as rs
+from resolvers.context import Context
+from resolvers.errors import DomainError
+from resolvers.scan_print import print_url
+from schema.base import Node, UserError, attempt, ctx, errors_field, user_errors
+from schema.delivery import DeliveryInput
+from schema.node import node_type
+from schema.quote import LineInput
+
+if TYPE_CHECKING:
+    from schema.catalog import Product
+    from schema.order import Order
+    from schema.validation import ValidationList
+
+
+@strawberry.type
+class ScanListLine:
+    id: strawberry.ID
+    barcode: str = strawberry.field(
+        description="The code printed as a barcode for this line (the product's EAN, else its SKU)."
+    )
+    default_quantity: Decimal
+    row: strawberry.Private[m.ScanListLine]
+
+    @staticmethod
+    def of(row: m.ScanListLine) -> ScanListLine:
+        return ScanListLine(
+            id=strawberry.ID(ids.encode("ScanListLine", row.id)),
+            barcode=row.barcode,
+            default_quantity=catalog.plain(row.default_quantity),
+            row=row,
+        )
+
+    @strawberry.field
+    async def product(self, info: Info) -> Annotated[Product, strawberry.lazy("schema.catalog")]:
+        from schema.catalog import product_of
+
+        return await product_of(ctx(info), self.row.product_id)  # type: ignore[attr-defined, return-value]
+
+
+@strawberry.type(
+    description=(
+        "A list of products the distributor approved in advance for scanning.\n"
+        "Scans that only hit lines of an approved scan list become an order at once;\n"
+        "anything else goes to a validation list."
+    )
+)
+class ScanList(Node):
+    name: str
+    approved: bool
+    approved_at: datetime | None
+    print_url: str | None = strawberry.field(
+        description="Printable page of this list with one scannable barcode per line; null until approved."
+    )
+    row: strawberry.Private[m.ScanList]
+
+    @staticmethod
+    def of(row: m.ScanList, c: Context) -> ScanList:
+        return ScanList(
+            id=strawberry.ID(ids.encode("ScanList", row.id)),
+            name=row.name,
+            approved=row.approved_at is not None,
+            approved_at=row.approved_at,
+            print_url=print_url(c.settings, row),
+            row=row,
+        )
+
+    @strawberry.field
+    async def lines(self, info: Info) -> list[ScanListLine]:
+        return [ScanListLine.of(r) for r in await ctx(info).lines_by_scan_list_id.load(self.row.id)]
+
+
+@node_type("ScanList")
+async def _fetch_scan_list(c: Context, pk: uuid.UUID) -> ScanList | None:
+    row = await rs.scan_list_for_node(c, pk)
+    return ScanList.of(row, c) if row else None
+
+
+@strawberry.input
+class ScanListInput:
+    company_id: strawberry.ID
+    name: str
+    lines: list[LineInput]
+
+
+@strawberry.type
+class ScanListPayload:
+    scan_list: ScanList | None = None
+    user_errors: list[UserError] = errors_field()
+
+
+@strawberry.input
+class ScanSubmitInput:
+    lines: list[LineInput] = strawberry.field(
+        description="Codes as scanned (EAN, SKU or own article code) with quantities."
+    )
+    delivery: DeliveryInput
+    reference: str | None = None
+    device_id: str | None = None
+    idempotency_key: str
+
+
+@strawberry.type(
+    description=(
+        "A scan submission either became an order at once (all lines on an approved scan list) "
+        "or a validation list."
+    )
+)
+class ScanSubmitPayload:
+    order: Annotated[Order, strawberry.lazy("schema.order")] | None = None
+    validation_list: Annotated[ValidationList, strawberry.lazy("schema.validation")] | None = None
+    user_errors: list[UserError] = errors_field()
+
+
+@strawberry.type
+class ScanListQuery:
+    @strawberry.field
+    async def scan_lists(self, info: Info) -> list[ScanList]:
+        c = ctx(info)
+        return [ScanList.of(r, c) for r in await rs.scan_lists(c)]
+
+
+@strawberry.type
+class ScanListMutation:
+    @strawberry.mutation
+    async def scan_submit(self, info: Info, input: ScanSubmitInput) -> ScanSubmitPayload:
+        from schema.order import Order
+        from schema.validation import ValidationList
+
+        action = rs.scan_submit(
+            ctx(info), input.lines, input.delivery, input.reference, input.device_id, input.idempotency_key
+        )
+        try:
+            result: Any = await action
+        except DomainError as error:
+            return ScanSubmitPayload(user_errors=user_errors(error))
+        if isinstance(result, m.Order):
+            return ScanSubmitPayload(order=Order.of(result))
+        return ScanSubmitPayload(validation_list=ValidationList.of(result))
+
+    @strawberry.mutation(description="Staff: a new scan list for a company (approve it with scanListApprove).")
+    async def scan_list_create(self, info: Info, input: ScanListInput) -> ScanListPayload:
+        c = ctx(info)
+        action = rs.create_scan_list(c, input.company_id, input.name, input.lines)
+        return await attempt(ScanListPayload, action, scan_list=lambda row: ScanList.of(row, c))
+
+    @strawberry.mutation(description="Staff: approve a scan list; its printable page and order-at-once scans start.")
+    async def scan_list_approve(self, info: Info, id: strawberry.ID) -> ScanListPayload:
+        c = ctx(info)
+        return await attempt(ScanListPayload, rs.approve_scan_list(c, id), scan_list=lambda row: ScanList.of(row, c))
