@@ -35,6 +35,9 @@ class Settings(BaseSettings):
     #: Signs links that work without a session (the printable scan-list pages). Required in
     #: production: `signing_key` refuses to sign with the development default there.
     secret_key: str | None = None
+    #: Mount bench/handwritten.py's hand-written twins of some GraphQL pages (BENCH_ENDPOINTS=1):
+    #: only for bench/run.py, never in a deployment.
+    bench_endpoints: bool = False
 
     @model_validator(mode="after")
     def _production_is_explicit(self) -> Settings:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Mapping
 from enum import Enum
 from typing import Any
 
@@ -38,6 +39,12 @@ class Category(Entity):
         table = "category"
 
 
+def search_text_of(values: Mapping[str, Any]) -> str:
+    """What search matches: SKU, EAN, every locale's name and the brand, lower-cased."""
+    parts = (values.get(k) for k in ("sku", "ean", "name_fr", "name_nl", "name_en", "brand"))
+    return " ".join(p for p in parts if p).lower()
+
+
 class Product(Entity):
     sku = fields.CharField(max_length=40, unique=True)
     ean = fields.CharField(max_length=13, null=True, unique=True)
@@ -65,9 +72,7 @@ class Product(Entity):
         table = "product"
 
     def build_search_text(self) -> str:
-        """What search matches: SKU, EAN, every locale's name and the brand, lower-cased."""
-        parts = (self.sku, self.ean, self.name_fr, self.name_nl, self.name_en, self.brand)
-        return " ".join(p for p in parts if p).lower()
+        return search_text_of(self.__dict__)
 
     async def save(self, *args: Any, **kwargs: Any) -> None:
         # Keeps search_text right for single saves; bulk writes (import, demo) set it themselves.

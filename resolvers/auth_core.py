@@ -12,7 +12,8 @@ from models import Membership, Session, TokenPurpose, User, UserToken
 from resolvers.context import now, token_hash
 
 # argon2id at OWASP's first recommended setting (m=19 MiB, t=2, p=1).
-HASHER = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
+ARGON2_PARAMETERS = {"time_cost": 2, "memory_cost": 19 * 1024, "parallelism": 1}
+HASHER = PasswordHasher(**ARGON2_PARAMETERS)
 # A fixed hash to verify against when the user does not exist, so timing says nothing.
 DUMMY_HASH = HASHER.hash("not-a-password-of-anyone")
 

@@ -32,7 +32,7 @@ from resolvers.audit import record
 from resolvers.context import Context
 from resolvers.errors import DomainError, ErrorCode, Problems, not_found
 from resolvers.pagination import Page, paginate
-from resolvers.sequence import next_value
+from resolvers.sequence import next_customer_number
 
 #: Staff roles that may decide; a REPRESENTATIVE reads only.
 DECIDERS = (StaffRole.CUSTOMER_SERVICE, StaffRole.ADMINISTRATOR)
@@ -198,8 +198,8 @@ async def company_representative_set(ctx: Context, company_id: str, user_id: str
 
 async def _new_customer_number(company_id: Any, kind: CustomerNumberKind, name: str, columns: dict) -> CustomerNumber:
     """Inside a transaction: the next number of the shared sequence, never reused."""
-    number = await next_value("customer_number", start=100001)
-    return await CustomerNumber.create(company_id=company_id, number=str(number), kind=kind, name=name, **columns)
+    number = await next_customer_number()
+    return await CustomerNumber.create(company_id=company_id, number=number, kind=kind, name=name, **columns)
 
 
 async def customer_number_create(

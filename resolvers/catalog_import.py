@@ -11,17 +11,17 @@ from __future__ import annotations
 import csv
 import sys
 import uuid
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Awaitable, Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, TextIO, TypeVar
 
-from stdnum import ean as ean_check
 from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
 from models import Branch, BranchStock, Category, CompanyPrice, CustomerNumber, Product, SalesUnit
+from models.catalog import search_text_of
 
 CHUNK = 500
 T = TypeVar("T")
@@ -148,9 +148,13 @@ def price(value: str, what: str) -> Decimal:
 
 
 def ean13(value: str) -> str | None:
+    """13 digits whose last is the GS1 check digit (weights 1, 3, 1, 3, ... from the left)."""
     if not value:
         return None
-    if len(value) != 13 or not value.isdigit() or not ean_check.is_valid(value):
+    if len(value) != 13 or not value.isascii() or not value.isdigit():
+        raise Reject(f"bad EAN check digit: {value} (13 digits expected)")
+    total = sum(int(d) * (3 if i % 2 else 1) for i, d in enumerate(value[:12]))
+    if (10 - total % 10) % 10 != int(value[12]):
         raise Reject(f"bad EAN check digit: {value}")
     return value
 
@@ -246,25 +250,23 @@ async def import_products(path: Path, report: FileReport) -> None:
     categories = await ensure_categories({c["category_path"] for _, c in parsed.values() if c["category_path"]})
     progress = Progress("products", len(parsed))
     for part in chunks(list(parsed)):
-        existing = {p.sku: p for p in await Product.filter(sku__in=part)}
+        # Plain tuples, not models: hydrating 100,000 products is the slow part of an import.
+        existing = {row[1]: row for row in await Product.filter(sku__in=part).values_list("id", "sku", *PRODUCT_FIELDS)}
         new: list[Product] = []
         changed: list[Product] = []
         for sku in part:
             columns = dict(parsed[sku][1])
             cat_path = columns.pop("category_path")
             columns["category_id"] = categories[cat_path] if cat_path else None
-            product = existing.get(sku)
-            if product is None:
-                product = Product(**columns)
-                product.search_text = product.build_search_text()
-                new.append(product)
+            stored = existing.get(sku)
+            if stored is None:
+                new.append(Product(**columns, search_text=search_text_of(columns)))
                 continue
-            before = {f: getattr(product, f) for f in PRODUCT_FIELDS}
-            for name, value in columns.items():
-                setattr(product, name, value)
-            product.search_text = product.build_search_text()
-            if any(getattr(product, f) != before[f] for f in PRODUCT_FIELDS):
-                changed.append(product)
+            before = dict(zip(PRODUCT_FIELDS, stored[2:], strict=True))
+            after = {**before, **columns}
+            after["search_text"] = search_text_of(after)
+            if any(after[f] != before[f] for f in PRODUCT_FIELDS):
+                changed.append(Product(id=stored[0], **after))
         if new:
             await Product.bulk_create(new, batch_size=CHUNK)
         if changed:
@@ -284,24 +286,25 @@ async def upsert(
     label: str,
     model: type[Model],
     rows: dict[tuple[Any, ...], tuple[int, Decimal]],
-    existing_of: Callable[[list[tuple[Any, ...]]], Any],
-    key_of: Callable[[Any], tuple[Any, ...]],
+    existing_of: Callable[[list[tuple[Any, ...]]], Awaitable[dict[tuple[Any, ...], tuple[Any, Decimal]]]],
     make: Callable[[tuple[Any, ...], Decimal], Model],
     value_field: str,
 ) -> None:
-    """Insert or update one value per key, by chunks of keys; counts created/updated/unchanged."""
+    """Insert or update one value per key, by chunks of keys; counts created/updated/unchanged.
+
+    `existing_of(keys)` answers {key: (primary key, stored value)} for the keys already stored.
+    """
     progress = Progress(label, len(rows))
     for part in chunks(list(rows)):
-        existing = {key_of(r): r for r in await existing_of(part)}
+        existing = await existing_of(part)
         new, changed = [], []
         for key in part:
             value = rows[key][1]
-            row = existing.get(key)
-            if row is None:
+            stored = existing.get(key)
+            if stored is None:
                 new.append(make(key, value))
-            elif getattr(row, value_field) != value:
-                setattr(row, value_field, value)
-                changed.append(row)
+            elif stored[1] != value:
+                changed.append(model(id=stored[0], **{value_field: value}))
         if new:
             await model.bulk_create(new, batch_size=CHUNK)
         if changed:
@@ -337,14 +340,14 @@ async def import_prices(path: Path, report: FileReport) -> None:
         except Reject as reason:
             report.rejected.append(Rejected(line, str(reason)))
 
-    async def existing_of(keys: list[tuple[Any, ...]]) -> list[CompanyPrice]:
-        company_ids = {k[0] for k in keys}
-        found = await CompanyPrice.filter(company_id__in=list(company_ids), product_id__in=list({k[1] for k in keys}))
-        return [r for r in found if (r.company_id, r.product_id, r.minimum_quantity) in rows]  # type: ignore[attr-defined]
+    async def existing_of(keys: list[tuple[Any, ...]]) -> dict[tuple[Any, ...], tuple[Any, Decimal]]:
+        found = await CompanyPrice.filter(
+            company_id__in=list({k[0] for k in keys}), product_id__in=list({k[1] for k in keys})
+        ).values_list("id", "company_id", "product_id", "minimum_quantity", "unit_price")
+        return {(c, p, m): (pk, v) for pk, c, p, m, v in found}
 
     await upsert(
         report, "prices", CompanyPrice, rows, existing_of,
-        lambda r: (r.company_id, r.product_id, r.minimum_quantity),
         lambda k, v: CompanyPrice(company_id=k[0], product_id=k[1], minimum_quantity=k[2], unit_price=v),
         "unit_price",
     )  # fmt: skip
@@ -368,13 +371,14 @@ async def import_stock(path: Path, report: FileReport) -> None:
         except Reject as reason:
             report.rejected.append(Rejected(line, str(reason)))
 
-    async def existing_of(keys: list[tuple[Any, ...]]) -> list[BranchStock]:
-        found = await BranchStock.filter(product_id__in=list({k[0] for k in keys}))
-        return [r for r in found if (r.product_id, r.branch_id) in rows]  # type: ignore[attr-defined]
+    async def existing_of(keys: list[tuple[Any, ...]]) -> dict[tuple[Any, ...], tuple[Any, Decimal]]:
+        found = await BranchStock.filter(product_id__in=list({k[0] for k in keys})).values_list(
+            "id", "product_id", "branch_id", "quantity"
+        )
+        return {(p, b): (pk, q) for pk, p, b, q in found}
 
     await upsert(
         report, "stock", BranchStock, rows, existing_of,
-        lambda r: (r.product_id, r.branch_id),
         lambda k, v: BranchStock(product_id=k[0], branch_id=k[1], quantity=v),
         "quantity",
     )  # fmt: skip

@@ -26,7 +26,7 @@ from resolvers import audit, auth_core, ids, mail, validate
 from resolvers.context import Context
 from resolvers.errors import DomainError, ErrorCode, Problems
 from resolvers.roles import Permission
-from resolvers.sequence import next_value
+from resolvers.sequence import next_customer_number
 
 ALREADY_REGISTERED = (
     "This VAT number already has an account: ask your administrator, request access with your "
@@ -35,7 +35,6 @@ ALREADY_REGISTERED = (
 #: Until an administrator activates an access request with a real role, the PENDING membership
 #: carries the role with the fewest permissions (a PENDING membership has none anyway).
 PENDING_ROLE = Role.QUICK_LISTS_ONLY
-CUSTOMER_NUMBER_START = 100001
 
 
 class NewUserLike(Protocol):
@@ -113,15 +112,6 @@ def check_contact(problems: Problems, value: ContactLike, *field: str) -> dict[s
         "contact_email": validate.email(problems, value.email, *field, "email"),
         "contact_phone": validate.phone(problems, value.phone, *field, "phone"),
     }
-
-
-async def next_customer_number() -> str:
-    """The next customer number: sequential, never reused, skipping numbers that already exist
-    (imported from the distributor's ERP or made by hand). Call inside the transaction."""
-    while True:
-        number = str(await next_value("customer_number", start=CUSTOMER_NUMBER_START))
-        if not await CustomerNumber.filter(number=number).exists():
-            return number
 
 
 async def _registration_status(problems: Problems, vat: str, actor: User | None) -> CompanyStatus:

@@ -23,7 +23,7 @@ from models import (
     User,
 )
 from resolvers.auth_core import hash_password
-from resolvers.sequence import next_value
+from resolvers.sequence import next_customer_number
 
 log = logging.getLogger("demo")
 DEMO_PASSWORD = "demo-password-2026"
@@ -60,12 +60,12 @@ async def _user(email: str, first: str, last: str, locale: Locale = Locale.FR, s
 
 
 async def _number(company: Company, kind: CustomerNumberKind, name: str, address: dict) -> CustomerNumber:
-    number = str(await next_value("customer_number", start=100001))
+    number = await next_customer_number()
     return await CustomerNumber.create(company=company, kind=kind, name=name, number=number, **address)
 
 
 async def _company(name: str, vat: str, domains: list[str], address: dict, contact_email: str, **kw: object) -> Company:
-    number = str(await next_value("customer_number", start=100001))
+    number = await next_customer_number()
     company = await Company.create(
         name=name, vat_number=vat, work_domains=domains, customer_number=number,
         contact_name=name, contact_email=contact_email, contact_phone="+32 2 555 01 00", **kw,

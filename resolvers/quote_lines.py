@@ -9,14 +9,14 @@ from decimal import Decimal
 from typing import Protocol
 
 from models import Product, Quote, QuoteLine
-from resolvers import catalog, ids, validate
+from resolvers import catalog, validate
 from resolvers.context import Context
 from resolvers.errors import ErrorCode, Problems
+from resolvers.lines import check_quantity, products_by_id
 from resolvers.pricing import line_total
 
 MAX_LINE_NOTE = 500
-#: Column limits (12 digits, 3 decimals for quantities, 4 for unit prices).
-MAX_QUANTITY = Decimal("999999999")
+#: Column limit of unit prices (12 digits, 4 decimals); quantities: resolvers.lines.check_quantity.
 MAX_UNIT_PRICE = Decimal("99999999")
 
 
@@ -44,31 +44,6 @@ class LineDraft:
 def _decimals(value: Decimal) -> int:
     exponent = value.normalize().as_tuple().exponent
     return -exponent if isinstance(exponent, int) and exponent < 0 else 0
-
-
-def check_quantity(problems: Problems, product: Product, quantity: Decimal, *field: str) -> None:
-    """Positive, at least the product's minimum, a multiple of its order multiple."""
-    if not quantity.is_finite() or quantity <= 0:
-        problems.add(ErrorCode.INVALID_QUANTITY, "The quantity must be positive.", *field)
-    elif quantity > MAX_QUANTITY or _decimals(quantity) > 3:
-        problems.add(ErrorCode.INVALID_QUANTITY, "At most 999999999, with at most 3 decimals.", *field)
-    elif quantity < product.minimum_quantity:
-        problems.add(
-            ErrorCode.BELOW_MINIMUM_QUANTITY, f"The minimum quantity is {product.minimum_quantity.normalize():f}.", *field
-        )
-    elif product.order_multiple and quantity % product.order_multiple != 0:
-        problems.add(
-            ErrorCode.QUANTITY_NOT_MULTIPLE,
-            f"The quantity must be a multiple of {product.order_multiple.normalize():f}.",
-            *field,
-        )
-
-
-async def products_by_id(ctx: Context, global_ids: Sequence[str | None]) -> dict[str, Product]:
-    """Global product ids to products (one batched load); unknown ids are left out."""
-    pks = {g: pk for g in global_ids if g and (pk := ids.decode_or_none(g, "Product"))}
-    rows = await ctx.product_by_id.load_many(list(pks.values()))
-    return {g: row for (g, _), row in zip(pks.items(), rows, strict=True) if row is not None}
 
 
 async def request_lines(ctx: Context, problems: Problems, lines: Sequence[RequestLine]) -> list[LineDraft]:

@@ -27,7 +27,7 @@ from resolvers.errors import DomainError, ErrorCode, Problems
 from resolvers.lines import LineLike, all_problems, check_lines, merge
 from resolvers.order import place_order
 from resolvers.roles import Permission
-from resolvers.submit import check_key, check_texts, customer_number_for, fingerprint, priced, run_once, submit
+from resolvers.submit import MAX_REFERENCE, check_key, customer_number_for, fingerprint, priced, run_once, submit
 
 MAX_NAME = 200
 MAX_DEVICE_ID = 100
@@ -162,8 +162,8 @@ async def scan_submit(
     """
     membership = ctx.require(Permission.PLACE_ORDERS)
     key = check_key(idempotency_key)
-    reference, _ = check_texts(reference, None)
     problems = Problems()
+    reference = validate.text(problems, reference, "input", "reference", max_length=MAX_REFERENCE, required=False)
     device = validate.text(problems, device_id, "input", "deviceId", max_length=MAX_DEVICE_ID, required=False)
     if not lines:
         problems.add(ErrorCode.CART_EMPTY, "Scan at least one article.", "input", "lines")

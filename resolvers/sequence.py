@@ -2,7 +2,9 @@ from __future__ import annotations
 
 from tortoise.expressions import F
 
-from models import Sequence
+from models import CustomerNumber, Sequence
+
+CUSTOMER_NUMBER_START = 100001
 
 
 async def next_value(name: str, start: int = 1) -> int:
@@ -14,3 +16,12 @@ async def next_value(name: str, start: int = 1) -> int:
     await Sequence.get_or_create(name=name, defaults={"value": start - 1})
     await Sequence.filter(name=name).update(value=F("value") + 1)
     return (await Sequence.get(name=name)).value
+
+
+async def next_customer_number() -> str:
+    """The next customer number: sequential, never reused, skipping numbers that already exist
+    (imported from the distributor's ERP or made by hand). Call inside the transaction."""
+    while True:
+        number = str(await next_value("customer_number", start=CUSTOMER_NUMBER_START))
+        if not await CustomerNumber.filter(number=number).exists():
+            return number

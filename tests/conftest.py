@@ -27,6 +27,16 @@ def _test_db_url() -> str:
     return f"{base}/test_{uuid.uuid4().hex[:12]}"
 
 
+@pytest.fixture(autouse=True)
+def cheap_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests hash many passwords: argon2id with tiny costs there (tests/auth checks the real ones)."""
+    from argon2 import PasswordHasher
+
+    from resolvers import auth_core
+
+    monkeypatch.setattr(auth_core, "HASHER", PasswordHasher(time_cost=1, memory_cost=64, parallelism=1))
+
+
 @pytest.fixture
 def settings() -> Settings:
     return Settings(app_env="development", public_url="https://shop.test", deliver_mail_in_web=False)

@@ -64,7 +64,7 @@ async def make_customer_number(company: Company, kind: CustomerNumberKind, numbe
     n = next(_seq)
     return await CustomerNumber.create(
         company=company,
-        number=number or str(200000 + n),
+        number=number or str(800000 + n),
         kind=kind,
         name=f"{company.name} {kind.value.lower()} {n}",
         line1=f"Rue {n}",
@@ -82,7 +82,7 @@ async def make_company(name: str | None = None, *, status: CompanyStatus = Compa
         vat_number=vat or VAT_NUMBERS[n % len(VAT_NUMBERS)],
         work_domains=["PVC"],
         status=status,
-        customer_number=str(100000 + n),
+        customer_number=str(900000 + n),
         contact_name="Contact",
         contact_email=f"contact{n}@example.com",
         fast_entry_enabled=fast_entry,

@@ -22,7 +22,7 @@ async def test_staff_create_a_list_with_barcodes(api):
     _, token = await make_staff(StaffRole.REPRESENTATIVE)
     company = await make_company()
     with_ean = await make_product()
-    without_ean = await make_product(ean=None)
+    without_ean = await make_product(ean=None, order_multiple=Decimal("0.5"), minimum_quantity=Decimal("0.5"))
     packs = await make_product(order_multiple=Decimal(5), minimum_quantity=Decimal(5))
 
     data = await api.ok(CREATE, create_input(
