@@ -136,7 +136,7 @@ class Membership(Entity):
 
 
 class MembershipCustomerNumber(Model):
-    """The customer numbers a member is limited to; none means all of the company's."""
+    """The customer numbers a member is limited to (none: all of the company numbers)."""
 
     id = fields.IntField(primary_key=True)
     membership: fields.ForeignKeyRelation[Membership] = fields.ForeignKeyField(
@@ -167,7 +167,7 @@ class Session(Entity):
 
 
 class UserToken(Entity):
-    """Single-use tokens sent by e-mail (verification, reset, invitation); stored hashed."""
+    """Single-use tokens sent by e-mail (verification, reset, invitation), stored hashed."""
 
     token_hash = fields.CharField(max_length=64, unique=True)
     user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(

@@ -154,7 +154,7 @@ class ValidationList(Entity, DeliveryMixin):
         "models.User", related_name=False, null=True, on_delete=fields.RESTRICT
     )
     rejection_reason = fields.TextField(null=True)
-    #: Increases at every change; approve and reject quote it (conditional UPDATE).
+    #: Increases at every change. Approve and reject quote it (conditional UPDATE).
     version = fields.IntField(default=1)
 
     class Meta:
@@ -263,7 +263,7 @@ class ScanListLine(Entity):
 
 
 class IdempotencyRecord(Model):
-    """The first result of a submit with a client key; keys are scoped to the membership."""
+    """The first result of a submit with a client key, scoped to the membership."""
 
     id = fields.IntField(primary_key=True)
     membership: fields.ForeignKeyRelation[Membership] = fields.ForeignKeyField(

@@ -23,6 +23,8 @@ from models import (
     User,
 )
 from resolvers.auth_core import hash_password
+from resolvers.demo_catalog import seed_catalog
+from resolvers.demo_quotes import seed_quotes
 from resolvers.sequence import next_customer_number
 
 log = logging.getLogger("demo")
@@ -119,13 +121,5 @@ async def seed_demo() -> None:
         companies = await seed_accounts()
         log.info("demo accounts created (password %s)", DEMO_PASSWORD)
     company_ids = [c.id for c in companies]
-    try:
-        from resolvers.demo_catalog import seed_catalog
-    except ImportError:
-        return
     await seed_catalog(company_ids)
-    try:
-        from resolvers.demo_quotes import seed_quotes
-    except ImportError:
-        return
     await seed_quotes(company_ids)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from models import ScanList
 from resolvers.scan_print import print_token
 from settings import Settings
@@ -62,7 +64,7 @@ async def test_a_wrong_missing_or_foreign_token_is_not_found(api, settings):
     assert (await api.client.get(f"{base}?token={print_token(settings, other.id)}")).status_code == 404
     other_key = Settings(app_env="development", secret_key="another secret key of enough length!!")
     assert (await api.client.get(f"{base}?token={print_token(other_key, approved.id)}")).status_code == 404
-    assert (await api.client.get(f"/scan-lists/garbage/print?token=x")).status_code == 404
+    assert (await api.client.get("/scan-lists/garbage/print?token=x")).status_code == 404
 
 
 async def test_an_unapproved_list_has_no_page_until_approved(api, settings):
@@ -79,8 +81,6 @@ async def test_an_unapproved_list_has_no_page_until_approved(api, settings):
 
 
 def test_production_needs_a_secret_key():
-    import pytest
-
     prod = Settings(app_env="production", database_url="postgres://x/y")
     with pytest.raises(RuntimeError):
         prod.signing_key  # noqa: B018
