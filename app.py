@@ -95,7 +95,6 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        settings.signing_key  # noqa: B018  # production refuses to start without SECRET_KEY
         async with AsyncExitStack() as stack:
             if not _tortoise_running():  # tests start Tortoise themselves
                 await stack.enter_async_context(RegisterTortoise(app, config=tortoise_config(settings.db_url)))

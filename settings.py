@@ -32,8 +32,8 @@ class Settings(BaseSettings):
     #: Deliver the outbox from the web process; off when a separate `worker` does it.
     deliver_mail_in_web: bool = True
     mail_poll_seconds: float = 1.0
-    #: Signs links that work without a session (the printable scan-list pages). Required in
-    #: production: `signing_key` refuses to sign with the development default there.
+    #: Signs links that work without a session (the printable scan-list pages). Production
+    #: requires one of at least 32 characters; development signs with a fixed default.
     secret_key: str | None = None
     #: Mount bench/handwritten.py's hand-written twins of some GraphQL pages (BENCH_ENDPOINTS=1):
     #: only for bench/run.py, never in a deployment.
@@ -46,6 +46,8 @@ class Settings(BaseSettings):
                 raise ValueError("APP_ENV=production refuses DEBUG=true")
             if not self.database_url:
                 raise ValueError("APP_ENV=production needs an explicit DATABASE_URL")
+            if not self.secret_key or len(self.secret_key) < 32:
+                raise ValueError("APP_ENV=production needs a SECRET_KEY of at least 32 characters")
         return self
 
     @property
@@ -54,14 +56,7 @@ class Settings(BaseSettings):
 
     @property
     def signing_key(self) -> bytes:
-        """SECRET_KEY; in development a fixed default, in production SECRET_KEY must be set (>= 32 chars)."""
-        if self.secret_key:
-            if self.production and len(self.secret_key) < 32:
-                raise RuntimeError("SECRET_KEY must be at least 32 characters in production")
-            return self.secret_key.encode()
-        if self.production:
-            raise RuntimeError("APP_ENV=production needs SECRET_KEY")
-        return b"development-only-secret-key-never-use-in-production"
+        return (self.secret_key or "development-only-secret-key-never-use-in-production").encode()
 
     @property
     def db_url(self) -> str:

@@ -58,10 +58,6 @@ MAX_LINES_PER_CALL = 500
 # ---------------------------------------------------------------------- who may do what
 
 
-def is_staff(ctx: Context) -> bool:
-    return ctx.user is not None and ctx.user.staff_role is not None
-
-
 def require_reader(ctx: Context) -> User:
     """Any staff role, or a member with VIEW_QUICK_LISTS (UNAUTHENTICATED / FORBIDDEN)."""
     user = ctx.require_user()

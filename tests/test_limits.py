@@ -89,7 +89,8 @@ async def test_graphiql_is_served_in_development(api):
 
 @pytest.fixture
 async def prod_client(db):
-    settings = Settings(app_env="production", database_url="sqlite://:memory:", deliver_mail_in_web=False)
+    settings = Settings(app_env="production", database_url="sqlite://:memory:", deliver_mail_in_web=False,
+                        secret_key="s" * 32)
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=create_app(settings)), base_url="http://t") as c:
         yield c
 
@@ -108,3 +109,6 @@ def test_production_refuses_debug_or_an_implicit_database():
         Settings(app_env="production", debug=True, database_url="postgres://x/y")
     with pytest.raises(ValueError):
         Settings(app_env="production")
+    with pytest.raises(ValueError):
+        Settings(app_env="production", database_url="postgres://x/y", secret_key="too-short")
+    assert Settings(app_env="production", database_url="postgres://x/y", secret_key="k" * 32).production

@@ -14,6 +14,7 @@ from models import (
     Product,
     QuickListLine,
     Role,
+    StaffRole,
     ValidationList,
     ValidationListLine,
 )
@@ -22,9 +23,9 @@ from resolvers.roles import Permission
 from tests.cart.helpers import cart_rows
 from tests.catalog.factories import gid, make_product, set_price
 from tests.conftest import error_codes
-from tests.factories import make_customer_number, make_member
+from tests.factories import make_customer_number, make_member, make_staff
 from tests.ordering.helpers import VALIDATION_LIST, fill_cart, make_stock, new_key, pickup, snapshot
-from tests.quick_list.helpers import SUBMIT, errors, line_gid, make_list, roles_with, roles_without
+from tests.quick_list.helpers import ADD_TO_CART, SUBMIT, errors, line_gid, make_list, roles_with, roles_without
 
 
 def list_gid(row) -> str:
@@ -226,3 +227,15 @@ async def test_every_role_with_order_from_quick_lists_submits(api, role):
     assert data["validationList"]["status"] == "SUBMITTED"
     expected = {"amount": "25.00"} if role in roles_with(Permission.VIEW_PRICES) else None
     assert data["validationList"]["total"] == expected
+
+
+async def test_staff_neither_submit_nor_fill_a_cart(api):
+    staff, token = await make_staff(StaffRole.ADMINISTRATOR)
+    member = await make_member(Role.ADMINISTRATOR)
+    stock = await make_stock()
+    row = await make_list(staff, member.company, (stock.a, "1"), shared=True)
+    before = await snapshot()
+    variables = {"id": list_gid(row), "input": submit_input(pickup(stock.branch))}
+    assert error_codes(await api(SUBMIT, variables, token=token)) == ["FORBIDDEN"]
+    assert error_codes(await api(ADD_TO_CART, {"id": list_gid(row)}, token=token)) == ["FORBIDDEN"]
+    assert await snapshot() == before

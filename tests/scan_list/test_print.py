@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 
-import pytest
 
 from models import ScanList
 from resolvers.scan_print import print_token
@@ -78,12 +77,3 @@ async def test_an_unapproved_list_has_no_page_until_approved(api, settings):
     assert path_of(approved["scanListApprove"]["scanList"]["printUrl"]) == url
     assert (await api.client.get(url)).status_code == 200
     assert await ScanList.filter(approved_at__isnull=False).count() == 1
-
-
-def test_production_needs_a_secret_key():
-    prod = Settings(app_env="production", database_url="postgres://x/y")
-    with pytest.raises(RuntimeError):
-        prod.signing_key  # noqa: B018
-    with pytest.raises(RuntimeError):
-        Settings(app_env="production", database_url="postgres://x/y", secret_key="short").signing_key  # noqa: B018
-    assert Settings(app_env="production", database_url="postgres://x/y", secret_key="k" * 32).signing_key == b"k" * 32
