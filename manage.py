@@ -111,7 +111,9 @@ def main(argv: list[str] | None = None) -> int:
     staff = sub.add_parser("create-staff", help="create or update a staff user (password: $STAFF_PASSWORD or prompt)")
     staff.add_argument("email")
     staff.add_argument("--role", required=True, choices=["REPRESENTATIVE", "CUSTOMER_SERVICE", "ADMINISTRATOR"])
-    catalog = sub.add_parser("import-catalog", help="upsert products, company prices and stock from CSV (samples/README.md)")
+    catalog = sub.add_parser(
+        "import-catalog", help="upsert products, company prices and stock from CSV (samples/README.md)"
+    )
     catalog.add_argument("--products", metavar="FILE", help="products CSV")
     catalog.add_argument("--prices", metavar="FILE", help="company prices CSV")
     catalog.add_argument("--stock", metavar="FILE", help="branch stock CSV")

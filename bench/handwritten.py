@@ -283,7 +283,8 @@ async def quotes(conn: asyncpg.Connection, viewer: Viewer, locale: str, body: di
 async def orders(conn: asyncpg.Connection, viewer: Viewer, locale: str, body: dict) -> dict:
     if not viewer.signed_in:
         raise Refused("UNAUTHENTICATED", "Sign in first.")
-    if viewer.membership_id is None or not {Permission.VIEW_COMPANY_ORDERS, Permission.VIEW_OWN_ORDERS} & viewer.permissions:
+    readers = {Permission.VIEW_COMPANY_ORDERS, Permission.VIEW_OWN_ORDERS}
+    if viewer.membership_id is None or not readers & viewer.permissions:
         raise Refused("FORBIDDEN", "You may not do this.")
     if Permission.VIEW_COMPANY_ORDERS not in viewer.permissions:  # pragma: no cover - the bench user is admin
         raise Refused("FORBIDDEN", "The hand-written twin only serves VIEW_COMPANY_ORDERS.")

@@ -14,8 +14,11 @@ and 2; exit 1 if not), then run wrk on each scenario:
   orders      orders(first: 20): placedAt, total, lines { ... as quotes }
   fast_entry  fastEntry of 200 lines with addToCart: false (GraphQL only)
 
-GraphQL and hand-written runs alternate in --rounds slices so both see the same noise; req/s
-is requests / time over all slices, p50 / p99 the mean of the slices' wrk percentiles.
+Each target gets a loaded run (--threads / --connections, --duration seconds, optionally cut
+into --rounds slices that alternate GraphQL and hand-written so both see the same noise; req/s
+is requests / time over all slices, p50 / p99 the mean of the slices' wrk percentiles) and an
+unloaded run (--latency-connections, default 1, for --latency-duration seconds): p50 / p99
+there are the latency of one request, which is what must stay flat from 1k to 100k products.
 Only 127.0.0.1 is contacted; every wrk run is bounded by --duration.
 """
 
@@ -145,6 +148,10 @@ class Result:
     seconds: float = 0.0
     p50s: list[float] = field(default_factory=list)
     p99s: list[float] = field(default_factory=list)
+    #: p50 / p99 of the unloaded run (--latency-connections, default 1 connection)
+    idle_p50: float = 0.0
+    idle_p99: float = 0.0
+    idle_rps: float = 0.0
 
     @property
     def rps(self) -> float:
@@ -333,7 +340,15 @@ def measure(server: Server, token: str, targets: list[tuple[Result, str, dict]],
             result.p50s.append(p50)
             result.p99s.append(p99)
             print(f"    {result.endpoint:12} {result.scenario:10} {requests / seconds:8.1f} req/s"
-                  f"  p50 {p50:7.1f} ms  p99 {p99:7.1f} ms", flush=True)
+                  f"  p50 {p50:7.1f} ms  p99 {p99:7.1f} ms  ({args.connections} connections)", flush=True)
+    if args.latency_duration > 0:
+        for result, path, body in targets:
+            requests, seconds, p50, p99 = wrk(
+                server, path, body, token, args.latency_duration, 1, args.latency_connections
+            )
+            result.idle_rps, result.idle_p50, result.idle_p99 = requests / seconds, p50, p99
+            print(f"    {result.endpoint:12} {result.scenario:10} {requests / seconds:8.1f} req/s"
+                  f"  p50 {p50:7.1f} ms  p99 {p99:7.1f} ms  ({args.latency_connections} connection)", flush=True)
 
 
 def bench_database(db: str, args: argparse.Namespace, port: int) -> list[Result]:
@@ -374,9 +389,15 @@ def bench_database(db: str, args: argparse.Namespace, port: int) -> list[Result]
 
 
 def report(results: list[Result]) -> str:
-    out = ["", f"{'database':12} {'scenario':11} {'endpoint':12} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8}"]
+    out = [
+        "",
+        f"{'':37} {'loaded (-c connections)':>26}   {'unloaded (1 connection)':>26}",
+        f"{'database':12} {'scenario':11} {'endpoint':12} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8}"
+        f"   {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8}",
+    ]
     for r in results:
-        out.append(f"{r.db:12} {r.scenario:11} {r.endpoint:12} {r.rps:8.1f} {r.p50:8.1f} {r.p99:8.1f}")
+        out.append(f"{r.db:12} {r.scenario:11} {r.endpoint:12} {r.rps:8.1f} {r.p50:8.1f} {r.p99:8.1f}"
+                   f"   {r.idle_rps:8.1f} {r.idle_p50:8.1f} {r.idle_p99:8.1f}")
     out += ["", "GraphQL / hand-written (req/s):"]
     index = {(r.db, r.scenario, r.endpoint): r for r in results}
     for (db, scenario, endpoint), r in index.items():
@@ -385,12 +406,14 @@ def report(results: list[Result]) -> str:
             out.append(f"  {db:12} {scenario:10} {r.rps / hand.rps:5.2f}")
     dbs = list(dict.fromkeys(r.db for r in results))
     if len(dbs) > 1:
-        out += ["", f"p50 / p99 ms by database ({' vs '.join(dbs)}):"]
+        out += ["", f"unloaded p50 / p99 ms, then loaded req/s, by database ({' vs '.join(dbs)}):"]
         for scenario in dict.fromkeys(r.scenario for r in results):
             for endpoint in ("graphql", "handwritten"):
                 cells = [index.get((db, scenario, endpoint)) for db in dbs]
                 if all(cells):
-                    shown = "   ".join(f"{c.p50:6.1f} / {c.p99:6.1f}" for c in cells if c)
+                    shown = "   ".join(
+                        f"{c.idle_p50:6.1f} / {c.idle_p99:6.1f} ms, {c.rps:6.1f} req/s" for c in cells if c
+                    )
                     out.append(f"  {scenario:10} {endpoint:12} {shown}")
     return "\n".join(out)
 
@@ -401,9 +424,12 @@ def main() -> None:
     parser.add_argument("--server", default="postgres://postgres@127.0.0.1:5432", help="PostgreSQL, without the db")
     parser.add_argument("--scenarios", default="products,quotes,orders,fast_entry")
     parser.add_argument("--duration", type=float, default=10.0, help="seconds of wrk per scenario and endpoint")
-    parser.add_argument("--rounds", type=int, default=2, help="alternating slices the duration is cut into")
+    parser.add_argument("--rounds", type=int, default=1, help="alternating slices the duration is cut into")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--latency-duration", type=float, default=5.0,
+                        help="seconds of a second, unloaded wrk run per target for p50/p99 (0: skip)")
+    parser.add_argument("--latency-connections", type=int, default=1)
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--json", type=Path, default=HERE / "last-run.json", help="where to write the results")
     args = parser.parse_args()
@@ -422,7 +448,9 @@ def main() -> None:
     print(text)
     args.json.write_text(json.dumps(
         [{"db": r.db, "scenario": r.scenario, "endpoint": r.endpoint, "rps": round(r.rps, 1),
-          "p50_ms": round(r.p50, 2), "p99_ms": round(r.p99, 2)} for r in results], indent=1) + "\n")
+          "p50_ms": round(r.p50, 2), "p99_ms": round(r.p99, 2), "unloaded_rps": round(r.idle_rps, 1),
+          "unloaded_p50_ms": round(r.idle_p50, 2), "unloaded_p99_ms": round(r.idle_p99, 2)} for r in results],
+        indent=1) + "\n")
 
 
 if __name__ == "__main__":

@@ -1,10 +1,11 @@
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from enum import Enum
 from typing import Any
 
 from tortoise import fields
+from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.models import Model
 
 from models.account import Company
@@ -74,13 +75,18 @@ class Product(Entity):
     def build_search_text(self) -> str:
         return search_text_of(self.__dict__)
 
-    async def save(self, *args: Any, **kwargs: Any) -> None:
+    async def save(
+        self,
+        using_db: BaseDBAsyncClient | None = None,
+        update_fields: Iterable[str] | None = None,
+        force_create: bool = False,
+        force_update: bool = False,
+    ) -> None:
         # Keeps search_text right for single saves; bulk writes (import, demo) set it themselves.
         self.search_text = self.build_search_text()
-        update_fields = kwargs.get("update_fields")
-        if update_fields is not None and "search_text" not in update_fields:
-            kwargs["update_fields"] = [*update_fields, "search_text"]
-        await super().save(*args, **kwargs)
+        if update_fields is not None:
+            update_fields = [*update_fields, "search_text"]
+        await super().save(using_db, update_fields, force_create, force_update)
 
 
 class Branch(Entity):

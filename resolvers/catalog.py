@@ -19,6 +19,8 @@ from resolvers.roles import Permission
 
 #: Below this quantity (or below two order multiples, whichever is more) stock is LOW.
 LOW_STOCK_QUANTITY = Decimal(10)
+#: Words of a search beyond this many are ignored (each one is a LIKE over the catalog).
+MAX_SEARCH_WORDS = 10
 
 
 class StockStatus(str, Enum):
@@ -89,9 +91,9 @@ async def product_scope(ctx: Context) -> set[uuid.UUID] | None:
 
 
 def product_query(search: str | None, category: Category | None, orderable_only: bool) -> QuerySet[Product]:
-    """Every word of `search` in search_text (AND); the category and all its sub-categories."""
+    """Every word of `search` in search_text (AND, the first MAX_SEARCH_WORDS); the category and its sub-categories."""
     qs = Product.all()
-    for word in (search or "").lower().split():
+    for word in (search or "").lower().split()[:MAX_SEARCH_WORDS]:
         qs = qs.filter(search_text__contains=word)
     if category is not None:
         in_tree = Category.filter(Q(id=category.id) | Q(path__startswith=f"{category.path}/"))

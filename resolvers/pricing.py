@@ -47,7 +47,9 @@ def sort_breaks(breaks: Iterable[Break]) -> list[Break]:
     return sorted(breaks, key=lambda b: b.minimum_quantity)
 
 
-async def company_breaks(company_id: uuid.UUID | None, product_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, list[Break]]:
+async def company_breaks(
+    company_id: uuid.UUID | None, product_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, list[Break]]:
     """One query: each product's price-list rows for the company, ascending minimum ({} for none)."""
     if company_id is None or not product_ids:
         return {}

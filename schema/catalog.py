@@ -32,7 +32,8 @@ class Category(Node):
 
     @staticmethod
     def of(row: m.Category, c: Context) -> Category:
-        return Category(id=strawberry.ID(ids.encode("Category", row.id)), name=catalog.localized(row, "name", c.locale) or "", row=row)
+        name = catalog.localized(row, "name", c.locale) or ""
+        return Category(id=strawberry.ID(ids.encode("Category", row.id)), name=name, row=row)
 
     @strawberry.field
     async def parent(self, info: Info) -> Category | None:
@@ -87,7 +88,9 @@ class BranchStock:
 class Product(Node):
     sku: str = strawberry.field(description="The distributor's article number.")
     ean: str | None = strawberry.field(description="EAN-13 / GTIN barcode, used by scanners.")
-    name: str = strawberry.field(description="In the request's locale (Accept-Language FR, NL or EN), falling back to FR.")
+    name: str = strawberry.field(
+        description="In the request's locale (Accept-Language FR, NL or EN), falling back to FR."
+    )
     description: str | None
     brand: str | None
     unit: SalesUnit  # type: ignore[valid-type]
@@ -146,7 +149,10 @@ class Product(Node):
     def price_breaks(self, info: Info) -> list[PriceBreak] | None:
         if not ctx(info).can_see_prices:
             return None
-        return [PriceBreak(minimum_quantity=catalog.plain(b.minimum_quantity), unit_price_amount=b.unit_price) for b in self.breaks]
+        return [
+            PriceBreak(minimum_quantity=catalog.plain(b.minimum_quantity), unit_price_amount=b.unit_price)
+            for b in self.breaks
+        ]
 
     @strawberry.field(description="Stock per branch; every branch is listed.")
     async def availability(self, info: Info) -> list[BranchStock]:
@@ -200,7 +206,12 @@ class CatalogQuery:
         c = ctx(info)
         f = filter or ProductFilter()
         page = await catalog.products_page(
-            c, search=f.search, category_id=f.category_id, orderable_only=bool(f.orderable_only), first=first, after=after
+            c,
+            search=f.search,
+            category_id=f.category_id,
+            orderable_only=bool(f.orderable_only),
+            first=first,
+            after=after,
         )
         nodes = await Product.load(c, page.rows)
         return ProductConnection(
@@ -222,7 +233,8 @@ class CatalogQuery:
         products = await Product.load(c, [f.product for f in found if f.product])
         by_id = {p.row.id: p for p in products}
         return [
-            ProductLookup(code=f.code, status=f.status, product=by_id[f.product.id] if f.product else None) for f in found
+            ProductLookup(code=f.code, status=f.status, product=by_id[f.product.id] if f.product else None)
+            for f in found
         ]
 
     @strawberry.field

@@ -1,30 +1,25 @@
-"""A fresh database per test (SQLite in memory, or a new PostgreSQL database when
+"""A fresh database per test (SQLite in memory, or an emptied PostgreSQL database when
 DATABASE_URL points at PostgreSQL), the app in-process, and helpers to call it."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
+import asyncpg
 import httpx
 import pytest
 import pytest_asyncio
-from tortoise.context import tortoise_test_context
+from tortoise.context import TortoiseContext, tortoise_test_context
 
 from app import create_app
-from settings import MODEL_MODULES, Settings
+from settings import MODEL_MODULES, Settings, tortoise_config
 
 PG = os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
-
-
-def _test_db_url() -> str:
-    if not PG:
-        return "sqlite://:memory:"
-    base = os.environ["DATABASE_URL"].rsplit("/", 1)[0]
-    return f"{base}/test_{uuid.uuid4().hex[:12]}"
 
 
 @pytest.fixture(autouse=True)
@@ -42,21 +37,55 @@ def settings() -> Settings:
     return Settings(app_env="development", public_url="https://shop.test", deliver_mail_in_web=False)
 
 
-@pytest_asyncio.fixture
-async def db() -> AsyncIterator[str]:
-    url = _test_db_url()
-    try:
-        async with tortoise_test_context(MODEL_MODULES, db_url=url):
-            yield url
-    finally:
-        if PG:
-            import asyncpg
+@pytest.fixture(scope="session")
+def pg_url() -> Iterator[str | None]:
+    """On PostgreSQL: one database for the session, its tables made once (tests truncate them)."""
+    if not PG:
+        yield None
+        return
+    admin_url = os.environ["DATABASE_URL"]
+    name = f"test_{uuid.uuid4().hex[:12]}"
+    url = f"{admin_url.rsplit('/', 1)[0]}/{name}"
 
-            conn = await asyncpg.connect(os.environ["DATABASE_URL"])
-            try:
-                await conn.execute(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)')
-            finally:
-                await conn.close()
+    async def create() -> None:
+        conn = await asyncpg.connect(admin_url)
+        try:
+            await conn.execute(f'CREATE DATABASE "{name}"')
+        finally:
+            await conn.close()
+        async with TortoiseContext() as ctx:
+            await ctx.init(config=tortoise_config(url))
+            await ctx.generate_schemas(safe=False)
+
+    async def drop() -> None:
+        conn = await asyncpg.connect(admin_url)
+        try:
+            await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        finally:
+            await conn.close()
+
+    asyncio.run(create())
+    try:
+        yield url
+    finally:
+        asyncio.run(drop())
+
+
+@pytest_asyncio.fixture
+async def db(pg_url: str | None) -> AsyncIterator[str]:
+    """A fresh, empty database for one test: SQLite in memory, or the session's PostgreSQL
+    database emptied afterwards."""
+    if pg_url is None:
+        async with tortoise_test_context(MODEL_MODULES, db_url="sqlite://:memory:"):
+            yield "sqlite://:memory:"
+        return
+    async with TortoiseContext() as ctx:
+        await ctx.init(config=tortoise_config(pg_url))
+        try:
+            yield pg_url
+        finally:
+            tables = ", ".join(f'"{m._meta.db_table}"' for m in ctx.apps.get_models_iterable())
+            await ctx.connections.get("default").execute_script(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
 
 
 class SQLCounter(logging.Handler):

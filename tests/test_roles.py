@@ -6,8 +6,8 @@ import pytest
 
 from models import CompanyStatus, MembershipStatus, Role, StaffRole
 from resolvers.roles import MATRIX, Permission
-from tests.conftest import error_codes
 from schema import schema as served
+from tests.conftest import error_codes
 from tests.factories import make_company, make_member, make_staff
 
 ADDRESS = '{line1: "Rue 1", postalCode: "1000", city: "Bruxelles", countryCode: "BE"}'
@@ -22,6 +22,12 @@ READ_ONE_PRODUCT = frozenset({Permission.BROWSE_CATALOG, Permission.VIEW_QUICK_L
 Need = Permission | frozenset[Permission]  # a frozenset: any one of them will do
 
 DELIVERY = "{method: PICKUP}"
+
+
+def mutation(call: str) -> str:
+    """A one-mutation document reading the payload's userErrors."""
+    return "mutation { %s { userErrors { code } } }" % call
+
 
 # operation -> (document, permission it needs). Arguments need not be valid: a role that holds the
 # permission gets past the check (to a userError or data); one that does not gets FORBIDDEN.
@@ -72,7 +78,7 @@ OPERATIONS: dict[str, tuple[str, Need]] = {
     "quotes": ("{ quotes(first: 1) { totalCount edges { node { id } } } }", Permission.VIEW_QUOTES),
     "quote": ('{ quote(id: "x") { id } }', Permission.VIEW_QUOTES),
     "quoteYears": ("{ quoteYears }", Permission.VIEW_QUOTES),
-    "quoteRequest": ("mutation { quoteRequest(input: {lines: []}) { userErrors { code } } }", Permission.REQUEST_QUOTES),
+    "quoteRequest": (mutation("quoteRequest(input: {lines: []})"), Permission.REQUEST_QUOTES),
     "quoteAccept": (
         'mutation { quoteAccept(id: "x", input: {idempotencyKey: "k"}) { userErrors { code } } }',
         Permission.ACCEPT_QUOTES,
@@ -84,7 +90,7 @@ OPERATIONS: dict[str, tuple[str, Need]] = {
     "cartLineUpdate": (
         'mutation { cartLineUpdate(lineId: "x", quantity: "1") { userErrors { code } } }', Permission.PLACE_ORDERS,
     ),
-    "cartLinesRemove": ('mutation { cartLinesRemove(lineIds: ["x"]) { userErrors { code } } }', Permission.PLACE_ORDERS),
+    "cartLinesRemove": (mutation('cartLinesRemove(lineIds: ["x"])'), Permission.PLACE_ORDERS),
     "cartClear": ("mutation { cartClear { userErrors { code } } }", Permission.PLACE_ORDERS),
     "cartDeliverySet": (
         f"mutation {{ cartDeliverySet(input: {DELIVERY}) {{ userErrors {{ code }} }} }}", Permission.PLACE_ORDERS,
@@ -117,14 +123,14 @@ OPERATIONS: dict[str, tuple[str, Need]] = {
         Permission.MANAGE_QUICK_LISTS,
     ),
     "quickListSubmit": (
-        f'mutation {{ quickListSubmit(id: "x", input: {{delivery: {DELIVERY}, idempotencyKey: "k"}}) {{ userErrors {{ code }} }} }}',
+        mutation(f'quickListSubmit(id: "x", input: {{delivery: {DELIVERY}, idempotencyKey: "k"}})'),
         Permission.ORDER_FROM_QUICK_LISTS,
     ),
     "quickListAddToCart": ('mutation { quickListAddToCart(id: "x") { userErrors { code } } }', Permission.PLACE_ORDERS),
     # ------------------------------------------------------------------ scan lists
     "scanLists": ("{ scanLists { id } }", Permission.PLACE_ORDERS),
     "scanSubmit": (
-        f'mutation {{ scanSubmit(input: {{lines: [], delivery: {DELIVERY}, idempotencyKey: "k"}}) {{ userErrors {{ code }} }} }}',
+        mutation(f'scanSubmit(input: {{lines: [], delivery: {DELIVERY}, idempotencyKey: "k"}})'),
         Permission.PLACE_ORDERS,
     ),
     # ------------------------------------------------------------------ validation lists and orders
@@ -146,8 +152,8 @@ BACKOFFICE_MUTATIONS: dict[str, str] = {
         f'mutation {{ customerNumberCreate(input: {{companyId: "x", kind: SHIP_TO, name: "n", address: {ADDRESS}}})'
         " { userErrors { code } } }"
     ),
-    "customerNumberRequestDecide": 'mutation { customerNumberRequestDecide(id: "x", approve: true) { userErrors { code } } }',
-    "addressChangeRequestDecide": 'mutation { addressChangeRequestDecide(id: "x", approve: true) { userErrors { code } } }',
+    "customerNumberRequestDecide": mutation('customerNumberRequestDecide(id: "x", approve: true)'),
+    "addressChangeRequestDecide": mutation('addressChangeRequestDecide(id: "x", approve: true)'),
     "helpdeskTicketResolve": 'mutation { helpdeskTicketResolve(id: "x") { userErrors { code } } }',
     "quoteIssue": (
         'mutation { quoteIssue(input: {companyId: "x", validUntil: "2099-01-01", lines: []}) { userErrors { code } } }'
@@ -158,7 +164,7 @@ BACKOFFICE_MUTATIONS: dict[str, str] = {
     "validationListReject": (
         'mutation { validationListReject(input: {id: "x", expectedVersion: 1, reason: "r"}) { userErrors { code } } }'
     ),
-    "scanListCreate": 'mutation { scanListCreate(input: {companyId: "x", name: "n", lines: []}) { userErrors { code } } }',
+    "scanListCreate": mutation('scanListCreate(input: {companyId: "x", name: "n", lines: []})'),
     "scanListApprove": 'mutation { scanListApprove(id: "x") { userErrors { code } } }',
 }
 
@@ -241,6 +247,19 @@ async def test_every_role_against_every_operation(api, role, operation):
     body = await api(document, token=member.token)
     if may(role, need):
         assert "errors" not in body, body
+    else:
+        assert error_codes(body) == ["FORBIDDEN"], body
+
+
+@pytest.mark.parametrize("role", list(Role))
+async def test_fast_entry_where_the_distributor_did_not_enable_it(api, role):
+    """FAST_ENTRY also needs company.fastEntryEnabled: FEATURE_NOT_ENABLED for roles that have it,
+    FORBIDDEN still for roles that do not."""
+    member = await make_member(role, fast_entry=False)
+    body = await api(OPERATIONS["fastEntry"][0], token=member.token)
+    if Permission.FAST_ENTRY in MATRIX[role]:
+        assert "errors" not in body, body
+        assert body["data"]["fastEntry"]["userErrors"] == [{"code": "FEATURE_NOT_ENABLED"}]
     else:
         assert error_codes(body) == ["FORBIDDEN"], body
 

@@ -35,9 +35,10 @@ async def test_the_demo_catalog_is_complete_and_idempotent(api):
         assert await CompanyPrice.filter(company_id=company.id, minimum_quantity=10).exists()
         assert await CompanyArticleCode.filter(company_id=company.id).exists()
 
-    counts = [await m.all().count() for m in (Product, Branch, BranchStock, Category, CompanyPrice, CompanyArticleCode)]
+    tables = (Product, Branch, BranchStock, Category, CompanyPrice, CompanyArticleCode)
+    counts = [await m.all().count() for m in tables]
     await seed_catalog([member.company.id, other.id])
-    assert [await m.all().count() for m in (Product, Branch, BranchStock, Category, CompanyPrice, CompanyArticleCode)] == counts
+    assert [await m.all().count() for m in tables] == counts
 
     data = await api.ok(SEARCH, {"s": "silicone blanc"}, token=member.token)
     assert data["products"]["totalCount"] > 0

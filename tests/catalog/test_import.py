@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import io
+import os
+import subprocess
+import sys
 from decimal import Decimal
 from pathlib import Path
 
@@ -14,7 +17,10 @@ from tests.catalog.factories import make_branch, make_product, valid_ean
 from tests.factories import make_company, make_customer_number
 
 SAMPLES = Path(__file__).resolve().parents[2] / "samples"
-HEADER = "sku,ean,name_fr,name_nl,name_en,unit,order_multiple,minimum_quantity,vat_rate,list_price,category_path,brand,orderable,description_fr\n"
+HEADER = (
+    "sku,ean,name_fr,name_nl,name_en,unit,order_multiple,minimum_quantity,vat_rate,list_price,"
+    "category_path,brand,orderable,description_fr\n"
+)
 
 
 def write(tmp_path: Path, name: str, text: str) -> Path:
@@ -37,7 +43,8 @@ async def test_products_import_good_rows_and_report_bad_ones(db, tmp_path):
     if bad_check == valid_ean(703):
         bad_check = valid_ean(703)[:-1] + "1"
     path = write(tmp_path, "products.csv", HEADER + "\n".join([
-        f"PW-1,{good1},Profilé blanc,Profiel wit,White profile,meter,6,6,21,8.95,PVC/Profiles/Windows,Veka,1,Barre de 6 m",
+        f"PW-1,{good1},Profilé blanc,Profiel wit,White profile,meter,6,6,21,8.95,PVC/Profiles/Windows,Veka,1,"
+        "Barre de 6 m",
         f"PW-2,{bad_check},Profilé gris,,,METER,6,6,21,9.10,PVC/Profiles,Veka,1,",
         "PW-3,,Profilé noir,,,BUCKET,1,1,21,9.10,PVC,Veka,1,",
         "PW-4,,Profilé rouge,,,METER,1,1,21,-1,PVC,Veka,1,",
@@ -53,7 +60,8 @@ async def test_products_import_good_rows_and_report_bad_ones(db, tmp_path):
     assert (products.created, products.updated, products.unchanged) == (2, 0, 0)
     assert reasons(products) == {
         3: f"bad EAN check digit: {bad_check}",
-        4: "bad unit: 'BUCKET' (one of PIECE, METER, SQUARE_METER, CUBIC_METER, KILOGRAM, LITER, BOX, PACK, ROLL, PALLET)",
+        4: "bad unit: 'BUCKET' (one of PIECE, METER, SQUARE_METER, CUBIC_METER, KILOGRAM, LITER, BOX, PACK, ROLL, "
+        "PALLET)",
         5: "negative price: list_price -1",
         6: "bad number: order_multiple 'abc'",
         8: "duplicate SKU PW-1 (first on line 2)",
@@ -63,7 +71,8 @@ async def test_products_import_good_rows_and_report_bad_ones(db, tmp_path):
     assert "line 3: bad EAN check digit" in str(report)
 
     pw1 = await Product.get(sku="PW-1")
-    assert (pw1.ean, pw1.name_nl, pw1.unit.value, pw1.order_multiple, pw1.list_price) == (good1, "Profiel wit", "METER", 6, Decimal("8.95"))
+    assert (pw1.ean, pw1.name_nl, pw1.unit.value) == (good1, "Profiel wit", "METER")
+    assert (pw1.order_multiple, pw1.list_price) == (6, Decimal("8.95"))
     assert pw1.description_fr == "Barre de 6 m" and pw1.orderable is True
     assert pw1.search_text == f"pw-1 {good1} profilé blanc profiel wit white profile veka"
     osb = await Product.get(sku="OSB-18")
@@ -123,7 +132,9 @@ async def test_prices_import_by_any_customer_number_of_the_company(db, tmp_path)
         7: "bad number: minimum_quantity 'x'",
         9: "duplicate row (first on line 2)",
     }
-    rows = sorted((r.product_id, r.minimum_quantity, r.unit_price) for r in await CompanyPrice.filter(company_id=company.id))  # type: ignore[attr-defined]
+    columns = ("product_id", "minimum_quantity", "unit_price")
+    stored = await CompanyPrice.filter(company_id=company.id).values_list(*columns)
+    rows = sorted(stored)
     assert rows == sorted([(a.id, 1, Decimal("9.5")), (a.id, 10, Decimal(9)), (b.id, 1, Decimal(8))])
 
     before = await snapshot(CompanyPrice)
@@ -131,7 +142,8 @@ async def test_prices_import_by_any_customer_number_of_the_company(db, tmp_path)
     assert (again.created, again.updated, again.unchanged) == (0, 0, 3)
     assert await snapshot(CompanyPrice) == before
 
-    changed = write(tmp_path, "p2.csv", f"customer_number,sku,minimum_quantity,unit_price\n{company.customer_number},PR-1,1,9.25\n")
+    text = f"customer_number,sku,minimum_quantity,unit_price\n{company.customer_number},PR-1,1,9.25\n"
+    changed = write(tmp_path, "p2.csv", text)
     result = (await import_catalog(prices=changed)).files[0]
     assert (result.created, result.updated, result.unchanged) == (0, 1, 0)
     assert await CompanyPrice.filter(company_id=company.id).count() == 3
@@ -188,7 +200,8 @@ async def test_imports_are_batched_not_one_query_per_row(db, tmp_path, sql):
     await make_branch("BRU")
     lines = [f"BULK-{n:05d},{valid_ean(30000 + n)},Produit {n},PIECE,{n % 50 + 1}" for n in range(1500)]
     products = write(tmp_path, "p.csv", "sku,ean,name_fr,unit,list_price\n" + "\n".join(lines) + "\n")
-    stock = write(tmp_path, "s.csv", "branch_code,sku,quantity\n" + "\n".join(f"BRU,BULK-{n:05d},{n}" for n in range(1500)) + "\n")
+    stock_lines = [f"BRU,BULK-{n:05d},{n}" for n in range(1500)]
+    stock = write(tmp_path, "s.csv", "branch_code,sku,quantity\n" + "\n".join(stock_lines) + "\n")
     sql.statements.clear()
     report = await import_catalog(products=products, stock=stock)
     assert [f.created for f in report.files] == [1500, 1500]
@@ -215,3 +228,24 @@ def test_the_progress_bar_is_drawn_only_on_a_terminal():
     bar.advance(5)
     bar.close()
     assert "5/10" in tty.getvalue() and tty.getvalue().endswith("\n")
+
+
+def test_manage_py_import_catalog_prints_the_report(tmp_path):
+    """The command as an operator runs it: report on stdout, no progress bar when not on a terminal."""
+    url = f"sqlite://{tmp_path / 'import.sqlite3'}"
+    root = SAMPLES.parent
+
+    def manage(*args: str) -> subprocess.CompletedProcess:
+        env = {**os.environ, "DATABASE_URL": url, "APP_ENV": "development"}
+        return subprocess.run([sys.executable, "manage.py", *args], cwd=root, env=env,
+                              capture_output=True, text=True, timeout=300)  # fmt: skip
+
+    assert manage("migrate").returncode == 0
+    first = manage("import-catalog", "--products", str(SAMPLES / "products.csv"))
+    assert first.returncode == 0, first.stderr
+    assert "products (" in first.stdout and "6 created, 0 updated, 0 unchanged, 0 rejected" in first.stdout
+    assert "[#" not in first.stderr
+    again = manage("import-catalog", "--products", str(SAMPLES / "products.csv"))
+    assert "0 created, 0 updated, 6 unchanged, 0 rejected" in again.stdout
+    nothing = manage("import-catalog")
+    assert nothing.returncode != 0 and "give at least one" in nothing.stderr

@@ -21,7 +21,8 @@ async def test_product_by_id_or_sku(api):
     member = await make_member(Role.VIEW_PRICES)
     product = await make_product("ID-1", name_fr="Vis")
     t = member.token
-    assert (await api.ok(PRODUCT, {"id": gid(product)}, token=t))["product"] == {"id": gid(product), "sku": "ID-1", "name": "Vis"}
+    by_id = (await api.ok(PRODUCT, {"id": gid(product)}, token=t))["product"]
+    assert by_id == {"id": gid(product), "sku": "ID-1", "name": "Vis"}
     assert (await api.ok(PRODUCT, {"sku": "ID-1"}, token=t))["product"]["id"] == gid(product)
     assert (await api.ok(PRODUCT, {"id": gid(product), "sku": "ID-1"}, token=t))["product"]["sku"] == "ID-1"
 

@@ -55,7 +55,9 @@ def test_line_totals_round_half_up_to_cents(price, quantity, total):
 # ---------------------------------------------------------------- through the API
 
 FRAGMENT = """
-fragment Prices on Product { listPrice { amount currency } netPrice { amount } priceBreaks { minimumQuantity unitPrice { amount } } }
+fragment Prices on Product {
+  listPrice { amount currency } netPrice { amount } priceBreaks { minimumQuantity unitPrice { amount } }
+}
 """
 ONE_PRODUCT = FRAGMENT + """
 query($id: ID!) {

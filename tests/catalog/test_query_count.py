@@ -35,7 +35,8 @@ async def test_a_page_costs_the_same_statements_for_1_20_and_100_products(api, s
         for n in range(120)
     ]  # fmt: skip
     await Product.bulk_create(products)
-    await BranchStock.bulk_create([BranchStock(product_id=p.id, branch_id=b.id, quantity=Decimal(n % 30)) for n, p in enumerate(products) for b in branches[:3]])
+    stock = [(p, b, Decimal(n % 30)) for n, p in enumerate(products) for b in branches[:3]]
+    await BranchStock.bulk_create([BranchStock(product_id=p.id, branch_id=b.id, quantity=q) for p, b, q in stock])
     for p in products[::2]:
         await set_price(member.company, p, "9")
         await set_price(member.company, p, "8", minimum=10)

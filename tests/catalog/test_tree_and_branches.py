@@ -52,7 +52,9 @@ async def test_branches_are_public(api):
     data = await api.ok(BRANCHES)
     assert [b["code"] for b in data["branches"]] == ["ANR", "GNT"]
     first = data["branches"][0]
-    assert first["address"] == {"line1": first["address"]["line1"], "postalCode": "1000", "city": "Bruxelles", "countryCode": "BE"}
+    assert first["address"]["line1"].startswith("Rue ")
+    address = first["address"]
+    assert (address["postalCode"], address["city"], address["countryCode"]) == ("1000", "Bruxelles", "BE")
     assert first["openingHours"] == "Mon-Fri 7:00-17:00, Sat 8:00-12:00"
     member = await make_member(Role.QUICK_LISTS_ONLY)
     assert len((await api.ok(BRANCHES, token=member.token))["branches"]) == 2
@@ -64,14 +66,16 @@ async def test_node_fetches_branches_publicly_and_categories_for_browsers(api):
     assert (await api.ok(NODE, {"id": gid(branch)}))["node"] == {"id": gid(branch), "code": "HSL"}
     assert (await api.ok(NODE, {"id": gid(category)}))["node"] is None
     member = await make_member(Role.ORDER_WITHOUT_PRICES)
-    assert (await api.ok(NODE, {"id": gid(category)}, token=member.token))["node"] == {"id": gid(category), "name": "Tools"}
+    node = (await api.ok(NODE, {"id": gid(category)}, token=member.token))["node"]
+    assert node == {"id": gid(category), "name": "Tools"}
     quick = await make_member(Role.QUICK_LISTS_ONLY)
     assert (await api.ok(NODE, {"id": gid(category)}, token=quick.token))["node"] is None
 
 
 async def test_availability_lists_every_branch(api):
     member = await make_member(Role.ORDER_WITHOUT_PRICES)
-    a, b, c, d = [await make_branch(code, name) for code, name in (("A", "Aalst"), ("B", "Brugge"), ("C", "Charleroi"), ("D", "Dinant"))]
+    names = (("A", "Aalst"), ("B", "Brugge"), ("C", "Charleroi"), ("D", "Dinant"))
+    a, b, c, d = [await make_branch(code, name) for code, name in names]
     product = await make_product("AV-1", order_multiple=Decimal(12))
     await set_stock(product, a, "100")
     await set_stock(product, b, "20")  # below two order multiples (24)
