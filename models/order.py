@@ -177,6 +177,7 @@ class ValidationListLine(Entity):
 
     class Meta:
         table = "validation_list_line"
+        indexes = (("validation_list", "position"),)  # lines_by_validation_list_id
 
 
 class Order(Entity, DeliveryMixin):
@@ -222,6 +223,7 @@ class OrderLine(Entity):
 
     class Meta:
         table = "order_line"
+        indexes = (("order", "position"),)  # lines_by_order_id
 
 
 class ScanList(Entity):

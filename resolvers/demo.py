@@ -1,4 +1,4 @@
-"""`manage.py seed-demo`: demo companies, users in every role, staff, catalog and quotes.
+"""`manage.py seed-demo`: demo companies, users in every role, staff, catalog, quotes and ordering.
 
 Idempotent: a second run finds the demo administrator and changes nothing.
 """
@@ -24,6 +24,7 @@ from models import (
 )
 from resolvers.auth_core import hash_password
 from resolvers.demo_catalog import seed_catalog
+from resolvers.demo_ordering import seed_ordering
 from resolvers.demo_quotes import seed_quotes
 from resolvers.sequence import next_customer_number
 
@@ -123,3 +124,4 @@ async def seed_demo() -> None:
     company_ids = [c.id for c in companies]
     await seed_catalog(company_ids)
     await seed_quotes(company_ids)
+    await seed_ordering(company_ids)

@@ -6,7 +6,8 @@ import base64
 import binascii
 import json
 import uuid
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Generic, TypeVar
 
@@ -26,7 +27,15 @@ class Page(Generic[M]):
     cursors: list[str]
     has_next: bool
     has_previous: bool
-    total: int
+    #: Counts the rows of every page (the filtered query without keyset or limit).
+    count: Callable[[], Awaitable[int]] = field(repr=False)
+    _total: int | None = field(default=None, repr=False)
+
+    async def total(self) -> int:
+        """How many rows all pages hold: counted only when asked for (totalCount), at most once."""
+        if self._total is None:
+            self._total = await self.count()
+        return self._total
 
 
 def _encode(values: list[Any]) -> str:
@@ -63,11 +72,13 @@ def check_first(first: int | None) -> int:
 async def paginate(
     qs: QuerySet[M], first: int | None, after: str | None, order: tuple[str, ...] = ("-created_at", "-id")
 ) -> Page[M]:
-    """One page of `qs` in `order` (the last key must be unique), after the given cursor."""
+    """One page of `qs` in `order` (the last key must be unique), after the given cursor.
+
+    The total is not counted here: `await page.total()` counts it when a client selects
+    totalCount (a count(*) reads every matching row, which grows with the table, not the page)."""
     size = check_first(first)
     model = qs.model
     fields = [o.lstrip("-") for o in order]
-    total = await qs.count()
     page_qs = qs
     if after:
         values = _decode(after, model, fields)
@@ -84,4 +95,4 @@ async def paginate(
     has_next = len(rows) > size
     rows = rows[:size]
     cursors = [_encode([getattr(r, f) for f in fields]) for r in rows]
-    return Page(rows, cursors, has_next, bool(after), total)
+    return Page(rows, cursors, has_next, bool(after), count=qs.count)

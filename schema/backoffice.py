@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
+from typing import Any
 
 import strawberry
 from strawberry.types import Info
@@ -11,8 +12,9 @@ from strawberry.types import Info
 from models import AuditEvent as AuditEventRow
 from resolvers import backoffice as bo
 from resolvers import ids
+from resolvers.pagination import Page
 from schema.account import Company, CompanyStatus, CustomerNumber, CustomerNumberKind, User
-from schema.base import AddressInput, PageInfo, UserError, attempt, ctx, errors_field
+from schema.base import AddressInput, PageInfo, UserError, attempt, ctx, errors_field, total_count_field
 from schema.company import CompanyPayload
 from schema.quote import QuoteConnection, quote_requests
 from schema.validation import backoffice_validation_lists
@@ -66,7 +68,8 @@ class AuditEventEdge:
 class AuditEventConnection:
     edges: list[AuditEventEdge]
     page_info: PageInfo
-    total_count: int
+    total_count = total_count_field()
+    page: strawberry.Private[Page[Any]]
 
 
 @strawberry.type
@@ -79,7 +82,8 @@ class CompanyEdge:
 class CompanyConnection:
     edges: list[CompanyEdge]
     page_info: PageInfo
-    total_count: int
+    total_count = total_count_field()
+    page: strawberry.Private[Page[Any]]
 
 
 @strawberry.input
@@ -113,7 +117,7 @@ class Backoffice:
         return CompanyConnection(
             edges=[CompanyEdge(cursor=c, node=Company.of(r)) for r, c in zip(page.rows, page.cursors, strict=True)],
             page_info=PageInfo.of(page),
-            total_count=page.total,
+            page=page,
         )
 
     @strawberry.field(description="Quotes customers asked for and nobody priced yet, oldest first.")
@@ -150,7 +154,7 @@ class Backoffice:
         return AuditEventConnection(
             edges=[AuditEventEdge(cursor=c, node=AuditEvent.of(r)) for r, c in pairs],
             page_info=PageInfo.of(page),
-            total_count=page.total,
+            page=page,
         )
 
 

@@ -43,6 +43,16 @@ class PageInfo:
         )
 
 
+def total_count_field() -> Any:
+    """Connection.totalCount, counted only when selected: the connection keeps its `page`
+    (strawberry.Private[Page]) and this awaits `page.total()`."""
+
+    async def resolve(root: Any) -> int:
+        return await root.page.total()
+
+    return strawberry.field(resolver=resolve)
+
+
 @strawberry.type
 class UserError:
     field: list[str] | None

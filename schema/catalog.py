@@ -9,6 +9,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from decimal import Decimal
+from typing import Any
 
 import strawberry
 from strawberry.types import Info
@@ -16,8 +17,9 @@ from strawberry.types import Info
 from models import catalog as m
 from resolvers import catalog, ids
 from resolvers.context import Context
+from resolvers.pagination import Page
 from resolvers.pricing import Break, net_price
-from schema.base import Address, Money, Node, PageInfo, ctx, money_field
+from schema.base import Address, Money, Node, PageInfo, ctx, money_field, total_count_field
 from schema.node import node_type
 
 SalesUnit = strawberry.enum(m.SalesUnit, name="SalesUnit")
@@ -180,7 +182,8 @@ class ProductEdge:
 class ProductConnection:
     edges: list[ProductEdge]
     page_info: PageInfo
-    total_count: int
+    total_count = total_count_field()
+    page: strawberry.Private[Page[Any]]
 
 
 @strawberry.input
@@ -217,7 +220,7 @@ class CatalogQuery:
         return ProductConnection(
             edges=[ProductEdge(cursor=cur, node=n) for cur, n in zip(page.cursors, nodes, strict=True)],
             page_info=PageInfo.of(page),
-            total_count=page.total,
+            page=page,
         )
 
     @strawberry.field

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 from strawberry.types import Info
@@ -18,7 +18,7 @@ from resolvers.errors import DomainError
 from resolvers.pagination import Page
 from resolvers.pricing import line_total
 from schema.account import CustomerNumber, User
-from schema.base import Node, PageInfo, UserError, ctx, errors_field, money_field, user_errors
+from schema.base import Node, PageInfo, UserError, ctx, errors_field, money_field, total_count_field, user_errors
 from schema.delivery import Delivery
 from schema.node import node_type
 from schema.validation import OrderSource
@@ -123,14 +123,15 @@ class OrderEdge:
 class OrderConnection:
     edges: list[OrderEdge]
     page_info: PageInfo
-    total_count: int
+    total_count = total_count_field()
+    page: strawberry.Private[Page[Any]]
 
     @staticmethod
     def of(page: Page[m.Order]) -> OrderConnection:
         return OrderConnection(
             edges=[OrderEdge(cursor=c, node=Order.of(r)) for r, c in zip(page.rows, page.cursors, strict=True)],
             page_info=PageInfo.of(page),
-            total_count=page.total,
+            page=page,
         )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 from strawberry.types import Info
@@ -18,7 +18,7 @@ from resolvers.context import Context
 from resolvers.pagination import Page
 from resolvers.pricing import line_total
 from schema.account import CustomerNumber, User
-from schema.base import Node, PageInfo, UserError, attempt, ctx, errors_field, money_field
+from schema.base import Node, PageInfo, UserError, attempt, ctx, errors_field, money_field, total_count_field
 from schema.node import node_type
 
 if TYPE_CHECKING:
@@ -118,14 +118,15 @@ class QuoteEdge:
 class QuoteConnection:
     edges: list[QuoteEdge]
     page_info: PageInfo
-    total_count: int
+    total_count = total_count_field()
+    page: strawberry.Private[Page[Any]]
 
     @staticmethod
     def of(page: Page[m.Quote]) -> QuoteConnection:
         return QuoteConnection(
             edges=[QuoteEdge(cursor=c, node=Quote.of(r)) for r, c in zip(page.rows, page.cursors, strict=True)],
             page_info=PageInfo.of(page),
-            total_count=page.total,
+            page=page,
         )
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 from strawberry.types import Info
@@ -21,7 +21,7 @@ from resolvers.order import visible_for_node
 from resolvers.pagination import Page
 from resolvers.pricing import line_total
 from schema.account import User
-from schema.base import Node, PageInfo, UserError, attempt, ctx, errors_field, money_field
+from schema.base import Node, PageInfo, UserError, attempt, ctx, errors_field, money_field, total_count_field
 from schema.delivery import Delivery, DeliveryInput
 from schema.node import node_type
 
@@ -133,14 +133,15 @@ class ValidationListEdge:
 class ValidationListConnection:
     edges: list[ValidationListEdge]
     page_info: PageInfo
-    total_count: int
+    total_count = total_count_field()
+    page: strawberry.Private[Page[Any]]
 
     @staticmethod
     def of(page: Page[m.ValidationList]) -> ValidationListConnection:
         return ValidationListConnection(
             edges=[ValidationListEdge(cursor=c, node=ValidationList.of(r)) for r, c in zip(page.rows, page.cursors, strict=True)],
             page_info=PageInfo.of(page),
-            total_count=page.total,
+            page=page,
         )
 
 
