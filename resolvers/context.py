@@ -219,6 +219,11 @@ class Context:
         """The acting company's price-list rows (resolvers.pricing.Break) per product; [] for staff."""
         return catalog_loaders.prices_by_product_id(lambda: self.company_id)
 
+    @cached_property
+    def memo(self) -> dict[Any, Any]:
+        """Values built once per request by the schema (e.g. one GraphQL Branch per branch)."""
+        return {}
+
     # ------------------------------------------------------------------ cart loaders
     @cached_property
     def lines_by_cart_id(self) -> DataLoader:

@@ -258,8 +258,10 @@ async def _scan_lists(c: _Company, staff: dict[StaffRole, User]) -> list[Product
         ("scan", approved, current - timedelta(days=730), current - timedelta(days=728)),
         ("scan_new", c.pick(6, exclude=approved), current - timedelta(days=2), None),
     ):
-        row = await ScanList.create(company_id=c.id, name=c.text(name), created_by_id=maker.id, created_at=made,
-                                    approved_at=approved_at, approved_by_id=approver.id if approved_at else None)  # fmt: skip
+        row = await ScanList.create(
+            company_id=c.id, name=c.text(name), created_by_id=maker.id, created_at=made,
+            approved_at=approved_at, approved_by_id=approver.id if approved_at else None,
+        )  # fmt: skip
         await ScanListLine.bulk_create([
             ScanListLine(id=uuid.uuid4(), scan_list_id=row.id, product_id=p.id, barcode=barcode_of(p),
                          default_quantity=c.quantity(p), position=i, created_at=made)
@@ -268,7 +270,9 @@ async def _scan_lists(c: _Company, staff: dict[StaffRole, User]) -> list[Product
     return approved
 
 
-def _plans(c: _Company, branches: list[Branch], decider: User, site: list[Product], scan: list[Product]) -> list[_Submission]:
+def _plans(
+    c: _Company, branches: list[Branch], decider: User, site: list[Product], scan: list[Product]
+) -> list[_Submission]:
     """Validation lists in each status (recent) and 6-9 orders over the last two years."""
     rng, current = c.rng, now()
     placers = c.placers or [c.admin]
@@ -297,15 +301,18 @@ def _plans(c: _Company, branches: list[Branch], decider: User, site: list[Produc
     rejected = sub(placers[-1], 6, status=ValidationStatus.REJECTED, reason=c.text("rejected"))
     rejected.decided_at = rejected.created_at + timedelta(hours=5)
     cancelled = sub(c.buyer, 9, status=ValidationStatus.CANCELLED)
-    cancelled.decided_at, cancelled.decided_by_id = cancelled.created_at + timedelta(hours=1), c.buyer.user_id  # type: ignore[attr-defined]
+    cancelled.decided_at = cancelled.created_at + timedelta(hours=1)
+    cancelled.decided_by_id = c.buyer.user_id  # type: ignore[attr-defined]
 
     # History: newest PROCESSING, then SHIPPED, READY_FOR_PICKUP (at a branch), the rest DELIVERED.
-    days = sorted(rng.sample(range(12, 720), rng.randint(6, 9)))
+    n = rng.randint(6, 9)  # one order in each of n equal stretches of the last two years
+    days = [12 + (700 * i) // n + rng.randrange(700 // n) for i in range(n)]
     statuses = [OrderStatus.PROCESSING, OrderStatus.SHIPPED, OrderStatus.READY_FOR_PICKUP]
     for i, back in enumerate(days):
         status = statuses[i] if i < len(statuses) else OrderStatus.DELIVERED
         pickup = status == OrderStatus.READY_FOR_PICKUP or (i > 3 and rng.random() < 0.2)
-        row = sub(rng.choice(placers), back + rng.random(), order_status=status, delivery=_delivery(c, branches, pickup))
+        delivery = _delivery(c, branches, pickup)
+        row = sub(rng.choice(placers), back + rng.random(), order_status=status, delivery=delivery)
         row.decided_at = row.created_at + timedelta(hours=rng.randint(2, 30))
         if i == len(days) - 2 and scan:  # an order placed at once by scanning approved products
             row.direct, row.source, row.decided_at = True, OrderSource.SCAN, row.created_at
@@ -321,7 +328,8 @@ async def _write(plans: list[_Submission]) -> None:
     for s in sorted((p for p in plans if not p.direct), key=lambda p: p.created_at):
         decided = s.status != ValidationStatus.SUBMITTED
         row = await ValidationList.create(
-            company_id=s.company.id, membership_id=s.membership.id, submitted_by_id=s.membership.user_id,  # type: ignore[attr-defined]
+            company_id=s.company.id, membership_id=s.membership.id,
+            submitted_by_id=s.membership.user_id,  # type: ignore[attr-defined]
             customer_number_id=s.customer_number_id, number=await submit_rs.new_number(s.created_at.year),
             status=s.status, source=s.source, reference=s.reference, note=s.note,
             total=sum((line_total(price, qty) for _, qty, _, price in s.lines), Decimal(0)),
@@ -337,7 +345,8 @@ async def _write(plans: list[_Submission]) -> None:
     for s in sorted((p for p in plans if p.order_status is not None), key=lambda p: p.decided_at or p.created_at):
         at = s.decided_at or s.created_at
         order = await Order.create(
-            company_id=s.company.id, membership_id=s.membership.id, placed_by_id=s.membership.user_id,  # type: ignore[attr-defined]
+            company_id=s.company.id, membership_id=s.membership.id,
+            placed_by_id=s.membership.user_id,  # type: ignore[attr-defined]
             customer_number_id=s.customer_number_id, validation_list_id=s.row_id,
             number=await order_rs.new_number(at.year), status=s.order_status, source=s.source,
             reference=s.reference, note=s.note, year=at.year, created_at=at,

@@ -115,17 +115,15 @@ class ContactInput:
     phone: str | None = None
 
 
-def money_field(source: str, description: str | None = None) -> Any:
-    """A Money field computed from the Decimal attribute `source` of the object (may be None).
+def money_field(description: str | None = None) -> Any:
+    """Declare a Money field: a plain field (no resolver) whose value the type's constructor
+    computes once with `money(ctx, amount)`, the one rule (null without VIEW_PRICES).
 
-    Every Money field of the schema is built here, so that it reads null without VIEW_PRICES;
-    tests/test_schema.py fails for any Money field made otherwise.
+    Every Money field of the schema is declared here (the metadata marks it), and its value
+    must come from `money()`; tests/test_schema.py fails for any Money field declared
+    otherwise, and tests/test_price_visibility.py reads every one without VIEW_PRICES.
     """
-
-    def resolve(root: Any, info: Info) -> Money | None:
-        return money(info.context, getattr(root, source))
-
-    return strawberry.field(resolver=resolve, description=description, metadata={"money": True})
+    return strawberry.field(description=description, metadata={"money": True})
 
 
 def errors_field() -> Any:

@@ -17,7 +17,7 @@ from resolvers.errors import DomainError
 from resolvers.fast_entry import FastEntryStatus as FastEntryStatusEnum
 from resolvers.fast_entry import fast_entry
 from schema import catalog as catalog_schema
-from schema.base import Money, UserError, ctx, errors_field, money_field, user_errors
+from schema.base import Money, UserError, ctx, errors_field, money, money_field, user_errors
 from schema.delivery import Delivery, DeliveryInput
 from schema.quote import LineInput
 
@@ -34,10 +34,8 @@ class CartLine:
     product: ProductRef
     quantity: Decimal
     note: str | None
-    unit_price: Money | None = money_field("unit_price_amount")
-    line_total: Money | None = money_field("line_total_amount")
-    unit_price_amount: strawberry.Private[Decimal | None]
-    line_total_amount: strawberry.Private[Decimal | None]
+    unit_price: Money | None = money_field()
+    line_total: Money | None = money_field()
 
 
 @strawberry.type
@@ -45,10 +43,9 @@ class Cart:
     id: strawberry.ID
     lines: list[CartLine]
     line_count: int
-    subtotal: Money | None = money_field("subtotal_amount", "Null without VIEW_PRICES.")
+    subtotal: Money | None = money_field("Null without VIEW_PRICES.")
     delivery: Delivery | None
     updated_at: datetime
-    subtotal_amount: strawberry.Private[Decimal | None]
 
     @staticmethod
     async def load(c: Context, row: CartRow) -> Cart:
@@ -61,8 +58,8 @@ class Cart:
                 product=product,
                 quantity=catalog.plain(p.line.quantity),
                 note=p.line.note,
-                unit_price_amount=p.unit_price,
-                line_total_amount=p.line_total,
+                unit_price=money(c, p.unit_price),
+                line_total=money(c, p.line_total),
             )
             for p, product in zip(priced, products, strict=True)
         ]
@@ -72,7 +69,7 @@ class Cart:
             line_count=len(lines),
             delivery=Delivery.of(row),
             updated_at=row.updated_at,
-            subtotal_amount=rs.subtotal(priced),
+            subtotal=money(c, rs.subtotal(priced)),
         )
 
 

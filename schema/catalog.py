@@ -19,7 +19,7 @@ from resolvers import catalog, ids
 from resolvers.context import Context
 from resolvers.pagination import Page
 from resolvers.pricing import Break, net_price
-from schema.base import Address, Money, Node, PageInfo, ctx, money_field, total_count_field
+from schema.base import Address, Money, Node, PageInfo, ctx, money, money_field, total_count_field
 from schema.node import node_type
 
 SalesUnit = strawberry.enum(m.SalesUnit, name="SalesUnit")
@@ -55,8 +55,7 @@ class Category(Node):
 class PriceBreak:
     minimum_quantity: Decimal
     # Money! as in the contract: priceBreaks itself is null without VIEW_PRICES.
-    unit_price: Money = money_field("unit_price_amount")
-    unit_price_amount: strawberry.Private[Decimal]
+    unit_price: Money = money_field()
 
 
 @strawberry.type(description="A branch: where private persons buy, and where companies collect orders. Public.")
@@ -100,13 +99,11 @@ class Product(Node):
     minimum_quantity: Decimal
     orderable: bool
     vat_rate: Decimal = strawberry.field(description="VAT rate in percent, e.g. 21.")
-    list_price: Money | None = money_field("list_price_amount", "Public list price per unit. Null without VIEW_PRICES.")
+    list_price: Money | None = money_field("Public list price per unit. Null without VIEW_PRICES.")
     net_price: Money | None = money_field(
-        "net_price_amount", "This company account's own unit price for one unit. Null without VIEW_PRICES."
+        "This company account's own unit price for one unit. Null without VIEW_PRICES."
     )
     row: strawberry.Private[m.Product]
-    list_price_amount: strawberry.Private[Decimal]
-    net_price_amount: strawberry.Private[Decimal]
     breaks: strawberry.Private[list[Break]]
 
     @staticmethod
@@ -125,8 +122,8 @@ class Product(Node):
             orderable=row.orderable,
             vat_rate=catalog.plain(row.vat_rate),
             row=row,
-            list_price_amount=row.list_price,
-            net_price_amount=net_price(row.list_price, breaks),
+            list_price=money(c, row.list_price),
+            net_price=money(c, net_price(row.list_price, breaks)),
             breaks=breaks,
         )
 
@@ -151,25 +148,39 @@ class Product(Node):
     def price_breaks(self, info: Info) -> list[PriceBreak] | None:
         if not ctx(info).can_see_prices:
             return None
+        c = ctx(info)
         return [
-            PriceBreak(minimum_quantity=catalog.plain(b.minimum_quantity), unit_price_amount=b.unit_price)
+            PriceBreak(minimum_quantity=catalog.plain(b.minimum_quantity), unit_price=money(c, b.unit_price))  # type: ignore[arg-type]
             for b in self.breaks
         ]
 
     @strawberry.field(description="Stock per branch; every branch is listed.")
     async def availability(self, info: Info) -> list[BranchStock]:
-        rows = await ctx(info).stock_by_product_id.load(self.row.id)
+        c = ctx(info)
+        rows = await c.stock_by_product_id.load(self.row.id)
         multiple = self.row.order_multiple
-        return [
-            BranchStock(branch=Branch.of(b), quantity=catalog.plain(q), status=catalog.stock_status(q, multiple))
-            for b, q in rows
-        ]
+        branches: dict[uuid.UUID, Branch] = c.memo.setdefault(Branch, {})  # one Branch per branch per request
+        result = []
+        for b, q in rows:
+            branch = branches.get(b.id)
+            if branch is None:
+                branch = branches[b.id] = Branch.of(b)
+            result.append(BranchStock(branch=branch, quantity=catalog.plain(q), status=catalog.stock_status(q, multiple)))
+        return result
 
 
 async def product_of(c: Context, product_id: uuid.UUID) -> Product | None:
     """A product by primary key for other domains' fields (batched, prices included)."""
     row = await c.product_by_id.load(product_id)
     return (await Product.load(c, [row]))[0] if row else None
+
+
+async def products_of(c: Context, product_ids: Sequence[uuid.UUID]) -> list[Product]:
+    """The products of these primary keys, in order, for a list's lines: one batched load for
+    all of them (prices included), so a line's `product` is a plain field. The lines restrict
+    their product's deletion, so every one exists."""
+    rows = await c.product_by_id.load_many(list(product_ids))
+    return await Product.load(c, rows)
 
 
 @strawberry.type

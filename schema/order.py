@@ -18,7 +18,18 @@ from resolvers.errors import DomainError
 from resolvers.pagination import Page
 from resolvers.pricing import line_total
 from schema.account import CustomerNumber, User
-from schema.base import Node, PageInfo, UserError, ctx, errors_field, money_field, total_count_field, user_errors
+from schema.base import (
+    Money,
+    Node,
+    PageInfo,
+    UserError,
+    ctx,
+    errors_field,
+    money,
+    money_field,
+    total_count_field,
+    user_errors,
+)
 from schema.delivery import Delivery
 from schema.node import node_type
 from schema.validation import OrderSource
@@ -35,27 +46,29 @@ OrderStatus = strawberry.enum(m.OrderStatus, name="OrderStatus")
 class OrderLine:
     id: strawberry.ID
     quantity: Decimal
-    unit_price = money_field("unit_price_amount", "As frozen when the order was submitted. Null without VIEW_PRICES.")
-    line_total = money_field("line_total_amount", "unitPrice x quantity, rounded half-up to cents.")
+    unit_price: Money | None = money_field("As frozen when the order was submitted. Null without VIEW_PRICES.")
+    line_total: Money | None = money_field("unitPrice x quantity, rounded half-up to cents.")
+    product: Annotated[Product, strawberry.lazy("schema.catalog")]
     row: strawberry.Private[m.OrderLine]
-    unit_price_amount: strawberry.Private[Decimal]
-    line_total_amount: strawberry.Private[Decimal]
 
     @staticmethod
-    def of(row: m.OrderLine) -> OrderLine:
+    def of(row: m.OrderLine, c: Context, product: Product) -> OrderLine:
         return OrderLine(
             id=strawberry.ID(ids.encode("OrderLine", row.id)),
             quantity=catalog.plain(row.quantity),
+            unit_price=money(c, row.unit_price),
+            line_total=money(c, line_total(row.unit_price, row.quantity)),
+            product=product,
             row=row,
-            unit_price_amount=row.unit_price,
-            line_total_amount=line_total(row.unit_price, row.quantity),
         )
 
-    @strawberry.field
-    async def product(self, info: Info) -> Annotated[Product, strawberry.lazy("schema.catalog")]:
-        from schema.catalog import product_of
+    @staticmethod
+    async def load(c: Context, rows: list[m.OrderLine]) -> list[OrderLine]:
+        """The lines with their products, loaded together (order lines restrict the product's deletion)."""
+        from schema.catalog import products_of
 
-        return await product_of(ctx(info), self.row.product_id)  # type: ignore[attr-defined, return-value]
+        products = await products_of(c, [r.product_id for r in rows])  # type: ignore[attr-defined]
+        return [OrderLine.of(r, c, p) for r, p in zip(rows, products, strict=True)]
 
 
 @strawberry.type
@@ -66,12 +79,11 @@ class Order(Node):
     reference: str | None
     placed_at: datetime
     delivery: Delivery
-    total = money_field("total_amount", "Null without VIEW_PRICES.")
+    total: Money | None = money_field("Null without VIEW_PRICES.")
     row: strawberry.Private[m.Order]
-    total_amount: strawberry.Private[Decimal]
 
     @staticmethod
-    def of(row: m.Order) -> Order:
+    def of(row: m.Order, c: Context) -> Order:
         return Order(
             id=strawberry.ID(ids.encode("Order", row.id)),
             number=row.number,
@@ -81,7 +93,7 @@ class Order(Node):
             placed_at=row.created_at,
             delivery=Delivery.of(row),  # type: ignore[arg-type]  # copied from the validation list
             row=row,
-            total_amount=row.total,
+            total=money(c, row.total),
         )
 
     @strawberry.field
@@ -94,7 +106,8 @@ class Order(Node):
 
     @strawberry.field
     async def lines(self, info: Info) -> list[OrderLine]:
-        return [OrderLine.of(r) for r in await ctx(info).lines_by_order_id.load(self.row.id)]
+        c = ctx(info)
+        return await OrderLine.load(c, await c.lines_by_order_id.load(self.row.id))
 
     @strawberry.field
     async def validation_list(self, info: Info) -> Annotated[ValidationList, strawberry.lazy("schema.validation")] | None:
@@ -103,14 +116,15 @@ class Order(Node):
             return None
         from schema.validation import ValidationList
 
-        row = await ctx(info).validation_list_by_id.load(pk)
-        return ValidationList.of(row) if row else None
+        c = ctx(info)
+        row = await c.validation_list_by_id.load(pk)
+        return ValidationList.of(row, c) if row else None
 
 
 @node_type("Order")
 async def _fetch_order(c: Context, pk: uuid.UUID) -> Order | None:
     row = await ro.visible_for_node(m.Order, c, pk)
-    return Order.of(row) if row else None
+    return Order.of(row, c) if row else None
 
 
 @strawberry.type
@@ -127,9 +141,9 @@ class OrderConnection:
     page: strawberry.Private[Page[Any]]
 
     @staticmethod
-    def of(page: Page[m.Order]) -> OrderConnection:
+    def of(page: Page[m.Order], c: Context) -> OrderConnection:
         return OrderConnection(
-            edges=[OrderEdge(cursor=c, node=Order.of(r)) for r, c in zip(page.rows, page.cursors, strict=True)],
+            edges=[OrderEdge(cursor=cur, node=Order.of(r, c)) for r, cur in zip(page.rows, page.cursors, strict=True)],
             page_info=PageInfo.of(page),
             page=page,
         )
@@ -155,12 +169,14 @@ class OrderQuery:
         self, info: Info, filter: OrderFilter | None = None, first: int | None = 20, after: str | None = None
     ) -> OrderConnection:
         f = filter or OrderFilter()
-        return OrderConnection.of(await ro.orders(ctx(info), f.status, f.year, f.search, first, after))
+        c = ctx(info)
+        return OrderConnection.of(await ro.orders(c, f.status, f.year, f.search, first, after), c)
 
     @strawberry.field
     async def order(self, info: Info, id: strawberry.ID) -> Order | None:
-        row = await ro.order(ctx(info), id)
-        return Order.of(row) if row else None
+        c = ctx(info)
+        row = await ro.order(c, id)
+        return Order.of(row, c) if row else None
 
 
 @strawberry.type

@@ -23,7 +23,7 @@ from resolvers.context import Context
 from resolvers.errors import DomainError
 from schema import catalog as catalog_schema
 from schema.account import User
-from schema.base import Money, Node, OkPayload, UserError, attempt, ctx, errors_field, money_field, user_errors
+from schema.base import Money, Node, OkPayload, UserError, attempt, ctx, errors_field, money, money_field, user_errors
 from schema.cart import Cart, CartPayload
 from schema.delivery import DeliveryInput
 from schema.node import node_type
@@ -42,10 +42,7 @@ class QuickListLine:
     product: ProductRef
     quantity: Decimal = strawberry.field(description="The default quantity ordered from this line.")
     note: str | None
-    unit_price: Money | None = money_field(
-        "unit_price_amount", "The company's unit price for the line's quantity. Null without VIEW_PRICES."
-    )
-    unit_price_amount: strawberry.Private[Decimal | None]
+    unit_price: Money | None = money_field("The company's unit price for the line's quantity. Null without VIEW_PRICES.")
 
 
 @strawberry.type
@@ -89,7 +86,7 @@ class QuickList(Node):
                 product=product,
                 quantity=catalog.plain(p.line.quantity),
                 note=p.line.note,
-                unit_price_amount=p.unit_price,
+                unit_price=money(c, p.unit_price),
             )
             for p, product in zip(priced, products, strict=True)
         ]
@@ -253,8 +250,9 @@ class QuickListMutation:
         )
     )
     async def quick_list_submit(self, info: Info, id: strawberry.ID, input: QuickListSubmitInput) -> ValidationListPayload:
+        c = ctx(info)
         action = ro.submit(
-            ctx(info), id, lines=input.lines, delivery=input.delivery, reference=input.reference,
+            c, id, lines=input.lines, delivery=input.delivery, reference=input.reference,
             note=input.note, idempotency_key=input.idempotency_key,
         )
-        return await attempt(ValidationListPayload, action, validation_list=ValidationList.of)
+        return await attempt(ValidationListPayload, action, validation_list=lambda r: ValidationList.of(r, c))

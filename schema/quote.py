@@ -18,7 +18,18 @@ from resolvers.context import Context
 from resolvers.pagination import Page
 from resolvers.pricing import line_total
 from schema.account import CustomerNumber, User
-from schema.base import Node, PageInfo, UserError, attempt, ctx, errors_field, money_field, total_count_field
+from schema.base import (
+    Money,
+    Node,
+    PageInfo,
+    UserError,
+    attempt,
+    ctx,
+    errors_field,
+    money,
+    money_field,
+    total_count_field,
+)
 from schema.node import node_type
 
 if TYPE_CHECKING:
@@ -32,31 +43,31 @@ class QuoteLine:
     id: strawberry.ID
     quantity: Decimal
     note: str | None = strawberry.field(description="The customer's remark on this line, if any.")
-    unit_price = money_field("unit_price_amount", "Null without VIEW_PRICES, and while the quote is REQUESTED.")
-    line_total = money_field("line_total_amount", "unitPrice x quantity, rounded half-up to cents.")
+    unit_price: Money | None = money_field("Null without VIEW_PRICES, and while the quote is REQUESTED.")
+    line_total: Money | None = money_field("unitPrice x quantity, rounded half-up to cents.")
+    product: Annotated["Product", strawberry.lazy("schema.catalog")]
     row: strawberry.Private[m.QuoteLine]
-    unit_price_amount: strawberry.Private[Decimal | None]
-    line_total_amount: strawberry.Private[Decimal | None]
 
     @staticmethod
-    def of(row: m.QuoteLine) -> QuoteLine:
+    def of(row: m.QuoteLine, c: Context, product: Product) -> QuoteLine:
         price = row.unit_price
         return QuoteLine(
             id=strawberry.ID(ids.encode("QuoteLine", row.id)),
             quantity=plain(row.quantity),
             note=row.note,
+            unit_price=money(c, price),
+            line_total=money(c, line_total(price, row.quantity) if price is not None else None),
+            product=product,
             row=row,
-            unit_price_amount=price,
-            line_total_amount=line_total(price, row.quantity) if price is not None else None,
         )
 
-    @strawberry.field
-    async def product(self, info: Info) -> Annotated["Product", strawberry.lazy("schema.catalog")]:
-        from schema.catalog import product_of
+    @staticmethod
+    async def load(c: Context, rows: list[m.QuoteLine]) -> list[QuoteLine]:
+        """The lines with their products, loaded together (quote lines restrict the product's deletion)."""
+        from schema.catalog import products_of
 
-        product = await product_of(ctx(info), self.row.product_id)  # type: ignore[attr-defined]
-        assert product is not None  # quote lines restrict the product's deletion
-        return product
+        products = await products_of(c, [r.product_id for r in rows])  # type: ignore[attr-defined]
+        return [QuoteLine.of(r, c, p) for r, p in zip(rows, products, strict=True)]
 
 
 @strawberry.type
@@ -67,12 +78,11 @@ class Quote(Node):
     created_at: datetime
     valid_until: date | None
     note: str | None
-    total = money_field("total_amount", "Null without VIEW_PRICES.")
+    total: Money | None = money_field("Null without VIEW_PRICES.")
     row: strawberry.Private[m.Quote]
-    total_amount: strawberry.Private[Decimal | None]
 
     @staticmethod
-    def of(row: m.Quote) -> Quote:
+    def of(row: m.Quote, c: Context) -> Quote:
         return Quote(
             id=strawberry.ID(ids.encode("Quote", row.id)),
             number=row.number,
@@ -82,7 +92,7 @@ class Quote(Node):
             valid_until=row.valid_until,
             note=row.note,
             row=row,
-            total_amount=row.total if row.status != m.QuoteState.REQUESTED else None,
+            total=money(c, row.total if row.status != m.QuoteState.REQUESTED else None),
         )
 
     @strawberry.field
@@ -99,13 +109,14 @@ class Quote(Node):
 
     @strawberry.field
     async def lines(self, info: Info) -> list[QuoteLine]:
-        return [QuoteLine.of(r) for r in await ctx(info).lines_by_quote_id.load(self.row.id)]
+        c = ctx(info)
+        return await QuoteLine.load(c, await c.lines_by_quote_id.load(self.row.id))
 
 
 @node_type("Quote")
 async def _fetch_quote(c: Context, pk: uuid.UUID) -> Quote | None:
     row = await rq.quote_for_node(c, pk)
-    return Quote.of(row) if row else None
+    return Quote.of(row, c) if row else None
 
 
 @strawberry.type
@@ -122,9 +133,9 @@ class QuoteConnection:
     page: strawberry.Private[Page[Any]]
 
     @staticmethod
-    def of(page: Page[m.Quote]) -> QuoteConnection:
+    def of(page: Page[m.Quote], c: Context) -> QuoteConnection:
         return QuoteConnection(
-            edges=[QuoteEdge(cursor=c, node=Quote.of(r)) for r, c in zip(page.rows, page.cursors, strict=True)],
+            edges=[QuoteEdge(cursor=cur, node=Quote.of(r, c)) for r, cur in zip(page.rows, page.cursors, strict=True)],
             page_info=PageInfo.of(page),
             page=page,
         )
@@ -185,12 +196,14 @@ class QuoteQuery:
         self, info: Info, filter: QuoteFilter | None = None, first: int | None = 20, after: str | None = None
     ) -> QuoteConnection:
         f = filter or QuoteFilter()
-        return QuoteConnection.of(await rq.quotes(ctx(info), f.status, f.year, f.search, first, after))
+        c = ctx(info)
+        return QuoteConnection.of(await rq.quotes(c, f.status, f.year, f.search, first, after), c)
 
     @strawberry.field
     async def quote(self, info: Info, id: strawberry.ID) -> Quote | None:
-        row = await rq.quote(ctx(info), id)
-        return Quote.of(row) if row else None
+        c = ctx(info)
+        row = await rq.quote(c, id)
+        return Quote.of(row, c) if row else None
 
     @strawberry.field(description="Years that have at least one quote, newest first.")
     async def quote_years(self, info: Info) -> list[int]:
@@ -201,17 +214,20 @@ class QuoteQuery:
 class QuoteMutation:
     @strawberry.mutation
     async def quote_request(self, info: Info, input: QuoteRequestInput) -> QuotePayload:
-        action = rq.request_quote(ctx(info), input.customer_number_id, input.reference, input.note, input.lines)
-        return await attempt(QuotePayload, action, quote=Quote.of)
+        c = ctx(info)
+        action = rq.request_quote(c, input.customer_number_id, input.reference, input.note, input.lines)
+        return await attempt(QuotePayload, action, quote=lambda r: Quote.of(r, c))
 
     @strawberry.mutation
     async def quote_decline(self, info: Info, id: strawberry.ID, reason: str | None = None) -> QuotePayload:
-        return await attempt(QuotePayload, rq.decline_quote(ctx(info), id, reason), quote=Quote.of)
+        c = ctx(info)
+        return await attempt(QuotePayload, rq.decline_quote(c, id, reason), quote=lambda r: Quote.of(r, c))
 
     @strawberry.mutation(description="Staff: price a requested quote, or issue a new one for a company.")
     async def quote_issue(self, info: Info, input: QuoteIssueInput) -> QuotePayload:
+        c = ctx(info)
         action = rq.issue_quote(
-            ctx(info),
+            c,
             input.quote_id,
             input.company_id,
             input.customer_number_id,
@@ -219,9 +235,10 @@ class QuoteMutation:
             input.reference,
             input.lines,
         )
-        return await attempt(QuotePayload, action, quote=Quote.of)
+        return await attempt(QuotePayload, action, quote=lambda r: Quote.of(r, c))
 
 
 async def quote_requests(info: Info, first: int | None, after: str | None) -> QuoteConnection:
     """Backoffice.quoteRequests: the REQUESTED quotes of every company, oldest first."""
-    return QuoteConnection.of(await rq.quote_requests(ctx(info), first, after))
+    c = ctx(info)
+    return QuoteConnection.of(await rq.quote_requests(c, first, after), c)

@@ -19,5 +19,6 @@ class QuoteAcceptMutation:
         )
     )
     async def quote_accept(self, info: Info, id: strawberry.ID, input: SubmitInput) -> ValidationListPayload:
-        action = rq.accept_quote(ctx(info), id, input.reference, input.note, input.delivery, input.idempotency_key)
-        return await attempt(ValidationListPayload, action, validation_list=ValidationList.of)
+        c = ctx(info)
+        action = rq.accept_quote(c, id, input.reference, input.note, input.delivery, input.idempotency_key)
+        return await attempt(ValidationListPayload, action, validation_list=lambda r: ValidationList.of(r, c))

@@ -142,16 +142,17 @@ class ScanListMutation:
         from schema.order import Order
         from schema.validation import ValidationList
 
+        c = ctx(info)
         action = rs.scan_submit(
-            ctx(info), input.lines, input.delivery, input.reference, input.device_id, input.idempotency_key
+            c, input.lines, input.delivery, input.reference, input.device_id, input.idempotency_key
         )
         try:
             result: Any = await action
         except DomainError as error:
             return ScanSubmitPayload(user_errors=user_errors(error))
         if isinstance(result, m.Order):
-            return ScanSubmitPayload(order=Order.of(result))
-        return ScanSubmitPayload(validation_list=ValidationList.of(result))
+            return ScanSubmitPayload(order=Order.of(result, c))
+        return ScanSubmitPayload(validation_list=ValidationList.of(result, c))
 
     @strawberry.mutation(description="Staff: a new scan list for a company (approve it with scanListApprove).")
     async def scan_list_create(self, info: Info, input: ScanListInput) -> ScanListPayload:

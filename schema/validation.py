@@ -21,7 +21,18 @@ from resolvers.order import visible_for_node
 from resolvers.pagination import Page
 from resolvers.pricing import line_total
 from schema.account import User
-from schema.base import Node, PageInfo, UserError, attempt, ctx, errors_field, money_field, total_count_field
+from schema.base import (
+    Money,
+    Node,
+    PageInfo,
+    UserError,
+    attempt,
+    ctx,
+    errors_field,
+    money,
+    money_field,
+    total_count_field,
+)
 from schema.delivery import Delivery, DeliveryInput
 from schema.node import node_type
 
@@ -38,28 +49,30 @@ class ValidationListLine:
     id: strawberry.ID
     quantity: Decimal
     note: str | None
-    unit_price = money_field("unit_price_amount", "Frozen at submission. Null without VIEW_PRICES.")
-    line_total = money_field("line_total_amount", "unitPrice x quantity, rounded half-up to cents.")
+    unit_price: Money | None = money_field("Frozen at submission. Null without VIEW_PRICES.")
+    line_total: Money | None = money_field("unitPrice x quantity, rounded half-up to cents.")
+    product: Annotated[Product, strawberry.lazy("schema.catalog")]
     row: strawberry.Private[m.ValidationListLine]
-    unit_price_amount: strawberry.Private[Decimal]
-    line_total_amount: strawberry.Private[Decimal]
 
     @staticmethod
-    def of(row: m.ValidationListLine) -> ValidationListLine:
+    def of(row: m.ValidationListLine, c: Context, product: Product) -> ValidationListLine:
         return ValidationListLine(
             id=strawberry.ID(ids.encode("ValidationListLine", row.id)),
             quantity=catalog.plain(row.quantity),
             note=row.note,
+            unit_price=money(c, row.unit_price),
+            line_total=money(c, line_total(row.unit_price, row.quantity)),
+            product=product,
             row=row,
-            unit_price_amount=row.unit_price,
-            line_total_amount=line_total(row.unit_price, row.quantity),
         )
 
-    @strawberry.field
-    async def product(self, info: Info) -> Annotated[Product, strawberry.lazy("schema.catalog")]:
-        from schema.catalog import product_of
+    @staticmethod
+    async def load(c: Context, rows: list[m.ValidationListLine]) -> list[ValidationListLine]:
+        """The lines with their products, loaded together (the lines restrict the product's deletion)."""
+        from schema.catalog import products_of
 
-        return await product_of(ctx(info), self.row.product_id)  # type: ignore[attr-defined, return-value]
+        products = await products_of(c, [r.product_id for r in rows])  # type: ignore[attr-defined]
+        return [ValidationListLine.of(r, c, p) for r, p in zip(rows, products, strict=True)]
 
 
 @strawberry.type(
@@ -78,13 +91,12 @@ class ValidationList(Node):
     decided_at: datetime | None
     rejection_reason: str | None
     delivery: Delivery
-    total = money_field("total_amount", "Null without VIEW_PRICES.")
     version: int = strawberry.field(description="Increases at every change; approve and reject must quote it.")
+    total: Money | None = money_field("Null without VIEW_PRICES.")
     row: strawberry.Private[m.ValidationList]
-    total_amount: strawberry.Private[Decimal]
 
     @staticmethod
-    def of(row: m.ValidationList) -> ValidationList:
+    def of(row: m.ValidationList, c: Context) -> ValidationList:
         return ValidationList(
             id=strawberry.ID(ids.encode("ValidationList", row.id)),
             number=row.number,
@@ -98,7 +110,7 @@ class ValidationList(Node):
             delivery=Delivery.of(row),  # type: ignore[arg-type]  # always chosen on a submit
             version=row.version,
             row=row,
-            total_amount=row.total,
+            total=money(c, row.total),
         )
 
     @strawberry.field
@@ -107,20 +119,22 @@ class ValidationList(Node):
 
     @strawberry.field
     async def lines(self, info: Info) -> list[ValidationListLine]:
-        return [ValidationListLine.of(r) for r in await ctx(info).lines_by_validation_list_id.load(self.row.id)]
+        c = ctx(info)
+        return await ValidationListLine.load(c, await c.lines_by_validation_list_id.load(self.row.id))
 
     @strawberry.field
     async def order(self, info: Info) -> Annotated[Order, strawberry.lazy("schema.order")] | None:
         from schema.order import Order
 
-        row = await ctx(info).order_by_validation_list_id.load(self.row.id)
-        return Order.of(row) if row else None
+        c = ctx(info)
+        row = await c.order_by_validation_list_id.load(self.row.id)
+        return Order.of(row, c) if row else None
 
 
 @node_type("ValidationList")
 async def _fetch_validation_list(c: Context, pk: uuid.UUID) -> ValidationList | None:
     row = await visible_for_node(m.ValidationList, c, pk)
-    return ValidationList.of(row) if row else None
+    return ValidationList.of(row, c) if row else None
 
 
 @strawberry.type
@@ -137,9 +151,10 @@ class ValidationListConnection:
     page: strawberry.Private[Page[Any]]
 
     @staticmethod
-    def of(page: Page[m.ValidationList]) -> ValidationListConnection:
+    def of(page: Page[m.ValidationList], c: Context) -> ValidationListConnection:
+        pairs = zip(page.rows, page.cursors, strict=True)
         return ValidationListConnection(
-            edges=[ValidationListEdge(cursor=c, node=ValidationList.of(r)) for r, c in zip(page.rows, page.cursors, strict=True)],
+            edges=[ValidationListEdge(cursor=cur, node=ValidationList.of(r, c)) for r, cur in pairs],
             page_info=PageInfo.of(page),
             page=page,
         )
@@ -192,7 +207,8 @@ async def backoffice_validation_lists(
     """Backoffice.validationLists: the staff queue of every company, oldest first (SUBMITTED
     unless the filter names statuses)."""
     f = filter or ValidationListFilter()
-    return ValidationListConnection.of(await rv.queue(ctx(info), f.status, f.source, first, after))
+    c = ctx(info)
+    return ValidationListConnection.of(await rv.queue(c, f.status, f.source, first, after), c)
 
 
 @strawberry.type
@@ -202,31 +218,37 @@ class ValidationQuery:
         self, info: Info, filter: ValidationListFilter | None = None, first: int | None = 20, after: str | None = None
     ) -> ValidationListConnection:
         f = filter or ValidationListFilter()
-        return ValidationListConnection.of(await rv.validation_lists(ctx(info), f.status, f.source, first, after))
+        c = ctx(info)
+        return ValidationListConnection.of(await rv.validation_lists(c, f.status, f.source, first, after), c)
 
     @strawberry.field
     async def validation_list(self, info: Info, id: strawberry.ID) -> ValidationList | None:
-        row = await rv.validation_list(ctx(info), id)
-        return ValidationList.of(row) if row else None
+        c = ctx(info)
+        row = await rv.validation_list(c, id)
+        return ValidationList.of(row, c) if row else None
 
 
 @strawberry.type
 class ValidationMutation:
     @strawberry.mutation
     async def cart_submit(self, info: Info, input: SubmitInput) -> ValidationListPayload:
-        action = rs.cart_submit(ctx(info), input.reference, input.note, input.delivery, input.idempotency_key)
-        return await attempt(ValidationListPayload, action, validation_list=ValidationList.of)
+        c = ctx(info)
+        action = rs.cart_submit(c, input.reference, input.note, input.delivery, input.idempotency_key)
+        return await attempt(ValidationListPayload, action, validation_list=lambda r: ValidationList.of(r, c))
 
     @strawberry.mutation
     async def validation_list_cancel(self, info: Info, id: strawberry.ID) -> ValidationListPayload:
-        return await attempt(ValidationListPayload, rv.cancel(ctx(info), id), validation_list=ValidationList.of)
+        c = ctx(info)
+        return await attempt(ValidationListPayload, rv.cancel(c, id), validation_list=lambda r: ValidationList.of(r, c))
 
     @strawberry.mutation
     async def validation_list_approve(self, info: Info, input: ApproveInput) -> ValidationListPayload:
-        action = rv.approve(ctx(info), input.id, input.expected_version)
-        return await attempt(ValidationListPayload, action, validation_list=ValidationList.of)
+        c = ctx(info)
+        action = rv.approve(c, input.id, input.expected_version)
+        return await attempt(ValidationListPayload, action, validation_list=lambda r: ValidationList.of(r, c))
 
     @strawberry.mutation
     async def validation_list_reject(self, info: Info, input: RejectInput) -> ValidationListPayload:
-        action = rv.reject(ctx(info), input.id, input.expected_version, input.reason)
-        return await attempt(ValidationListPayload, action, validation_list=ValidationList.of)
+        c = ctx(info)
+        action = rv.reject(c, input.id, input.expected_version, input.reason)
+        return await attempt(ValidationListPayload, action, validation_list=lambda r: ValidationList.of(r, c))
