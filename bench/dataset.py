@@ -22,11 +22,41 @@ PRICE_LIST_SIZE = 200
 #: own binary encoder: asyncpg's Decimal encoder was the load's bottleneck.
 SCALE = 10_000
 
-BRANDS = ["Deceuninck", "Reynaers", "Schüco", "Veka", "Roto", "Hoppe", "Siegenia", "Fischer", "Soudal", "Würth",
-          "Aluprof", "Rehau", "GU", "Maco", "Winkhaus", "Tremco", "Illbruck", "Sika", "Knauf", "Saint-Gobain"]
+BRANDS = [
+    "Deceuninck",
+    "Reynaers",
+    "Schüco",
+    "Veka",
+    "Roto",
+    "Hoppe",
+    "Siegenia",
+    "Fischer",
+    "Soudal",
+    "Würth",
+    "Aluprof",
+    "Rehau",
+    "GU",
+    "Maco",
+    "Winkhaus",
+    "Tremco",
+    "Illbruck",
+    "Sika",
+    "Knauf",
+    "Saint-Gobain",
+]
 WORDS_FR = ["profilé", "vis", "joint", "poignée", "charnière", "vitrage", "cornière", "silicone", "mousse", "cheville"]
-WORDS_NL = ["profiel", "schroef", "dichting", "kruk", "scharnier", "beglazing", "hoekprofiel", "siliconen", "schuim",
-            "plug"]
+WORDS_NL = [
+    "profiel",
+    "schroef",
+    "dichting",
+    "kruk",
+    "scharnier",
+    "beglazing",
+    "hoekprofiel",
+    "siliconen",
+    "schuim",
+    "plug",
+]
 WORDS_EN = ["profile", "screw", "gasket", "handle", "hinge", "glazing", "angle", "silicone", "foam", "plug"]
 MATERIALS = ["PVC", "alu", "bois", "inox", "acier"]
 
@@ -91,14 +121,42 @@ class Loader:
             self.product_skus.append(sku)
             self.list_prices.append(price)
             self.multiples.append(multiple)
-            yield (pid, self.now, sku, ean, name_fr, name_nl, name_en, None, brand, "PIECE", multiple, minimum,
-                   orderable, 21 * SCALE, price, search, rng.choice(self.category_ids))
+            yield (
+                pid,
+                self.now,
+                sku,
+                ean,
+                name_fr,
+                name_nl,
+                name_en,
+                None,
+                brand,
+                "PIECE",
+                multiple,
+                minimum,
+                orderable,
+                21 * SCALE,
+                price,
+                search,
+                rng.choice(self.category_ids),
+            )
 
     def branches(self) -> list[tuple]:
         self.branch_ids = [self.uid() for _ in range(BRANCHES)]
         return [
-            (bid, self.now, f"B{i:02d}", f"Branch {i:02d}", f"Rue du Dépôt {i + 1}", None, f"{1000 + i * 10}",
-             f"City {i:02d}", "BE", f"+32 2 555 {i:04d}", "Mon-Fri 7:00-17:00")
+            (
+                bid,
+                self.now,
+                f"B{i:02d}",
+                f"Branch {i:02d}",
+                f"Rue du Dépôt {i + 1}",
+                None,
+                f"{1000 + i * 10}",
+                f"City {i:02d}",
+                "BE",
+                f"+32 2 555 {i:04d}",
+                "Mon-Fri 7:00-17:00",
+            )
             for i, bid in enumerate(self.branch_ids)
         ]
 
@@ -134,15 +192,43 @@ class Loader:
             number = str(100001 + i)
             name = "Bench" if bench else f"Company {i:05d}"
             self.company_rows.append(
-                (cid, self.now, name, f"BE0{rng.randrange(10**8, 10**9)}", '["PVC"]', "ACTIVE", number,
-                 name, f"contact{i}@bench.example", None, bench, None, None)
+                (
+                    cid,
+                    self.now,
+                    name,
+                    f"BE0{rng.randrange(10**8, 10**9)}",
+                    '["PVC"]',
+                    "ACTIVE",
+                    number,
+                    name,
+                    f"contact{i}@bench.example",
+                    None,
+                    bench,
+                    None,
+                    None,
+                )
             )
             self.number_rows.append(
                 (cnid, self.now, f"Rue {i} 1", None, "1000", "Bruxelles", "BE", number, "SOLD_TO", name, cid)
             )
             email = "bench@bench.example" if bench else f"user{i:05d}@bench.example"
-            self.user_rows.append((uid_, self.now, email, None, "Bench" if bench else "User", f"{i:05d}", None, "FR",
-                                   True, None, 0, None, None))
+            self.user_rows.append(
+                (
+                    uid_,
+                    self.now,
+                    email,
+                    None,
+                    "Bench" if bench else "User",
+                    f"{i:05d}",
+                    None,
+                    "FR",
+                    True,
+                    None,
+                    0,
+                    None,
+                    None,
+                )
+            )
             self.membership_rows.append((mid, self.now, "ADMINISTRATOR", "ACTIVE", cid, uid_))
             self.companies_.append({"id": cid, "cn": cnid, "user": uid_, "membership": mid})
         self.bench = self.companies_[COMPANIES]
@@ -205,9 +291,27 @@ class Loader:
             chosen = self._lines(ci, rng.randrange(10, 31))
             total = sum(line_total(price, quantity) for _, quantity, price in chosen)
             valid_until = (created + timedelta(days=rng.choice([30, 60, 90, 365, 800]))).date()
-            quotes.append((qid, created, f"Q{year}-{seq[year]:06d}", f"Site {i % 97}", None, "ISSUED", valid_until,
-                           year, total, created + timedelta(hours=4), None, None, company["id"], company["cn"],
-                           None, None, company["user"]))
+            quotes.append(
+                (
+                    qid,
+                    created,
+                    f"Q{year}-{seq[year]:06d}",
+                    f"Site {i % 97}",
+                    None,
+                    "ISSUED",
+                    valid_until,
+                    year,
+                    total,
+                    created + timedelta(hours=4),
+                    None,
+                    None,
+                    company["id"],
+                    company["cn"],
+                    None,
+                    None,
+                    company["user"],
+                )
+            )
             for pos, (p, quantity, price) in enumerate(chosen):
                 lines.append((self.uid(), created, quantity, price, None, pos, self.product_ids[p], qid))
         self.quote_seq = seq
@@ -228,10 +332,33 @@ class Loader:
             oid = self.uid()
             chosen = self._lines(ci, rng.randrange(5, 31))
             total = sum(line_total(price, quantity) for _, quantity, price in chosen)
-            orders.append((oid, created, "PICKUP", None, None, None, None, None, None, f"O{year}-{seq[year]:06d}",
-                           rng.choice(statuses), "CART", f"PO {i}", None, total, year,
-                           self.branch_ids[i % BRANCHES], company["id"], company["cn"], company["membership"],
-                           company["user"], None, None))
+            orders.append(
+                (
+                    oid,
+                    created,
+                    "PICKUP",
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    f"O{year}-{seq[year]:06d}",
+                    rng.choice(statuses),
+                    "CART",
+                    f"PO {i}",
+                    None,
+                    total,
+                    year,
+                    self.branch_ids[i % BRANCHES],
+                    company["id"],
+                    company["cn"],
+                    company["membership"],
+                    company["user"],
+                    None,
+                    None,
+                )
+            )
             for pos, (p, quantity, price) in enumerate(chosen):
                 lines.append((self.uid(), created, quantity, None, price, pos, oid, self.product_ids[p]))
         self.order_seq = seq

@@ -179,8 +179,9 @@ async def products(conn: asyncpg.Connection, viewer: Viewer, locale: str, body: 
         availability = []
         for b in branches:
             q = stock.get((r["id"], b["id"]), zero)
-            availability.append({"branch": {"code": b["code"]}, "quantity": str(plain(q)),
-                                 "status": stock_status(q, multiple).value})
+            availability.append(
+                {"branch": {"code": b["code"]}, "quantity": str(plain(q)), "status": stock_status(q, multiple).value}
+            )
         node = {
             "id": encode("Product", r["id"]),
             "sku": r["sku"],

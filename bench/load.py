@@ -66,29 +66,129 @@ def decode_numeric(data: bytes) -> Decimal:  # pragma: no cover - the loader rea
 
 COLUMNS = {
     "category": ["id", "created_at", "path", "name_fr", "name_nl", "name_en", "parent_id"],
-    "product": ["id", "created_at", "sku", "ean", "name_fr", "name_nl", "name_en", "description_fr", "brand", "unit",
-                "order_multiple", "minimum_quantity", "orderable", "vat_rate", "list_price", "search_text",
-                "category_id"],
-    "branch": ["id", "created_at", "code", "name", "line1", "line2", "postal_code", "city", "country_code", "phone",
-               "opening_hours"],
+    "product": [
+        "id",
+        "created_at",
+        "sku",
+        "ean",
+        "name_fr",
+        "name_nl",
+        "name_en",
+        "description_fr",
+        "brand",
+        "unit",
+        "order_multiple",
+        "minimum_quantity",
+        "orderable",
+        "vat_rate",
+        "list_price",
+        "search_text",
+        "category_id",
+    ],
+    "branch": [
+        "id",
+        "created_at",
+        "code",
+        "name",
+        "line1",
+        "line2",
+        "postal_code",
+        "city",
+        "country_code",
+        "phone",
+        "opening_hours",
+    ],
     "branch_stock": ["id", "quantity", "branch_id", "product_id"],
-    "company": ["id", "created_at", "name", "vat_number", "work_domains", "status", "customer_number",
-                "contact_name", "contact_email", "contact_phone", "fast_entry_enabled", "rejection_reason",
-                "representative_id"],
-    "customer_number": ["id", "created_at", "line1", "line2", "postal_code", "city", "country_code", "number", "kind",
-                        "name", "company_id"],
-    "user": ["id", "created_at", "email", "password_hash", "first_name", "last_name", "phone", "locale",
-             "email_verified", "staff_role", "failed_logins", "failed_login_window_start", "login_locked_until"],
+    "company": [
+        "id",
+        "created_at",
+        "name",
+        "vat_number",
+        "work_domains",
+        "status",
+        "customer_number",
+        "contact_name",
+        "contact_email",
+        "contact_phone",
+        "fast_entry_enabled",
+        "rejection_reason",
+        "representative_id",
+    ],
+    "customer_number": [
+        "id",
+        "created_at",
+        "line1",
+        "line2",
+        "postal_code",
+        "city",
+        "country_code",
+        "number",
+        "kind",
+        "name",
+        "company_id",
+    ],
+    "user": [
+        "id",
+        "created_at",
+        "email",
+        "password_hash",
+        "first_name",
+        "last_name",
+        "phone",
+        "locale",
+        "email_verified",
+        "staff_role",
+        "failed_logins",
+        "failed_login_window_start",
+        "login_locked_until",
+    ],
     "membership": ["id", "created_at", "role", "status", "company_id", "user_id"],
     "company_price": ["id", "minimum_quantity", "unit_price", "company_id", "product_id"],
-    "quote": ["id", "created_at", "number", "reference", "note", "status", "valid_until", "year", "total",
-              "issued_at", "decided_at", "decline_reason", "company_id", "customer_number_id", "decided_by_id",
-              "issued_by_id", "requested_by_id"],
+    "quote": [
+        "id",
+        "created_at",
+        "number",
+        "reference",
+        "note",
+        "status",
+        "valid_until",
+        "year",
+        "total",
+        "issued_at",
+        "decided_at",
+        "decline_reason",
+        "company_id",
+        "customer_number_id",
+        "decided_by_id",
+        "issued_by_id",
+        "requested_by_id",
+    ],
     "quote_line": ["id", "created_at", "quantity", "unit_price", "note", "position", "product_id", "quote_id"],
-    "customer_order": ["id", "created_at", "delivery_method", "one_time_line1", "one_time_line2",
-                       "one_time_postal_code", "one_time_city", "one_time_country_code", "requested_date", "number",
-                       "status", "source", "reference", "note", "total", "year", "branch_id", "company_id",
-                       "customer_number_id", "membership_id", "placed_by_id", "ship_to_id", "validation_list_id"],
+    "customer_order": [
+        "id",
+        "created_at",
+        "delivery_method",
+        "one_time_line1",
+        "one_time_line2",
+        "one_time_postal_code",
+        "one_time_city",
+        "one_time_country_code",
+        "requested_date",
+        "number",
+        "status",
+        "source",
+        "reference",
+        "note",
+        "total",
+        "year",
+        "branch_id",
+        "company_id",
+        "customer_number_id",
+        "membership_id",
+        "placed_by_id",
+        "ship_to_id",
+        "validation_list_id",
+    ],
     "order_line": ["id", "created_at", "quantity", "note", "unit_price", "position", "order_id", "product_id"],
 }
 
@@ -217,7 +317,11 @@ async def load(args: argparse.Namespace) -> None:
         await conn.execute(
             "INSERT INTO session (id, created_at, token_hash, expires_at, revoked_at, membership_id, user_id)"
             " VALUES ($1, $2, $3, $4, NULL, $5, $6)",
-            uuid.uuid4(), data.now, token_hash(token), data.now + timedelta(days=30), bench["membership"],
+            uuid.uuid4(),
+            data.now,
+            token_hash(token),
+            data.now + timedelta(days=30),
+            bench["membership"],
             bench["user"],
         )
         await conn.execute("SET session_replication_role = origin")
@@ -227,16 +331,21 @@ async def load(args: argparse.Namespace) -> None:
         await conn.close()
     for path in (HERE / f".token.{args.db}", HERE / ".token"):
         path.write_text(token + "\n")
-    print(f"loaded {args.db} ({args.products:,} products) in {time.perf_counter() - started:.1f}s;"
-          f" token in bench/.token.{args.db}")
+    print(
+        f"loaded {args.db} ({args.products:,} products) in {time.perf_counter() - started:.1f}s;"
+        f" token in bench/.token.{args.db}"
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--products", type=int, default=100_000)
     parser.add_argument("--db", default="bench")
-    parser.add_argument("--url", default="postgres://postgres@127.0.0.1:5432/postgres",
-                        help="any database on the server (used to drop and create --db)")
+    parser.add_argument(
+        "--url",
+        default="postgres://postgres@127.0.0.1:5432/postgres",
+        help="any database on the server (used to drop and create --db)",
+    )
     parser.add_argument("--seed", type=int, default=2026)
     args = parser.parse_args()
     if args.products < 40:

@@ -191,8 +191,23 @@ class Server:
             "PYTHONPATH": str(ROOT),
         }
         command = [
-            str(PYTHON), "-m", "uvicorn", "app:app", "--host", HOST, "--port", str(self.port),
-            "--http", "httptools", "--loop", "uvloop", "--workers", "1", "--no-access-log", "--log-level", "warning",
+            str(PYTHON),
+            "-m",
+            "uvicorn",
+            "app:app",
+            "--host",
+            HOST,
+            "--port",
+            str(self.port),
+            "--http",
+            "httptools",
+            "--loop",
+            "uvloop",
+            "--workers",
+            "1",
+            "--no-access-log",
+            "--log-level",
+            "warning",
         ]
         self.proc = subprocess.Popen(
             command, cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True
@@ -314,8 +329,16 @@ def wrk(server: Server, path: str, body: dict, token: str, seconds: float, threa
         script = Path(tmp) / "post.lua"
         script.write_text(LUA % {"body": body_file, "token": token})
         command = [
-            "wrk", f"-t{threads}", f"-c{connections}", f"-d{max(1, round(seconds))}s", "--latency", "--timeout", "10s",
-            "-s", str(script), f"{server.base}{path}",
+            "wrk",
+            f"-t{threads}",
+            f"-c{connections}",
+            f"-d{max(1, round(seconds))}s",
+            "--latency",
+            "--timeout",
+            "10s",
+            "-s",
+            str(script),
+            f"{server.base}{path}",
         ]
         done = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 60, check=False)
     line = next((x for x in done.stdout.splitlines() if x.startswith("RESULT ")), None)
@@ -339,16 +362,22 @@ def measure(server: Server, token: str, targets: list[tuple[Result, str, dict]],
             result.seconds += seconds
             result.p50s.append(p50)
             result.p99s.append(p99)
-            print(f"    {result.endpoint:12} {result.scenario:10} {requests / seconds:8.1f} req/s"
-                  f"  p50 {p50:7.1f} ms  p99 {p99:7.1f} ms  ({args.connections} connections)", flush=True)
+            print(
+                f"    {result.endpoint:12} {result.scenario:10} {requests / seconds:8.1f} req/s"
+                f"  p50 {p50:7.1f} ms  p99 {p99:7.1f} ms  ({args.connections} connections)",
+                flush=True,
+            )
     if args.latency_duration > 0:
         for result, path, body in targets:
             requests, seconds, p50, p99 = wrk(
                 server, path, body, token, args.latency_duration, 1, args.latency_connections
             )
             result.idle_rps, result.idle_p50, result.idle_p99 = requests / seconds, p50, p99
-            print(f"    {result.endpoint:12} {result.scenario:10} {requests / seconds:8.1f} req/s"
-                  f"  p50 {p50:7.1f} ms  p99 {p99:7.1f} ms  ({args.latency_connections} connection)", flush=True)
+            print(
+                f"    {result.endpoint:12} {result.scenario:10} {requests / seconds:8.1f} req/s"
+                f"  p50 {p50:7.1f} ms  p99 {p99:7.1f} ms  ({args.latency_connections} connection)",
+                flush=True,
+            )
 
 
 def bench_database(db: str, args: argparse.Namespace, port: int) -> list[Result]:
@@ -396,8 +425,10 @@ def report(results: list[Result]) -> str:
         f"   {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8}",
     ]
     for r in results:
-        out.append(f"{r.db:12} {r.scenario:11} {r.endpoint:12} {r.rps:8.1f} {r.p50:8.1f} {r.p99:8.1f}"
-                   f"   {r.idle_rps:8.1f} {r.idle_p50:8.1f} {r.idle_p99:8.1f}")
+        out.append(
+            f"{r.db:12} {r.scenario:11} {r.endpoint:12} {r.rps:8.1f} {r.p50:8.1f} {r.p99:8.1f}"
+            f"   {r.idle_rps:8.1f} {r.idle_p50:8.1f} {r.idle_p99:8.1f}"
+        )
     out += ["", "GraphQL / hand-written (req/s):"]
     index = {(r.db, r.scenario, r.endpoint): r for r in results}
     for (db, scenario, endpoint), r in index.items():
@@ -427,8 +458,12 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=1, help="alternating slices the duration is cut into")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--connections", type=int, default=16)
-    parser.add_argument("--latency-duration", type=float, default=5.0,
-                        help="seconds of a second, unloaded wrk run per target for p50/p99 (0: skip)")
+    parser.add_argument(
+        "--latency-duration",
+        type=float,
+        default=5.0,
+        help="seconds of a second, unloaded wrk run per target for p50/p99 (0: skip)",
+    )
     parser.add_argument("--latency-connections", type=int, default=1)
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--json", type=Path, default=HERE / "last-run.json", help="where to write the results")
@@ -446,11 +481,26 @@ def main() -> None:
         results += bench_database(db, args, args.port)
     text = report(results)
     print(text)
-    args.json.write_text(json.dumps(
-        [{"db": r.db, "scenario": r.scenario, "endpoint": r.endpoint, "rps": round(r.rps, 1),
-          "p50_ms": round(r.p50, 2), "p99_ms": round(r.p99, 2), "unloaded_rps": round(r.idle_rps, 1),
-          "unloaded_p50_ms": round(r.idle_p50, 2), "unloaded_p99_ms": round(r.idle_p99, 2)} for r in results],
-        indent=1) + "\n")
+    args.json.write_text(
+        json.dumps(
+            [
+                {
+                    "db": r.db,
+                    "scenario": r.scenario,
+                    "endpoint": r.endpoint,
+                    "rps": round(r.rps, 1),
+                    "p50_ms": round(r.p50, 2),
+                    "p99_ms": round(r.p99, 2),
+                    "unloaded_rps": round(r.idle_rps, 1),
+                    "unloaded_p50_ms": round(r.idle_p50, 2),
+                    "unloaded_p99_ms": round(r.idle_p99, 2),
+                }
+                for r in results
+            ],
+            indent=1,
+        )
+        + "\n"
+    )
 
 
 if __name__ == "__main__":

@@ -203,7 +203,7 @@ class Migration(migrations.Migration):
                 ('kind', fields.CharEnumField(description='SOLD_TO: SOLD_TO\nBILL_TO: BILL_TO\nSHIP_TO: SHIP_TO', enum_type=CustomerNumberKind, max_length=7)),
                 ('name', fields.CharField(max_length=200)),
             ],
-            options={'table': 'customer_number', 'app': 'models', 'pk_attr': 'id'},
+            options={'table': 'customer_number', 'app': 'models', 'indexes': [Index(fields=['company', 'number'])], 'pk_attr': 'id'},
             bases=['Entity', 'AddressMixin'],
         ),
         ops.CreateModel(
@@ -273,7 +273,7 @@ class Migration(migrations.Migration):
                 ('role', fields.CharEnumField(description='ADMINISTRATOR: ADMINISTRATOR\nVIEW_PRICES: VIEW_PRICES\nVIEW_PRICES_AND_ORDER: VIEW_PRICES_AND_ORDER\nORDER_WITHOUT_PRICES: ORDER_WITHOUT_PRICES\nQUICK_LISTS_ONLY: QUICK_LISTS_ONLY', enum_type=Role, max_length=21)),
                 ('status', fields.CharEnumField(description='PENDING: PENDING\nACTIVE: ACTIVE\nINACTIVE: INACTIVE', enum_type=MembershipStatus, max_length=8)),
             ],
-            options={'table': 'membership', 'app': 'models', 'unique_together': (('user', 'company'),), 'pk_attr': 'id'},
+            options={'table': 'membership', 'app': 'models', 'unique_together': (('user', 'company'),), 'indexes': [Index(fields=['company'])], 'pk_attr': 'id'},
             bases=['Entity'],
         ),
         ops.CreateModel(
@@ -534,7 +534,7 @@ class Migration(migrations.Migration):
                 ('unit_price', fields.DecimalField(max_digits=12, decimal_places=4)),
                 ('position', fields.IntField()),
             ],
-            options={'table': 'order_line', 'app': 'models', 'pk_attr': 'id'},
+            options={'table': 'order_line', 'app': 'models', 'indexes': [Index(fields=['order', 'position'])], 'pk_attr': 'id'},
             bases=['Entity'],
         ),
         ops.CreateModel(
@@ -549,7 +549,7 @@ class Migration(migrations.Migration):
                 ('unit_price', fields.DecimalField(description='Frozen at submission.', max_digits=12, decimal_places=4)),
                 ('position', fields.IntField()),
             ],
-            options={'table': 'validation_list_line', 'app': 'models', 'pk_attr': 'id'},
+            options={'table': 'validation_list_line', 'app': 'models', 'indexes': [Index(fields=['validation_list', 'position'])], 'pk_attr': 'id'},
             bases=['Entity'],
         ),
     ]

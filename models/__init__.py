@@ -16,8 +16,8 @@ from models.account import (
     WorkDomain,
 )
 from models.audit import AuditEvent
-from models.catalog import Branch, BranchStock, Category, CompanyArticleCode, CompanyPrice, Product, SalesUnit
 from models.base import Sequence
+from models.catalog import Branch, BranchStock, Category, CompanyArticleCode, CompanyPrice, Product, SalesUnit
 from models.mail import OutboxMail
 from models.order import (
     Cart,

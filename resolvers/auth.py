@@ -97,9 +97,7 @@ async def _membership_for_login(user: User, company_id: str | None) -> Membershi
     return (usable or active or [None])[0]
 
 
-async def login(
-    ctx: Context, email: str, password: str, company_id: str | None = None
-) -> tuple[Session, str, User]:
+async def login(ctx: Context, email: str, password: str, company_id: str | None = None) -> tuple[Session, str, User]:
     """Sign in: INVALID_CREDENTIALS (same for unknown e-mail), TOO_MANY_ATTEMPTS while locked,
     EMAIL_NOT_VERIFIED / ACCOUNT_INACTIVE / NOT_FOUND only once the password is right.
 

@@ -102,9 +102,7 @@ async def helpdesk_tickets(ctx: Context, resolved: bool | None) -> list[Helpdesk
     return await qs.order_by(*NEWEST_FIRST)
 
 
-async def audit_events(
-    ctx: Context, company_id: str | None, first: int | None, after: str | None
-) -> Page[AuditEvent]:
+async def audit_events(ctx: Context, company_id: str | None, first: int | None, after: str | None) -> Page[AuditEvent]:
     """The audit trail, newest first, of one company if given (an unknown company has none)."""
     ctx.require_staff()
     qs = AuditEvent.all()
@@ -132,8 +130,12 @@ async def _review(ctx: Context, company_id: str, to: CompanyStatus, action: str,
         if not changed:
             raise _transition_error("company")
         await record(
-            actor, action, company_id=company.id, target_id=ids.encode("Company", company.id),
-            before={"status": CompanyStatus.PENDING_REVIEW.value}, after=after,
+            actor,
+            action,
+            company_id=company.id,
+            target_id=ids.encode("Company", company.id),
+            before={"status": CompanyStatus.PENDING_REVIEW.value},
+            after=after,
         )
     await company.refresh_from_db()
     return company
@@ -164,8 +166,12 @@ async def company_fast_entry_set(ctx: Context, company_id: str, enabled: bool) -
         company.fast_entry_enabled = enabled
         await company.save(update_fields=["fast_entry_enabled"])
         await record(
-            actor, "company.fast_entry_changed", company_id=company.id, target_id=ids.encode("Company", company.id),
-            before={"fastEntryEnabled": before}, after={"fastEntryEnabled": enabled},
+            actor,
+            "company.fast_entry_changed",
+            company_id=company.id,
+            target_id=ids.encode("Company", company.id),
+            before={"fastEntryEnabled": before},
+            after={"fastEntryEnabled": enabled},
         )
     return company
 
@@ -185,7 +191,9 @@ async def company_representative_set(ctx: Context, company_id: str, user_id: str
         company.representative_id = user.id  # type: ignore[attr-defined]
         await company.save(update_fields=["representative_id"])
         await record(
-            actor, "company.representative_changed", company_id=company.id,
+            actor,
+            "company.representative_changed",
+            company_id=company.id,
             target_id=ids.encode("Company", company.id),
             before={"representative": ids.encode("User", before) if before else None},
             after={"representative": ids.encode("User", user.id)},
@@ -219,7 +227,9 @@ async def customer_number_create(
     async with in_transaction():
         row = await _new_customer_number(company.id, kind, cleaned or "", columns)
         await record(
-            actor, "customer_number.created", company_id=company.id,
+            actor,
+            "customer_number.created",
+            company_id=company.id,
             target_id=ids.encode("CustomerNumber", row.id),
             after={"number": row.number, "kind": kind.value, "name": row.name, "address": _audited_address(columns)},
         )
@@ -241,9 +251,12 @@ async def customer_number_request_decide(ctx: Context, request_id: str, approve:
             await CustomerNumberRequest.filter(id=request.id).update(customer_number_id=row.id)
             after["customerNumber"] = row.number
         await record(
-            actor, f"customer_number_request.{status.value.lower()}", company_id=company_id,
+            actor,
+            f"customer_number_request.{status.value.lower()}",
+            company_id=company_id,
             target_id=ids.encode("CustomerNumberRequest", request.id),
-            before={"status": RequestStatus.PENDING.value}, after=after,
+            before={"status": RequestStatus.PENDING.value},
+            after=after,
         )
     await request.refresh_from_db()
     return request
@@ -267,8 +280,12 @@ async def address_change_request_decide(ctx: Context, request_id: str, approve: 
             await CustomerNumber.filter(id=number.id).update(**_address(request))
             ctx.customer_number_by_id.clear(number.id)
         await record(
-            actor, f"address_change_request.{status.value.lower()}", company_id=company_id,
-            target_id=ids.encode("AddressChangeRequest", request.id), before=before, after=after,
+            actor,
+            f"address_change_request.{status.value.lower()}",
+            company_id=company_id,
+            target_id=ids.encode("AddressChangeRequest", request.id),
+            before=before,
+            after=after,
         )
     await request.refresh_from_db()
     return request
@@ -282,8 +299,11 @@ async def helpdesk_ticket_resolve(ctx: Context, ticket_id: str) -> HelpdeskTicke
         if not await HelpdeskTicket.filter(id=ticket.id, resolved=False).update(resolved=True):
             raise DomainError(ErrorCode.INVALID_STATUS_TRANSITION, "This ticket is already resolved.")
         await record(
-            actor, "helpdesk_ticket.resolved", target_id=ids.encode("HelpdeskTicket", ticket.id),
-            before={"resolved": False}, after={"resolved": True},
+            actor,
+            "helpdesk_ticket.resolved",
+            target_id=ids.encode("HelpdeskTicket", ticket.id),
+            before={"resolved": False},
+            after={"resolved": True},
         )
     ticket.resolved = True
     return ticket

@@ -156,8 +156,16 @@ async def add_merged(
     for m in merged:
         old = existing.get(m.product.id)
         if old is None:
-            new.append(CartLine(id=uuid.uuid4(), cart_id=cart_row.id, product_id=m.product.id,
-                                quantity=m.quantity, note=m.note, position=position))
+            new.append(
+                CartLine(
+                    id=uuid.uuid4(),
+                    cart_id=cart_row.id,
+                    product_id=m.product.id,
+                    quantity=m.quantity,
+                    note=m.note,
+                    position=position,
+                )
+            )
             position += 1
             continue
         total = Decimal(old.quantity) + m.quantity
@@ -184,9 +192,7 @@ def _rejection_problems(rejected: Sequence[Rejected], *field: str) -> list[Probl
     return [Problem(r.code, r.message, (*field, str(r.merged.indexes[-1]), "quantity")) for r in rejected]
 
 
-async def add_lines(
-    ctx: Context, lines: Sequence[LineLike], partial: bool = False
-) -> tuple[Cart, list[Problem]]:
+async def add_lines(ctx: Context, lines: Sequence[LineLike], partial: bool = False) -> tuple[Cart, list[Problem]]:
     """cartLinesAdd (PLACE_ORDERS): every line checked (path ["lines", i, ...]), then summed per
     product with what the cart holds. All-or-nothing by default (DomainError); with `partial`
     the good lines go in and the problems of the others come back with the cart."""
@@ -214,8 +220,13 @@ def _merge_rechecked(checked: Sequence[CheckedLine], problems: list[Problem]) ->
     for m in merge(checked):
         found = quantity_problem(m.product, m.quantity) if len(m.indexes) > 1 else None
         if found:
-            problems.append(Problem(found[0], "Summed over the lines of this product: " + found[1],
-                                    ("lines", str(m.indexes[-1]), "quantity")))
+            problems.append(
+                Problem(
+                    found[0],
+                    "Summed over the lines of this product: " + found[1],
+                    ("lines", str(m.indexes[-1]), "quantity"),
+                )
+            )
         else:
             result.append(m)
     return result

@@ -119,13 +119,16 @@ async def _registration_status(problems: Problems, vat: str, actor: User | None)
     active account with that number, and the new account waits for staff (PENDING_REVIEW)."""
     if not await Company.filter(vat_number=vat).exists():
         return CompanyStatus.ACTIVE
-    if actor is not None and await Membership.filter(
-        user_id=actor.id,
-        role=Role.ADMINISTRATOR,
-        status=MembershipStatus.ACTIVE,
-        company__vat_number=vat,
-        company__status=CompanyStatus.ACTIVE,
-    ).exists():
+    if (
+        actor is not None
+        and await Membership.filter(
+            user_id=actor.id,
+            role=Role.ADMINISTRATOR,
+            status=MembershipStatus.ACTIVE,
+            company__vat_number=vat,
+            company__status=CompanyStatus.ACTIVE,
+        ).exists()
+    ):
         return CompanyStatus.PENDING_REVIEW
     problems.add(ErrorCode.COMPANY_ALREADY_REGISTERED, ALREADY_REGISTERED, "input", "vatNumber")
     return CompanyStatus.ACTIVE
@@ -177,14 +180,18 @@ async def register_company(
         company = await Company.create(
             name=name, vat_number=vat, work_domains=domains, status=status, customer_number=sold_to, **contact_columns
         )
-        numbers = [await CustomerNumber.create(
-            company=company, number=sold_to, kind=CustomerNumberKind.SOLD_TO, name=name, **billing
-        )]
+        numbers = [
+            await CustomerNumber.create(
+                company=company, number=sold_to, kind=CustomerNumberKind.SOLD_TO, name=name, **billing
+            )
+        ]
         if delivery != billing:
             ship_to = await next_customer_number()
-            numbers.append(await CustomerNumber.create(
-                company=company, number=ship_to, kind=CustomerNumberKind.SHIP_TO, name=name, **delivery
-            ))
+            numbers.append(
+                await CustomerNumber.create(
+                    company=company, number=ship_to, kind=CustomerNumberKind.SHIP_TO, name=name, **delivery
+                )
+            )
         membership = await Membership.create(
             user=actor, company=company, role=Role.ADMINISTRATOR, status=MembershipStatus.ACTIVE
         )
@@ -250,7 +257,9 @@ async def request_access(
             company_id=company.id, role=Role.ADMINISTRATOR, status=MembershipStatus.ACTIVE
         ).select_related("user")
         for admin in admins:
-            await mail.enqueue(admin.user.email, "access_request", admin.user.locale, name=admin.user.first_name, **params)
+            await mail.enqueue(
+                admin.user.email, "access_request", admin.user.locale, name=admin.user.first_name, **params
+            )
         if not admins:  # nobody at the company can activate it: staff handle the request
             await mail.enqueue(ctx.settings.helpdesk_email, "access_request", Locale.EN, name="helpdesk", **params)
         await audit.record(

@@ -53,9 +53,7 @@ def empty() -> dict[str, Any]:
     return dict.fromkeys(COLUMNS)
 
 
-async def check_delivery(
-    ctx: Context, membership: Membership, value: DeliveryValues, *field: str
-) -> dict[str, Any]:
+async def check_delivery(ctx: Context, membership: Membership, value: DeliveryValues, *field: str) -> dict[str, Any]:
     """The DeliveryMixin columns for `value`, or DomainError.
 
     DELIVERY takes exactly one of shipToId (a SHIP_TO number of the company that the member
@@ -87,9 +85,7 @@ async def check_delivery(
                 columns[f"one_time_{name}"] = checked[name]
     else:
         if ship_to_id is not None or address is not None:
-            problems.add(
-                ErrorCode.INVALID_DELIVERY, "A pickup takes a branch, not a delivery address.", *field
-            )
+            problems.add(ErrorCode.INVALID_DELIVERY, "A pickup takes a branch, not a delivery address.", *field)
         if branch_id is None:
             problems.add(ErrorCode.INVALID_DELIVERY, "Choose the branch for the pickup.", *field, "branchId")
         else:
@@ -107,7 +103,9 @@ async def _ship_to(ctx: Context, membership: Membership, global_id: str, *field:
     pk = ids.decode_or_none(global_id, "CustomerNumber")
     row = (
         await CustomerNumber.get_or_none(
-            id=pk, company_id=membership.company_id, kind=CustomerNumberKind.SHIP_TO  # type: ignore[attr-defined]
+            id=pk,
+            company_id=membership.company_id,
+            kind=CustomerNumberKind.SHIP_TO,  # type: ignore[attr-defined]
         )
         if pk
         else None

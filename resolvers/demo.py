@@ -57,8 +57,13 @@ PEETERS_MEMBERS = [
 
 async def _user(email: str, first: str, last: str, locale: Locale = Locale.FR, staff: StaffRole | None = None) -> User:
     return await User.create(
-        email=email, first_name=first, last_name=last, locale=locale, staff_role=staff,
-        password_hash=hash_password(DEMO_PASSWORD), email_verified=True,
+        email=email,
+        first_name=first,
+        last_name=last,
+        locale=locale,
+        staff_role=staff,
+        password_hash=hash_password(DEMO_PASSWORD),
+        email_verified=True,
     )
 
 
@@ -70,8 +75,14 @@ async def _number(company: Company, kind: CustomerNumberKind, name: str, address
 async def _company(name: str, vat: str, domains: list[str], address: dict, contact_email: str, **kw: object) -> Company:
     number = await next_customer_number()
     company = await Company.create(
-        name=name, vat_number=vat, work_domains=domains, customer_number=number,
-        contact_name=name, contact_email=contact_email, contact_phone="+32 2 555 01 00", **kw,
+        name=name,
+        vat_number=vat,
+        work_domains=domains,
+        customer_number=number,
+        contact_name=name,
+        contact_email=contact_email,
+        contact_phone="+32 2 555 01 00",
+        **kw,
     )
     await CustomerNumber.create(company=company, kind=CustomerNumberKind.SOLD_TO, name=name, number=number, **address)
     return company
@@ -84,17 +95,36 @@ async def seed_accounts() -> list[Company]:
 
         # One e-mail, two company accounts (PVC and aluminium) under one VAT number.
         marc = await _user("marc@dubois-chassis.be", "Marc", "Dubois")
-        pvc = await _company("Dubois Châssis PVC", "BE0403170701", ["PVC"], ADDRESSES["dubois"],
-                             "info@dubois-chassis.be", fast_entry_enabled=True, representative=rep)
-        alu = await _company("Dubois Châssis Aluminium", "BE0403170701", ["ALUMINIUM", "GLASS"],
-                             ADDRESSES["dubois"], "alu@dubois-chassis.be", representative=rep)
+        pvc = await _company(
+            "Dubois Châssis PVC",
+            "BE0403170701",
+            ["PVC"],
+            ADDRESSES["dubois"],
+            "info@dubois-chassis.be",
+            fast_entry_enabled=True,
+            representative=rep,
+        )
+        alu = await _company(
+            "Dubois Châssis Aluminium",
+            "BE0403170701",
+            ["ALUMINIUM", "GLASS"],
+            ADDRESSES["dubois"],
+            "alu@dubois-chassis.be",
+            representative=rep,
+        )
         await _number(pvc, CustomerNumberKind.SHIP_TO, "Chantier Namur-Nord", ADDRESSES["dubois_site"])
         for company in (pvc, alu):
             await Membership.create(user=marc, company=company, role=Role.ADMINISTRATOR, status=MembershipStatus.ACTIVE)
 
         # Every role, two delivery numbers, a separate invoicing number, one limited member.
-        peeters = await _company("Bouwbedrijf Peeters NV", "BE0202239951", ["CONSTRUCTION", "WOOD"],
-                                 ADDRESSES["peeters"], "info@peeters-bouw.be", fast_entry_enabled=True)
+        peeters = await _company(
+            "Bouwbedrijf Peeters NV",
+            "BE0202239951",
+            ["CONSTRUCTION", "WOOD"],
+            ADDRESSES["peeters"],
+            "info@peeters-bouw.be",
+            fast_entry_enabled=True,
+        )
         depot = await _number(peeters, CustomerNumberKind.SHIP_TO, "Depot Antwerpen", ADDRESSES["peeters_depot"])
         await _number(peeters, CustomerNumberKind.SHIP_TO, "Werf Mechelen", ADDRESSES["peeters"])
         await _number(peeters, CustomerNumberKind.BILL_TO, "Peeters Facturatie", ADDRESSES["peeters_billing"])
@@ -104,11 +134,18 @@ async def seed_accounts() -> list[Company]:
             if role == Role.QUICK_LISTS_ONLY:
                 await MembershipCustomerNumber.create(membership=membership, customer_number=depot)
         pending = await _user("newcomer@peeters-bouw.be", "Nina", "Nieuw", Locale.NL)
-        await Membership.create(user=pending, company=peeters, role=Role.QUICK_LISTS_ONLY, status=MembershipStatus.PENDING)
+        await Membership.create(
+            user=pending, company=peeters, role=Role.QUICK_LISTS_ONLY, status=MembershipStatus.PENDING
+        )
 
-        review = await _company("Vitrerie Lambert SRL", "BE0417497106", ["GLASS"],
-                                dict(line1="Rue du Port 5", postal_code="4000", city="Liège", country_code="BE"),
-                                "contact@vitrerie-lambert.be", status=CompanyStatus.PENDING_REVIEW)
+        review = await _company(
+            "Vitrerie Lambert SRL",
+            "BE0417497106",
+            ["GLASS"],
+            dict(line1="Rue du Port 5", postal_code="4000", city="Liège", country_code="BE"),
+            "contact@vitrerie-lambert.be",
+            status=CompanyStatus.PENDING_REVIEW,
+        )
         lambert = await _user("lambert@vitrerie-lambert.be", "Luc", "Lambert")
         await Membership.create(user=lambert, company=review, role=Role.ADMINISTRATOR, status=MembershipStatus.ACTIVE)
     return [pvc, alu, peeters]

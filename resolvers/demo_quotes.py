@@ -63,7 +63,10 @@ def _quantity(rng: random.Random, product: Product) -> Decimal:
 
 
 def _plans_for(
-    rng: random.Random, company_id: uuid.UUID, numbers: list[uuid.UUID], members: list[uuid.UUID],
+    rng: random.Random,
+    company_id: uuid.UUID,
+    numbers: list[uuid.UUID],
+    members: list[uuid.UUID],
     products: list[Product],
 ) -> list[_Plan]:
     """Past years: expired or declined. This year: one fresh request, one active quote, then
@@ -135,9 +138,7 @@ async def seed_quotes(company_ids: Sequence[uuid.UUID]) -> None:
     async with in_transaction():
         for plan in plans:
             priced = plan.status != QuoteState.REQUESTED
-            total = sum(
-                (line_total(price, qty) for _, qty, price in plan.lines if price is not None), Decimal(0)
-            )
+            total = sum((line_total(price, qty) for _, qty, price in plan.lines if price is not None), Decimal(0))
             quote = await Quote.create(
                 company_id=plan.company_id,
                 customer_number_id=plan.customer_number_id,
@@ -156,8 +157,12 @@ async def seed_quotes(company_ids: Sequence[uuid.UUID]) -> None:
             await QuoteLine.bulk_create(
                 [
                     QuoteLine(
-                        id=uuid.uuid4(), quote_id=quote.id, product_id=product.id, quantity=qty,
-                        unit_price=price, position=i,
+                        id=uuid.uuid4(),
+                        quote_id=quote.id,
+                        product_id=product.id,
+                        quantity=qty,
+                        unit_price=price,
+                        position=i,
                     )
                     for i, (product, qty, price) in enumerate(plan.lines)
                 ]

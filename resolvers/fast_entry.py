@@ -165,4 +165,3 @@ async def fast_entry(ctx: Context, text: str, add_to_cart: bool = True) -> tuple
 def _refuse(entries: Sequence[EntryLine], message: str) -> None:
     for e in entries:
         e.status, e.message = FastEntryStatus.INVALID_QUANTITY, message
-

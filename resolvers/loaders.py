@@ -23,9 +23,7 @@ def by_key(model: type[M], key: str = "id") -> DataLoader:
     return DataLoader(batch)
 
 
-def many_by(
-    model: type[M], key: str, order_by: Iterable[str] = ("created_at",), **filters: Any
-) -> DataLoader:
+def many_by(model: type[M], key: str, order_by: Iterable[str] = ("created_at",), **filters: Any) -> DataLoader:
     """All rows whose `key` column is one of the keys, grouped per key ([] when none)."""
 
     async def batch(keys: list[Hashable]) -> list[list[M]]:

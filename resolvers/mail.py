@@ -24,19 +24,41 @@ TEMPLATES: dict[str, dict[Locale, tuple[str, str]]] = {
         Locale.EN: ("Confirm your e-mail address", "Hello {name},\n\nConfirm your e-mail address: {link}\n"),
     },
     "password_reset": {
-        Locale.FR: ("Nouveau mot de passe", "Bonjour {name},\n\nChoisissez un nouveau mot de passe (valable 30 minutes) : {link}\n"),
+        Locale.FR: (
+            "Nouveau mot de passe",
+            "Bonjour {name},\n\nChoisissez un nouveau mot de passe (valable 30 minutes) : {link}\n",
+        ),
         Locale.NL: ("Nieuw wachtwoord", "Beste {name},\n\nKies een nieuw wachtwoord (30 minuten geldig): {link}\n"),
         Locale.EN: ("Choose a new password", "Hello {name},\n\nChoose a new password (valid for 30 minutes): {link}\n"),
     },
     "invitation": {
-        Locale.FR: ("Invitation : {company}", "Bonjour {name},\n\nVous êtes invité(e) à rejoindre {company}. Choisissez votre mot de passe : {link}\n"),
-        Locale.NL: ("Uitnodiging: {company}", "Beste {name},\n\nU bent uitgenodigd voor {company}. Kies uw wachtwoord: {link}\n"),
-        Locale.EN: ("Invitation: {company}", "Hello {name},\n\nYou are invited to join {company}. Choose your password: {link}\n"),
+        Locale.FR: (
+            "Invitation : {company}",
+            "Bonjour {name},\n\nVous êtes invité(e) à rejoindre {company}. Choisissez votre mot de passe : {link}\n",
+        ),
+        Locale.NL: (
+            "Uitnodiging: {company}",
+            "Beste {name},\n\nU bent uitgenodigd voor {company}. Kies uw wachtwoord: {link}\n",
+        ),
+        Locale.EN: (
+            "Invitation: {company}",
+            "Hello {name},\n\nYou are invited to join {company}. Choose your password: {link}\n",
+        ),
     },
     "access_request": {
-        Locale.FR: ("Demande d'accès : {requester}", "Bonjour {name},\n\n{requester} ({email}) demande l'accès au compte {company}. Activez ce membre avec un rôle.\n"),
-        Locale.NL: ("Toegangsaanvraag: {requester}", "Beste {name},\n\n{requester} ({email}) vraagt toegang tot {company}. Activeer dit lid met een rol.\n"),
-        Locale.EN: ("Access request: {requester}", "Hello {name},\n\n{requester} ({email}) asks to join {company}. Activate this member with a role.\n"),
+        Locale.FR: (
+            "Demande d'accès : {requester}",
+            "Bonjour {name},\n\n{requester} ({email}) demande l'accès au compte {company}. "
+            "Activez ce membre avec un rôle.\n",
+        ),
+        Locale.NL: (
+            "Toegangsaanvraag: {requester}",
+            "Beste {name},\n\n{requester} ({email}) vraagt toegang tot {company}. Activeer dit lid met een rol.\n",
+        ),
+        Locale.EN: (
+            "Access request: {requester}",
+            "Hello {name},\n\n{requester} ({email}) asks to join {company}. Activate this member with a role.\n",
+        ),
     },
     "helpdesk_ticket": {
         Locale.FR: ("Ticket {number} : {subject}", "Type : {ticket_kind}\nDe : {email}\nTVA : {vat}\n\n{message}\n"),
@@ -44,9 +66,18 @@ TEMPLATES: dict[str, dict[Locale, tuple[str, str]]] = {
         Locale.EN: ("Ticket {number}: {subject}", "Kind: {ticket_kind}\nFrom: {email}\nVAT: {vat}\n\n{message}\n"),
     },
     "validation_decided": {
-        Locale.FR: ("Liste de validation {number} : {status}", "Bonjour {name},\n\nVotre liste de validation {number} est {status}. {reason}\n"),
-        Locale.NL: ("Validatielijst {number}: {status}", "Beste {name},\n\nUw validatielijst {number} is {status}. {reason}\n"),
-        Locale.EN: ("Validation list {number}: {status}", "Hello {name},\n\nYour validation list {number} was {status}. {reason}\n"),
+        Locale.FR: (
+            "Liste de validation {number} : {status}",
+            "Bonjour {name},\n\nVotre liste de validation {number} est {status}. {reason}\n",
+        ),
+        Locale.NL: (
+            "Validatielijst {number}: {status}",
+            "Beste {name},\n\nUw validatielijst {number} is {status}. {reason}\n",
+        ),
+        Locale.EN: (
+            "Validation list {number}: {status}",
+            "Hello {name},\n\nYour validation list {number} was {status}. {reason}\n",
+        ),
     },
 }
 
@@ -80,9 +111,13 @@ async def deliver_due(settings: Settings, limit: int = 50) -> int:
     A mail is claimed with a conditional UPDATE first, so two workers never send the same one.
     """
     t = now()
-    due = await OutboxMail.filter(
-        Q(sent_at=None), Q(next_attempt_at__lte=t), Q(claimed_until=None) | Q(claimed_until__lt=t)
-    ).order_by("next_attempt_at").limit(limit)
+    due = (
+        await OutboxMail.filter(
+            Q(sent_at=None), Q(next_attempt_at__lte=t), Q(claimed_until=None) | Q(claimed_until__lt=t)
+        )
+        .order_by("next_attempt_at")
+        .limit(limit)
+    )
     sent = 0
     for mail in due:
         claimed = await OutboxMail.filter(
@@ -92,10 +127,12 @@ async def deliver_due(settings: Settings, limit: int = 50) -> int:
             continue
         try:
             await _send(settings, mail)
-        except (aiosmtplib.SMTPException, OSError, asyncio.TimeoutError) as error:
+        except (TimeoutError, aiosmtplib.SMTPException, OSError) as error:
             delay = BACKOFF[min(mail.attempts, len(BACKOFF) - 1)]
             await OutboxMail.filter(id=mail.id).update(
-                attempts=mail.attempts + 1, next_attempt_at=now() + delay, claimed_until=None,
+                attempts=mail.attempts + 1,
+                next_attempt_at=now() + delay,
+                claimed_until=None,
                 last_error=str(error)[:500],
             )
             log.warning("mail %s to %s not delivered (attempt %s): %s", mail.id, mail.to, mail.attempts + 1, error)

@@ -54,8 +54,7 @@ async def _company_customer_numbers(
     """The company's own customer numbers behind the ids (in one query); NOT_FOUND at each bad index."""
     wanted = [ids.decode_or_none(g, "CustomerNumber") for g in global_ids]
     found = {
-        row.id: row
-        for row in await CustomerNumber.filter(company_id=company_id, id__in=[pk for pk in wanted if pk])
+        row.id: row for row in await CustomerNumber.filter(company_id=company_id, id__in=[pk for pk in wanted if pk])
     }
     result: dict[uuid.UUID, CustomerNumber] = {}
     for index, pk in enumerate(wanted):
@@ -190,7 +189,10 @@ async def set_customer_numbers(ctx: Context, global_id: str, customer_number_ids
         target, _ = await _lock_target(ctx, global_id)
         problems = Problems()
         numbers = await _company_customer_numbers(
-            problems, target.company_id, customer_number_ids, "customerNumberIds"  # type: ignore[attr-defined]
+            problems,
+            target.company_id,
+            customer_number_ids,
+            "customerNumberIds",  # type: ignore[attr-defined]
         )
         problems.raise_any()
         before = await _numbers_of(target.id)
@@ -248,14 +250,16 @@ async def invite(
             if user is None:
                 # A new person gets the inviting administrator's language until they choose one.
                 user = await User.create(
-                    email=address, first_name=first or "", last_name=last or "", password_hash=None,
-                    email_verified=False, locale=inviter.locale,
+                    email=address,
+                    first_name=first or "",
+                    last_name=last or "",
+                    password_hash=None,
+                    email_verified=False,
+                    locale=inviter.locale,
                 )
             elif await Membership.exists(user_id=user.id, company_id=company.id):
                 raise already
-            membership = await Membership.create(
-                user=user, company=company, role=role, status=MembershipStatus.ACTIVE
-            )
+            membership = await Membership.create(user=user, company=company, role=role, status=MembershipStatus.ACTIVE)
             await MembershipCustomerNumber.bulk_create(
                 [MembershipCustomerNumber(membership_id=membership.id, customer_number_id=cn.id) for cn in numbers]
             )

@@ -21,8 +21,8 @@ from tortoise.transactions import in_transaction
 from models import Cart, Order, OrderLine, OrderSource, OrderStatus, Product, ValidationList, ValidationListLine
 from resolvers import ids
 from resolvers.access import readable, readable_by_customer_number
-from resolvers.context import Context, now
 from resolvers.cart import add_merged, current_cart
+from resolvers.context import Context, now
 from resolvers.delivery import columns_of
 from resolvers.errors import ErrorCode, Problem, forbidden, not_found
 from resolvers.lines import CheckedLine, merge, quantity_problem

@@ -134,8 +134,10 @@ async def quick_list_by_pk(ctx: Context, pk: uuid.UUID) -> QuickList | None:
 async def product_ids_on_visible_lists(ctx: Context) -> set[uuid.UUID]:
     """One query: the products on the lists this viewer may read (the catalog's scope for
     QUICK_LISTS_ONLY members, see resolvers.catalog.product_scope)."""
-    rows = await QuickListLine.filter(quick_list_id__in=Subquery(visible(ctx).values("id"))).distinct().values_list(
-        "product_id", flat=True
+    rows = (
+        await QuickListLine.filter(quick_list_id__in=Subquery(visible(ctx).values("id")))
+        .distinct()
+        .values_list("product_id", flat=True)
     )
     return set(rows)  # type: ignore[arg-type]
 
@@ -217,7 +219,9 @@ async def checked_input(
     where: list[tuple[str, ...]] = [(*field, "lines", str(i)) for i in range(len(lines))]
     for p in parsed:
         if p.code is None or p.quantity is None:
-            problems.append(Problem(ErrorCode.INVALID, p.problem or "Give a code and a quantity.", ("text", str(p.line_number))))
+            problems.append(
+                Problem(ErrorCode.INVALID, p.problem or "Give a code and a quantity.", ("text", str(p.line_number)))
+            )
             continue
         inputs.append(TextLine(p.code, p.quantity))
         where.append(("text", str(p.line_number)))
@@ -237,8 +241,9 @@ async def checked_input(
     return merged, problems, where
 
 
-async def _add_to_list(row: QuickList, merged: Sequence[MergedLine], where: Sequence[tuple[str, ...]],
-                       n_structured: int) -> list[Problem]:
+async def _add_to_list(
+    row: QuickList, merged: Sequence[MergedLine], where: Sequence[tuple[str, ...]], n_structured: int
+) -> list[Problem]:
     """Inside a transaction: the lines added (a product already on the list gets the quantity
     added, the sum checked again); the problems of refused sums (then nothing is written)."""
     existing = {r.product_id: r for r in await QuickListLine.filter(quick_list_id=row.id)}  # type: ignore[attr-defined]
@@ -249,8 +254,16 @@ async def _add_to_list(row: QuickList, merged: Sequence[MergedLine], where: Sequ
     for m in merged:
         old = existing.get(m.product.id)
         if old is None:
-            new.append(QuickListLine(id=uuid.uuid4(), quick_list_id=row.id, product_id=m.product.id,
-                                     quantity=m.quantity, note=m.note, position=position))
+            new.append(
+                QuickListLine(
+                    id=uuid.uuid4(),
+                    quick_list_id=row.id,
+                    product_id=m.product.id,
+                    quantity=m.quantity,
+                    note=m.note,
+                    position=position,
+                )
+            )
             position += 1
             continue
         total = Decimal(old.quantity) + m.quantity
@@ -258,7 +271,9 @@ async def _add_to_list(row: QuickList, merged: Sequence[MergedLine], where: Sequ
         if found is not None:
             last = m.indexes[-1]
             at = (*where[last], "quantity") if last < n_structured else where[last]
-            problems.append(Problem(found[0], f"With the {Decimal(old.quantity):f} already on the list: {found[1]}", at))
+            problems.append(
+                Problem(found[0], f"With the {Decimal(old.quantity):f} already on the list: {found[1]}", at)
+            )
             continue
         old.quantity = total
         old.note = m.note or old.note
@@ -286,11 +301,15 @@ async def _locked(row: QuickList) -> QuickList:
 # ---------------------------------------------------------------------- changes
 
 
-def _texts(problems: Problems, name: str | None, description: str | None, name_required: bool) -> tuple[str | None, str | None]:
+def _texts(
+    problems: Problems, name: str | None, description: str | None, name_required: bool
+) -> tuple[str | None, str | None]:
     clean_name = validate.text(problems, name, "input", "name", max_length=MAX_NAME, required=name_required)
     if name is not None and not name_required and clean_name is None:
         problems.add(ErrorCode.REQUIRED, "This value is required.", "input", "name")
-    clean_description = validate.text(problems, description, "input", "description", max_length=MAX_DESCRIPTION, required=False)
+    clean_description = validate.text(
+        problems, description, "input", "description", max_length=MAX_DESCRIPTION, required=False
+    )
     return clean_name, clean_description
 
 
@@ -323,18 +342,31 @@ async def create(
     problems.raise_any()
     async with in_transaction():
         row = await QuickList.create(
-            company_id=owner_company_id, owner_id=user.id, name=clean_name, description=clean_description,
+            company_id=owner_company_id,
+            owner_id=user.id,
+            name=clean_name,
+            description=clean_description,
             shared=default_shared if shared is None else shared,
         )
         await QuickListLine.bulk_create(
-            [QuickListLine(id=uuid.uuid4(), quick_list_id=row.id, product_id=m.product.id, quantity=m.quantity,
-                           note=m.note, position=i) for i, m in enumerate(merged)]
+            [
+                QuickListLine(
+                    id=uuid.uuid4(),
+                    quick_list_id=row.id,
+                    product_id=m.product.id,
+                    quantity=m.quantity,
+                    note=m.note,
+                    position=i,
+                )
+                for i, m in enumerate(merged)
+            ]
         )
     return row
 
 
-async def update(ctx: Context, global_id: str, *, name: str | None, description: str | None,
-                 shared: bool | None) -> QuickList:
+async def update(
+    ctx: Context, global_id: str, *, name: str | None, description: str | None, shared: bool | None
+) -> QuickList:
     """quickListUpdate: null leaves a value as it is; an empty description clears it. Only the
     owner (or staff) changes `shared` (FORBIDDEN for other managers)."""
     row = await _editable(ctx, global_id, "id")
@@ -388,7 +420,9 @@ async def _own_line(ctx: Context, global_id: str, *field: str) -> QuickListLine:
     require_manager(ctx)
     pk = ids.decode_or_none(global_id, "QuickListLine")
     row = (
-        await QuickListLine.filter(id=pk, quick_list_id__in=Subquery(visible(ctx).values("id"))).select_related("product").first()
+        await QuickListLine.filter(id=pk, quick_list_id__in=Subquery(visible(ctx).values("id")))
+        .select_related("product")
+        .first()
         if pk
         else None
     )
@@ -423,8 +457,14 @@ async def remove_lines(ctx: Context, global_id: str, line_ids: Sequence[str]) ->
         raise limit_exceeded(f"At most {MAX_LINES_PER_CALL} lines per call.")
     pks = [ids.decode_or_none(g, "QuickListLine") for g in line_ids]
     wanted = [pk for pk in pks if pk]
-    found = set(await QuickListLine.filter(quick_list_id=row.id, id__in=wanted).values_list("id", flat=True)) if wanted else set()
-    missing = [Problem(ErrorCode.NOT_FOUND, "Not found.", ("lineIds", str(i))) for i, pk in enumerate(pks) if pk not in found]
+    found = (
+        set(await QuickListLine.filter(quick_list_id=row.id, id__in=wanted).values_list("id", flat=True))
+        if wanted
+        else set()
+    )
+    missing = [
+        Problem(ErrorCode.NOT_FOUND, "Not found.", ("lineIds", str(i))) for i, pk in enumerate(pks) if pk not in found
+    ]
     if missing:
         raise DomainError(missing)
     if found:

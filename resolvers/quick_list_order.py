@@ -126,9 +126,7 @@ async def submit(
     membership = ctx.require(Permission.ORDER_FROM_QUICK_LISTS)
     reference, note = check_texts(reference, note)
     wanted = None if lines is None else [{"lineId": q.line_id, "quantity": q.quantity} for q in lines]
-    request_hash = fingerprint(
-        quick_list=global_id, lines=wanted, delivery=delivery, reference=reference, note=note
-    )
+    request_hash = fingerprint(quick_list=global_id, lines=wanted, delivery=delivery, reference=reference, note=note)
     # Loaded before the transaction: a loader's batch must not need a second pooled connection.
     await allowed_customer_number_ids(ctx)
 

@@ -192,7 +192,10 @@ async def decline_quote(ctx: Context, global_id: str, reason: str | None) -> Quo
         if row.status == QuoteState.ISSUED:
             still = still.filter(valid_until__gte=day)
         changed = await still.update(
-            status=QuoteState.DECLINED, decline_reason=reason, decided_by_id=membership.user_id, decided_at=now()  # type: ignore[attr-defined]
+            status=QuoteState.DECLINED,
+            decline_reason=reason,
+            decided_by_id=membership.user_id,
+            decided_at=now(),  # type: ignore[attr-defined]
         )
         if not changed:
             raise DomainError(ErrorCode.INVALID_STATUS_TRANSITION, "This quote has just changed.", ["id"])

@@ -106,7 +106,9 @@ async def accept_quote(
     async def accept_in_place(row: ValidationList) -> None:
         day = today()
         changed = await Quote.filter(id=quote.id, status=QuoteState.ISSUED, valid_until__gte=day).update(
-            status=QuoteState.ACCEPTED, decided_by_id=membership.user_id, decided_at=now()  # type: ignore[attr-defined]
+            status=QuoteState.ACCEPTED,
+            decided_by_id=membership.user_id,
+            decided_at=now(),  # type: ignore[attr-defined]
         )
         if not changed:
             current = await Quote.get(id=quote.id)

@@ -115,4 +115,6 @@ async def save_lines(quote_row: Quote, lines: list[LineDraft]) -> None:
 
 def total_of(lines: list[LineDraft]) -> Decimal:
     """The sum of the line totals (each rounded half-up to cents)."""
-    return sum((line_total(line.unit_price, line.quantity) for line in lines if line.unit_price is not None), Decimal(0))
+    return sum(
+        (line_total(line.unit_price, line.quantity) for line in lines if line.unit_price is not None), Decimal(0)
+    )

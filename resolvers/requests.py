@@ -27,8 +27,13 @@ MAX_SUBJECT = 200
 MAX_MESSAGE = 5000
 
 
-ADDRESS_COLUMNS = {"line1": "line1", "line2": "line2", "postal_code": "postalCode", "city": "city",
-                   "country_code": "countryCode"}
+ADDRESS_COLUMNS = {
+    "line1": "line1",
+    "line2": "line2",
+    "postal_code": "postalCode",
+    "city": "city",
+    "country_code": "countryCode",
+}
 
 
 def _address_details(values: dict[str, Any]) -> dict[str, Any]:
@@ -65,8 +70,10 @@ async def request_address_change(
             "address_change.requested",
             company_id=request.company_id,  # type: ignore[attr-defined]
             target_id=ids.encode("AddressChangeRequest", request.id),
-            before={"customerNumber": customer_number.number,
-                    **_address_details({c: getattr(customer_number, c) for c in ADDRESS_COLUMNS})},
+            before={
+                "customerNumber": customer_number.number,
+                **_address_details({c: getattr(customer_number, c) for c in ADDRESS_COLUMNS}),
+            },
             after={"customerNumber": customer_number.number, **_address_details(columns), "note": note},
         )
     return request
@@ -129,8 +136,14 @@ async def open_ticket(
             number=number, kind=kind, subject=subject_, message=message_, email=sender, vat_number=vat, user=user
         )
         await mail.enqueue(
-            ctx.settings.helpdesk_email, "helpdesk_ticket", Locale.EN,
-            number=number, subject=subject_ or "", ticket_kind=kind.value, email=sender, vat=vat or "-",
+            ctx.settings.helpdesk_email,
+            "helpdesk_ticket",
+            Locale.EN,
+            number=number,
+            subject=subject_ or "",
+            ticket_kind=kind.value,
+            email=sender,
+            vat=vat or "-",
             message=message_ or "",
         )
     return ticket

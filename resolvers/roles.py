@@ -28,21 +28,44 @@ P = Permission
 MATRIX: dict[Role, frozenset[Permission]] = {
     Role.ADMINISTRATOR: frozenset(Permission),
     Role.VIEW_PRICES: frozenset(
-        {P.BROWSE_CATALOG, P.VIEW_PRICES, P.VIEW_QUICK_LISTS, P.VIEW_QUOTES, P.REQUEST_QUOTES,
-         P.VIEW_COMPANY_ORDERS, P.VIEW_OWN_ORDERS}
+        {
+            P.BROWSE_CATALOG,
+            P.VIEW_PRICES,
+            P.VIEW_QUICK_LISTS,
+            P.VIEW_QUOTES,
+            P.REQUEST_QUOTES,
+            P.VIEW_COMPANY_ORDERS,
+            P.VIEW_OWN_ORDERS,
+        }
     ),
     Role.VIEW_PRICES_AND_ORDER: frozenset(
-        {P.BROWSE_CATALOG, P.VIEW_PRICES, P.PLACE_ORDERS, P.FAST_ENTRY, P.VIEW_QUICK_LISTS,
-         P.ORDER_FROM_QUICK_LISTS, P.MANAGE_QUICK_LISTS, P.VIEW_QUOTES, P.REQUEST_QUOTES,
-         P.ACCEPT_QUOTES, P.VIEW_COMPANY_ORDERS, P.VIEW_OWN_ORDERS}
+        {
+            P.BROWSE_CATALOG,
+            P.VIEW_PRICES,
+            P.PLACE_ORDERS,
+            P.FAST_ENTRY,
+            P.VIEW_QUICK_LISTS,
+            P.ORDER_FROM_QUICK_LISTS,
+            P.MANAGE_QUICK_LISTS,
+            P.VIEW_QUOTES,
+            P.REQUEST_QUOTES,
+            P.ACCEPT_QUOTES,
+            P.VIEW_COMPANY_ORDERS,
+            P.VIEW_OWN_ORDERS,
+        }
     ),
     Role.ORDER_WITHOUT_PRICES: frozenset(
-        {P.BROWSE_CATALOG, P.PLACE_ORDERS, P.FAST_ENTRY, P.VIEW_QUICK_LISTS,
-         P.ORDER_FROM_QUICK_LISTS, P.MANAGE_QUICK_LISTS, P.VIEW_OWN_ORDERS}
+        {
+            P.BROWSE_CATALOG,
+            P.PLACE_ORDERS,
+            P.FAST_ENTRY,
+            P.VIEW_QUICK_LISTS,
+            P.ORDER_FROM_QUICK_LISTS,
+            P.MANAGE_QUICK_LISTS,
+            P.VIEW_OWN_ORDERS,
+        }
     ),
-    Role.QUICK_LISTS_ONLY: frozenset(
-        {P.VIEW_QUICK_LISTS, P.ORDER_FROM_QUICK_LISTS, P.VIEW_OWN_ORDERS}
-    ),
+    Role.QUICK_LISTS_ONLY: frozenset({P.VIEW_QUICK_LISTS, P.ORDER_FROM_QUICK_LISTS, P.VIEW_OWN_ORDERS}),
 }
 
 

@@ -141,9 +141,7 @@ async def run_once(
             except IntegrityError:
                 raise _Taken() from None
             result = await action()
-            await IdempotencyRecord.filter(id=claim.id).update(
-                result_id=ids.encode(type(result).__name__, result.id)
-            )
+            await IdempotencyRecord.filter(id=claim.id).update(result_id=ids.encode(type(result).__name__, result.id))
     except _Taken:
         first = await _replay(membership, key, request_hash, operation)
         if first is None:  # the winner rolled back between our insert and this read: try again
@@ -307,9 +305,7 @@ def check_texts(reference: str | None, note: str | None) -> tuple[str | None, st
     return reference, note
 
 
-async def priced(
-    membership: Membership, items: Sequence[tuple[Product, Decimal, str | None]]
-) -> list[SubmitLine]:
+async def priced(membership: Membership, items: Sequence[tuple[Product, Decimal, str | None]]) -> list[SubmitLine]:
     """Lines at the company's current price for their quantity (best break, else list price)."""
     breaks = await company_breaks(membership.company_id, [p.id for p, _, _ in items])  # type: ignore[attr-defined]
     return [SubmitLine(p, q, n, unit_price(p.list_price, breaks.get(p.id, []), q)) for p, q, n in items]
@@ -325,7 +321,8 @@ async def _cart_delivery(ctx: Context, membership: Membership, cart_row: Cart, g
     allowed = await allowed_customer_number_ids(ctx)
     if ship_to is not None and allowed is not None and ship_to not in allowed:
         raise DomainError(
-            ErrorCode.INVALID_DELIVERY, "You may no longer deliver to the cart's address; choose another.",
+            ErrorCode.INVALID_DELIVERY,
+            "You may no longer deliver to the cart's address; choose another.",
             ["input", "delivery"],
         )
     return columns

@@ -74,7 +74,9 @@ def address(problems: Problems, value: Any, *field: str) -> dict[str, str | None
     if not postal:
         problems.add(ErrorCode.REQUIRED, "This value is required.", *field, "postalCode")
     elif pattern and not pattern.match(postal):
-        problems.add(ErrorCode.INVALID_POSTAL_CODE, "This postal code is not valid for the country.", *field, "postalCode")
+        problems.add(
+            ErrorCode.INVALID_POSTAL_CODE, "This postal code is not valid for the country.", *field, "postalCode"
+        )
     return {
         "line1": text(problems, value.line1, *field, "line1"),
         "line2": text(problems, value.line2, *field, "line2", required=False),

@@ -42,8 +42,9 @@ REASON_PREFIX = {Locale.FR: "Motif : ", Locale.NL: "Reden: ", Locale.EN: "Reason
 # ---------------------------------------------------------------------- reading
 
 
-def _filtered(qs: QuerySet[ValidationList], statuses: Sequence[ValidationStatus] | None,
-              sources: Sequence[OrderSource] | None) -> QuerySet[ValidationList]:
+def _filtered(
+    qs: QuerySet[ValidationList], statuses: Sequence[ValidationStatus] | None, sources: Sequence[OrderSource] | None
+) -> QuerySet[ValidationList]:
     if statuses:
         qs = qs.filter(status__in=list(statuses))
     if sources:
@@ -123,7 +124,10 @@ async def cancel(ctx: Context, global_id: str) -> ValidationList:
         raise forbidden()
     async with in_transaction():
         changed = await ValidationList.filter(id=row.id, status=ValidationStatus.SUBMITTED).update(
-            status=ValidationStatus.CANCELLED, version=F("version") + 1, decided_at=now(), decided_by_id=ctx.user.id  # type: ignore[union-attr]
+            status=ValidationStatus.CANCELLED,
+            version=F("version") + 1,
+            decided_at=now(),
+            decided_by_id=ctx.user.id,  # type: ignore[union-attr]
         )
         if not changed:
             raise await _refused(row.id, None, ["id"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import strawberry
 from graphql.validation import NoSchemaIntrospectionCustomRule
 from strawberry import Schema
 from strawberry.extensions import (
@@ -14,7 +15,6 @@ from strawberry.extensions import (
 )
 from strawberry.schema.config import StrawberryConfig
 
-import strawberry
 from schema.account import AccountQuery
 from schema.auth import AuthMutation
 from schema.backoffice import BackofficeMutation, BackofficeQuery
@@ -41,12 +41,36 @@ from schema.validation import ValidationMutation, ValidationQuery
 
 
 @strawberry.type
-class Query(NodeQuery, AccountQuery, BackofficeQuery, CatalogQuery, QuoteQuery, CartQuery, ValidationQuery, OrderQuery, ScanListQuery, QuickListQuery):
+class Query(
+    NodeQuery,
+    AccountQuery,
+    BackofficeQuery,
+    CatalogQuery,
+    QuoteQuery,
+    CartQuery,
+    ValidationQuery,
+    OrderQuery,
+    ScanListQuery,
+    QuickListQuery,
+):
     pass
 
 
 @strawberry.type
-class Mutation(AuthMutation, MembershipMutation, CompanyMutation, RequestMutation, BackofficeMutation, QuoteMutation, CartMutation, ValidationMutation, OrderMutation, QuoteAcceptMutation, ScanListMutation, QuickListMutation):
+class Mutation(
+    AuthMutation,
+    MembershipMutation,
+    CompanyMutation,
+    RequestMutation,
+    BackofficeMutation,
+    QuoteMutation,
+    CartMutation,
+    ValidationMutation,
+    OrderMutation,
+    QuoteAcceptMutation,
+    ScanListMutation,
+    QuickListMutation,
+):
     pass
 
 

@@ -85,7 +85,9 @@ class Company(Node):
     work_domains: list[WorkDomain]  # type: ignore[valid-type]
     status: CompanyStatus  # type: ignore[valid-type]
     customer_number: str = strawberry.field(description="The SOLD_TO customer number assigned at registration.")
-    fast_entry_enabled: bool = strawberry.field(description="Whether the distributor enabled fast entry for this account.")
+    fast_entry_enabled: bool = strawberry.field(
+        description="Whether the distributor enabled fast entry for this account."
+    )
     created_at: datetime
     row: strawberry.Private[m.Company]
 
@@ -129,9 +131,7 @@ class Company(Node):
     @strawberry.field(description="Members of this account. Requires MANAGE_USERS (or staff).")
     async def memberships(self, info: Info, status: MembershipStatus | None = None) -> list[Membership]:  # type: ignore[valid-type]
         c = ctx(info)
-        if c.staff_role is None and not (
-            c.company_id == self.row.id and PermissionEnum.MANAGE_USERS in c.permissions
-        ):
+        if c.staff_role is None and not (c.company_id == self.row.id and PermissionEnum.MANAGE_USERS in c.permissions):
             raise forbidden()
         rows = await c.memberships_by_company_id.load(self.row.id)
         return [Membership.of(r) for r in rows if status is None or r.status == status]
@@ -203,7 +203,9 @@ def viewer_of(user: m.User) -> Viewer:
 
 @strawberry.type
 class Session:
-    token: str = strawberry.field(description="Bearer token for the Authorization header. Shown once; stored only hashed.")
+    token: str = strawberry.field(
+        description="Bearer token for the Authorization header. Shown once; stored only hashed."
+    )
     expires_at: datetime
 
 

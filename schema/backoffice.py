@@ -17,7 +17,6 @@ from schema.account import Company, CompanyStatus, CustomerNumber, CustomerNumbe
 from schema.base import AddressInput, PageInfo, UserError, attempt, ctx, errors_field, total_count_field
 from schema.company import CompanyPayload
 from schema.quote import QuoteConnection, quote_requests
-from schema.validation import backoffice_validation_lists
 from schema.requests import (
     AddressChangeRequest,
     AddressChangeRequestPayload,
@@ -27,6 +26,7 @@ from schema.requests import (
     HelpdeskTicketPayload,
     RequestStatus,
 )
+from schema.validation import backoffice_validation_lists
 
 
 @strawberry.type
@@ -131,13 +131,17 @@ class Backoffice:
 
     @strawberry.field
     async def address_change_requests(
-        self, info: Info, status: RequestStatus | None = None  # type: ignore[valid-type]
+        self,
+        info: Info,
+        status: RequestStatus | None = None,  # type: ignore[valid-type]
     ) -> list[AddressChangeRequest]:
         return [AddressChangeRequest.of(r) for r in await bo.address_change_requests(ctx(info), status)]
 
     @strawberry.field
     async def customer_number_requests(
-        self, info: Info, status: RequestStatus | None = None  # type: ignore[valid-type]
+        self,
+        info: Info,
+        status: RequestStatus | None = None,  # type: ignore[valid-type]
     ) -> list[CustomerNumberRequest]:
         return [CustomerNumberRequest.of(r) for r in await bo.customer_number_requests(ctx(info), status)]
 
@@ -181,9 +185,7 @@ class BackofficeMutation:
 
     @strawberry.mutation
     async def company_representative_set(self, info: Info, id: strawberry.ID, user_id: strawberry.ID) -> CompanyPayload:
-        return await attempt(
-            CompanyPayload, bo.company_representative_set(ctx(info), id, user_id), company=Company.of
-        )
+        return await attempt(CompanyPayload, bo.company_representative_set(ctx(info), id, user_id), company=Company.of)
 
     @strawberry.mutation
     async def customer_number_create(self, info: Info, input: CustomerNumberCreateInput) -> CustomerNumberPayload:

@@ -10,7 +10,8 @@ import strawberry
 from strawberry.types import Info
 
 from resolvers.context import Context
-from resolvers.errors import DomainError, ErrorCode as ErrorCodeEnum
+from resolvers.errors import DomainError
+from resolvers.errors import ErrorCode as ErrorCodeEnum
 from resolvers.pagination import Page
 
 ErrorCode = strawberry.enum(ErrorCodeEnum, name="ErrorCode")
@@ -143,9 +144,7 @@ def user_errors(error: DomainError) -> list[UserError]:
     return [UserError(field=list(p.field) if p.field else None, message=p.message, code=p.code) for p in error.problems]
 
 
-async def attempt(
-    payload: Callable[..., T], action: Awaitable[Any], **wrap: Callable[[Any], Any]
-) -> T:
+async def attempt(payload: Callable[..., T], action: Awaitable[Any], **wrap: Callable[[Any], Any]) -> T:
     """Run a mutation's action; a DomainError becomes userErrors, a result the payload's field.
 
     `wrap` names the payload fields and how to make each from the result, e.g.

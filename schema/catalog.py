@@ -165,7 +165,9 @@ class Product(Node):
             branch = branches.get(b.id)
             if branch is None:
                 branch = branches[b.id] = Branch.of(b)
-            result.append(BranchStock(branch=branch, quantity=catalog.plain(q), status=catalog.stock_status(q, multiple)))
+            result.append(
+                BranchStock(branch=branch, quantity=catalog.plain(q), status=catalog.stock_status(q, multiple))
+            )
         return result
 
 

@@ -67,7 +67,7 @@ class Delivery:
         return CustomerNumber.of(row) if row else None
 
     @strawberry.field
-    async def branch(self, info: Info) -> Annotated["Branch", strawberry.lazy("schema.catalog")] | None:
+    async def branch(self, info: Info) -> Annotated[Branch, strawberry.lazy("schema.catalog")] | None:
         if self.value.branch_id is None:
             return None
         from schema import catalog as catalog_schema

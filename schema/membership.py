@@ -42,13 +42,19 @@ class MembershipMutation:
 
     @strawberry.mutation(description="Accept a PENDING member with a role.")
     async def membership_activate(
-        self, info: Info, id: strawberry.ID, role: Role  # type: ignore[valid-type]
+        self,
+        info: Info,
+        id: strawberry.ID,
+        role: Role,  # type: ignore[valid-type]
     ) -> MembershipPayload:
         return await attempt(MembershipPayload, members.activate(ctx(info), id, role), membership=Membership.of)
 
     @strawberry.mutation
     async def membership_role_set(
-        self, info: Info, id: strawberry.ID, role: Role  # type: ignore[valid-type]
+        self,
+        info: Info,
+        id: strawberry.ID,
+        role: Role,  # type: ignore[valid-type]
     ) -> MembershipPayload:
         return await attempt(MembershipPayload, members.set_role(ctx(info), id, role), membership=Membership.of)
 

@@ -110,7 +110,9 @@ class Order(Node):
         return await OrderLine.load(c, await c.lines_by_order_id.load(self.row.id))
 
     @strawberry.field
-    async def validation_list(self, info: Info) -> Annotated[ValidationList, strawberry.lazy("schema.validation")] | None:
+    async def validation_list(
+        self, info: Info
+    ) -> Annotated[ValidationList, strawberry.lazy("schema.validation")] | None:
         pk = self.row.validation_list_id  # type: ignore[attr-defined]
         if pk is None:  # an approved scan becomes an order without a validation list
             return None
@@ -184,10 +186,12 @@ class OrderMutation:
     @strawberry.mutation(
         description=(
             "Copy an order's lines into the cart at today's prices (added to lines already there). "
-            "Lines that can no longer be ordered come back as userErrors (field [\"lines\", i]); the others go in."
+            'Lines that can no longer be ordered come back as userErrors (field ["lines", i]); the others go in.'
         )
     )
-    async def order_reorder(self, info: Info, id: strawberry.ID) -> Annotated[CartPayload, strawberry.lazy("schema.cart")]:
+    async def order_reorder(
+        self, info: Info, id: strawberry.ID
+    ) -> Annotated[CartPayload, strawberry.lazy("schema.cart")]:
         from schema.cart import Cart, CartPayload
 
         c = ctx(info)

@@ -42,7 +42,9 @@ class QuickListLine:
     product: ProductRef
     quantity: Decimal = strawberry.field(description="The default quantity ordered from this line.")
     note: str | None
-    unit_price: Money | None = money_field("The company's unit price for the line's quantity. Null without VIEW_PRICES.")
+    unit_price: Money | None = money_field(
+        "The company's unit price for the line's quantity. Null without VIEW_PRICES."
+    )
 
 
 @strawberry.type
@@ -131,7 +133,8 @@ class QuickListLineQuantity:
 @strawberry.input
 class QuickListSubmitInput:
     lines: list[QuickListLineQuantity] | None = strawberry.field(
-        default=None, description="Lines to order with their quantities; all lines with their default quantity when left out."
+        default=None,
+        description="Lines to order with their quantities; all lines with their default quantity when left out.",
     )
     delivery: DeliveryInput
     reference: str | None = None
@@ -170,8 +173,12 @@ class QuickListMutation:
     )
     async def quick_list_create(self, info: Info, input: QuickListInput) -> QuickListPayload:
         action = rs.create(
-            ctx(info), company_id=input.company_id, name=input.name, description=input.description,
-            shared=input.shared, lines=input.lines,
+            ctx(info),
+            company_id=input.company_id,
+            name=input.name,
+            description=input.description,
+            shared=input.shared,
+            lines=input.lines,
         )
         return await _list_payload(action)
 
@@ -201,7 +208,7 @@ class QuickListMutation:
             "a tab, ';' or ','; a decimal comma is accepted; blank lines are skipped; repeated codes are "
             "summed; at most 500 lines. A product already on the list gets the quantity added. All or "
             "nothing: any bad line leaves the list unchanged and comes back as a userError at "
-            "[\"lines\", i, ...] or, for pasted text, [\"text\", lineNumber]."
+            '["lines", i, ...] or, for pasted text, ["text", lineNumber].'
         )
     )
     async def quick_list_lines_add(
@@ -210,7 +217,8 @@ class QuickListMutation:
         id: strawberry.ID,
         lines: list[LineInput] = [],  # noqa: B006  # never mutated; [] lets a client send only text
         text: Annotated[
-            str | None, strawberry.argument(description="Pasted text, one article per line (see the mutation's description).")
+            str | None,
+            strawberry.argument(description="Pasted text, one article per line (see the mutation's description)."),
         ] = None,
     ) -> QuickListPayload:
         return await _list_payload(rs.add_lines(ctx(info), id, lines, text))
@@ -224,7 +232,9 @@ class QuickListMutation:
         return await _list_payload(rs.update_line(ctx(info), line_id, quantity, note))
 
     @strawberry.mutation(description="Remove lines: all of them or none (NOT_FOUND for a line not on the list).")
-    async def quick_list_lines_remove(self, info: Info, id: strawberry.ID, line_ids: list[strawberry.ID]) -> QuickListPayload:
+    async def quick_list_lines_remove(
+        self, info: Info, id: strawberry.ID, line_ids: list[strawberry.ID]
+    ) -> QuickListPayload:
         return await _list_payload(rs.remove_lines(ctx(info), id, line_ids))
 
     @strawberry.mutation(
@@ -249,10 +259,17 @@ class QuickListMutation:
             "validation list with source QUICK_LIST. The cart is not touched. Once per idempotencyKey."
         )
     )
-    async def quick_list_submit(self, info: Info, id: strawberry.ID, input: QuickListSubmitInput) -> ValidationListPayload:
+    async def quick_list_submit(
+        self, info: Info, id: strawberry.ID, input: QuickListSubmitInput
+    ) -> ValidationListPayload:
         c = ctx(info)
         action = ro.submit(
-            c, id, lines=input.lines, delivery=input.delivery, reference=input.reference,
-            note=input.note, idempotency_key=input.idempotency_key,
+            c,
+            id,
+            lines=input.lines,
+            delivery=input.delivery,
+            reference=input.reference,
+            note=input.note,
+            idempotency_key=input.idempotency_key,
         )
         return await attempt(ValidationListPayload, action, validation_list=lambda r: ValidationList.of(r, c))

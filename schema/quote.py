@@ -45,7 +45,7 @@ class QuoteLine:
     note: str | None = strawberry.field(description="The customer's remark on this line, if any.")
     unit_price: Money | None = money_field("Null without VIEW_PRICES, and while the quote is REQUESTED.")
     line_total: Money | None = money_field("unitPrice x quantity, rounded half-up to cents.")
-    product: Annotated["Product", strawberry.lazy("schema.catalog")]
+    product: Annotated[Product, strawberry.lazy("schema.catalog")]
     row: strawberry.Private[m.QuoteLine]
 
     @staticmethod

@@ -117,8 +117,7 @@ class ScanSubmitInput:
 
 @strawberry.type(
     description=(
-        "A scan submission either became an order at once (all lines on an approved scan list) "
-        "or a validation list."
+        "A scan submission either became an order at once (all lines on an approved scan list) or a validation list."
     )
 )
 class ScanSubmitPayload:
@@ -143,9 +142,7 @@ class ScanListMutation:
         from schema.validation import ValidationList
 
         c = ctx(info)
-        action = rs.scan_submit(
-            c, input.lines, input.delivery, input.reference, input.device_id, input.idempotency_key
-        )
+        action = rs.scan_submit(c, input.lines, input.delivery, input.reference, input.device_id, input.idempotency_key)
         try:
             result: Any = await action
         except DomainError as error:

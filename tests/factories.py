@@ -46,8 +46,14 @@ class Member:
         return ids.encode("User", self.user.id)
 
 
-async def make_user(email: str | None = None, *, verified: bool = True, staff_role: StaffRole | None = None,
-                    password: str = PASSWORD, **kw: object) -> User:
+async def make_user(
+    email: str | None = None,
+    *,
+    verified: bool = True,
+    staff_role: StaffRole | None = None,
+    password: str = PASSWORD,
+    **kw: object,
+) -> User:
     n = next(_seq)
     return await User.create(
         email=email or f"user{n}@example.com",
@@ -74,8 +80,13 @@ async def make_customer_number(company: Company, kind: CustomerNumberKind, numbe
     )
 
 
-async def make_company(name: str | None = None, *, status: CompanyStatus = CompanyStatus.ACTIVE,
-                       fast_entry: bool = False, vat: str | None = None) -> Company:
+async def make_company(
+    name: str | None = None,
+    *,
+    status: CompanyStatus = CompanyStatus.ACTIVE,
+    fast_entry: bool = False,
+    vat: str | None = None,
+) -> Company:
     n = next(_seq)
     company = await Company.create(
         name=name or f"Company {n}",
@@ -91,9 +102,14 @@ async def make_company(name: str | None = None, *, status: CompanyStatus = Compa
     return company
 
 
-async def make_member(role: Role = Role.ADMINISTRATOR, *, company: Company | None = None,
-                      status: MembershipStatus = MembershipStatus.ACTIVE, user: User | None = None,
-                      fast_entry: bool = False) -> Member:
+async def make_member(
+    role: Role = Role.ADMINISTRATOR,
+    *,
+    company: Company | None = None,
+    status: MembershipStatus = MembershipStatus.ACTIVE,
+    user: User | None = None,
+    fast_entry: bool = False,
+) -> Member:
     """A user with a membership of `company` (a new one by default) and a session acting for it."""
     company = company or await make_company(fast_entry=fast_entry)
     user = user or await make_user()

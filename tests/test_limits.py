@@ -46,7 +46,8 @@ async def test_long_input_lists_are_refused_as_literals_and_variables(api):
     body = await api("query { productLookup(codes: [" + codes + "]) { code } }")
     assert "LIMIT_EXCEEDED" in error_codes(body)
     body = await api(
-        "query Q($codes: [String!]!) { productLookup(codes: $codes) { code } }", {"codes": [f"C{i}" for i in range(501)]}
+        "query Q($codes: [String!]!) { productLookup(codes: $codes) { code } }",
+        {"codes": [f"C{i}" for i in range(501)]},
     )
     assert "LIMIT_EXCEEDED" in error_codes(body)
 
@@ -59,7 +60,8 @@ async def test_batched_requests_are_refused(api):
 async def test_a_body_over_one_mib_is_refused(api):
     big = "x" * (1024 * 1024 + 10)
     response = await api.client.post(
-        "/graphql", content=b'{"query": "{ __typename }", "extra": "' + big.encode() + b'"}',
+        "/graphql",
+        content=b'{"query": "{ __typename }", "extra": "' + big.encode() + b'"}',
         headers={"content-type": "application/json"},
     )
     assert response.status_code == 413
@@ -89,8 +91,9 @@ async def test_graphiql_is_served_in_development(api):
 
 @pytest.fixture
 async def prod_client(db):
-    settings = Settings(app_env="production", database_url="sqlite://:memory:", deliver_mail_in_web=False,
-                        secret_key="s" * 32)
+    settings = Settings(
+        app_env="production", database_url="sqlite://:memory:", deliver_mail_in_web=False, secret_key="s" * 32
+    )
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=create_app(settings)), base_url="http://t") as c:
         yield c
 

@@ -69,12 +69,26 @@ def test_create_staff_takes_the_password_from_the_environment(tmp_path):
     url = f"sqlite://{tmp_path / 'staff.sqlite3'}"
     assert manage("migrate", url=url).returncode == 0
     env = {**os.environ, "DATABASE_URL": url, "STAFF_PASSWORD": "a long staff passphrase"}
-    done = subprocess.run([sys.executable, "manage.py", "create-staff", "Ann@Distributor.example", "--role", "ADMINISTRATOR"],
-                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "manage.py", "create-staff", "Ann@Distributor.example", "--role", "ADMINISTRATOR"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
     with sqlite3.connect(url.removeprefix("sqlite://")) as db:
-        row = db.execute('SELECT staff_role, email_verified FROM "user" WHERE email = ?', ("ann@distributor.example",)).fetchone()
+        row = db.execute(
+            'SELECT staff_role, email_verified FROM "user" WHERE email = ?', ("ann@distributor.example",)
+        ).fetchone()
     assert row == ("ADMINISTRATOR", 1)
-    weak = subprocess.run([sys.executable, "manage.py", "create-staff", "bob@distributor.example", "--role", "ADMINISTRATOR"],
-                          cwd=ROOT, env={**env, "STAFF_PASSWORD": "short"}, capture_output=True, text=True, timeout=120)
+    weak = subprocess.run(
+        [sys.executable, "manage.py", "create-staff", "bob@distributor.example", "--role", "ADMINISTRATOR"],
+        cwd=ROOT,
+        env={**env, "STAFF_PASSWORD": "short"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert weak.returncode != 0 and "error" in weak.stderr.lower()

@@ -73,10 +73,12 @@ READS: dict[str, tuple[str, Need]] = {
     "quickLists": ("query { quickLists { %s } }" % QUICK_LIST, P.VIEW_QUICK_LISTS),
     "quickList": ("query($quickList: ID!) { quickList(id: $quickList) { %s } }" % QUICK_LIST, P.VIEW_QUICK_LISTS),
     "validationLists": (
-        "query { validationLists(first: 10) { edges { node { %s } } } }" % VALIDATION_LIST, ANY_MEMBER,
+        "query { validationLists(first: 10) { edges { node { %s } } } }" % VALIDATION_LIST,
+        ANY_MEMBER,
     ),
     "validationList": (
-        "query($validationList: ID!) { validationList(id: $validationList) { %s } }" % VALIDATION_LIST, ANY_MEMBER,
+        "query($validationList: ID!) { validationList(id: $validationList) { %s } }" % VALIDATION_LIST,
+        ANY_MEMBER,
     ),
     "orders": ("query { orders(first: 10) { edges { node { %s } } } }" % ORDER, ANY_MEMBER),
     "order": ("query($order: ID!) { order(id: $order) { %s } }" % ORDER, ANY_MEMBER),
@@ -85,19 +87,23 @@ READS: dict[str, tuple[str, Need]] = {
         """query($order: ID!, $quickList: ID!) {
           order(id: $order) { lines { product { listPrice %s netPrice %s } } }
           quickList(id: $quickList) { lines { product { netPrice %s priceBreaks { unitPrice %s } } } }
-        }""" % (M, M, M, M),
+        }"""
+        % (M, M, M, M),
         ANY_MEMBER,
     ),
     "nestedQuote": (
         "query($quote: ID!) { quote(id: $quote) { lines { product { netPrice %s listPrice %s } } } }" % (M, M),
         P.VIEW_QUOTES,
     ),
-    "nestedCart": ("query { cart { lines { product { netPrice %s priceBreaks { unitPrice %s } } } } }" % (M, M),
-                   P.PLACE_ORDERS),
+    "nestedCart": (
+        "query { cart { lines { product { netPrice %s priceBreaks { unitPrice %s } } } } }" % (M, M),
+        P.PLACE_ORDERS,
+    ),
     # Named fragments and aliases (at most 30 aliases a document, fragments expanded), on objects
     # every member may read.
     "fragments": (
-        FRAGMENTS + """
+        FRAGMENTS
+        + """
         query($order: ID!, $validationList: ID!) {
           mine: order(id: $order) { ...OrderPrices }
           again: order(id: $order) { total { ...Amount } }
@@ -108,7 +114,8 @@ READS: dict[str, tuple[str, Need]] = {
         ANY_MEMBER,
     ),
     "fragmentsOnNode": (
-        FRAGMENTS + """
+        FRAGMENTS
+        + """
         query($order: ID!, $quickList: ID!) {
           favourites: quickList(id: $quickList) {
             rows: lines { perUnit: unitPrice { ...Amount } item: product { ...Prices } }
@@ -132,8 +139,12 @@ query($product: ID!, $quote: ID!, $quickList: ID!, $validationList: ID!, $order:
 }
 """ % (PRODUCT, QUOTE, QUICK_LIST, VALIDATION_LIST, ORDER)
 NODE_NEEDS: dict[str, Need] = {
-    "product": READ_ONE_PRODUCT, "quote": P.VIEW_QUOTES, "quickList": P.VIEW_QUICK_LISTS,
-    "validationList": ANY_MEMBER, "order": ANY_MEMBER, "scanList": P.PLACE_ORDERS,
+    "product": READ_ONE_PRODUCT,
+    "quote": P.VIEW_QUOTES,
+    "quickList": P.VIEW_QUICK_LISTS,
+    "validationList": ANY_MEMBER,
+    "order": ANY_MEMBER,
+    "scanList": P.PLACE_ORDERS,
 }
 
 # ---------------------------------------------------------------------- mutation payloads
@@ -144,7 +155,7 @@ CART_PAYLOAD = "cart { %s } %s" % (CART, ERRORS)
 #: mutation -> (document, what it needs). The payloads read the money of what they changed.
 WRITES: dict[str, tuple[str, Need]] = {
     "cartLinesAdd": (
-        "mutation($product: ID!) { cartLinesAdd(lines: [{productId: $product, quantity: \"10\"}]) { %s } }"
+        'mutation($product: ID!) { cartLinesAdd(lines: [{productId: $product, quantity: "10"}]) { %s } }'
         % CART_PAYLOAD,
         P.PLACE_ORDERS,
     ),
@@ -154,18 +165,20 @@ WRITES: dict[str, tuple[str, Need]] = {
     ),
     "orderReorder": ("mutation($order: ID!) { orderReorder(id: $order) { %s } }" % CART_PAYLOAD, P.PLACE_ORDERS),
     "quickListAddToCart": (
-        "mutation($quickList: ID!) { quickListAddToCart(id: $quickList) { %s } }" % CART_PAYLOAD, P.PLACE_ORDERS,
+        "mutation($quickList: ID!) { quickListAddToCart(id: $quickList) { %s } }" % CART_PAYLOAD,
+        P.PLACE_ORDERS,
     ),
-    "cartSubmit": ("mutation($submit: SubmitInput!) { cartSubmit(input: $submit) { %s } }" % VL_PAYLOAD,
-                   P.PLACE_ORDERS),
+    "cartSubmit": (
+        "mutation($submit: SubmitInput!) { cartSubmit(input: $submit) { %s } }" % VL_PAYLOAD,
+        P.PLACE_ORDERS,
+    ),
     "quoteAccept": (
-        "mutation($quote: ID!, $submit: SubmitInput!) { quoteAccept(id: $quote, input: $submit) { %s } }"
-        % VL_PAYLOAD,
+        "mutation($quote: ID!, $submit: SubmitInput!) { quoteAccept(id: $quote, input: $submit) { %s } }" % VL_PAYLOAD,
         P.ACCEPT_QUOTES,
     ),
     "quickListLinesAdd": (
         "mutation($quickList: ID!, $product: ID!) { quickListLinesAdd(id: $quickList, lines: [{productId: $product,"
-        " quantity: \"10\"}]) { quickList { %s } %s } }" % (QUICK_LIST, ERRORS),
+        ' quantity: "10"}]) { quickList { %s } %s } }' % (QUICK_LIST, ERRORS),
         P.MANAGE_QUICK_LISTS,
     ),
     "quickListSubmit": (
@@ -175,12 +188,12 @@ WRITES: dict[str, tuple[str, Need]] = {
     ),
     "scanSubmit": (
         "mutation($sku: String!, $delivery: DeliveryInput!, $key: String!) { scanSubmit(input: {lines: [{code: $sku,"
-        " quantity: \"10\"}], delivery: $delivery, idempotencyKey: $key}) { order { %s } validationList { id } %s } }"
+        ' quantity: "10"}], delivery: $delivery, idempotencyKey: $key}) { order { %s } validationList { id } %s } }'
         % (ORDER, ERRORS),
         P.PLACE_ORDERS,
     ),
     "quoteRequest": (
-        "mutation($product: ID!) { quoteRequest(input: {lines: [{productId: $product, quantity: \"10\"}]})"
+        'mutation($product: ID!) { quoteRequest(input: {lines: [{productId: $product, quantity: "10"}]})'
         " { quote { lines { product { %s } } } %s } }" % (PRODUCT, ERRORS),
         P.REQUEST_QUOTES,
     ),
@@ -215,9 +228,16 @@ async def build(role: Role) -> World:
     return World(
         member,
         {
-            "product": gid(product), "sku": product.sku, "quote": gid(quote), "quickList": gid(quick_list),
-            "validationList": gid(submitted), "order": gid(order), "scanList": gid(scan_list),
-            "text": f"{product.sku} 10", "delivery": pickup(branch), "key": new_key(),
+            "product": gid(product),
+            "sku": product.sku,
+            "quote": gid(quote),
+            "quickList": gid(quick_list),
+            "validationList": gid(submitted),
+            "order": gid(order),
+            "scanList": gid(scan_list),
+            "text": f"{product.sku} 10",
+            "delivery": pickup(branch),
+            "key": new_key(),
             "submit": {"delivery": pickup(branch), "idempotencyKey": new_key()},
         },
     )

@@ -59,10 +59,12 @@ OPERATIONS: dict[str, tuple[str, Need]] = {
         Permission.MANAGE_USERS,
     ),
     "membershipDeactivate": (
-        f'mutation {{ membershipDeactivate(id: "{MISSING}") {{ userErrors {{ code }} }} }}', Permission.MANAGE_USERS,
+        f'mutation {{ membershipDeactivate(id: "{MISSING}") {{ userErrors {{ code }} }} }}',
+        Permission.MANAGE_USERS,
     ),
     "membershipReactivate": (
-        f'mutation {{ membershipReactivate(id: "{MISSING}") {{ userErrors {{ code }} }} }}', Permission.MANAGE_USERS,
+        f'mutation {{ membershipReactivate(id: "{MISSING}") {{ userErrors {{ code }} }} }}',
+        Permission.MANAGE_USERS,
     ),
     "membershipCustomerNumbersSet": (
         f'mutation {{ membershipCustomerNumbersSet(id: "{MISSING}", customerNumberIds: []) {{ userErrors {{ code }} }} }}',
@@ -88,15 +90,18 @@ OPERATIONS: dict[str, tuple[str, Need]] = {
     "cart": ("{ cart { id lineCount } }", Permission.PLACE_ORDERS),
     "cartLinesAdd": ("mutation { cartLinesAdd(lines: []) { userErrors { code } } }", Permission.PLACE_ORDERS),
     "cartLineUpdate": (
-        'mutation { cartLineUpdate(lineId: "x", quantity: "1") { userErrors { code } } }', Permission.PLACE_ORDERS,
+        'mutation { cartLineUpdate(lineId: "x", quantity: "1") { userErrors { code } } }',
+        Permission.PLACE_ORDERS,
     ),
     "cartLinesRemove": (mutation('cartLinesRemove(lineIds: ["x"])'), Permission.PLACE_ORDERS),
     "cartClear": ("mutation { cartClear { userErrors { code } } }", Permission.PLACE_ORDERS),
     "cartDeliverySet": (
-        f"mutation {{ cartDeliverySet(input: {DELIVERY}) {{ userErrors {{ code }} }} }}", Permission.PLACE_ORDERS,
+        f"mutation {{ cartDeliverySet(input: {DELIVERY}) {{ userErrors {{ code }} }} }}",
+        Permission.PLACE_ORDERS,
     ),
     "cartSubmit": (
-        'mutation { cartSubmit(input: {idempotencyKey: "k"}) { userErrors { code } } }', Permission.PLACE_ORDERS,
+        'mutation { cartSubmit(input: {idempotencyKey: "k"}) { userErrors { code } } }',
+        Permission.PLACE_ORDERS,
     ),
     # The walk's companies have fast entry enabled (make_member(fast_entry=True)).
     "fastEntry": ('mutation { fastEntry(text: "") { userErrors { code } } }', Permission.FAST_ENTRY),
@@ -104,7 +109,8 @@ OPERATIONS: dict[str, tuple[str, Need]] = {
     "quickLists": ("{ quickLists { id } }", Permission.VIEW_QUICK_LISTS),
     "quickList": ('{ quickList(id: "x") { id } }', Permission.VIEW_QUICK_LISTS),
     "quickListCreate": (
-        'mutation { quickListCreate(input: {name: ""}) { userErrors { code } } }', Permission.MANAGE_QUICK_LISTS,
+        'mutation { quickListCreate(input: {name: ""}) { userErrors { code } } }',
+        Permission.MANAGE_QUICK_LISTS,
     ),
     "quickListUpdate": (
         'mutation { quickListUpdate(id: "x", input: {name: "N"}) { userErrors { code } } }',
@@ -112,7 +118,8 @@ OPERATIONS: dict[str, tuple[str, Need]] = {
     ),
     "quickListDelete": ('mutation { quickListDelete(id: "x") { userErrors { code } } }', Permission.MANAGE_QUICK_LISTS),
     "quickListLinesAdd": (
-        'mutation { quickListLinesAdd(id: "x", lines: []) { userErrors { code } } }', Permission.MANAGE_QUICK_LISTS,
+        'mutation { quickListLinesAdd(id: "x", lines: []) { userErrors { code } } }',
+        Permission.MANAGE_QUICK_LISTS,
     ),
     "quickListLineUpdate": (
         'mutation { quickListLineUpdate(lineId: "x", quantity: "1") { userErrors { code } } }',
@@ -183,8 +190,18 @@ BACKOFFICE_FIELDS: dict[str, str] = {
 NOT_WALKED = {
     "Query": {"node", "viewer", "backoffice", "branches"},
     "Mutation": {
-        "login", "logout", "accountSwitch", "profileUpdate", "passwordChange", "passwordResetRequest",
-        "passwordReset", "emailVerify", "companyRegister", "accessRequest", "helpdeskRequest", "noop",
+        "login",
+        "logout",
+        "accountSwitch",
+        "profileUpdate",
+        "passwordChange",
+        "passwordResetRequest",
+        "passwordReset",
+        "emailVerify",
+        "companyRegister",
+        "accessRequest",
+        "helpdeskRequest",
+        "noop",
     },
 }
 
@@ -202,7 +219,9 @@ def test_the_matrix_is_spec_s_table():
     assert Permission.VIEW_PRICES not in MATRIX[Role.ORDER_WITHOUT_PRICES]
     assert Permission.PLACE_ORDERS not in MATRIX[Role.VIEW_PRICES]
     assert MATRIX[Role.QUICK_LISTS_ONLY] == {
-        Permission.VIEW_QUICK_LISTS, Permission.ORDER_FROM_QUICK_LISTS, Permission.VIEW_OWN_ORDERS
+        Permission.VIEW_QUICK_LISTS,
+        Permission.ORDER_FROM_QUICK_LISTS,
+        Permission.VIEW_OWN_ORDERS,
     }
     assert Permission.MANAGE_QUICK_LISTS not in MATRIX[Role.VIEW_PRICES]
     assert Permission.VIEW_QUICK_LISTS in MATRIX[Role.VIEW_PRICES]
@@ -224,7 +243,7 @@ def test_every_root_field_is_walked_or_known():
     walked = {name.split(".")[0] for name in OPERATIONS} - {"company"}
     for type_name, extra in (("Query", set()), ("Mutation", set(BACKOFFICE_MUTATIONS))):
         fields = {name for name in graphql_schema.get_type(type_name).fields}
-        known = (walked | extra | NOT_WALKED[type_name])
+        known = walked | extra | NOT_WALKED[type_name]
         assert fields - known == set(), f"{type_name} fields nobody walks"
     backoffice = set(graphql_schema.get_type("Backoffice").fields)
     assert backoffice == set(BACKOFFICE_FIELDS)

@@ -42,8 +42,10 @@ async def test_an_administrator_lists_the_companys_members_filtered_by_status(ap
 
     everyone = (await api.ok(COMPANY_MEMBERS, token=admin.token))["viewer"]["company"]["memberships"]
     assert {(m["user"]["email"], m["status"]) for m in everyone} == {
-        (admin.user.email, "ACTIVE"), (active.user.email, "ACTIVE"),
-        (pending.user.email, "PENDING"), (inactive.user.email, "INACTIVE"),
+        (admin.user.email, "ACTIVE"),
+        (active.user.email, "ACTIVE"),
+        (pending.user.email, "PENDING"),
+        (inactive.user.email, "INACTIVE"),
     }
     only_pending = await api.ok(COMPANY_MEMBERS, {"status": "PENDING"}, token=admin.token)
     assert only_pending["viewer"]["company"]["memberships"] == [
@@ -78,8 +80,12 @@ async def test_customer_numbers_are_filtered_by_kind(api):
         return [(cn["number"], cn["kind"]) for cn in data["viewer"]["company"]["customerNumbers"]]
 
     assert numbers(await api.ok(CUSTOMER_NUMBERS, token=member.token)) == sorted(
-        [(member.company.customer_number, "SOLD_TO"), (ship_a.number, "SHIP_TO"), (ship_b.number, "SHIP_TO"),
-         (bill.number, "BILL_TO")]
+        [
+            (member.company.customer_number, "SOLD_TO"),
+            (ship_a.number, "SHIP_TO"),
+            (ship_b.number, "SHIP_TO"),
+            (bill.number, "BILL_TO"),
+        ]
     )
     assert numbers(await api.ok(CUSTOMER_NUMBERS, {"kind": "SHIP_TO"}, token=member.token)) == sorted(
         [(ship_a.number, "SHIP_TO"), (ship_b.number, "SHIP_TO")]
@@ -113,8 +119,9 @@ async def test_the_viewer_lists_every_company_account_with_its_status(api):
     )
     assert viewer["activeMembership"]["company"]["name"] == first.company.name
     # Acting for the PENDING one: the same list, and nothing of that company's data.
-    acting_pending = (await api.ok("query { viewer { memberships { status } company { name } permissions } }",
-                                   token=second.token))["viewer"]
+    acting_pending = (
+        await api.ok("query { viewer { memberships { status } company { name } permissions } }", token=second.token)
+    )["viewer"]
     assert sorted(m["status"] for m in acting_pending["memberships"]) == ["ACTIVE", "PENDING"]
     assert acting_pending["company"] is None and acting_pending["permissions"] == []
 

@@ -14,7 +14,7 @@ WRONG = "not the password at all"
 
 def aliased_logins(n: int) -> str:
     fields = "\n".join(
-        f'  a{i}: login(input: {{email: $email, password: $password}}) {{ session {{ token }} userErrors {{ code }} }}'
+        f"  a{i}: login(input: {{email: $email, password: $password}}) {{ session {{ token }} userErrors {{ code }} }}"
         for i in range(n)
     )
     return f"mutation Many($email: String!, $password: String!) {{\n{fields}\n}}"

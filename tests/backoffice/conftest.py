@@ -40,24 +40,42 @@ class World:
         return ids.encode(type(row).__name__, row.id)  # type: ignore[attr-defined]
 
 
-async def make_number_request(member: Member, kind: CustomerNumberKind = CustomerNumberKind.SHIP_TO,
-                              name: str = "Chantier Namur") -> CustomerNumberRequest:
+async def make_number_request(
+    member: Member, kind: CustomerNumberKind = CustomerNumberKind.SHIP_TO, name: str = "Chantier Namur"
+) -> CustomerNumberRequest:
     return await CustomerNumberRequest.create(
-        company=member.company, requested_by=member.user, kind=kind, name=name,
-        line1="Rue de Fer 3", postal_code="5000", city="Namur", country_code="BE", note="new site",
+        company=member.company,
+        requested_by=member.user,
+        kind=kind,
+        name=name,
+        line1="Rue de Fer 3",
+        postal_code="5000",
+        city="Namur",
+        country_code="BE",
+        note="new site",
     )
 
 
 async def make_address_request(member: Member, number: CustomerNumber) -> AddressChangeRequest:
     return await AddressChangeRequest.create(
-        company=member.company, requested_by=member.user, customer_number=number,
-        line1="Meir 10", line2="bus 2", postal_code="2000", city="Antwerpen", country_code="BE", note="moved",
+        company=member.company,
+        requested_by=member.user,
+        customer_number=number,
+        line1="Meir 10",
+        line2="bus 2",
+        postal_code="2000",
+        city="Antwerpen",
+        country_code="BE",
+        note="moved",
     )
 
 
 async def make_ticket(number: str = "HD-1", subject: str = "Abuse") -> HelpdeskTicket:
     return await HelpdeskTicket.create(
-        number=number, kind=TicketKind.ABUSE_REPORT, subject=subject, message="Someone used our VAT number.",
+        number=number,
+        kind=TicketKind.ABUSE_REPORT,
+        subject=subject,
+        message="Someone used our VAT number.",
         email="victim@example.com",
     )
 

@@ -36,7 +36,7 @@ query {
 """
 
 APPROVE = "mutation($id: ID!) { companyApprove(id: $id) { company { status } userErrors { code } } }"
-REJECT = "mutation($id: ID!) { companyReject(id: $id, reason: \"No\") { company { status } userErrors { code } } }"
+REJECT = 'mutation($id: ID!) { companyReject(id: $id, reason: "No") { company { status } userErrors { code } } }'
 FAST_ENTRY = (
     "mutation($id: ID!) { companyFastEntrySet(id: $id, enabled: true) "
     "{ company { fastEntryEnabled } userErrors { code } } }"
@@ -65,12 +65,15 @@ OPERATIONS = {
     "companyReject": (REJECT, lambda w: {"id": w.gid(w.pending)}, True),
     "companyFastEntrySet": (FAST_ENTRY, lambda w: {"id": w.gid(w.member.company)}, True),
     "companyRepresentativeSet": (
-        REPRESENTATIVE, lambda w: {"id": w.gid(w.member.company), "userId": w.gid(w.staff)}, True
+        REPRESENTATIVE,
+        lambda w: {"id": w.gid(w.member.company), "userId": w.gid(w.staff)},
+        True,
     ),
     "customerNumberCreate": (
         NUMBER_CREATE,
-        lambda w: {"input": {"companyId": w.gid(w.member.company), "kind": "SHIP_TO", "name": "Site",
-                             "address": ADDRESS}},
+        lambda w: {
+            "input": {"companyId": w.gid(w.member.company), "kind": "SHIP_TO", "name": "Site", "address": ADDRESS}
+        },
         True,
     ),
     "customerNumberRequestDecide": (NUMBER_DECIDE, lambda w: {"id": w.gid(w.number_request)}, True),
@@ -83,8 +86,11 @@ DECISIONS = [name for name, (_, _, decision) in OPERATIONS.items() if decision]
 async def snapshot() -> tuple:
     """Everything a back-office mutation could change."""
     return (
-        sorted(await Company.all().values_list("id", "status", "fast_entry_enabled", "representative_id",
-                                               "rejection_reason")),
+        sorted(
+            await Company.all().values_list(
+                "id", "status", "fast_entry_enabled", "representative_id", "rejection_reason"
+            )
+        ),
         sorted(await CustomerNumber.all().values_list("id", "number", "line1", "city")),
         sorted(await CustomerNumberRequest.all().values_list("id", "status", "customer_number_id")),
         sorted(await AddressChangeRequest.all().values_list("id", "status")),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 import pytest
 
 from models import AuditEvent, Company, CompanyStatus, Role, StaffRole
@@ -96,8 +95,9 @@ async def test_approving_an_unknown_company_is_not_found(api, world, bad_id):
 
 
 async def test_rejecting_a_pending_company_keeps_the_reason(api, world):
-    data = await api.ok(REJECT, {"id": world.gid(world.pending), "reason": "  VAT number belongs to another firm "},
-                        token=world.token)
+    data = await api.ok(
+        REJECT, {"id": world.gid(world.pending), "reason": "  VAT number belongs to another firm "}, token=world.token
+    )
     assert data["companyReject"]["company"]["status"] == "REJECTED"
     row = await Company.get(id=world.pending.id)
     assert (row.status, row.rejection_reason) == (CompanyStatus.REJECTED, "VAT number belongs to another firm")
@@ -146,7 +146,8 @@ async def test_enabling_fast_entry_gives_ordering_members_the_permission(api, wo
     assert (await Company.get(id=world.member.company.id)).fast_entry_enabled is True
     assert "FAST_ENTRY" in (await api.ok(VIEWER, token=member.token))["viewer"]["permissions"]
     assert await details("company.fast_entry_changed") == {
-        "before": {"fastEntryEnabled": False}, "after": {"fastEntryEnabled": True}
+        "before": {"fastEntryEnabled": False},
+        "after": {"fastEntryEnabled": True},
     }
 
 
@@ -177,14 +178,16 @@ async def test_a_representative_is_shown_to_the_companys_members(api, world):
     rep, _ = await make_staff(StaffRole.REPRESENTATIVE)
     rep.phone = "+32 2 555 00 00"
     await rep.save(update_fields=["phone"])
-    data = await api.ok(REPRESENTATIVE, {"id": world.gid(world.member.company), "userId": world.gid(rep)},
-                        token=world.token)
+    data = await api.ok(
+        REPRESENTATIVE, {"id": world.gid(world.member.company), "userId": world.gid(rep)}, token=world.token
+    )
     expected = {"name": f"{rep.first_name} {rep.last_name}", "email": rep.email, "phone": "+32 2 555 00 00"}
     assert data["companyRepresentativeSet"] == {"company": {"representative": expected}, "userErrors": []}
     member_view = await api.ok(VIEWER, token=world.member.token)
     assert member_view["viewer"]["company"]["representative"] == {"email": rep.email}
     assert await details("company.representative_changed") == {
-        "before": {"representative": None}, "after": {"representative": world.gid(rep)}
+        "before": {"representative": None},
+        "after": {"representative": world.gid(rep)},
     }
 
 
@@ -192,12 +195,14 @@ async def test_changing_the_representative_records_both(api, world):
     first, _ = await make_staff(StaffRole.REPRESENTATIVE)
     second, _ = await make_staff(StaffRole.ADMINISTRATOR)
     for rep in (first, second):
-        await api.ok(REPRESENTATIVE, {"id": world.gid(world.member.company), "userId": world.gid(rep)},
-                     token=world.token)
+        await api.ok(
+            REPRESENTATIVE, {"id": world.gid(world.member.company), "userId": world.gid(rep)}, token=world.token
+        )
     assert (await Company.get(id=world.member.company.id)).representative_id == second.id  # type: ignore[attr-defined]
     events = await AuditEvent.filter(action="company.representative_changed").order_by("created_at")
     assert [e.details for e in events][-1] == {
-        "before": {"representative": world.gid(first)}, "after": {"representative": world.gid(second)}
+        "before": {"representative": world.gid(first)},
+        "after": {"representative": world.gid(second)},
     }
     assert len(events) == 2
 
@@ -214,8 +219,9 @@ async def test_setting_the_same_representative_again_changes_nothing(api, world)
 async def test_a_customer_cannot_be_a_representative(api, world):
     customer = await make_user()
     for user_id in (world.gid(customer), world.member.user_id, ids.encode("User", UNKNOWN_UUID), "garbage"):
-        data = await api.ok(REPRESENTATIVE, {"id": world.gid(world.member.company), "userId": user_id},
-                            token=world.token)
+        data = await api.ok(
+            REPRESENTATIVE, {"id": world.gid(world.member.company), "userId": user_id}, token=world.token
+        )
         assert [(e["field"], e["code"]) for e in data["companyRepresentativeSet"]["userErrors"]] == [
             (["userId"], "NOT_FOUND")
         ]
@@ -227,5 +233,3 @@ async def test_a_representative_for_an_unknown_company_is_not_found(api, world):
     data = await api.ok(REPRESENTATIVE, {"id": UNKNOWN_COMPANY, "userId": world.gid(world.staff)}, token=world.token)
     assert [(e["field"], e["code"]) for e in data["companyRepresentativeSet"]["userErrors"]] == [(["id"], "NOT_FOUND")]
     assert await audit_actions() == []
-
-

@@ -40,8 +40,15 @@ UNKNOWN = "00000000-0000-0000-0000-000000000000"
 
 
 def create_input(world, **changes) -> dict:
-    return {"input": {"companyId": world.gid(world.member.company), "kind": "SHIP_TO", "name": "Werf Gent",
-                      "address": ADDRESS} | changes}
+    return {
+        "input": {
+            "companyId": world.gid(world.member.company),
+            "kind": "SHIP_TO",
+            "name": "Werf Gent",
+            "address": ADDRESS,
+        }
+        | changes
+    }
 
 
 async def numbers_of(company) -> list[tuple[str, str]]:
@@ -59,19 +66,36 @@ async def test_staff_create_a_ship_to_number_the_members_then_see(api, world):
     assert created["customerNumber"]["kind"] == "SHIP_TO"
     assert created["customerNumber"]["name"] == "Werf Gent"
     assert created["customerNumber"]["address"] == {
-        "line1": "Kerkstraat 1", "line2": None, "postalCode": "9000", "city": "Gent", "countryCode": "BE"
+        "line1": "Kerkstraat 1",
+        "line2": None,
+        "postalCode": "9000",
+        "city": "Gent",
+        "countryCode": "BE",
     }
     member_view = await api.ok(MY_NUMBERS, token=world.member.token)
     assert member_view["viewer"]["company"]["customerNumbers"] == [{"number": "700001", "name": "Werf Gent"}]
     event = await AuditEvent.get()
     assert (event.action, event.company_id, event.actor_id) == (  # type: ignore[attr-defined]
-        "customer_number.created", world.member.company.id, world.staff.id
+        "customer_number.created",
+        world.member.company.id,
+        world.staff.id,
     )
     assert event.target_id == created["customerNumber"]["id"]
-    assert event.details == {"before": {}, "after": {
-        "number": "700001", "kind": "SHIP_TO", "name": "Werf Gent",
-        "address": {"line1": "Kerkstraat 1", "line2": None, "postalCode": "9000", "city": "Gent", "countryCode": "BE"},
-    }}
+    assert event.details == {
+        "before": {},
+        "after": {
+            "number": "700001",
+            "kind": "SHIP_TO",
+            "name": "Werf Gent",
+            "address": {
+                "line1": "Kerkstraat 1",
+                "line2": None,
+                "postalCode": "9000",
+                "city": "Gent",
+                "countryCode": "BE",
+            },
+        },
+    }
 
 
 async def test_numbers_start_at_100001_and_are_never_reused(api):
@@ -90,8 +114,10 @@ async def test_numbers_start_at_100001_and_are_never_reused(api):
 async def test_a_second_sold_to_number_is_invalid(api, world):
     before = await numbers_of(world.member.company)
     data = await api.ok(CREATE, create_input(world, kind="SOLD_TO"), token=world.token)
-    assert data["customerNumberCreate"] == {"customerNumber": None, "userErrors": [{"field": ["input", "kind"],
-                                                                                    "code": "INVALID"}]}
+    assert data["customerNumberCreate"] == {
+        "customerNumber": None,
+        "userErrors": [{"field": ["input", "kind"], "code": "INVALID"}],
+    }
     assert await numbers_of(world.member.company) == before
     assert await audit_actions() == []
 
@@ -103,8 +129,10 @@ async def test_a_second_sold_to_number_is_invalid(api, world):
         ({"name": "x" * 201}, [(["input", "name"], "TOO_LONG")]),
         ({"address": ADDRESS | {"postalCode": "90000"}}, [(["input", "address", "postalCode"], "INVALID_POSTAL_CODE")]),
         ({"address": ADDRESS | {"countryCode": "US"}}, [(["input", "address", "countryCode"], "INVALID")]),
-        ({"address": ADDRESS | {"line1": "", "city": ""}},
-         [(["input", "address", "line1"], "REQUIRED"), (["input", "address", "city"], "REQUIRED")]),
+        (
+            {"address": ADDRESS | {"line1": "", "city": ""}},
+            [(["input", "address", "line1"], "REQUIRED"), (["input", "address", "city"], "REQUIRED")],
+        ),
         ({"companyId": ids.encode("Company", UNKNOWN)}, [(["input", "companyId"], "NOT_FOUND")]),
         ({"companyId": "rubbish"}, [(["input", "companyId"], "NOT_FOUND")]),
     ],
@@ -129,7 +157,9 @@ async def test_approving_a_request_creates_its_customer_number(api, world):
     assert data["customerNumberRequestDecide"]["userErrors"] == []
     assert request["status"] == "APPROVED"
     assert request["customerNumber"] == {
-        "number": "700001", "kind": "SHIP_TO", "name": "Chantier Namur",
+        "number": "700001",
+        "kind": "SHIP_TO",
+        "name": "Chantier Namur",
         "address": {"line1": "Rue de Fer 3", "postalCode": "5000", "city": "Namur", "countryCode": "BE"},
     }
     row = await CustomerNumberRequest.get(id=world.number_request.id)
@@ -142,7 +172,8 @@ async def test_approving_a_request_creates_its_customer_number(api, world):
     assert event.action == "customer_number_request.approved"
     assert event.target_id == world.gid(world.number_request)
     assert event.details == {
-        "before": {"status": "PENDING"}, "after": {"status": "APPROVED", "customerNumber": "700001"}
+        "before": {"status": "PENDING"},
+        "after": {"status": "APPROVED", "customerNumber": "700001"},
     }
 
 
@@ -171,7 +202,8 @@ async def test_a_decided_request_cannot_be_decided_again(api, world, first, seco
     before = (await numbers_of(world.member.company), await CustomerNumberRequest.get(id=world.number_request.id))
     data = await api.ok(DECIDE, {"id": world.gid(world.number_request), "approve": second}, token=world.token)
     assert data["customerNumberRequestDecide"] == {
-        "request": None, "userErrors": [{"field": None, "code": "INVALID_STATUS_TRANSITION"}]
+        "request": None,
+        "userErrors": [{"field": None, "code": "INVALID_STATUS_TRANSITION"}],
     }
     after = (await numbers_of(world.member.company), await CustomerNumberRequest.get(id=world.number_request.id))
     assert after[0] == before[0]

@@ -72,7 +72,8 @@ async def test_companies_filtered_by_status(api, world):
     assert await names(api, world, filter={"status": ["REJECTED", "PENDING_REVIEW"]}) == ["Rejected SA", "Pending Ltd"]
     data = await api.ok(COMPANIES, {"filter": {"status": ["SUSPENDED"]}}, token=world.token)
     assert data["backoffice"]["companies"] == {
-        "totalCount": 0, "edges": [],
+        "totalCount": 0,
+        "edges": [],
         "pageInfo": {"hasNextPage": False, "hasPreviousPage": False, "startCursor": None, "endCursor": None},
     }
 
@@ -156,10 +157,13 @@ async def test_requests_and_tickets_newest_first_and_filtered(api, world):
 
     data = (await api.ok(REQUESTS, token=world.token))["backoffice"]
     assert [r["id"] for r in data["addressChangeRequests"]] == [
-        world.gid(newer_change), world.gid(world.address_request)
+        world.gid(newer_change),
+        world.gid(world.address_request),
     ]
     assert data["addressChangeRequests"][1] == {
-        "id": world.gid(world.address_request), "status": "PENDING", "address": {"city": "Antwerpen"},
+        "id": world.gid(world.address_request),
+        "status": "PENDING",
+        "address": {"city": "Antwerpen"},
         "customerNumber": {"number": world.sold_to.number},
     }
     assert [r["name"] for r in data["customerNumberRequests"]] == ["Compta", "Chantier Namur"]

@@ -38,8 +38,14 @@ async def busy(api):
         company = await make_company(f"Busy {i}")
         await Company.filter(id=company.id).update(representative_id=rep.id)
         await make_customer_number(company, CustomerNumberKind.SHIP_TO)
-        await audit.record(rep, "company.fast_entry_changed", company_id=company.id,
-                           target_id=ids.encode("Company", company.id), before={"on": False}, after={"on": True})
+        await audit.record(
+            rep,
+            "company.fast_entry_changed",
+            company_id=company.id,
+            target_id=ids.encode("Company", company.id),
+            before={"on": False},
+            after={"on": True},
+        )
     return token
 
 

@@ -28,8 +28,13 @@ NEW_ADDRESS = {"line1": "Meir 10", "line2": "bus 2", "postalCode": "2000", "city
 
 async def address_of(number_id) -> dict:
     row = await CustomerNumber.get(id=number_id)
-    return {"line1": row.line1, "line2": row.line2, "postalCode": row.postal_code, "city": row.city,
-            "countryCode": row.country_code}
+    return {
+        "line1": row.line1,
+        "line2": row.line2,
+        "postalCode": row.postal_code,
+        "city": row.city,
+        "countryCode": row.country_code,
+    }
 
 
 # ---------------------------------------------------------------- addressChangeRequestDecide
@@ -69,7 +74,8 @@ async def test_a_decided_address_change_cannot_be_decided_again(api, world, firs
     address = await address_of(world.sold_to.id)
     data = await api.ok(DECIDE, {"id": world.gid(world.address_request), "approve": not first}, token=world.token)
     assert data["addressChangeRequestDecide"] == {
-        "request": None, "userErrors": [{"field": None, "code": "INVALID_STATUS_TRANSITION"}]
+        "request": None,
+        "userErrors": [{"field": None, "code": "INVALID_STATUS_TRANSITION"}],
     }
     expected = RequestStatus.APPROVED if first else RequestStatus.REJECTED
     assert (await AddressChangeRequest.get(id=world.address_request.id)).status == expected
@@ -92,12 +98,15 @@ async def test_deciding_an_unknown_address_change_is_not_found(api, world):
 async def test_resolving_a_ticket(api, world):
     data = await api.ok(RESOLVE, {"id": world.gid(world.ticket)}, token=world.token)
     assert data["helpdeskTicketResolve"] == {
-        "ticket": {"id": world.gid(world.ticket), "number": "HD-1", "resolved": True}, "userErrors": []
+        "ticket": {"id": world.gid(world.ticket), "number": "HD-1", "resolved": True},
+        "userErrors": [],
     }
     assert (await HelpdeskTicket.get(id=world.ticket.id)).resolved is True
     event = await AuditEvent.get()
     assert (event.action, event.actor_id, event.target_id) == (  # type: ignore[attr-defined]
-        "helpdesk_ticket.resolved", world.staff.id, world.gid(world.ticket)
+        "helpdesk_ticket.resolved",
+        world.staff.id,
+        world.gid(world.ticket),
     )
     assert event.details == {"before": {"resolved": False}, "after": {"resolved": True}}
 
@@ -106,7 +115,8 @@ async def test_a_resolved_ticket_cannot_be_resolved_again(api, world):
     await api.ok(RESOLVE, {"id": world.gid(world.ticket)}, token=world.token)
     data = await api.ok(RESOLVE, {"id": world.gid(world.ticket)}, token=world.token)
     assert data["helpdeskTicketResolve"] == {
-        "ticket": None, "userErrors": [{"field": None, "code": "INVALID_STATUS_TRANSITION"}]
+        "ticket": None,
+        "userErrors": [{"field": None, "code": "INVALID_STATUS_TRANSITION"}],
     }
     assert await audit_actions() == ["helpdesk_ticket.resolved"]
 

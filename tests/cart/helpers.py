@@ -17,31 +17,43 @@ CART_FIELDS = """
 
 CART = "query { cart { %s } }" % CART_FIELDS
 
-ADD = """
+ADD = (
+    """
 mutation($lines: [LineInput!]!, $partial: Boolean) {
   cartLinesAdd(lines: $lines, partial: $partial) { cart { %s } userErrors { field code message } }
 }
-""" % CART_FIELDS
+"""
+    % CART_FIELDS
+)
 
-UPDATE = """
+UPDATE = (
+    """
 mutation($lineId: ID!, $quantity: Decimal!) {
   cartLineUpdate(lineId: $lineId, quantity: $quantity) { cart { %s } userErrors { field code message } }
 }
-""" % CART_FIELDS
+"""
+    % CART_FIELDS
+)
 
-REMOVE = """
+REMOVE = (
+    """
 mutation($lineIds: [ID!]!) {
   cartLinesRemove(lineIds: $lineIds) { cart { %s } userErrors { field code message } }
 }
-""" % CART_FIELDS
+"""
+    % CART_FIELDS
+)
 
 CLEAR = "mutation { cartClear { cart { %s } userErrors { field code message } } }" % CART_FIELDS
 
-DELIVERY = """
+DELIVERY = (
+    """
 mutation($input: DeliveryInput!) {
   cartDeliverySet(input: $input) { cart { %s } userErrors { field code message } }
 }
-""" % CART_FIELDS
+"""
+    % CART_FIELDS
+)
 
 FAST_ENTRY = """
 mutation($text: String!, $addToCart: Boolean) {

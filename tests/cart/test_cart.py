@@ -82,17 +82,23 @@ async def test_add_by_id_and_codes_with_company_prices(api):
     await set_price(member.company, glue, "2.00", minimum=10)
     await set_article_code(member.company, hinge, "MY-HINGE")
 
-    payload = await add(api, member, [
-        line(pipe, "2.5", note=" coupé à 3 m "),
-        {"code": "glu-7", "quantity": "12"},
-        {"code": screw.ean, "quantity": "3"},
-        {"code": "MY-HINGE", "quantity": "1"},
-    ])
+    payload = await add(
+        api,
+        member,
+        [
+            line(pipe, "2.5", note=" coupé à 3 m "),
+            {"code": "glu-7", "quantity": "12"},
+            {"code": screw.ean, "quantity": "3"},
+            {"code": "MY-HINGE", "quantity": "1"},
+        ],
+    )
 
     assert payload["userErrors"] == []
     cart = payload["cart"]
-    assert [(x["product"]["sku"], x["quantity"], x["note"], x["unitPrice"]["amount"], x["lineTotal"]["amount"])
-            for x in cart["lines"]] == [
+    assert [
+        (x["product"]["sku"], x["quantity"], x["note"], x["unitPrice"]["amount"], x["lineTotal"]["amount"])
+        for x in cart["lines"]
+    ] == [
         ("PVC-100", "2.5", "coupé à 3 m", "4.21", "10.51"),  # 4.2050 x 2.5 = 10.5125 -> 10.51
         ("GLU-7", "12", None, "2.00", "24.00"),  # the break at 10 is the best for 12
         ("SCR-1", "3", None, "0.12", "0.37"),  # 0.1234 x 3 = 0.3702
@@ -107,9 +113,13 @@ async def test_the_same_product_is_one_line_with_summed_quantities(api):
     member = await make_member(Role.ADMINISTRATOR)
     product = await make_product("AB-1", order_multiple=Decimal(2), minimum_quantity=Decimal(2))
     other = await make_product("AB-2")
-    payload = await add(api, member, [line(product, "2"), line(other, "1"), {"code": "AB-1", "quantity": "4", "note": "n"}])
+    payload = await add(
+        api, member, [line(product, "2"), line(other, "1"), {"code": "AB-1", "quantity": "4", "note": "n"}]
+    )
     assert [(x["product"]["sku"], x["quantity"], x["note"]) for x in payload["cart"]["lines"]] == [
-        ("AB-1", "6", "n"), ("AB-2", "1", None)]
+        ("AB-1", "6", "n"),
+        ("AB-2", "1", None),
+    ]
     payload = await add(api, member, [line(product, "2")])
     assert [(x["product"]["sku"], x["quantity"]) for x in payload["cart"]["lines"]] == [("AB-1", "8"), ("AB-2", "1")]
     assert await CartLine.all().count() == 2
@@ -152,7 +162,12 @@ async def test_a_bad_line_refuses_the_whole_call(api, bad, field, code):
     await make_product("OFF-1", orderable=False)
     await add(api, member, [line(good, "1")])
     before = await cart_rows()
-    bad_line = {"productId": None if ("code" in bad or "productId" in bad or field == "productId") else line(packed)["productId"], **bad}
+    bad_line = {
+        "productId": None
+        if ("code" in bad or "productId" in bad or field == "productId")
+        else line(packed)["productId"],
+        **bad,
+    }
     payload = await add(api, member, [line(good, "5"), line(packed, "6"), bad_line])
     assert payload["cart"] is None
     assert errors(payload) == [(["lines", "2", field], code)]
@@ -171,10 +186,16 @@ async def test_partial_adds_the_good_lines_and_reports_the_bad(api):
     member = await make_member(Role.ADMINISTRATOR)
     good = await make_product("OK-1")
     packed = await make_product("PACK-6", order_multiple=Decimal(6))
-    payload = await add(api, member, [line(good, "2"), line(packed, "5"), {"code": "NOPE", "quantity": "1"},
-                                      line(packed, "12")], partial=True)
-    assert errors(payload) == [(["lines", "1", "quantity"], "QUANTITY_NOT_MULTIPLE"),
-                               (["lines", "2", "code"], "UNKNOWN_PRODUCT_CODE")]
+    payload = await add(
+        api,
+        member,
+        [line(good, "2"), line(packed, "5"), {"code": "NOPE", "quantity": "1"}, line(packed, "12")],
+        partial=True,
+    )
+    assert errors(payload) == [
+        (["lines", "1", "quantity"], "QUANTITY_NOT_MULTIPLE"),
+        (["lines", "2", "code"], "UNKNOWN_PRODUCT_CODE"),
+    ]
     assert [(x["product"]["sku"], x["quantity"]) for x in payload["cart"]["lines"]] == [("OK-1", "2"), ("PACK-6", "12")]
     assert await cart_rows() == [("OK-1", "2"), ("PACK-6", "12")]
 
@@ -212,10 +233,14 @@ async def test_add_is_forbidden_without_place_orders(api, role):
 
 async def test_adding_500_lines_runs_a_bounded_number_of_statements(api, sql):
     member = await make_member(Role.ADMINISTRATOR)
-    products = [Product(id=uuid.uuid4(), sku=f"B-{i:04d}", name_fr=f"P{i}", list_price=Decimal("1.50")) for i in range(500)]
+    products = [
+        Product(id=uuid.uuid4(), sku=f"B-{i:04d}", name_fr=f"P{i}", list_price=Decimal("1.50")) for i in range(500)
+    ]
     await Product.bulk_create(products)
-    lines = [({"code": f"B-{i:04d}"} if i % 2 else {"productId": line(p)["productId"]}) | {"quantity": "2"}
-             for i, p in enumerate(products)]
+    lines = [
+        ({"code": f"B-{i:04d}"} if i % 2 else {"productId": line(p)["productId"]}) | {"quantity": "2"}
+        for i, p in enumerate(products)
+    ]
     sql.statements.clear()
     payload = await add(api, member, lines)
     first = len(sql.statements)
@@ -239,12 +264,19 @@ async def test_update_sets_a_lines_quantity(api):
     line_id = (await add(api, member, [line(product, "5")]))["cart"]["lines"][0]["id"]
     payload = (await api.ok(UPDATE, {"lineId": line_id, "quantity": "15"}, token=member.token))["cartLineUpdate"]
     assert payload["userErrors"] == []
-    assert [(x["id"], x["quantity"], x["lineTotal"]["amount"]) for x in payload["cart"]["lines"]] == [(line_id, "15", "150.00")]
+    assert [(x["id"], x["quantity"], x["lineTotal"]["amount"]) for x in payload["cart"]["lines"]] == [
+        (line_id, "15", "150.00")
+    ]
 
 
 @pytest.mark.parametrize(
     ("quantity", "code"),
-    [("0", "INVALID_QUANTITY"), ("-5", "INVALID_QUANTITY"), ("3", "BELOW_MINIMUM_QUANTITY"), ("12", "QUANTITY_NOT_MULTIPLE")],
+    [
+        ("0", "INVALID_QUANTITY"),
+        ("-5", "INVALID_QUANTITY"),
+        ("3", "BELOW_MINIMUM_QUANTITY"),
+        ("12", "QUANTITY_NOT_MULTIPLE"),
+    ],
 )
 async def test_update_with_a_bad_quantity_changes_nothing(api, quantity, code):
     member = await make_member(Role.ADMINISTRATOR)
@@ -268,7 +300,10 @@ async def test_update_of_another_members_line_is_not_found(api):
     product = await make_product()
     owner = await make_member(Role.ADMINISTRATOR)
     line_id = (await add(api, owner, [line(product, "1")]))["cart"]["lines"][0]["id"]
-    for intruder in (await make_member(Role.ADMINISTRATOR), await make_member(Role.ADMINISTRATOR, company=owner.company)):
+    for intruder in (
+        await make_member(Role.ADMINISTRATOR),
+        await make_member(Role.ADMINISTRATOR, company=owner.company),
+    ):
         payload = (await api.ok(UPDATE, {"lineId": line_id, "quantity": "9"}, token=intruder.token))["cartLineUpdate"]
         assert errors(payload) == [(["lineId"], "NOT_FOUND")]
     payload = (await api.ok(UPDATE, {"lineId": "nonsense", "quantity": "9"}, token=owner.token))["cartLineUpdate"]
@@ -293,7 +328,9 @@ async def test_remove_takes_lines_out(api):
     member = await make_member(Role.ADMINISTRATOR)
     a, b, c = await make_product("A-1"), await make_product("B-1"), await make_product("C-1")
     lines = (await add(api, member, [line(a), line(b), line(c)]))["cart"]["lines"]
-    payload = (await api.ok(REMOVE, {"lineIds": [lines[0]["id"], lines[2]["id"]]}, token=member.token))["cartLinesRemove"]
+    payload = (await api.ok(REMOVE, {"lineIds": [lines[0]["id"], lines[2]["id"]]}, token=member.token))[
+        "cartLinesRemove"
+    ]
     assert payload["userErrors"] == []
     assert [x["product"]["sku"] for x in payload["cart"]["lines"]] == ["B-1"]
     assert await cart_rows() == [("B-1", "1")]

@@ -32,7 +32,10 @@ async def test_delivery_to_a_ship_to_number(api):
     payload = await set_delivery(api, member, method="DELIVERY", shipToId=gid(ship_to), requestedDate=day.isoformat())
     assert payload["userErrors"] == []
     assert payload["cart"]["delivery"] == {
-        "method": "DELIVERY", "requestedDate": day.isoformat(), "shipTo": {"number": "300001"}, "branch": None,
+        "method": "DELIVERY",
+        "requestedDate": day.isoformat(),
+        "shipTo": {"number": "300001"},
+        "branch": None,
         "oneTimeAddress": None,
     }
     assert payload["cart"]["lineCount"] == 0
@@ -40,10 +43,17 @@ async def test_delivery_to_a_ship_to_number(api):
 
 async def test_delivery_to_a_one_time_address_is_kept_on_the_cart_only(api):
     member = await make_member(Role.ORDER_WITHOUT_PRICES)
-    payload = await set_delivery(api, member, method="DELIVERY", oneTimeAddress=ADDRESS, requestedDate=today().isoformat())
+    payload = await set_delivery(
+        api, member, method="DELIVERY", oneTimeAddress=ADDRESS, requestedDate=today().isoformat()
+    )
     assert payload["userErrors"] == []
     assert payload["cart"]["delivery"]["oneTimeAddress"] == {
-        "line1": "Rue du Chantier 5", "line2": None, "postalCode": "5000", "city": "Namur", "countryCode": "BE"}
+        "line1": "Rue du Chantier 5",
+        "line2": None,
+        "postalCode": "5000",
+        "city": "Namur",
+        "countryCode": "BE",
+    }
     assert payload["cart"]["delivery"]["shipTo"] is None
 
 
@@ -53,7 +63,12 @@ async def test_pickup_at_a_branch_replaces_a_previous_delivery(api):
     await set_delivery(api, member, method="DELIVERY", oneTimeAddress=ADDRESS)
     payload = await set_delivery(api, member, method="PICKUP", branchId=gid(branch))
     assert payload["cart"]["delivery"] == {
-        "method": "PICKUP", "requestedDate": None, "shipTo": None, "branch": {"name": "Liège"}, "oneTimeAddress": None}
+        "method": "PICKUP",
+        "requestedDate": None,
+        "shipTo": None,
+        "branch": {"name": "Liège"},
+        "oneTimeAddress": None,
+    }
     assert await stored() == [("PICKUP", None, branch.id, None, None)]
 
 
@@ -73,17 +88,29 @@ async def test_the_delivery_stays_when_lines_change_or_the_cart_is_cleared(api):
     [
         ({"method": "DELIVERY"}, [(["input"], "INVALID_DELIVERY")]),
         ({"method": "DELIVERY", "shipToId": "SHIP", "oneTimeAddress": ADDRESS}, [(["input"], "INVALID_DELIVERY")]),
-        ({"method": "DELIVERY", "oneTimeAddress": ADDRESS, "branchId": "BRANCH"}, [(["input", "branchId"], "INVALID_DELIVERY")]),
+        (
+            {"method": "DELIVERY", "oneTimeAddress": ADDRESS, "branchId": "BRANCH"},
+            [(["input", "branchId"], "INVALID_DELIVERY")],
+        ),
         ({"method": "PICKUP"}, [(["input", "branchId"], "INVALID_DELIVERY")]),
         ({"method": "PICKUP", "branchId": "BRANCH", "oneTimeAddress": ADDRESS}, [(["input"], "INVALID_DELIVERY")]),
         ({"method": "PICKUP", "branchId": "QnJhbmNoOjA="}, [(["input", "branchId"], "NOT_FOUND")]),
-        ({"method": "PICKUP", "branchId": "BRANCH", "requestedDate": "PAST"}, [(["input", "requestedDate"], "INVALID")]),
-        ({"method": "DELIVERY", "oneTimeAddress": {**ADDRESS, "postalCode": "12"}},
-         [(["input", "oneTimeAddress", "postalCode"], "INVALID_POSTAL_CODE")]),
-        ({"method": "DELIVERY", "oneTimeAddress": {**ADDRESS, "countryCode": "US"}},
-         [(["input", "oneTimeAddress", "countryCode"], "INVALID")]),
-        ({"method": "DELIVERY", "oneTimeAddress": {**ADDRESS, "line1": " "}},
-         [(["input", "oneTimeAddress", "line1"], "REQUIRED")]),
+        (
+            {"method": "PICKUP", "branchId": "BRANCH", "requestedDate": "PAST"},
+            [(["input", "requestedDate"], "INVALID")],
+        ),
+        (
+            {"method": "DELIVERY", "oneTimeAddress": {**ADDRESS, "postalCode": "12"}},
+            [(["input", "oneTimeAddress", "postalCode"], "INVALID_POSTAL_CODE")],
+        ),
+        (
+            {"method": "DELIVERY", "oneTimeAddress": {**ADDRESS, "countryCode": "US"}},
+            [(["input", "oneTimeAddress", "countryCode"], "INVALID")],
+        ),
+        (
+            {"method": "DELIVERY", "oneTimeAddress": {**ADDRESS, "line1": " "}},
+            [(["input", "oneTimeAddress", "line1"], "REQUIRED")],
+        ),
     ],
 )
 async def test_a_bad_delivery_changes_nothing(api, input, expected):

@@ -23,8 +23,10 @@ async def fast(api, member, text, add_to_cart=None):
 
 
 def summary(payload):
-    return [(x["lineNumber"], x["status"], x["product"]["sku"] if x["product"] else None, x["quantity"])
-            for x in payload["lines"]]
+    return [
+        (x["lineNumber"], x["status"], x["product"]["sku"] if x["product"] else None, x["quantity"])
+        for x in payload["lines"]
+    ]
 
 
 async def test_every_line_gets_a_status_and_the_good_ones_go_to_the_cart(api):
@@ -34,18 +36,20 @@ async def test_every_line_gets_a_status_and_the_good_ones_go_to_the_cart(api):
     await make_product("OLD-1", orderable=False)
     hinge = await make_product("HNG-1")
     await set_article_code(member.company, hinge, "MY-HINGE")
-    text = "\n".join([
-        "PVC-1 2,5",       # 1 OK, later summed with line 9
-        "",                # 2 blank: skipped, counted
-        "GLU-6;12",        # 3 OK
-        "NOPE-9\t1",       # 4 UNKNOWN_CODE
-        "OLD-1,2",         # 5 NOT_ORDERABLE
-        "GLU-6 0",         # 6 INVALID_QUANTITY (not positive)
-        "just words",      # 7 UNREADABLE
-        "MY-HINGE 1",      # 8 own article code
-        "pvc-1 1,5",       # 9 MERGED into line 1
-        "PVC-1",           # 10 UNREADABLE (no quantity)
-    ])
+    text = "\n".join(
+        [
+            "PVC-1 2,5",  # 1 OK, later summed with line 9
+            "",  # 2 blank: skipped, counted
+            "GLU-6;12",  # 3 OK
+            "NOPE-9\t1",  # 4 UNKNOWN_CODE
+            "OLD-1,2",  # 5 NOT_ORDERABLE
+            "GLU-6 0",  # 6 INVALID_QUANTITY (not positive)
+            "just words",  # 7 UNREADABLE
+            "MY-HINGE 1",  # 8 own article code
+            "pvc-1 1,5",  # 9 MERGED into line 1
+            "PVC-1",  # 10 UNREADABLE (no quantity)
+        ]
+    )
     payload = await fast(api, member, text)
     assert payload["userErrors"] == []
     assert summary(payload) == [
@@ -159,7 +163,9 @@ async def test_fast_entry_without_session_is_unauthenticated(api):
 
 async def test_500_lines_run_a_bounded_number_of_statements(api, sql):
     member = await make_member(Role.ADMINISTRATOR, fast_entry=True)
-    products = [Product(id=uuid.uuid4(), sku=f"F-{i:04d}", ean=None, name_fr=f"P{i}", list_price=Decimal(1)) for i in range(400)]
+    products = [
+        Product(id=uuid.uuid4(), sku=f"F-{i:04d}", ean=None, name_fr=f"P{i}", list_price=Decimal(1)) for i in range(400)
+    ]
     await Product.bulk_create(products)
     for p in products[:100]:
         await set_article_code(member.company, p, f"OWN-{p.sku}")

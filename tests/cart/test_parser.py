@@ -45,7 +45,10 @@ def test_lines_without_a_single_quantity_are_unreadable(text):
 def test_blank_lines_are_skipped_but_counted():
     lines = parse("A 1\n\n   \r\nB\t2\r\n\t\nC;3")
     assert [(x.line_number, x.code, x.quantity, x.input) for x in lines] == [
-        (1, "A", Decimal(1), "A 1"), (4, "B", Decimal(2), "B\t2"), (6, "C", Decimal(3), "C;3")]
+        (1, "A", Decimal(1), "A 1"),
+        (4, "B", Decimal(2), "B\t2"),
+        (6, "C", Decimal(3), "C;3"),
+    ]
 
 
 def test_empty_text_has_no_lines():

@@ -22,15 +22,22 @@ query {
 
 
 async def fill(member, count: int, **delivery) -> None:
-    cart = await Cart.create(id=cart_id_of(member.membership), membership_id=member.membership.id,
-                             company_id=member.company.id, **delivery)
-    products = [Product(id=uuid.uuid4(), sku=f"Q{count}-{i:04d}", name_fr=f"P{i}", list_price=Decimal("2.00"))
-                for i in range(count)]
+    cart = await Cart.create(
+        id=cart_id_of(member.membership), membership_id=member.membership.id, company_id=member.company.id, **delivery
+    )
+    products = [
+        Product(id=uuid.uuid4(), sku=f"Q{count}-{i:04d}", name_fr=f"P{i}", list_price=Decimal("2.00"))
+        for i in range(count)
+    ]
     await Product.bulk_create(products)
     for p in products[:3]:
         await set_price(member.company, p, "1.50")
-    await CartLine.bulk_create([CartLine(id=uuid.uuid4(), cart_id=cart.id, product_id=p.id, quantity=Decimal(2), position=i)
-                                for i, p in enumerate(products)])
+    await CartLine.bulk_create(
+        [
+            CartLine(id=uuid.uuid4(), cart_id=cart.id, product_id=p.id, quantity=Decimal(2), position=i)
+            for i, p in enumerate(products)
+        ]
+    )
 
 
 async def test_cart_reads_in_a_fixed_number_of_statements(api, sql):

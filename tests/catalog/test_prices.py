@@ -59,19 +59,25 @@ fragment Prices on Product {
   listPrice { amount currency } netPrice { amount } priceBreaks { minimumQuantity unitPrice { amount } }
 }
 """
-ONE_PRODUCT = FRAGMENT + """
+ONE_PRODUCT = (
+    FRAGMENT
+    + """
 query($id: ID!) {
   product(id: $id) { ...Prices again: netPrice { amount } }
   node(id: $id) { ... on Product { ...Prices } }
 }
 """
-PRICES = FRAGMENT + """
+)
+PRICES = (
+    FRAGMENT
+    + """
 query($id: ID!) {
   products(first: 5) { edges { node { sku ...Prices alias: listPrice { amount } } } }
   product(id: $id) { ...Prices again: netPrice { amount } }
   node(id: $id) { ... on Product { ...Prices } }
 }
 """
+)
 PRODUCT_PRICES = """
 query($id: ID!) { product(id: $id) { listPrice { amount currency } netPrice { amount }
   priceBreaks { minimumQuantity unitPrice { amount currency } } } }

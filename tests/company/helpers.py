@@ -21,8 +21,18 @@ from models import (
 NEW_VAT = ["BE0123456749", "BE0234567873", "BE0345678997", "BE0456789133", "BE0567891250"]
 PASSWORD = "a long enough password"
 
-TABLES = (User, UserToken, Company, CustomerNumber, Membership, OutboxMail, AuditEvent,
-          AddressChangeRequest, CustomerNumberRequest, HelpdeskTicket)
+TABLES = (
+    User,
+    UserToken,
+    Company,
+    CustomerNumber,
+    Membership,
+    OutboxMail,
+    AuditEvent,
+    AddressChangeRequest,
+    CustomerNumberRequest,
+    HelpdeskTicket,
+)
 
 
 async def counts() -> dict[str, int]:

@@ -39,8 +39,9 @@ async def company_with_admins():
 async def test_an_anonymous_request_creates_the_user_and_a_pending_membership(api):
     company, _, _ = await company_with_admins()
 
-    payload = await request_access(api, {"customerNumber": company.customer_number, "vatNumber": "be0123.456.749",
-                                         "user": new_user()})
+    payload = await request_access(
+        api, {"customerNumber": company.customer_number, "vatNumber": "be0123.456.749", "user": new_user()}
+    )
 
     assert payload["userErrors"] == []
     assert payload["membership"]["status"] == "PENDING"
@@ -60,8 +61,9 @@ async def test_every_active_administrator_is_emailed_in_their_own_language(api):
     await make_member(Role.ADMINISTRATOR, company=company, status=MembershipStatus.INACTIVE)
     other_member = await make_member(Role.VIEW_PRICES, company=company)
 
-    await request_access(api, {"customerNumber": company.customer_number, "vatNumber": company.vat_number,
-                               "user": new_user()})
+    await request_access(
+        api, {"customerNumber": company.customer_number, "vatNumber": company.vat_number, "user": new_user()}
+    )
 
     to_nl = await OutboxMail.get(to=nl.user.email)
     assert to_nl.subject == "Toegangsaanvraag: Anne Peeters"
@@ -77,8 +79,9 @@ async def test_a_company_without_an_active_administrator_is_handled_by_the_helpd
     company = await make_company(vat=NEW_VAT[0])
     await make_member(Role.ADMINISTRATOR, company=company, status=MembershipStatus.INACTIVE)
 
-    await request_access(api, {"customerNumber": company.customer_number, "vatNumber": company.vat_number,
-                               "user": new_user()})
+    await request_access(
+        api, {"customerNumber": company.customer_number, "vatNumber": company.vat_number, "user": new_user()}
+    )
 
     helpdesk = await OutboxMail.get(to=settings.helpdesk_email)
     assert helpdesk.subject == "Access request: Anne Peeters"
@@ -89,8 +92,9 @@ async def test_any_customer_number_of_the_company_matches(api):
     company, _, _ = await company_with_admins()
     ship_to = await make_customer_number(company, CustomerNumberKind.SHIP_TO)
 
-    payload = await request_access(api, {"customerNumber": ship_to.number, "vatNumber": company.vat_number,
-                                         "user": new_user()})
+    payload = await request_access(
+        api, {"customerNumber": ship_to.number, "vatNumber": company.vat_number, "user": new_user()}
+    )
 
     assert payload["userErrors"] == []
     assert payload["membership"]["company"]["name"] == company.name
@@ -101,15 +105,23 @@ async def test_a_signed_in_user_requests_access_under_their_own_email(api):
     member = await make_member(Role.VIEW_PRICES)
     users = await User.all().count()
 
-    payload = await request_access(api, {"customerNumber": company.customer_number, "vatNumber": company.vat_number,
-                                         "user": new_user(email="ignored@bouw.test")}, token=member.token)
+    payload = await request_access(
+        api,
+        {
+            "customerNumber": company.customer_number,
+            "vatNumber": company.vat_number,
+            "user": new_user(email="ignored@bouw.test"),
+        },
+        token=member.token,
+    )
 
     assert payload["userErrors"] == []
     assert payload["membership"]["user"]["email"] == member.user.email
     assert await User.all().count() == users
     assert await OutboxMail.filter(to=member.user.email).count() == 0
-    assert await Membership.filter(user_id=member.user.id, company_id=company.id,
-                                   status=MembershipStatus.PENDING).exists()
+    assert await Membership.filter(
+        user_id=member.user.id, company_id=company.id, status=MembershipStatus.PENDING
+    ).exists()
 
 
 @pytest.mark.parametrize("case", ["unknown number", "other valid vat", "number of another company"])
@@ -126,10 +138,13 @@ async def test_any_mismatch_is_one_error_that_does_not_say_which_part(api, case)
     payload = await request_access(api, {"customerNumber": number, "vatNumber": vat, "user": new_user()})
 
     assert payload["membership"] is None
-    assert payload["userErrors"] == [{
-        "field": None, "code": "CUSTOMER_NUMBER_MISMATCH",
-        "message": "This customer number and VAT number do not match an account.",
-    }]
+    assert payload["userErrors"] == [
+        {
+            "field": None,
+            "code": "CUSTOMER_NUMBER_MISMATCH",
+            "message": "This customer number and VAT number do not match an account.",
+        }
+    ]
     assert await counts() == before
 
 
@@ -147,8 +162,14 @@ async def test_an_anonymous_request_with_a_known_email_is_refused(api):
     company, nl, _ = await company_with_admins()
     before = await counts()
 
-    payload = await request_access(api, {"customerNumber": company.customer_number, "vatNumber": company.vat_number,
-                                         "user": new_user(email=nl.user.email.upper())})
+    payload = await request_access(
+        api,
+        {
+            "customerNumber": company.customer_number,
+            "vatNumber": company.vat_number,
+            "user": new_user(email=nl.user.email.upper()),
+        },
+    )
 
     assert problems(payload) == [("EMAIL_ALREADY_REGISTERED", ["input", "user", "email"])]
     assert await counts() == before
@@ -157,15 +178,19 @@ async def test_an_anonymous_request_with_a_known_email_is_refused(api):
 async def test_input_problems_are_reported_together(api):
     before = await counts()
 
-    payload = await request_access(api, {"customerNumber": " ", "vatNumber": "BE0123456700",
-                                         "user": new_user(password="short", email="nope")})
+    payload = await request_access(
+        api, {"customerNumber": " ", "vatNumber": "BE0123456700", "user": new_user(password="short", email="nope")}
+    )
 
-    assert problems(payload) == sorted([
-        ("REQUIRED", ["input", "customerNumber"]),
-        ("INVALID_VAT_NUMBER", ["input", "vatNumber"]),
-        ("INVALID_EMAIL", ["input", "user", "email"]),
-        ("WEAK_PASSWORD", ["input", "user", "password"]),
-    ], key=str)
+    assert problems(payload) == sorted(
+        [
+            ("REQUIRED", ["input", "customerNumber"]),
+            ("INVALID_VAT_NUMBER", ["input", "vatNumber"]),
+            ("INVALID_EMAIL", ["input", "user", "email"]),
+            ("WEAK_PASSWORD", ["input", "user", "password"]),
+        ],
+        key=str,
+    )
     assert await counts() == before
 
 
@@ -175,8 +200,9 @@ async def test_a_user_who_already_belongs_to_the_company_is_refused(api, status)
     member = await make_member(Role.VIEW_PRICES, company=company, status=status)
     before = await counts()
 
-    payload = await request_access(api, {"customerNumber": company.customer_number, "vatNumber": company.vat_number},
-                                   token=member.token)
+    payload = await request_access(
+        api, {"customerNumber": company.customer_number, "vatNumber": company.vat_number}, token=member.token
+    )
 
     assert problems(payload) == [("ALREADY_MEMBER", None)]
     assert await counts() == before

@@ -122,8 +122,11 @@ async def test_the_administrator_updates_the_contact_data(api):
 
     payload = data["companyContactUpdate"]
     assert payload["userErrors"] == []
-    assert payload["company"]["contact"] == {"name": "Jan Janssens", "email": "jan@bouw.test",
-                                             "phone": "+32 9 123 45 67"}
+    assert payload["company"]["contact"] == {
+        "name": "Jan Janssens",
+        "email": "jan@bouw.test",
+        "phone": "+32 9 123 45 67",
+    }
     viewer = await api.ok("{ viewer { company { contact { name email phone } } } }", token=admin.token)
     assert viewer["viewer"]["company"]["contact"]["email"] == "jan@bouw.test"
     event = await AuditEvent.get(action="company.contact_changed")
@@ -138,9 +141,14 @@ async def test_bad_contact_data_changes_nothing(api):
 
     data = await api.ok(CONTACT, {"input": {"name": " ", "email": "jan@", "phone": "9" * 41}}, token=admin.token)
 
-    assert problems(data["companyContactUpdate"]) == sorted([
-        ("REQUIRED", ["input", "name"]), ("INVALID_EMAIL", ["input", "email"]), ("TOO_LONG", ["input", "phone"]),
-    ], key=str)
+    assert problems(data["companyContactUpdate"]) == sorted(
+        [
+            ("REQUIRED", ["input", "name"]),
+            ("INVALID_EMAIL", ["input", "email"]),
+            ("TOO_LONG", ["input", "phone"]),
+        ],
+        key=str,
+    )
     assert await counts() == before
     company = await Company.get(id=admin.company.id)
     assert company.contact_email == admin.company.contact_email
@@ -175,10 +183,14 @@ async def test_a_customer_number_of_another_company_is_not_found(api):
     other = await make_member(Role.ADMINISTRATOR)
     before = await counts()
 
-    for foreign_id in [ids.encode("CustomerNumber", (await sold_to_of(other)).id), "garbage",
-                       ids.encode("Company", admin.company.id)]:
-        data = await api.ok(ADDRESS_CHANGE, {"input": await change_input(admin, customerNumberId=foreign_id)},
-                            token=admin.token)
+    for foreign_id in [
+        ids.encode("CustomerNumber", (await sold_to_of(other)).id),
+        "garbage",
+        ids.encode("Company", admin.company.id),
+    ]:
+        data = await api.ok(
+            ADDRESS_CHANGE, {"input": await change_input(admin, customerNumberId=foreign_id)}, token=admin.token
+        )
         assert problems(data["addressChangeRequest"]) == [("NOT_FOUND", ["input", "customerNumberId"])]
     assert await counts() == before
 
@@ -187,14 +199,20 @@ async def test_a_bad_address_is_reported_with_its_path(api):
     admin = await make_member(Role.ADMINISTRATOR)
     before = await counts()
 
-    data = await api.ok(ADDRESS_CHANGE, {"input": await change_input(
-        admin, address=address(postalCode="ABC", city=""), note="n" * 2001)}, token=admin.token)
+    data = await api.ok(
+        ADDRESS_CHANGE,
+        {"input": await change_input(admin, address=address(postalCode="ABC", city=""), note="n" * 2001)},
+        token=admin.token,
+    )
 
-    assert problems(data["addressChangeRequest"]) == sorted([
-        ("INVALID_POSTAL_CODE", ["input", "address", "postalCode"]),
-        ("REQUIRED", ["input", "address", "city"]),
-        ("TOO_LONG", ["input", "note"]),
-    ], key=str)
+    assert problems(data["addressChangeRequest"]) == sorted(
+        [
+            ("INVALID_POSTAL_CODE", ["input", "address", "postalCode"]),
+            ("REQUIRED", ["input", "address", "city"]),
+            ("TOO_LONG", ["input", "note"]),
+        ],
+        key=str,
+    )
     assert await counts() == before
 
 
@@ -212,7 +230,11 @@ async def test_the_administrator_asks_for_a_new_customer_number(api, kind):
     assert payload["userErrors"] == []
     request = payload["request"]
     assert (request["kind"], request["name"], request["status"], request["note"]) == (
-        kind, "Chantier Gent", "PENDING", "New site")
+        kind,
+        "Chantier Gent",
+        "PENDING",
+        "New site",
+    )
     assert request["customerNumber"] is None
     assert request["address"] == {"line1": "Chantier 4", "city": "Gent"}
     assert await CustomerNumber.all().count() == numbers  # staff create it on approval
@@ -228,9 +250,13 @@ async def test_a_second_sold_to_number_cannot_be_asked_for(api):
 
     data = await api.ok(NUMBER_REQUEST, {"input": number_input(kind="SOLD_TO", name="")}, token=admin.token)
 
-    assert problems(data["customerNumberRequest"]) == sorted([
-        ("INVALID", ["input", "kind"]), ("REQUIRED", ["input", "name"]),
-    ], key=str)
+    assert problems(data["customerNumberRequest"]) == sorted(
+        [
+            ("INVALID", ["input", "kind"]),
+            ("REQUIRED", ["input", "name"]),
+        ],
+        key=str,
+    )
     assert await counts() == before
 
 
@@ -240,8 +266,8 @@ async def test_a_second_sold_to_number_cannot_be_asked_for(api):
 async def test_requests_are_seen_by_their_company_administrators_and_staff_only(api):
     admin = await make_member(Role.ADMINISTRATOR)
     await make_customer_number(admin.company, CustomerNumberKind.SHIP_TO)
-    change = (await api.ok(ADDRESS_CHANGE, {"input": await change_input(admin)}, token=admin.token))
-    number = (await api.ok(NUMBER_REQUEST, {"input": number_input()}, token=admin.token))
+    change = await api.ok(ADDRESS_CHANGE, {"input": await change_input(admin)}, token=admin.token)
+    number = await api.ok(NUMBER_REQUEST, {"input": number_input()}, token=admin.token)
     request_ids = [change["addressChangeRequest"]["request"]["id"], number["customerNumberRequest"]["request"]["id"]]
     colleague = await make_member(Role.VIEW_PRICES_AND_ORDER, company=admin.company)
     stranger = await make_member(Role.ADMINISTRATOR)

@@ -17,8 +17,13 @@ mutation Helpdesk($input: HelpdeskRequestInput!) {
 
 
 def ticket_input(**kw):
-    return {"kind": "ABUSE_REPORT", "subject": "Someone registered our VAT number",
-            "message": "We never opened this account.", "email": "Boss@Bouw.test", **kw}
+    return {
+        "kind": "ABUSE_REPORT",
+        "subject": "Someone registered our VAT number",
+        "message": "We never opened this account.",
+        "email": "Boss@Bouw.test",
+        **kw,
+    }
 
 
 async def open_ticket(api, input, token=None):
@@ -32,7 +37,10 @@ async def test_an_abuse_report_opens_a_numbered_ticket_and_emails_the_helpdesk(a
     ticket = payload["ticket"]
     assert ticket["number"] == "T000001"
     assert (ticket["kind"], ticket["subject"], ticket["resolved"]) == (
-        "ABUSE_REPORT", "Someone registered our VAT number", False)
+        "ABUSE_REPORT",
+        "Someone registered our VAT number",
+        False,
+    )
     row = await HelpdeskTicket.get(number="T000001")
     assert (row.email, row.vat_number, row.kind) == ("boss@bouw.test", "BE0403170701", TicketKind.ABUSE_REPORT)
     mail = await OutboxMail.get(to=settings.helpdesk_email)
@@ -58,16 +66,19 @@ async def test_a_signed_in_user_writes_from_their_own_email(api):
     assert row.email == member.user.email and row.user_id == member.user.id
 
 
-@pytest.mark.parametrize(("change", "expected"), [
-    ({"email": None}, [("REQUIRED", ["input", "email"])]),
-    ({"email": "  "}, [("REQUIRED", ["input", "email"])]),
-    ({"email": "boss@"}, [("INVALID_EMAIL", ["input", "email"])]),
-    ({"vatNumber": "BE0403170700"}, [("INVALID_VAT_NUMBER", ["input", "vatNumber"])]),
-    ({"subject": " "}, [("REQUIRED", ["input", "subject"])]),
-    ({"subject": "s" * 201}, [("TOO_LONG", ["input", "subject"])]),
-    ({"message": ""}, [("REQUIRED", ["input", "message"])]),
-    ({"message": "m" * 5001}, [("TOO_LONG", ["input", "message"])]),
-])
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        ({"email": None}, [("REQUIRED", ["input", "email"])]),
+        ({"email": "  "}, [("REQUIRED", ["input", "email"])]),
+        ({"email": "boss@"}, [("INVALID_EMAIL", ["input", "email"])]),
+        ({"vatNumber": "BE0403170700"}, [("INVALID_VAT_NUMBER", ["input", "vatNumber"])]),
+        ({"subject": " "}, [("REQUIRED", ["input", "subject"])]),
+        ({"subject": "s" * 201}, [("TOO_LONG", ["input", "subject"])]),
+        ({"message": ""}, [("REQUIRED", ["input", "message"])]),
+        ({"message": "m" * 5001}, [("TOO_LONG", ["input", "message"])]),
+    ],
+)
 async def test_bad_input_opens_no_ticket(api, change, expected):
     before = await counts()
 

@@ -58,7 +58,11 @@ async def test_anonymous_registration_opens_an_active_account_with_its_administr
     user = await User.get(email="anne@bouw.test")
     assert verify_password(user.password_hash, PASSWORD) and user.password_hash != PASSWORD
     row = await Company.get(vat_number="BE0123456749")
-    assert (row.contact_name, row.contact_email, row.contact_phone) == ("Anne Peeters", "info@bouw.test", "+32 2 555 01 01")
+    assert (row.contact_name, row.contact_email, row.contact_phone) == (
+        "Anne Peeters",
+        "info@bouw.test",
+        "+32 2 555 01 01",
+    )
     sold_to = await CustomerNumber.get(company_id=row.id)
     assert (sold_to.number, sold_to.kind, sold_to.name) == ("100001", CustomerNumberKind.SOLD_TO, "Menuiserie Anne")
     assert (sold_to.line1, sold_to.postal_code, sold_to.city) == ("Rue de la Loi 16", "1000", "Bruxelles")
@@ -151,38 +155,47 @@ async def test_every_input_problem_is_reported_at_once_and_nothing_is_written(ap
     await make_user("anne@bouw.test")
     before = await counts()
 
-    payload = await register(api, register_input(
-        companyName=" ",
-        vatNumber="BE0123456700",
-        workDomains=[],
-        billingAddress=address(postalCode="12"),
-        deliveryAddress=address(countryCode="US"),
-        contact={"name": "x" * 201, "email": "not-an-email"},
-        user=new_user(password="short"),
-    ))
+    payload = await register(
+        api,
+        register_input(
+            companyName=" ",
+            vatNumber="BE0123456700",
+            workDomains=[],
+            billingAddress=address(postalCode="12"),
+            deliveryAddress=address(countryCode="US"),
+            contact={"name": "x" * 201, "email": "not-an-email"},
+            user=new_user(password="short"),
+        ),
+    )
 
-    assert problems(payload) == sorted([
-        ("REQUIRED", ["input", "companyName"]),
-        ("INVALID_VAT_NUMBER", ["input", "vatNumber"]),
-        ("REQUIRED", ["input", "workDomains"]),
-        ("INVALID_POSTAL_CODE", ["input", "billingAddress", "postalCode"]),
-        ("INVALID", ["input", "deliveryAddress", "countryCode"]),
-        ("TOO_LONG", ["input", "contact", "name"]),
-        ("INVALID_EMAIL", ["input", "contact", "email"]),
-        ("WEAK_PASSWORD", ["input", "user", "password"]),
-        ("EMAIL_ALREADY_REGISTERED", ["input", "user", "email"]),
-    ], key=str)
+    assert problems(payload) == sorted(
+        [
+            ("REQUIRED", ["input", "companyName"]),
+            ("INVALID_VAT_NUMBER", ["input", "vatNumber"]),
+            ("REQUIRED", ["input", "workDomains"]),
+            ("INVALID_POSTAL_CODE", ["input", "billingAddress", "postalCode"]),
+            ("INVALID", ["input", "deliveryAddress", "countryCode"]),
+            ("TOO_LONG", ["input", "contact", "name"]),
+            ("INVALID_EMAIL", ["input", "contact", "email"]),
+            ("WEAK_PASSWORD", ["input", "user", "password"]),
+            ("EMAIL_ALREADY_REGISTERED", ["input", "user", "email"]),
+        ],
+        key=str,
+    )
     assert await counts() == before
 
 
 async def test_an_invalid_user_email_and_names_are_reported(api):
     payload = await register(api, register_input(user=new_user(email="anne@", firstName="", lastName="y" * 101)))
 
-    assert problems(payload) == sorted([
-        ("INVALID_EMAIL", ["input", "user", "email"]),
-        ("REQUIRED", ["input", "user", "firstName"]),
-        ("TOO_LONG", ["input", "user", "lastName"]),
-    ], key=str)
+    assert problems(payload) == sorted(
+        [
+            ("INVALID_EMAIL", ["input", "user", "email"]),
+            ("REQUIRED", ["input", "user", "firstName"]),
+            ("TOO_LONG", ["input", "user", "lastName"]),
+        ],
+        key=str,
+    )
 
 
 async def test_anonymous_registration_needs_a_user(api):
@@ -213,8 +226,11 @@ async def test_a_signed_in_user_adds_an_account_for_a_new_vat_number_to_their_em
 async def test_the_administrator_opens_a_second_account_for_the_same_vat_number_pending_review(api):
     admin = await make_member(Role.ADMINISTRATOR)
 
-    payload = await register(api, register_input(admin.company.vat_number, workDomains=["ALUMINIUM"],
-                                                 user=new_user(email="ignored@bouw.test")), token=admin.token)
+    payload = await register(
+        api,
+        register_input(admin.company.vat_number, workDomains=["ALUMINIUM"], user=new_user(email="ignored@bouw.test")),
+        token=admin.token,
+    )
 
     assert payload["userErrors"] == []
     assert payload["company"]["status"] == "PENDING_REVIEW"
@@ -226,7 +242,10 @@ async def test_the_administrator_opens_a_second_account_for_the_same_vat_number_
     assert new.status == CompanyStatus.PENDING_REVIEW and new.vat_number == admin.company.vat_number
     membership = await Membership.get(company_id=new.id)
     assert (membership.user_id, membership.role, membership.status) == (
-        admin.user.id, Role.ADMINISTRATOR, MembershipStatus.ACTIVE)
+        admin.user.id,
+        Role.ADMINISTRATOR,
+        MembershipStatus.ACTIVE,
+    )
 
 
 async def test_the_administrator_of_another_vat_number_cannot_open_an_account_for_a_known_one(api):
@@ -261,9 +280,9 @@ async def test_an_administrator_membership_that_is_not_active_cannot_open_a_seco
 
 
 async def test_concurrent_registrations_of_one_vat_number_open_one_account(api):
-    results = await asyncio.gather(*[
-        register(api, register_input(user=new_user(email=f"user{i}@bouw.test"))) for i in range(4)
-    ])
+    results = await asyncio.gather(
+        *[register(api, register_input(user=new_user(email=f"user{i}@bouw.test"))) for i in range(4)]
+    )
 
     assert sorted(bool(r["userErrors"]) for r in results) == [False, True, True, True]
     assert await Company.filter(vat_number=NEW_VAT[0]).count() == 1

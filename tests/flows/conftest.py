@@ -39,12 +39,12 @@ class Inbox:
     def to(self, address: str) -> list[Message]:
         return [m for m in self.messages if m["To"] == address]
 
-    async def wait_for(self, address: str, count: int = 1, timeout: float = 10.0) -> list[Message]:
-        for _ in range(int(timeout / 0.05)):
+    async def wait_for(self, address: str, count: int = 1, seconds: float = 10.0) -> list[Message]:
+        for _ in range(int(seconds / 0.05)):
             if len(self.to(address)) >= count:
                 return self.to(address)
             await asyncio.sleep(0.05)
-        raise AssertionError(f"no mail for {address} after {timeout}s; got {[m['To'] for m in self.messages]}")
+        raise AssertionError(f"no mail for {address} after {seconds}s; got {[m['To'] for m in self.messages]}")
 
 
 def token_in(message: Message) -> str:
@@ -81,8 +81,13 @@ def smtp() -> AsyncIterator[SMTPServer]:
 @pytest.fixture
 def flow_settings(smtp: SMTPServer) -> Settings:
     return Settings(
-        app_env="development", public_url="https://shop.test", smtp_host="127.0.0.1", smtp_port=smtp.port,
-        deliver_mail_in_web=True, mail_poll_seconds=0.05, helpdesk_email="helpdesk@distributor.example",
+        app_env="development",
+        public_url="https://shop.test",
+        smtp_host="127.0.0.1",
+        smtp_port=smtp.port,
+        deliver_mail_in_web=True,
+        mail_poll_seconds=0.05,
+        helpdesk_email="helpdesk@distributor.example",
     )
 
 

@@ -30,7 +30,7 @@ mutation($input: MembershipInviteInput!) {
   membershipInvite(input: $input) { membership { id status role } userErrors { code } }
 }"""
 RESET = "mutation($t: String!, $p: String!) { passwordReset(input: {token: $t, newPassword: $p}) { ok userErrors { code } } }"
-RESET_REQUEST = 'mutation($e: String!) { passwordResetRequest(email: $e) { ok } }'
+RESET_REQUEST = "mutation($e: String!) { passwordResetRequest(email: $e) { ok } }"
 ACCESS = """
 mutation($input: AccessRequestInput!) { accessRequest(input: $input) { membership { id status } userErrors { code } } }"""
 ACTIVATE = "mutation($id: ID!, $role: Role!) { membershipActivate(id: $id, role: $role) { membership { status role } userErrors { code } } }"
@@ -41,11 +41,19 @@ ADDRESS = {"line1": "Rue Haute 1", "postalCode": "1000", "city": "Bruxelles", "c
 
 async def test_register_verify_then_login(live, smtp):
     email = "eva@exemple.be"
-    data = await live.ok(REGISTER, {"input": {
-        "companyName": "Menuiserie Exemple", "vatNumber": "BE 0403.170.701", "workDomains": ["WOOD"],
-        "billingAddress": ADDRESS, "contact": {"name": "Eva", "email": email},
-        "user": {"email": email, "password": "a long passphrase", "firstName": "Eva", "lastName": "Exemple"},
-    }})
+    data = await live.ok(
+        REGISTER,
+        {
+            "input": {
+                "companyName": "Menuiserie Exemple",
+                "vatNumber": "BE 0403.170.701",
+                "workDomains": ["WOOD"],
+                "billingAddress": ADDRESS,
+                "contact": {"name": "Eva", "email": email},
+                "user": {"email": email, "password": "a long passphrase", "firstName": "Eva", "lastName": "Exemple"},
+            }
+        },
+    )
     assert data["companyRegister"]["userErrors"] == []
     assert data["companyRegister"]["membership"] == {"role": "ADMINISTRATOR", "status": "ACTIVE"}
 
@@ -66,9 +74,18 @@ async def test_register_verify_then_login(live, smtp):
 
 async def test_invite_set_password_then_login(live, smtp):
     admin = await make_member(Role.ADMINISTRATOR)
-    data = await live.ok(INVITE, {"input": {
-        "email": "New.Colleague@Example.com", "firstName": "New", "lastName": "Colleague", "role": "VIEW_PRICES_AND_ORDER",
-    }}, token=admin.token)
+    data = await live.ok(
+        INVITE,
+        {
+            "input": {
+                "email": "New.Colleague@Example.com",
+                "firstName": "New",
+                "lastName": "Colleague",
+                "role": "VIEW_PRICES_AND_ORDER",
+            }
+        },
+        token=admin.token,
+    )
     assert data["membershipInvite"]["userErrors"] == []
 
     mail = (await smtp.inbox.wait_for("new.colleague@example.com"))[0]
@@ -83,10 +100,21 @@ async def test_invite_set_password_then_login(live, smtp):
 
 async def test_access_request_mails_the_admin_who_activates_with_a_role(live, smtp):
     admin = await make_member(Role.ADMINISTRATOR)
-    data = await live.ok(ACCESS, {"input": {
-        "customerNumber": admin.company.customer_number, "vatNumber": admin.company.vat_number,
-        "user": {"email": "joiner@example.com", "password": "joining passphrase", "firstName": "Jo", "lastName": "Iner"},
-    }})
+    data = await live.ok(
+        ACCESS,
+        {
+            "input": {
+                "customerNumber": admin.company.customer_number,
+                "vatNumber": admin.company.vat_number,
+                "user": {
+                    "email": "joiner@example.com",
+                    "password": "joining passphrase",
+                    "firstName": "Jo",
+                    "lastName": "Iner",
+                },
+            }
+        },
+    )
     membership = data["accessRequest"]["membership"]
     assert membership["status"] == "PENDING"
 

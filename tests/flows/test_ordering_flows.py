@@ -23,7 +23,9 @@ FAST_ENTRY = f"""
 mutation($text: String!) {{
   fastEntry(text: $text) {{ lines {{ lineNumber status }} cart {{ lineCount lines {{ quantity product {{ sku }} }} }} {ERRORS} }}
 }}"""
-DELIVERY_SET = f"mutation($input: DeliveryInput!) {{ cartDeliverySet(input: $input) {{ cart {{ {DELIVERY} }} {ERRORS} }} }}"
+DELIVERY_SET = (
+    f"mutation($input: DeliveryInput!) {{ cartDeliverySet(input: $input) {{ cart {{ {DELIVERY} }} {ERRORS} }} }}"
+)
 CART_SUBMIT = f"mutation($input: SubmitInput!) {{ cartSubmit(input: $input) {{ validationList {{ {VL} {DELIVERY} }} {ERRORS} }} }}"
 CART = "{ cart { lineCount lines { quantity product { sku } } } }"
 APPROVE = f"""
@@ -38,17 +40,23 @@ ORDERS = f"""
 {{ orders {{ totalCount edges {{ node {{ id number status source total {{ amount }} {DELIVERY}
   lines {{ quantity unitPrice {{ amount }} product {{ sku }} }} }} }} }} }}"""
 REORDER = f"mutation($id: ID!) {{ orderReorder(id: $id) {{ cart {{ lineCount lines {{ quantity product {{ sku }} }} }} {ERRORS} }} }}"
-QUICK_LIST_CREATE = f"mutation($input: QuickListInput!) {{ quickListCreate(input: $input) {{ quickList {{ id shared }} {ERRORS} }} }}"
+QUICK_LIST_CREATE = (
+    f"mutation($input: QuickListInput!) {{ quickListCreate(input: $input) {{ quickList {{ id shared }} {ERRORS} }} }}"
+)
 QUICK_LIST_SUBMIT = f"""
 mutation($id: ID!, $input: QuickListSubmitInput!) {{
   quickListSubmit(id: $id, input: $input) {{ validationList {{ {VL} }} {ERRORS} }}
 }}"""
-QUOTE_REQUEST = f"mutation($input: QuoteRequestInput!) {{ quoteRequest(input: $input) {{ quote {{ id status }} {ERRORS} }} }}"
+QUOTE_REQUEST = (
+    f"mutation($input: QuoteRequestInput!) {{ quoteRequest(input: $input) {{ quote {{ id status }} {ERRORS} }} }}"
+)
 QUOTE_ISSUE = f"mutation($input: QuoteIssueInput!) {{ quoteIssue(input: $input) {{ quote {{ id status total {{ amount }} }} {ERRORS} }} }}"
 QUOTE_ACCEPT = f"""
 mutation($id: ID!, $input: SubmitInput!) {{ quoteAccept(id: $id, input: $input) {{ validationList {{ {VL} }} {ERRORS} }} }}"""
 QUOTE = "query($id: ID!) { quote(id: $id) { status } }"
-SCAN_LIST_CREATE = f"mutation($input: ScanListInput!) {{ scanListCreate(input: $input) {{ scanList {{ id }} {ERRORS} }} }}"
+SCAN_LIST_CREATE = (
+    f"mutation($input: ScanListInput!) {{ scanListCreate(input: $input) {{ scanList {{ id }} {ERRORS} }} }}"
+)
 SCAN_LIST_APPROVE = f"mutation($id: ID!) {{ scanListApprove(id: $id) {{ scanList {{ approved printUrl }} {ERRORS} }} }}"
 SCAN_LISTS = "{ scanLists { id printUrl lines { barcode defaultQuantity product { sku } } } }"
 SCAN_SUBMIT = f"""
@@ -81,8 +89,9 @@ async def test_fast_entry_cart_submit_approve_order_reorder(live, smtp, variant)
     branch = await make_branch(name="Liège Nord")
 
     ok(await live.ok(FAST_ENTRY_SET, {"id": member.company_id}, token=staff), "companyFastEntrySet")
-    entered = ok(await live.ok(FAST_ENTRY, {"text": f"{a.sku} 3\n\n{b.ean};4\n{a.sku}\t1"}, token=member.token),
-                 "fastEntry")
+    entered = ok(
+        await live.ok(FAST_ENTRY, {"text": f"{a.sku} 3\n\n{b.ean};4\n{a.sku}\t1"}, token=member.token), "fastEntry"
+    )
     assert [ln["status"] for ln in entered["lines"]] == ["OK", "OK", "MERGED"]
     assert {(ln["product"]["sku"], ln["quantity"]) for ln in entered["cart"]["lines"]} == {(a.sku, "4"), (b.sku, "4")}
 
@@ -92,8 +101,10 @@ async def test_fast_entry_cart_submit_approve_order_reorder(live, smtp, variant)
         "pickup": {"method": "PICKUP", "branchId": gid(branch)},
     }[variant]
     ok(await live.ok(DELIVERY_SET, {"input": delivery}, token=member.token), "cartDeliverySet")
-    vl = ok(await live.ok(CART_SUBMIT, {"input": {"idempotencyKey": "cart-1", "reference": "Villa"}},
-                          token=member.token), "cartSubmit")["validationList"]
+    vl = ok(
+        await live.ok(CART_SUBMIT, {"input": {"idempotencyKey": "cart-1", "reference": "Villa"}}, token=member.token),
+        "cartSubmit",
+    )["validationList"]
     assert vl["status"] == "SUBMITTED" and vl["source"] == "CART"
     assert vl["total"]["amount"] == "56.00"  # 4 x 11.00 + 4 x 3.00
     assert (await live.ok(CART, token=member.token))["cart"]["lineCount"] == 0
@@ -109,8 +120,12 @@ async def test_fast_entry_cart_submit_approve_order_reorder(live, smtp, variant)
     assert order["number"] == decided["order"]["number"] and order["total"]["amount"] == "56.00"
     expected = {
         "ship-to": {"method": "DELIVERY", "shipTo": {"number": ship_to.number}, "branch": None, "oneTimeAddress": None},
-        "one-time-address": {"method": "DELIVERY", "shipTo": None, "branch": None,
-                             "oneTimeAddress": {"line1": ADDRESS["line1"], "city": "Liège"}},
+        "one-time-address": {
+            "method": "DELIVERY",
+            "shipTo": None,
+            "branch": None,
+            "oneTimeAddress": {"line1": ADDRESS["line1"], "city": "Liège"},
+        },
         "pickup": {"method": "PICKUP", "shipTo": None, "branch": {"name": "Liège Nord"}, "oneTimeAddress": None},
     }[variant]
     assert order["delivery"] == expected
@@ -126,20 +141,45 @@ async def test_quick_list_submit_then_rejection_mail_with_the_reason(live, smtp)
     a, b = await make_product(), await make_product()
     branch = await make_branch()
 
-    quick_list = ok(await live.ok(QUICK_LIST_CREATE, {"input": {
-        "name": "Chantier", "shared": True,
-        "lines": [{"code": a.sku, "quantity": "2"}, {"code": b.sku, "quantity": "5"}],
-    }}, token=admin.token), "quickListCreate")["quickList"]
-    vl = ok(await live.ok(QUICK_LIST_SUBMIT, {"id": quick_list["id"], "input": {
-        "delivery": {"method": "PICKUP", "branchId": gid(branch)}, "idempotencyKey": "ql-1",
-    }}, token=orderer.token), "quickListSubmit")["validationList"]
+    quick_list = ok(
+        await live.ok(
+            QUICK_LIST_CREATE,
+            {
+                "input": {
+                    "name": "Chantier",
+                    "shared": True,
+                    "lines": [{"code": a.sku, "quantity": "2"}, {"code": b.sku, "quantity": "5"}],
+                }
+            },
+            token=admin.token,
+        ),
+        "quickListCreate",
+    )["quickList"]
+    vl = ok(
+        await live.ok(
+            QUICK_LIST_SUBMIT,
+            {
+                "id": quick_list["id"],
+                "input": {
+                    "delivery": {"method": "PICKUP", "branchId": gid(branch)},
+                    "idempotencyKey": "ql-1",
+                },
+            },
+            token=orderer.token,
+        ),
+        "quickListSubmit",
+    )["validationList"]
     assert vl["status"] == "SUBMITTED" and vl["source"] == "QUICK_LIST"
     assert vl["total"] is None  # QUICK_LISTS_ONLY sees no prices
     assert {(ln["product"]["sku"], ln["quantity"]) for ln in vl["lines"]} == {(a.sku, "2"), (b.sku, "5")}
 
     reason = "Article b en rupture jusqu'au 15."
-    rejected = ok(await live.ok(REJECT, {"input": {"id": vl["id"], "expectedVersion": vl["version"], "reason": reason}},
-                                token=staff), "validationListReject")["validationList"]
+    rejected = ok(
+        await live.ok(
+            REJECT, {"input": {"id": vl["id"], "expectedVersion": vl["version"], "reason": reason}}, token=staff
+        ),
+        "validationListReject",
+    )["validationList"]
     assert rejected == {"status": "REJECTED", "rejectionReason": reason}
 
     mail = (await smtp.inbox.wait_for(orderer.user.email))[0]
@@ -153,18 +193,45 @@ async def test_quote_request_issue_accept_approve(live, smtp):
     a = await make_product(list_price=Decimal("20.00"))
     branch = await make_branch()
 
-    quote = ok(await live.ok(QUOTE_REQUEST, {"input": {"reference": "Villa", "lines": [{"code": a.sku, "quantity": "10"}]}},
-                             token=member.token), "quoteRequest")["quote"]
+    quote = ok(
+        await live.ok(
+            QUOTE_REQUEST,
+            {"input": {"reference": "Villa", "lines": [{"code": a.sku, "quantity": "10"}]}},
+            token=member.token,
+        ),
+        "quoteRequest",
+    )["quote"]
     assert quote["status"] == "REQUESTED"
-    issued = ok(await live.ok(QUOTE_ISSUE, {"input": {
-        "quoteId": quote["id"], "validUntil": (today() + timedelta(days=30)).isoformat(),
-        "lines": [{"productId": gid(a), "quantity": "10", "unitPrice": "15.50"}],
-    }}, token=staff), "quoteIssue")["quote"]
+    issued = ok(
+        await live.ok(
+            QUOTE_ISSUE,
+            {
+                "input": {
+                    "quoteId": quote["id"],
+                    "validUntil": (today() + timedelta(days=30)).isoformat(),
+                    "lines": [{"productId": gid(a), "quantity": "10", "unitPrice": "15.50"}],
+                }
+            },
+            token=staff,
+        ),
+        "quoteIssue",
+    )["quote"]
     assert issued["status"] == "ACTIVE" and issued["total"]["amount"] == "155.00"
 
-    vl = ok(await live.ok(QUOTE_ACCEPT, {"id": quote["id"], "input": {
-        "idempotencyKey": "accept-1", "delivery": {"method": "PICKUP", "branchId": gid(branch)},
-    }}, token=member.token), "quoteAccept")["validationList"]
+    vl = ok(
+        await live.ok(
+            QUOTE_ACCEPT,
+            {
+                "id": quote["id"],
+                "input": {
+                    "idempotencyKey": "accept-1",
+                    "delivery": {"method": "PICKUP", "branchId": gid(branch)},
+                },
+            },
+            token=member.token,
+        ),
+        "quoteAccept",
+    )["validationList"]
     assert vl["source"] == "QUOTE" and vl["total"]["amount"] == "155.00"
     assert (await live.ok(QUOTE, {"id": quote["id"]}, token=member.token))["quote"]["status"] == "ACCEPTED"
 
@@ -185,10 +252,20 @@ async def test_scan_on_an_approved_scan_list_is_an_order_at_once(live, smtp):
     b = await make_product(ean=None)
     branch = await make_branch()
 
-    created = ok(await live.ok(SCAN_LIST_CREATE, {"input": {
-        "companyId": member.company_id, "name": "Atelier",
-        "lines": [{"code": a.sku, "quantity": "1"}, {"code": b.sku, "quantity": "2"}],
-    }}, token=representative), "scanListCreate")["scanList"]
+    created = ok(
+        await live.ok(
+            SCAN_LIST_CREATE,
+            {
+                "input": {
+                    "companyId": member.company_id,
+                    "name": "Atelier",
+                    "lines": [{"code": a.sku, "quantity": "1"}, {"code": b.sku, "quantity": "2"}],
+                }
+            },
+            token=representative,
+        ),
+        "scanListCreate",
+    )["scanList"]
     approved = ok(await live.ok(SCAN_LIST_APPROVE, {"id": created["id"]}, token=staff), "scanListApprove")["scanList"]
     assert approved["approved"] is True
 
@@ -198,10 +275,21 @@ async def test_scan_on_an_approved_scan_list_is_an_order_at_once(live, smtp):
     assert page.status_code == 200 and page.text.count("<svg") == 2 and a.ean in page.text
 
     scanned = [{"code": line["barcode"], "quantity": line["defaultQuantity"]} for line in scan_list["lines"]]
-    result = ok(await live.ok(SCAN_SUBMIT, {"input": {
-        "lines": scanned, "delivery": {"method": "PICKUP", "branchId": gid(branch)},
-        "deviceId": "tablet-1", "idempotencyKey": "scan-1",
-    }}, token=member.token), "scanSubmit")
+    result = ok(
+        await live.ok(
+            SCAN_SUBMIT,
+            {
+                "input": {
+                    "lines": scanned,
+                    "delivery": {"method": "PICKUP", "branchId": gid(branch)},
+                    "deviceId": "tablet-1",
+                    "idempotencyKey": "scan-1",
+                }
+            },
+            token=member.token,
+        ),
+        "scanSubmit",
+    )
     assert result["validationList"] is None
     assert result["order"]["status"] == "CONFIRMED" and result["order"]["source"] == "SCAN"
     assert result["order"]["total"] is None  # ORDER_WITHOUT_PRICES

@@ -3,9 +3,9 @@ only for that company's memberships."""
 
 from __future__ import annotations
 
-import pytest
-
 import uuid
+
+import pytest
 
 from models import CompanyStatus, CustomerNumberKind, Membership, MembershipStatus, Role
 from resolvers import ids
@@ -17,8 +17,8 @@ from tests.membership.common import (
     INVITE,
     NUMBERS_SET,
     REACTIVATE,
-    ROLES_WITHOUT_MANAGE_USERS,
     ROLE_SET,
+    ROLES_WITHOUT_MANAGE_USERS,
     gid,
     payload,
     snapshot,
@@ -28,8 +28,18 @@ from tests.membership.common import (
 def operations(target_id: str, customer_number_id: str) -> dict[str, tuple[str, dict]]:
     """Every member-administration mutation, with valid variables aimed at `target_id`."""
     return {
-        "invite": (INVITE, {"input": {"email": "someone@example.com", "firstName": "S", "lastName": "O",
-                                      "role": "VIEW_PRICES", "customerNumberIds": [customer_number_id]}}),
+        "invite": (
+            INVITE,
+            {
+                "input": {
+                    "email": "someone@example.com",
+                    "firstName": "S",
+                    "lastName": "O",
+                    "role": "VIEW_PRICES",
+                    "customerNumberIds": [customer_number_id],
+                }
+            },
+        ),
         "activate": (ACTIVATE, {"id": target_id, "role": "VIEW_PRICES"}),
         "role_set": (ROLE_SET, {"id": target_id, "role": "ADMINISTRATOR"}),
         "deactivate": (DEACTIVATE, {"id": target_id}),

@@ -21,8 +21,9 @@ async def test_the_limit_is_replaced_and_each_change_audited(api):
     ship = await make_customer_number(admin.company, CustomerNumberKind.SHIP_TO)
     bill = await make_customer_number(admin.company, CustomerNumberKind.BILL_TO)
 
-    p = payload(await api.ok(NUMBERS_SET, {"id": member.membership_id, "ids": [gid(ship), gid(bill)]},
-                             token=admin.token))
+    p = payload(
+        await api.ok(NUMBERS_SET, {"id": member.membership_id, "ids": [gid(ship), gid(bill)]}, token=admin.token)
+    )
     assert p["userErrors"] == []
     assert [cn["number"] for cn in p["membership"]["customerNumbers"]] == sorted([ship.number, bill.number])
     assert await limit_of(member) == {ship.id, bill.id}
@@ -39,8 +40,10 @@ async def test_the_limit_is_replaced_and_each_change_audited(api):
     assert [e.action for e in events] == ["membership.customer_numbers_changed"] * 3
     assert [e.details for e in events] == [
         {"before": {"customerNumbers": []}, "after": {"customerNumbers": sorted([ship.number, bill.number])}},
-        {"before": {"customerNumbers": sorted([ship.number, bill.number])},
-         "after": {"customerNumbers": [bill.number]}},
+        {
+            "before": {"customerNumbers": sorted([ship.number, bill.number])},
+            "after": {"customerNumbers": [bill.number]},
+        },
         {"before": {"customerNumbers": [bill.number]}, "after": {"customerNumbers": []}},
     ]
     assert {(e.actor_id, e.company_id, e.target_id) for e in events} == {
@@ -55,8 +58,9 @@ async def test_the_same_numbers_again_change_and_audit_nothing(api):
     await api.ok(NUMBERS_SET, {"id": member.membership_id, "ids": [gid(ship)]}, token=admin.token)
     before = await snapshot()
 
-    p = payload(await api.ok(NUMBERS_SET, {"id": member.membership_id, "ids": [gid(ship), gid(ship)]},
-                             token=admin.token))
+    p = payload(
+        await api.ok(NUMBERS_SET, {"id": member.membership_id, "ids": [gid(ship), gid(ship)]}, token=admin.token)
+    )
 
     assert p["userErrors"] == [] and len(p["membership"]["customerNumbers"]) == 1
     assert await snapshot() == before
@@ -79,8 +83,11 @@ async def test_customer_numbers_of_another_company_are_not_found_at_their_index(
     foreign = await make_customer_number(await make_company(), CustomerNumberKind.SHIP_TO)
     before = await snapshot()
 
-    p = payload(await api.ok(NUMBERS_SET, {"id": member.membership_id, "ids": [gid(foreign), gid(own), "nope"]},
-                             token=admin.token))
+    p = payload(
+        await api.ok(
+            NUMBERS_SET, {"id": member.membership_id, "ids": [gid(foreign), gid(own), "nope"]}, token=admin.token
+        )
+    )
 
     assert p["membership"] is None
     assert [(e["code"], e["field"]) for e in p["userErrors"]] == [

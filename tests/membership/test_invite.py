@@ -42,7 +42,10 @@ async def test_a_new_person_is_created_unverified_and_invited_in_the_inviters_la
     assert p["membership"]["role"] == "VIEW_PRICES"
     assert p["membership"]["status"] == "ACTIVE"
     assert p["membership"]["user"] == {
-        "email": "new.person@example.com", "firstName": "Nora", "lastName": "Peeters", "emailVerified": False
+        "email": "new.person@example.com",
+        "firstName": "Nora",
+        "lastName": "Peeters",
+        "emailVerified": False,
     }
     assert p["membership"]["customerNumbers"] == []
     user = await User.get(email="new.person@example.com")
@@ -98,7 +101,9 @@ async def test_an_existing_user_keeps_name_and_password_and_is_mailed_in_their_l
     assert p["membership"]["role"] == "ADMINISTRATOR"
     after = await User.get(id=other.user.id)
     assert (after.first_name, after.last_name, after.password_hash) == (
-        before.first_name, before.last_name, before.password_hash
+        before.first_name,
+        before.last_name,
+        before.password_hash,
     )
     assert await Membership.filter(user_id=other.user.id).count() == 2
     (mail,) = await OutboxMail.all()
@@ -107,8 +112,9 @@ async def test_an_existing_user_keeps_name_and_password_and_is_mailed_in_their_l
     assert LINK.search(mail.body)
     assert await UserToken.filter(user_id=other.user.id, purpose=TokenPurpose.INVITATION).count() == 1
     # The old login still works: the invitation changed nothing about the password.
-    login = await api.ok(LOGIN, {"input": {"email": other.user.email, "password": PASSWORD,
-                                           "companyId": admin.company_id}})
+    login = await api.ok(
+        LOGIN, {"input": {"email": other.user.email, "password": PASSWORD, "companyId": admin.company_id}}
+    )
     assert login["login"]["viewer"]["company"]["name"] == admin.company.name
 
 
@@ -117,8 +123,11 @@ async def test_the_invitee_may_be_limited_to_customer_numbers_of_the_company(api
     ship = await make_customer_number(admin.company, CustomerNumberKind.SHIP_TO)
     bill = await make_customer_number(admin.company, CustomerNumberKind.BILL_TO)
 
-    p = payload(await api.ok(INVITE, {"input": invite_input(customerNumberIds=[gid(ship), gid(bill), gid(ship)])},
-                             token=admin.token))
+    p = payload(
+        await api.ok(
+            INVITE, {"input": invite_input(customerNumberIds=[gid(ship), gid(bill), gid(ship)])}, token=admin.token
+        )
+    )
 
     assert p["userErrors"] == []
     assert [cn["number"] for cn in p["membership"]["customerNumbers"]] == sorted([ship.number, bill.number])
@@ -133,8 +142,11 @@ async def test_customer_numbers_of_another_company_are_not_found_at_their_index(
     foreign = await make_customer_number(await make_company(), CustomerNumberKind.SHIP_TO)
     before = await snapshot()
 
-    p = payload(await api.ok(INVITE, {"input": invite_input(customerNumberIds=[gid(own), gid(foreign), "bogus"])},
-                             token=admin.token))
+    p = payload(
+        await api.ok(
+            INVITE, {"input": invite_input(customerNumberIds=[gid(own), gid(foreign), "bogus"])}, token=admin.token
+        )
+    )
 
     assert p["membership"] is None
     assert [(e["code"], e["field"]) for e in p["userErrors"]] == [
@@ -167,8 +179,11 @@ async def test_bad_input_reports_every_problem_and_changes_nothing(api):
     admin = await make_member(Role.ADMINISTRATOR)
     before = await snapshot()
 
-    p = payload(await api.ok(INVITE, {"input": invite_input(email="not-an-email", firstName="  ", lastName="x" * 101)},
-                             token=admin.token))
+    p = payload(
+        await api.ok(
+            INVITE, {"input": invite_input(email="not-an-email", firstName="  ", lastName="x" * 101)}, token=admin.token
+        )
+    )
 
     assert [(e["code"], e["field"]) for e in p["userErrors"]] == [
         ("INVALID_EMAIL", ["input", "email"]),

@@ -61,7 +61,9 @@ async def test_the_acting_company_is_visible_and_another_is_not(api):
     me = await make_member(Role.QUICK_LISTS_ONLY)
     other = await make_member(Role.ADMINISTRATOR)
     assert await node(api, me.company_id, me.token) == {
-        "id": me.company_id, "__typename": "Company", "name": me.company.name
+        "id": me.company_id,
+        "__typename": "Company",
+        "name": me.company.name,
     }
     assert await node(api, other.company_id, me.token) is None
     assert await node(api, me.company_id) is None
@@ -85,7 +87,10 @@ async def test_own_memberships_are_visible_whatever_their_status(api):
     me = await make_member(Role.VIEW_PRICES)
     mine_elsewhere = await make_member(Role.ADMINISTRATOR, user=me.user, status=MembershipStatus.PENDING)
     assert await node(api, me.membership_id, me.token) == {
-        "id": me.membership_id, "__typename": "Membership", "role": "VIEW_PRICES", "status": "ACTIVE"
+        "id": me.membership_id,
+        "__typename": "Membership",
+        "role": "VIEW_PRICES",
+        "status": "ACTIVE",
     }
     assert (await node(api, mine_elsewhere.membership_id, me.token))["status"] == "PENDING"
 
@@ -113,7 +118,9 @@ async def test_the_acting_companys_customer_numbers_are_visible_to_every_member(
     me = await make_member(role)
     ship = await make_customer_number(me.company, CustomerNumberKind.SHIP_TO)
     assert await node(api, gid(ship), me.token) == {
-        "id": gid(ship), "__typename": "CustomerNumber", "number": ship.number
+        "id": gid(ship),
+        "__typename": "CustomerNumber",
+        "number": ship.number,
     }
 
 
@@ -129,6 +136,10 @@ async def test_another_companys_customer_number_is_null(api):
 
 async def test_unknown_and_malformed_ids_are_null(api):
     me = await make_member(Role.ADMINISTRATOR)
-    for bogus in ["garbage", ids.encode("Membership", "not-a-uuid"), ids.encode("Nothing", me.membership.id),
-                  ids.encode("Company", me.membership.id)]:
+    for bogus in [
+        "garbage",
+        ids.encode("Membership", "not-a-uuid"),
+        ids.encode("Nothing", me.membership.id),
+        ids.encode("Company", me.membership.id),
+    ]:
         assert await node(api, bogus, me.token) is None

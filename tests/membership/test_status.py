@@ -37,8 +37,13 @@ async def test_activate_gives_a_pending_member_a_role(api):
     row = await Membership.get(id=pending.membership.id)
     assert (row.status, row.role) == (MembershipStatus.ACTIVE, Role.QUICK_LISTS_ONLY)
     assert await audit_events() == [
-        ("membership.activated", {"before": {"status": "PENDING", "role": "VIEW_PRICES"},
-                                  "after": {"status": "ACTIVE", "role": "QUICK_LISTS_ONLY"}})
+        (
+            "membership.activated",
+            {
+                "before": {"status": "PENDING", "role": "VIEW_PRICES"},
+                "after": {"status": "ACTIVE", "role": "QUICK_LISTS_ONLY"},
+            },
+        )
     ]
     event = await AuditEvent.get()
     assert (event.actor_id, event.company_id) == (admin.user.id, admin.company.id)
@@ -75,8 +80,13 @@ async def test_role_set_changes_the_role_and_keeps_the_status(api, status):
     assert (p["membership"]["role"], p["membership"]["status"]) == ("ADMINISTRATOR", status.value)
     assert (await Membership.get(id=other.membership.id)).role == Role.ADMINISTRATOR
     assert await audit_events() == [
-        ("membership.role_changed", {"before": {"role": "VIEW_PRICES", "status": status.value},
-                                     "after": {"role": "ADMINISTRATOR", "status": status.value}})
+        (
+            "membership.role_changed",
+            {
+                "before": {"role": "VIEW_PRICES", "status": status.value},
+                "after": {"role": "ADMINISTRATOR", "status": status.value},
+            },
+        )
     ]
 
 
@@ -128,8 +138,13 @@ async def test_deactivation_takes_effect_on_the_members_next_request(api):
     assert (p["membership"]["status"], p["membership"]["role"]) == ("INACTIVE", "ADMINISTRATOR")
     assert (await Membership.get(id=second.membership.id)).status == MembershipStatus.INACTIVE
     assert await audit_events() == [
-        ("membership.deactivated", {"before": {"role": "ADMINISTRATOR", "status": "ACTIVE"},
-                                    "after": {"role": "ADMINISTRATOR", "status": "INACTIVE"}})
+        (
+            "membership.deactivated",
+            {
+                "before": {"role": "ADMINISTRATOR", "status": "ACTIVE"},
+                "after": {"role": "ADMINISTRATOR", "status": "INACTIVE"},
+            },
+        )
     ]
     # The same (still open) session: no permissions, and permissioned reads and writes are refused.
     viewer = (await api.ok(PERMISSIONS, token=second.token))["viewer"]
@@ -169,8 +184,13 @@ async def test_reactivation_restores_the_member_with_their_role(api):
     assert p["userErrors"] == []
     assert (p["membership"]["status"], p["membership"]["role"]) == ("ACTIVE", "VIEW_PRICES")
     assert await audit_events() == [
-        ("membership.reactivated", {"before": {"role": "VIEW_PRICES", "status": "INACTIVE"},
-                                    "after": {"role": "VIEW_PRICES", "status": "ACTIVE"}})
+        (
+            "membership.reactivated",
+            {
+                "before": {"role": "VIEW_PRICES", "status": "INACTIVE"},
+                "after": {"role": "VIEW_PRICES", "status": "ACTIVE"},
+            },
+        )
     ]
     assert "VIEW_PRICES" in (await api.ok(PERMISSIONS, token=other.token))["viewer"]["permissions"]
 
@@ -242,8 +262,12 @@ async def test_two_administrators_deactivating_each_other_at_once_leave_one(api)
     assert len(succeeded) == 1
     refused = [b for b in bodies if b not in succeeded]
     assert error_codes(refused[0]) == ["FORBIDDEN"] or codes(payload(refused[0]["data"])) == ["LAST_ADMINISTRATOR"]
-    assert await Membership.filter(company_id=a.company.id, role=Role.ADMINISTRATOR,
-                                   status=MembershipStatus.ACTIVE).count() == 1
+    assert (
+        await Membership.filter(
+            company_id=a.company.id, role=Role.ADMINISTRATOR, status=MembershipStatus.ACTIVE
+        ).count()
+        == 1
+    )
     assert await AuditEvent.all().count() == 1
 
 

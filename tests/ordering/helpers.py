@@ -57,20 +57,26 @@ mutation($input: SubmitInput!) {
 }
 """ % (VL_FIELDS, ERRORS)
 
-VALIDATION_LISTS = """
+VALIDATION_LISTS = (
+    """
 query($filter: ValidationListFilter, $first: Int, $after: String) {
   validationLists(filter: $filter, first: $first, after: $after) {
     totalCount pageInfo { hasNextPage endCursor }
     edges { cursor node { %s } }
   }
 }
-""" % VL_FIELDS
+"""
+    % VL_FIELDS
+)
 
 VALIDATION_LIST = "query($id: ID!) { validationList(id: $id) { %s } }" % VL_FIELDS
 
-CANCEL = """
+CANCEL = (
+    """
 mutation($id: ID!) { validationListCancel(id: $id) { validationList { id status version decidedAt } %s } }
-""" % ERRORS
+"""
+    % ERRORS
+)
 
 APPROVE = """
 mutation($input: ApproveInput!) {
@@ -78,11 +84,14 @@ mutation($input: ApproveInput!) {
 }
 """ % (ORDER_FIELDS, ERRORS)
 
-REJECT = """
+REJECT = (
+    """
 mutation($input: RejectInput!) {
   validationListReject(input: $input) { validationList { id status version rejectionReason order { id } } %s }
 }
-""" % ERRORS
+"""
+    % ERRORS
+)
 
 QUEUE = """
 query($filter: ValidationListFilter, $first: Int, $after: String) {
@@ -92,14 +101,17 @@ query($filter: ValidationListFilter, $first: Int, $after: String) {
 }
 """
 
-ORDERS = """
+ORDERS = (
+    """
 query($filter: OrderFilter, $first: Int, $after: String) {
   orders(filter: $filter, first: $first, after: $after) {
     totalCount pageInfo { hasNextPage endCursor }
     edges { cursor node { %s } }
   }
 }
-""" % ORDER_FIELDS
+"""
+    % ORDER_FIELDS
+)
 
 ORDER = "query($id: ID!) { order(id: $id) { %s } }" % ORDER_FIELDS
 
@@ -108,11 +120,14 @@ query($id: ID!) { node(id: $id) { __typename id
   ... on ValidationList { number } ... on Order { number } } }
 """
 
-REORDER = """
+REORDER = (
+    """
 mutation($id: ID!) {
   orderReorder(id: $id) { cart { lineCount lines { quantity unitPrice { amount } product { sku } } } %s }
 }
-""" % ERRORS
+"""
+    % ERRORS
+)
 
 
 def roles_with(permission: Permission) -> list[Role]:
@@ -163,8 +178,9 @@ async def make_stock() -> Stock:
 
 
 async def net_price(member: Member, product: Product, price: str, minimum: str = "1") -> None:
-    await CompanyPrice.create(company=member.company, product=product, minimum_quantity=Decimal(minimum),
-                              unit_price=Decimal(price))
+    await CompanyPrice.create(
+        company=member.company, product=product, minimum_quantity=Decimal(minimum), unit_price=Decimal(price)
+    )
 
 
 async def submit_cart(api: Any, member: Member, stock: Stock, *lines: tuple[Product, str], **kw: Any) -> dict:
@@ -216,28 +232,52 @@ async def make_validation_list(
     if customer_number is None:
         customer_number = await CustomerNumber.get(company_id=member.company.id, kind=CustomerNumberKind.SOLD_TO)
     row = await ValidationList.create(
-        company=member.company, membership=member.membership, submitted_by=member.user,
-        customer_number=customer_number, number=f"V2000-{n:06d}", status=status, source=source,
-        reference=reference, total=sum((line_total(Decimal(p), Decimal(q)) for _, q, p in lines), Decimal(0)),
-        delivery_method="PICKUP", branch=branch, version=version,
+        company=member.company,
+        membership=member.membership,
+        submitted_by=member.user,
+        customer_number=customer_number,
+        number=f"V2000-{n:06d}",
+        status=status,
+        source=source,
+        reference=reference,
+        total=sum((line_total(Decimal(p), Decimal(q)) for _, q, p in lines), Decimal(0)),
+        delivery_method="PICKUP",
+        branch=branch,
+        version=version,
         created_at=created_at or datetime.now(UTC) - timedelta(hours=1, seconds=n),
     )
     for i, (product, quantity, price) in enumerate(lines):
-        await ValidationListLine.create(validation_list=row, product=product, quantity=Decimal(quantity),
-                                        unit_price=Decimal(price), position=i)
+        await ValidationListLine.create(
+            validation_list=row, product=product, quantity=Decimal(quantity), unit_price=Decimal(price), position=i
+        )
     return row
 
 
-async def make_order(member: Member, lines: list[tuple[Product, str, str]], *, branch: Branch,
-                     status: str = "CONFIRMED", reference: str | None = None, year: int | None = None,
-                     customer_number: Any = None, created_at: Any = None) -> Order:
+async def make_order(
+    member: Member,
+    lines: list[tuple[Product, str, str]],
+    *,
+    branch: Branch,
+    status: str = "CONFIRMED",
+    reference: str | None = None,
+    year: int | None = None,
+    customer_number: Any = None,
+    created_at: Any = None,
+) -> Order:
     """An approved validation list and its order, made directly."""
     from datetime import UTC, datetime
 
     from resolvers.order import create_order
 
-    vl = await make_validation_list(member, lines, branch=branch, status="APPROVED", reference=reference,
-                                    customer_number=customer_number, created_at=created_at)
+    vl = await make_validation_list(
+        member,
+        lines,
+        branch=branch,
+        status="APPROVED",
+        reference=reference,
+        customer_number=customer_number,
+        created_at=created_at,
+    )
     order = await create_order(vl)
     changes: dict[str, Any] = {"status": status}
     if year is not None:

@@ -60,12 +60,19 @@ async def test_submit_creates_a_validation_list_and_empties_the_cart(api) -> Non
     assert vl["status"] == "SUBMITTED" and vl["source"] == "CART" and vl["version"] == 1
     assert vl["reference"] == "Site Namur" and vl["note"] == "Before noon"
     assert vl["submittedBy"]["email"] == member.user.email
-    assert vl["delivery"] == {"method": "PICKUP", "shipTo": None, "branch": {"name": stock.branch.name},
-                              "oneTimeAddress": None, "requestedDate": None}
+    assert vl["delivery"] == {
+        "method": "PICKUP",
+        "shipTo": None,
+        "branch": {"name": stock.branch.name},
+        "oneTimeAddress": None,
+        "requestedDate": None,
+    }
     assert vl["order"] is None and vl["decidedAt"] is None
     # break at 10 (10.005 -> line 100.05), list price for b (3.3333 x 4 = 13.3332 -> 13.33)
-    assert [(ln["product"]["sku"], ln["quantity"], ln["unitPrice"]["amount"], ln["lineTotal"]["amount"])
-            for ln in vl["lines"]] == [
+    assert [
+        (ln["product"]["sku"], ln["quantity"], ln["unitPrice"]["amount"], ln["lineTotal"]["amount"])
+        for ln in vl["lines"]
+    ] == [
         (stock.a.sku, "10", "10.01", "100.05"),
         (stock.b.sku, "4", "3.33", "13.33"),
     ]
@@ -146,7 +153,10 @@ async def test_one_time_address(api) -> None:
     data = await api.ok(
         CART_SUBMIT, {"input": submit_input({"method": "DELIVERY", "oneTimeAddress": address})}, token=member.token
     )
-    assert data["cartSubmit"]["validationList"]["delivery"]["oneTimeAddress"] == {"line1": "Rue du Chantier 1", "city": "Namur"}
+    assert data["cartSubmit"]["validationList"]["delivery"]["oneTimeAddress"] == {
+        "line1": "Rue du Chantier 1",
+        "city": "Namur",
+    }
 
 
 async def test_cart_empty(api) -> None:
@@ -190,7 +200,9 @@ async def test_too_long_reference_and_foreign_ship_to(api) -> None:
     foreign = await make_customer_number(other.company, CustomerNumberKind.SHIP_TO)
     await fill_cart(member, (stock.a, "1"))
     before = await snapshot()
-    data = await api.ok(CART_SUBMIT, {"input": submit_input(pickup(stock.branch), reference="x" * 201)}, token=member.token)
+    data = await api.ok(
+        CART_SUBMIT, {"input": submit_input(pickup(stock.branch), reference="x" * 201)}, token=member.token
+    )
     assert errors(data) == ["TOO_LONG"]
     data = await api.ok(
         CART_SUBMIT, {"input": submit_input({"method": "DELIVERY", "shipToId": gid(foreign)})}, token=member.token
@@ -218,15 +230,20 @@ async def test_same_key_other_input_is_reused(api) -> None:
     member = await make_member()
     stock = await make_stock()
     await fill_cart(member, (stock.a, "1"))
-    await api.ok(CART_SUBMIT, {"input": submit_input(pickup(stock.branch), key="k-1", reference="R")}, token=member.token)
+    await api.ok(
+        CART_SUBMIT, {"input": submit_input(pickup(stock.branch), key="k-1", reference="R")}, token=member.token
+    )
     await fill_cart(member, (stock.a, "1"))
     before = await snapshot()
     data = await api.ok(
         CART_SUBMIT, {"input": submit_input(pickup(stock.branch), key="k-1", reference="other")}, token=member.token
     )
     assert data["cartSubmit"]["userErrors"] == [
-        {"field": ["input", "idempotencyKey"], "code": "IDEMPOTENCY_KEY_REUSED",
-         "message": "This idempotency key was already used for another request."}
+        {
+            "field": ["input", "idempotencyKey"],
+            "code": "IDEMPOTENCY_KEY_REUSED",
+            "message": "This idempotency key was already used for another request.",
+        }
     ]
     assert await snapshot() == before
 

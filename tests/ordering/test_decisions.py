@@ -120,7 +120,9 @@ async def test_approve_creates_the_confirmed_order_with_frozen_prices(api) -> No
     vl = await submit_cart(api, member, stock, (stock.a, "2"), (stock.b, "4"), reference="Job 9")
     await Product.filter(id=stock.a.id).update(list_price=Decimal("50"))  # after submission: no effect
     staff, token = await make_staff()
-    data = (await api.ok(APPROVE, {"input": {"id": vl["id"], "expectedVersion": 1}}, token=token))["validationListApprove"]
+    data = (await api.ok(APPROVE, {"input": {"id": vl["id"], "expectedVersion": 1}}, token=token))[
+        "validationListApprove"
+    ]
     assert data["userErrors"] == []
     decided = data["validationList"]
     assert decided["status"] == "APPROVED" and decided["version"] == 2 and decided["decidedAt"]
@@ -131,7 +133,8 @@ async def test_approve_creates_the_confirmed_order_with_frozen_prices(api) -> No
     assert order["customerNumber"]["number"] == member.company.customer_number
     assert order["delivery"]["branch"]["name"] == stock.branch.name
     assert [(ln["product"]["sku"], ln["quantity"], ln["unitPrice"]["amount"]) for ln in order["lines"]] == [
-        (stock.a.sku, "2", "12.50"), (stock.b.sku, "4", "3.33"),
+        (stock.a.sku, "2", "12.50"),
+        (stock.b.sku, "4", "3.33"),
     ]
     assert order["total"]["amount"] == vl["total"]["amount"] == "38.33"
     assert order["validationList"] == {"number": vl["number"], "status": "APPROVED"}
@@ -148,7 +151,9 @@ async def test_stale_version_is_a_conflict(api) -> None:
     row = await make_validation_list(member, [(stock.a, "1", "1.00")], branch=stock.branch, version=3)
     _, token = await make_staff()
     before = await snapshot()
-    data = (await api.ok(APPROVE, {"input": {"id": gid(row), "expectedVersion": 2}}, token=token))["validationListApprove"]
+    data = (await api.ok(APPROVE, {"input": {"id": gid(row), "expectedVersion": 2}}, token=token))[
+        "validationListApprove"
+    ]
     assert codes(data) == ["VERSION_CONFLICT"] and data["userErrors"][0]["field"] == ["input", "expectedVersion"]
     assert await snapshot() == before
 
@@ -160,9 +165,11 @@ async def test_only_submitted_lists_are_decided(api, status: str) -> None:
     row = await make_validation_list(member, [(stock.a, "1", "1.00")], branch=stock.branch, status=status, version=2)
     _, token = await make_staff()
     before = await snapshot()
-    data = (await api.ok(APPROVE, {"input": {"id": gid(row), "expectedVersion": 2}}, token=token))["validationListApprove"]
+    data = (await api.ok(APPROVE, {"input": {"id": gid(row), "expectedVersion": 2}}, token=token))[
+        "validationListApprove"
+    ]
     assert codes(data) == ["INVALID_STATUS_TRANSITION"]
-    data = (await api.ok(REJECT, {"input": {"id": gid(row), "expectedVersion": 2, "reason": "no"}}, token=token))
+    data = await api.ok(REJECT, {"input": {"id": gid(row), "expectedVersion": 2, "reason": "no"}}, token=token)
     assert codes(data["validationListReject"]) == ["INVALID_STATUS_TRANSITION"]
     assert await snapshot() == before
 
@@ -204,7 +211,9 @@ async def test_representative_reads_the_queue_but_may_not_decide(api) -> None:
 
 async def test_decisions_need_a_session(api) -> None:
     assert error_codes(await api(APPROVE, {"input": {"id": "x", "expectedVersion": 1}})) == ["UNAUTHENTICATED"]
-    assert error_codes(await api(REJECT, {"input": {"id": "x", "expectedVersion": 1, "reason": "r"}})) == ["UNAUTHENTICATED"]
+    assert error_codes(await api(REJECT, {"input": {"id": "x", "expectedVersion": 1, "reason": "r"}})) == [
+        "UNAUTHENTICATED"
+    ]
 
 
 @pytest.mark.parametrize("second", ["approve", "reject"])
@@ -241,11 +250,19 @@ async def test_reject_with_a_reason(api) -> None:
     stock = await make_stock()
     vl = await submit_cart(api, member, stock)
     staff, token = await make_staff()
-    data = (await api.ok(REJECT, {"input": {"id": vl["id"], "expectedVersion": 1, "reason": "  Discontinued  "}},
-                         token=token))["validationListReject"]
+    data = (
+        await api.ok(
+            REJECT, {"input": {"id": vl["id"], "expectedVersion": 1, "reason": "  Discontinued  "}}, token=token
+        )
+    )["validationListReject"]
     assert data["userErrors"] == []
-    assert data["validationList"] == {"id": vl["id"], "status": "REJECTED", "version": 2,
-                                      "rejectionReason": "Discontinued", "order": None}
+    assert data["validationList"] == {
+        "id": vl["id"],
+        "status": "REJECTED",
+        "version": 2,
+        "rejectionReason": "Discontinued",
+        "order": None,
+    }
     assert await Order.all().count() == 0 and await OrderLine.all().count() == 0
     mail = await OutboxMail.get(to=member.user.email)
     assert "refusée" in mail.body and "Discontinued" in mail.body
@@ -260,7 +277,7 @@ async def test_reject_reason_is_checked(api, reason: str, code: str) -> None:
     row = await make_validation_list(member, [(stock.a, "1", "1.00")], branch=stock.branch)
     _, token = await make_staff()
     before = await snapshot()
-    data = (await api.ok(REJECT, {"input": {"id": gid(row), "expectedVersion": 1, "reason": reason}}, token=token))
+    data = await api.ok(REJECT, {"input": {"id": gid(row), "expectedVersion": 1, "reason": reason}}, token=token)
     assert data["validationListReject"]["userErrors"][0]["code"] == code
     assert data["validationListReject"]["userErrors"][0]["field"] == ["input", "reason"]
     assert await snapshot() == before
@@ -274,14 +291,20 @@ async def test_queue_oldest_first_across_companies(api) -> None:
     b = await make_member()
     stock = await make_stock()
     t = datetime.now(UTC)
-    newer = await make_validation_list(a, [(stock.a, "1", "1.00")], branch=stock.branch, created_at=t - timedelta(hours=1))
-    older = await make_validation_list(b, [(stock.a, "1", "1.00")], branch=stock.branch, created_at=t - timedelta(hours=2))
+    newer = await make_validation_list(
+        a, [(stock.a, "1", "1.00")], branch=stock.branch, created_at=t - timedelta(hours=1)
+    )
+    older = await make_validation_list(
+        b, [(stock.a, "1", "1.00")], branch=stock.branch, created_at=t - timedelta(hours=2)
+    )
     await make_validation_list(b, [(stock.a, "1", "1.00")], branch=stock.branch, status="CANCELLED")
     _, token = await make_staff()
     queue = (await api.ok(QUEUE, {"first": 1}, token=token))["backoffice"]["validationLists"]
     assert [e["node"]["number"] for e in queue["edges"]] == [older.number]
     assert queue["totalCount"] == 2
-    queue = (await api.ok(QUEUE, {"first": 1, "after": queue["pageInfo"]["endCursor"]}, token=token))["backoffice"]["validationLists"]
+    queue = (await api.ok(QUEUE, {"first": 1, "after": queue["pageInfo"]["endCursor"]}, token=token))["backoffice"][
+        "validationLists"
+    ]
     assert [e["node"]["number"] for e in queue["edges"]] == [newer.number]
     queue = (await api.ok(QUEUE, {"filter": {"status": ["CANCELLED"]}}, token=token))["backoffice"]["validationLists"]
     assert [e["node"]["status"] for e in queue["edges"]] == ["CANCELLED"]

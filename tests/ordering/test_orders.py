@@ -33,10 +33,15 @@ async def test_orders_newest_first_with_their_fields(api) -> None:
     member = await make_member()
     stock = await make_stock()
     t = datetime.now(UTC)
-    old = await make_order(member, [(stock.a, "2", "12.50")], branch=stock.branch, created_at=t - timedelta(days=2),
-                           reference="Old job")
-    new = await make_order(member, [(stock.a, "1", "12.50"), (stock.b, "2", "3.3333")], branch=stock.branch,
-                           created_at=t - timedelta(days=1))
+    old = await make_order(
+        member, [(stock.a, "2", "12.50")], branch=stock.branch, created_at=t - timedelta(days=2), reference="Old job"
+    )
+    new = await make_order(
+        member,
+        [(stock.a, "1", "12.50"), (stock.b, "2", "3.3333")],
+        branch=stock.branch,
+        created_at=t - timedelta(days=1),
+    )
     data = await api.ok(ORDERS, {}, token=member.token)
     assert numbers(data) == [new.number, old.number]
     node = data["orders"]["edges"][0]["node"]
@@ -45,7 +50,8 @@ async def test_orders_newest_first_with_their_fields(api) -> None:
     assert node["customerNumber"]["number"] == member.company.customer_number
     assert node["delivery"]["method"] == "PICKUP" and node["delivery"]["branch"]["name"] == stock.branch.name
     assert [(ln["quantity"], ln["unitPrice"]["amount"], ln["lineTotal"]["amount"]) for ln in node["lines"]] == [
-        ("1", "12.50", "12.50"), ("2", "3.33", "6.67"),
+        ("1", "12.50", "12.50"),
+        ("2", "3.33", "6.67"),
     ]
     assert node["total"]["amount"] == "19.17"
     assert node["validationList"]["status"] == "APPROVED"
@@ -137,8 +143,12 @@ async def test_query_count_does_not_grow_with_the_page(api, sql) -> None:
     stock = await make_stock()
     t = datetime.now(UTC)
     for i in range(50):
-        await make_order(member, [(stock.a, "1", "1.00"), (stock.b, "2", "2.00")], branch=stock.branch,
-                         created_at=t - timedelta(minutes=i))
+        await make_order(
+            member,
+            [(stock.a, "1", "1.00"), (stock.b, "2", "2.00")],
+            branch=stock.branch,
+            created_at=t - timedelta(minutes=i),
+        )
     counts = [await _statements(api, sql, member.token, n) for n in (1, 20, 50)]
     # session, limited numbers, count, page, users, customer numbers, lines, validation lists,
     # products, company prices, branches
@@ -156,9 +166,14 @@ async def test_reorder_adds_to_the_cart_at_todays_prices(api) -> None:
     await fill_cart(member, (stock.a, "1"))
     data = (await api.ok(REORDER, {"id": gid(order)}, token=member.token))["orderReorder"]
     assert data["userErrors"] == []
-    assert sorted((ln["product"]["sku"], ln["quantity"], ln["unitPrice"]["amount"]) for ln in data["cart"]["lines"]) == sorted([
-        (stock.a.sku, "3", "12.50"), (stock.b.sku, "4", "3.33"),
-    ])
+    assert sorted(
+        (ln["product"]["sku"], ln["quantity"], ln["unitPrice"]["amount"]) for ln in data["cart"]["lines"]
+    ) == sorted(
+        [
+            (stock.a.sku, "3", "12.50"),
+            (stock.b.sku, "4", "3.33"),
+        ]
+    )
 
 
 async def test_reorder_reports_lines_that_cannot_be_ordered(api) -> None:

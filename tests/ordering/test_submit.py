@@ -9,7 +9,14 @@ from decimal import Decimal
 
 import pytest
 
-from models import CustomerNumberKind, DeliveryMethod, IdempotencyRecord, OrderSource, ValidationList, ValidationListLine
+from models import (
+    CustomerNumberKind,
+    DeliveryMethod,
+    IdempotencyRecord,
+    OrderSource,
+    ValidationList,
+    ValidationListLine,
+)
 from resolvers.context import Context, authenticate
 from resolvers.errors import DomainError, ErrorCode
 from resolvers.submit import SubmitLine, fingerprint, submit
@@ -23,7 +30,10 @@ async def context_of(member: Member, settings) -> Context:
 
 
 def quote_lines(stock) -> list[SubmitLine]:
-    return [SubmitLine(stock.a, Decimal("3"), "cut to 2m", Decimal("7.3333")), SubmitLine(stock.b, Decimal("2"), None, Decimal("1"))]
+    return [
+        SubmitLine(stock.a, Decimal("3"), "cut to 2m", Decimal("7.3333")),
+        SubmitLine(stock.b, Decimal("2"), None, Decimal("1")),
+    ]
 
 
 async def call(ctx: Context, stock, key: str = "q-1", reference: str = "Quote Q1", then=None, customer_number=None):

@@ -30,7 +30,9 @@ async def test_lists_newest_first_with_pages(api) -> None:
     stock = await make_stock()
     t = datetime.now(UTC)
     rows = [
-        await make_validation_list(member, [(stock.a, "1", "12.50")], branch=stock.branch, created_at=t - timedelta(minutes=i))
+        await make_validation_list(
+            member, [(stock.a, "1", "12.50")], branch=stock.branch, created_at=t - timedelta(minutes=i)
+        )
         for i in range(3)
     ]
     data = await api.ok(VALIDATION_LISTS, {"first": 2}, token=member.token)
@@ -60,11 +62,15 @@ async def test_filter_by_status_and_source(api) -> None:
 async def test_one_list_and_its_fields(api) -> None:
     member = await make_member()
     stock = await make_stock()
-    row = await make_validation_list(member, [(stock.a, "3", "2.345"), (stock.b, "2", "1.10")], branch=stock.branch,
-                                     reference="Job 7")
+    row = await make_validation_list(
+        member, [(stock.a, "3", "2.345"), (stock.b, "2", "1.10")], branch=stock.branch, reference="Job 7"
+    )
     vl = (await api.ok(VALIDATION_LIST, {"id": gid(row)}, token=member.token))["validationList"]
     assert vl["number"] == row.number and vl["reference"] == "Job 7" and vl["version"] == 1
-    assert [(ln["unitPrice"]["amount"], ln["lineTotal"]["amount"]) for ln in vl["lines"]] == [("2.35", "7.04"), ("1.10", "2.20")]
+    assert [(ln["unitPrice"]["amount"], ln["lineTotal"]["amount"]) for ln in vl["lines"]] == [
+        ("2.35", "7.04"),
+        ("1.10", "2.20"),
+    ]
     assert vl["total"]["amount"] == "9.24"
     assert vl["delivery"]["branch"]["name"] == stock.branch.name
 
@@ -160,8 +166,13 @@ async def test_query_count_does_not_grow_with_the_page(api, sql) -> None:
     ship_to = await make_customer_number(member.company, CustomerNumberKind.SHIP_TO)
     t = datetime.now(UTC)
     for i in range(50):
-        row = await make_validation_list(member, [(stock.a, "1", "1.00"), (stock.b, "2", "2.00")], branch=stock.branch,
-                                         created_at=t - timedelta(minutes=i), status="APPROVED" if i % 2 else "SUBMITTED")
+        row = await make_validation_list(
+            member,
+            [(stock.a, "1", "1.00"), (stock.b, "2", "2.00")],
+            branch=stock.branch,
+            created_at=t - timedelta(minutes=i),
+            status="APPROVED" if i % 2 else "SUBMITTED",
+        )
         await row.__class__.filter(id=row.id).update(delivery_method="DELIVERY", branch_id=None, ship_to_id=ship_to.id)
     from models import ValidationList
     from resolvers.order import create_order

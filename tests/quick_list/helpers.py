@@ -52,15 +52,19 @@ LINES_REMOVE = """
 mutation($id: ID!, $lineIds: [ID!]!) { quickListLinesRemove(id: $id, lineIds: $lineIds) { quickList { %s } %s } }
 """ % (LIST_FIELDS, ERRORS)
 
-ADD_TO_CART = """
+ADD_TO_CART = (
+    """
 mutation($id: ID!, $lineIds: [ID!]) {
   quickListAddToCart(id: $id, lineIds: $lineIds) {
     cart { lineCount lines { quantity note unitPrice { amount } product { sku } } } %s
   }
 }
-""" % ERRORS
+"""
+    % ERRORS
+)
 
-SUBMIT = """
+SUBMIT = (
+    """
 mutation($id: ID!, $input: QuickListSubmitInput!) {
   quickListSubmit(id: $id, input: $input) {
     validationList { id number status source reference note total { amount }
@@ -69,7 +73,9 @@ mutation($id: ID!, $input: QuickListSubmitInput!) {
     %s
   }
 }
-""" % ERRORS
+"""
+    % ERRORS
+)
 
 
 def roles_with(permission: Permission) -> list[Role]:
@@ -85,8 +91,13 @@ def line_gid(line: QuickListLine) -> str:
 
 
 async def make_list(
-    owner: User, company: Company, *lines: tuple[Product, str], name: str = "List", shared: bool = False,
-    description: str | None = None, note: str | None = None,
+    owner: User,
+    company: Company,
+    *lines: tuple[Product, str],
+    name: str = "List",
+    shared: bool = False,
+    description: str | None = None,
+    note: str | None = None,
 ) -> QuickList:
     """A quick list made directly, lines in the given order."""
     row = await QuickList.create(company=company, owner=owner, name=name, shared=shared, description=description)

@@ -33,7 +33,9 @@ async def test_every_line_goes_to_the_cart_summed_with_its_lines(api, role):
     assert data["userErrors"] == []
     lines = data["cart"]["lines"]
     assert [(x["product"]["sku"], x["quantity"], x["note"]) for x in lines] == [
-        ("AC-A", "3", "from list"), ("AC-B", "4", "from list")]
+        ("AC-A", "3", "from list"),
+        ("AC-B", "4", "from list"),
+    ]
     expected = {"amount": "9.00"} if role in roles_with(Permission.VIEW_PRICES) else None
     assert lines[0]["unitPrice"] == expected
     assert await cart_rows() == [("AC-A", "3"), ("AC-B", "4")]
@@ -44,7 +46,7 @@ async def test_chosen_lines_only(api):
     a, b = await make_product("CH-A"), await make_product("CH-B")
     row = await make_list(me.user, me.company, (a, "2"), (b, "5"))
     line_b = await QuickListLine.get(quick_list_id=row.id, product_id=b.id)
-    data = (await api.ok(ADD_TO_CART, {"id": list_gid(row), "lineIds": [line_gid(line_b)]}, token=me.token))
+    data = await api.ok(ADD_TO_CART, {"id": list_gid(row), "lineIds": [line_gid(line_b)]}, token=me.token)
     assert data["quickListAddToCart"]["userErrors"] == []
     assert await cart_rows() == [("CH-B", "5")]
 
@@ -58,7 +60,11 @@ async def test_unknown_or_repeated_line_ids_change_nothing(api):
     foreign = await QuickListLine.get(quick_list_id=other.id)
     variables = {"id": list_gid(row), "lineIds": [line_gid(line), line_gid(foreign), "garbage", line_gid(line)]}
     data = (await api.ok(ADD_TO_CART, variables, token=me.token))["quickListAddToCart"]
-    assert errors(data) == [(["lineIds", "1"], "NOT_FOUND"), (["lineIds", "2"], "NOT_FOUND"), (["lineIds", "3"], "INVALID")]
+    assert errors(data) == [
+        (["lineIds", "1"], "NOT_FOUND"),
+        (["lineIds", "2"], "NOT_FOUND"),
+        (["lineIds", "3"], "INVALID"),
+    ]
     assert data["cart"] is None and await cart_rows() == []
 
 
@@ -69,8 +75,10 @@ async def test_lines_breaking_todays_product_rules_change_nothing(api):
     await Product.filter(id=a.id).update(order_multiple=Decimal(2))
     await Product.filter(id=b.id).update(orderable=False)
     data = (await api.ok(ADD_TO_CART, {"id": list_gid(row)}, token=me.token))["quickListAddToCart"]
-    assert errors(data) == [(["quickList", "lines", "0", "quantity"], "QUANTITY_NOT_MULTIPLE"),
-                            (["quickList", "lines", "1"], "PRODUCT_NOT_ORDERABLE")]
+    assert errors(data) == [
+        (["quickList", "lines", "0", "quantity"], "QUANTITY_NOT_MULTIPLE"),
+        (["quickList", "lines", "1"], "PRODUCT_NOT_ORDERABLE"),
+    ]
     assert await cart_rows() == []
 
 
@@ -83,7 +91,7 @@ async def test_a_sum_with_the_cart_breaking_a_rule_changes_nothing(api):
     line_a = await QuickListLine.get(quick_list_id=row.id, product_id=a.id)
     data = (await api.ok(ADD_TO_CART, {"id": list_gid(row)}, token=me.token))["quickListAddToCart"]
     assert errors(data) == [(["quickList", "lines", "1", "quantity"], "QUANTITY_NOT_MULTIPLE")]
-    data = (await api.ok(ADD_TO_CART, {"id": list_gid(row), "lineIds": [line_gid(line_a)]}, token=me.token))
+    data = await api.ok(ADD_TO_CART, {"id": list_gid(row), "lineIds": [line_gid(line_a)]}, token=me.token)
     assert errors(data["quickListAddToCart"]) == [(["lineIds", "0", "quantity"], "QUANTITY_NOT_MULTIPLE")]
     assert await cart_rows() == [("SC-A", "1")]
 
@@ -102,8 +110,10 @@ async def test_another_members_private_list_and_another_companys_list_are_not_fo
     colleague = await make_member(Role.ADMINISTRATOR, company=me.company)
     stranger = await make_member(Role.ADMINISTRATOR)
     a = await make_product()
-    for row in (await make_list(colleague.user, me.company, (a, "1")),
-                await make_list(stranger.user, stranger.company, (a, "1"), shared=True)):
+    for row in (
+        await make_list(colleague.user, me.company, (a, "1")),
+        await make_list(stranger.user, stranger.company, (a, "1"), shared=True),
+    ):
         data = (await api.ok(ADD_TO_CART, {"id": list_gid(row)}, token=me.token))["quickListAddToCart"]
         assert errors(data) == [(["id"], "NOT_FOUND")]
     assert await cart_rows() == []

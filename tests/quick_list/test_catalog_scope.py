@@ -11,7 +11,9 @@ from tests.factories import make_member
 from tests.quick_list.helpers import make_list
 
 PRODUCTS = "query { products(first: 10) { totalCount edges { node { sku } } } }"
-PRODUCT = "query($id: ID, $sku: String) { product(id: $id, sku: $sku) { sku name listPrice { amount } netPrice { amount } } }"
+PRODUCT = (
+    "query($id: ID, $sku: String) { product(id: $id, sku: $sku) { sku name listPrice { amount } netPrice { amount } } }"
+)
 NODE = "query($id: ID!) { node(id: $id) { id ... on Product { sku } } }"
 MANY = """
 query($a: ID!, $b: ID!, $c: ID!) {
@@ -37,7 +39,9 @@ async def test_products_are_forbidden_but_products_on_the_lists_are_readable(api
     assert seen == {"sku": "SC-SHARED", "name": on_shared.name_fr, "listPrice": None, "netPrice": None}
     assert (await api.ok(PRODUCT, {"sku": "SC-SHARED"}, token=me.token))["product"]["sku"] == "SC-SHARED"
     assert (await api.ok(NODE, {"id": gid(on_shared)}, token=me.token))["node"] == {
-        "id": gid(on_shared), "sku": "SC-SHARED"}
+        "id": gid(on_shared),
+        "sku": "SC-SHARED",
+    }
     for hidden in (on_private, on_foreign, nowhere):
         assert (await api.ok(PRODUCT, {"id": gid(hidden)}, token=me.token))["product"] is None
         assert (await api.ok(PRODUCT, {"sku": hidden.sku}, token=me.token))["product"] is None

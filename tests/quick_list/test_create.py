@@ -32,14 +32,23 @@ async def test_a_member_creates_a_private_list_with_lines_summed_per_product(api
         {"code": "MY-C", "quantity": "3"},
         {"code": a.ean, "quantity": "4", "note": "again"},
     ]
-    data = payload(await api.ok(CREATE, {"input": {"name": "  Site A  ", "description": "Roof", "lines": lines}},
-                                token=me.token))
+    data = payload(
+        await api.ok(CREATE, {"input": {"name": "  Site A  ", "description": "Roof", "lines": lines}}, token=me.token)
+    )
     assert data["userErrors"] == []
     q = data["quickList"]
     assert (q["name"], q["description"], q["shared"], q["owner"]["email"], q["lineCount"]) == (
-        "Site A", "Roof", False, me.user.email, 3)
+        "Site A",
+        "Roof",
+        False,
+        me.user.email,
+        3,
+    )
     assert [(x["product"]["sku"], x["quantity"], x["note"]) for x in q["lines"]] == [
-        ("CR-A", "6", "again"), ("CR-B", "1.5", None), ("CR-C", "3", None)]
+        ("CR-A", "6", "again"),
+        ("CR-B", "1.5", None),
+        ("CR-C", "3", None),
+    ]
     row = await QuickList.get(id=ids.decode(q["id"], "QuickList"))
     assert (row.company_id, row.owner_id, row.shared) == (me.company.id, me.user.id, False)
 
@@ -105,8 +114,9 @@ async def test_bad_texts_create_nothing(api, values, field, code):
 async def test_roles_without_manage_quick_lists_are_forbidden(api, role):
     me = await make_member(role)
     product = await make_product()
-    body = await api(CREATE, {"input": {"name": "L", "lines": [{"productId": gid(product), "quantity": "1"}]}},
-                     token=me.token)
+    body = await api(
+        CREATE, {"input": {"name": "L", "lines": [{"productId": gid(product), "quantity": "1"}]}}, token=me.token
+    )
     assert error_codes(body) == ["FORBIDDEN"]
     assert await QuickList.all().count() == 0
 
@@ -114,8 +124,9 @@ async def test_roles_without_manage_quick_lists_are_forbidden(api, role):
 async def test_a_customer_giving_company_id_is_forbidden(api):
     me = await make_member(Role.ADMINISTRATOR)
     for company in (me.company, await make_company()):
-        body = await api(CREATE, {"input": {"name": "L", "companyId": ids.encode("Company", company.id)}},
-                         token=me.token)
+        body = await api(
+            CREATE, {"input": {"name": "L", "companyId": ids.encode("Company", company.id)}}, token=me.token
+        )
         assert error_codes(body) == ["FORBIDDEN"]
     assert await QuickList.all().count() == 0
 
@@ -130,8 +141,9 @@ async def test_staff_build_a_shared_list_for_a_company(api, staff_role):
     staff, token = await make_staff(staff_role)
     member = await make_member(Role.QUICK_LISTS_ONLY)
     product = await make_product("STF-1")
-    variables = {"input": {"name": "Big list", "companyId": member.company_id,
-                           "lines": [{"code": "STF-1", "quantity": "12"}]}}
+    variables = {
+        "input": {"name": "Big list", "companyId": member.company_id, "lines": [{"code": "STF-1", "quantity": "12"}]}
+    }
     data = payload(await api.ok(CREATE, variables, token=token))
     assert data["userErrors"] == []
     assert (data["quickList"]["shared"], data["quickList"]["owner"]["email"]) == (True, staff.email)
@@ -143,8 +155,9 @@ async def test_staff_build_a_shared_list_for_a_company(api, staff_role):
 async def test_staff_may_make_a_list_private_which_the_company_does_not_see(api):
     _, token = await make_staff(StaffRole.REPRESENTATIVE)
     member = await make_member(Role.ADMINISTRATOR)
-    data = payload(await api.ok(CREATE, {"input": {"name": "Draft", "companyId": member.company_id, "shared": False}},
-                                token=token))
+    data = payload(
+        await api.ok(CREATE, {"input": {"name": "Draft", "companyId": member.company_id, "shared": False}}, token=token)
+    )
     assert data["quickList"]["shared"] is False
     assert (await api.ok(QUICK_LISTS, token=member.token))["quickLists"] == []
     assert [q["name"] for q in (await api.ok(QUICK_LISTS, token=token))["quickLists"]] == ["Draft"]

@@ -39,19 +39,21 @@ async def test_adding_a_product_already_on_the_list_adds_to_its_quantity(api):
     data = (await api.ok(LINES_ADD, {"id": list_gid(row), "lines": lines}, token=me.token))["quickListLinesAdd"]
     assert data["userErrors"] == []
     assert [(x["product"]["sku"], x["quantity"], x["note"]) for x in data["quickList"]["lines"]] == [
-        ("LA-A", "6", "new note"), ("LA-B", "1", None)]
+        ("LA-A", "6", "new note"),
+        ("LA-B", "1", None),
+    ]
     assert data["quickList"]["lineCount"] == 2
     assert await line_rows(row) == [("LA-A", "6", "new note"), ("LA-B", "1", None)]
 
 
 async def test_pasted_text_is_read_like_fast_entry(api):
     me = await make_member(Role.ADMINISTRATOR)  # fast entry is not enabled: quick lists do not need it
-    a = await make_product("TX-A", order_multiple=Decimal("0.5"), minimum_quantity=Decimal("0.5"))
+    await make_product("TX-A", order_multiple=Decimal("0.5"), minimum_quantity=Decimal("0.5"))
     b = await make_product("TX-B")
     c = await make_product("TX-C")
     await set_article_code(me.company, c, "OWN-C")
     row = await make_list(me.user, me.company, (b, "1"))
-    text = f"TX-A 2,5\n\n{b.ean}\t3\r\nOWN-C;4\n\"TX-A\",1\n   \ntx-a 0.5"
+    text = f'TX-A 2,5\n\n{b.ean}\t3\r\nOWN-C;4\n"TX-A",1\n   \ntx-a 0.5'
     data = (await api.ok(TEXT_ADD, {"id": list_gid(row), "text": text}, token=me.token))["quickListLinesAdd"]
     assert data["userErrors"] == []
     assert await line_rows(row) == [("TX-B", "4", None), ("TX-A", "4", None), ("TX-C", "4", None)]
@@ -94,10 +96,14 @@ async def test_more_than_500_pasted_lines_are_refused(api):
     me = await make_member(Role.ADMINISTRATOR)
     await make_product("MX-A")
     row = await make_list(me.user, me.company)
-    data = (await api.ok(TEXT_ADD, {"id": list_gid(row), "text": "MX-A 1\n" * 501}, token=me.token))["quickListLinesAdd"]
+    data = (await api.ok(TEXT_ADD, {"id": list_gid(row), "text": "MX-A 1\n" * 501}, token=me.token))[
+        "quickListLinesAdd"
+    ]
     assert errors(data) == [(["text"], "LIMIT_EXCEEDED")]
     assert await QuickListLine.all().count() == 0
-    data = (await api.ok(TEXT_ADD, {"id": list_gid(row), "text": "MX-A 1\n" * 500}, token=me.token))["quickListLinesAdd"]
+    data = (await api.ok(TEXT_ADD, {"id": list_gid(row), "text": "MX-A 1\n" * 500}, token=me.token))[
+        "quickListLinesAdd"
+    ]
     assert data["userErrors"] == [] and await line_rows(row) == [("MX-A", "500", None)]
 
 
@@ -128,8 +134,9 @@ async def test_a_sum_with_the_list_that_breaks_the_products_rules_is_refused(api
     row = await make_list(me.user, me.company, (p, "3"))
     await Product.filter(id=p.id).update(order_multiple=Decimal(2))  # the pack size changed since
     before = await db_state()
-    data = (await api.ok(LINES_ADD, {"id": list_gid(row), "lines": [{"code": "RC-1", "quantity": "2"}]},
-                         token=me.token))["quickListLinesAdd"]
+    data = (
+        await api.ok(LINES_ADD, {"id": list_gid(row), "lines": [{"code": "RC-1", "quantity": "2"}]}, token=me.token)
+    )["quickListLinesAdd"]
     assert errors(data) == [(["lines", "0", "quantity"], "QUANTITY_NOT_MULTIPLE")]
     data = (await api.ok(TEXT_ADD, {"id": list_gid(row), "text": "\nRC-1 2"}, token=me.token))["quickListLinesAdd"]
     assert errors(data) == [(["text", "2"], "QUANTITY_NOT_MULTIPLE")]
@@ -141,14 +148,18 @@ async def test_line_update_sets_quantity_and_note(api):
     p = await make_product("LU-1", order_multiple=Decimal(3), minimum_quantity=Decimal(3))
     row = await make_list(me.user, me.company, (p, "3"), note="first")
     line = await QuickListLine.get(quick_list_id=row.id)
-    data = (await api.ok(LINE_UPDATE, {"lineId": line_gid(line), "quantity": "9"}, token=me.token))["quickListLineUpdate"]
+    data = (await api.ok(LINE_UPDATE, {"lineId": line_gid(line), "quantity": "9"}, token=me.token))[
+        "quickListLineUpdate"
+    ]
     assert data["userErrors"] == []
     assert [(x["quantity"], x["note"]) for x in data["quickList"]["lines"]] == [("9", "first")]
-    data = (await api.ok(LINE_UPDATE, {"lineId": line_gid(line), "quantity": "6", "note": " Cut "},
-                         token=me.token))["quickListLineUpdate"]
+    data = (await api.ok(LINE_UPDATE, {"lineId": line_gid(line), "quantity": "6", "note": " Cut "}, token=me.token))[
+        "quickListLineUpdate"
+    ]
     assert [(x["quantity"], x["note"]) for x in data["quickList"]["lines"]] == [("6", "Cut")]
-    data = (await api.ok(LINE_UPDATE, {"lineId": line_gid(line), "quantity": "6", "note": ""},
-                         token=me.token))["quickListLineUpdate"]
+    data = (await api.ok(LINE_UPDATE, {"lineId": line_gid(line), "quantity": "6", "note": ""}, token=me.token))[
+        "quickListLineUpdate"
+    ]
     assert await line_rows(row) == [("LU-1", "6", None)]
 
 
@@ -208,8 +219,9 @@ async def test_lines_of_another_members_private_list_or_another_company_are_not_
     before = await db_state()
     for row in (private, foreign):
         line = await QuickListLine.get(quick_list_id=row.id)
-        data = await api.ok(LINES_ADD, {"id": list_gid(row), "lines": [{"productId": gid(p), "quantity": "1"}]},
-                            token=me.token)
+        data = await api.ok(
+            LINES_ADD, {"id": list_gid(row), "lines": [{"productId": gid(p), "quantity": "1"}]}, token=me.token
+        )
         assert errors(data["quickListLinesAdd"]) == [(["id"], "NOT_FOUND")]
         data = await api.ok(LINE_UPDATE, {"lineId": line_gid(line), "quantity": "5"}, token=me.token)
         assert errors(data["quickListLineUpdate"]) == [(["lineId"], "NOT_FOUND")]

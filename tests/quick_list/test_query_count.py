@@ -24,17 +24,21 @@ STATEMENTS = 7
 async def fill(member: Member, lists: int, lines: int) -> None:
     """`lists` shared lists of `lines` lines each, made by members of the company (several owners)."""
     owners = [member.user, (await make_member(Role.ADMINISTRATOR, company=member.company)).user]
-    products = [Product(id=uuid.uuid4(), sku=f"QC{lists}-{i:04d}", name_fr=f"P{i}", list_price=Decimal("2.00"))
-                for i in range(lines)]
+    products = [
+        Product(id=uuid.uuid4(), sku=f"QC{lists}-{i:04d}", name_fr=f"P{i}", list_price=Decimal("2.00"))
+        for i in range(lines)
+    ]
     await Product.bulk_create(products)
     for p in products[:3]:
         await set_price(member.company, p, "1.50")
     for n in range(lists):
         row = await QuickList.create(company=member.company, owner=owners[n % 2], name=f"List {n:02d}", shared=True)
-        await QuickListLine.bulk_create([
-            QuickListLine(id=uuid.uuid4(), quick_list_id=row.id, product_id=p.id, quantity=Decimal(2), position=i)
-            for i, p in enumerate(products)
-        ])
+        await QuickListLine.bulk_create(
+            [
+                QuickListLine(id=uuid.uuid4(), quick_list_id=row.id, product_id=p.id, quantity=Decimal(2), position=i)
+                for i, p in enumerate(products)
+            ]
+        )
 
 
 async def test_quick_lists_read_in_a_fixed_number_of_statements(api, sql):

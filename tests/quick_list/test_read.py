@@ -45,8 +45,17 @@ async def test_a_list_shows_its_lines_in_order_with_prices_for_their_quantity(ap
     await set_price(me.company, a, "8.00")
     await set_price(me.company, a, "7.00", minimum=10)
     await set_price(me.company, b, "3.00", minimum=100)  # a break the line's quantity does not reach
-    row = await make_list(me.user, me.company, (a, "10"), (b, "5"), (c, "2.5"), name="Prices", description="Site X",
-                          note="cut", shared=True)
+    row = await make_list(
+        me.user,
+        me.company,
+        (a, "10"),
+        (b, "5"),
+        (c, "2.5"),
+        name="Prices",
+        description="Site X",
+        note="cut",
+        shared=True,
+    )
     data = (await api.ok(QUICK_LIST, {"id": gid(row)}, token=me.token))["quickList"]
     assert data["id"] == gid(row) and data["description"] == "Site X" and data["lineCount"] == 3
     assert data["createdAt"] and data["updatedAt"]
@@ -85,7 +94,10 @@ async def test_another_members_private_list_and_another_companys_list_are_not_fo
         assert (await api.ok(QUICK_LIST, {"id": bad}, token=me.token))["quickList"] is None
     own = await make_list(colleague.user, me.company, name="Shared", shared=True)
     assert (await api.ok(NODE, {"id": gid(own)}, token=me.token))["node"] == {
-        "__typename": "QuickList", "id": gid(own), "name": "Shared"}
+        "__typename": "QuickList",
+        "id": gid(own),
+        "name": "Shared",
+    }
 
 
 @pytest.mark.parametrize("role", list(MATRIX))

@@ -51,7 +51,9 @@ async def test_a_quick_lists_only_member_submits_a_shared_list_at_frozen_prices(
     assert (vl["status"], vl["source"], vl["reference"], vl["note"]) == ("SUBMITTED", "QUICK_LIST", "PO-7", "Fast")
     assert vl["total"] is None and vl["lines"][0]["unitPrice"] is None  # no VIEW_PRICES
     assert [(x["product"]["sku"], x["quantity"], x["note"]) for x in vl["lines"]] == [
-        (stock.a.sku, "5", "site"), (stock.b.sku, "4", "site")]
+        (stock.a.sku, "5", "site"),
+        (stock.b.sku, "4", "site"),
+    ]
     assert vl["delivery"]["branch"] == {"name": stock.branch.name}
     saved = await ValidationList.get()
     assert (saved.membership_id, saved.source.value, saved.total) == (me.membership.id, "QUICK_LIST", Decimal("63.33"))
@@ -131,8 +133,9 @@ async def test_default_lines_breaking_todays_rules_submit_nothing(api):
     row = await make_list(me.user, me.company, (stock.a, "1"), (stock.b, "2"))
     await Product.filter(id=stock.b.id).update(minimum_quantity=Decimal(4))
     before = await snapshot()
-    data = (await api.ok(SUBMIT, {"id": list_gid(row), "input": submit_input(pickup(stock.branch))},
-                         token=me.token))["quickListSubmit"]
+    data = (await api.ok(SUBMIT, {"id": list_gid(row), "input": submit_input(pickup(stock.branch))}, token=me.token))[
+        "quickListSubmit"
+    ]
     assert errors(data) == [(["quickList", "lines", "1", "quantity"], "BELOW_MINIMUM_QUANTITY")]
     assert await snapshot() == before
 
@@ -159,14 +162,19 @@ async def test_delivery_and_texts_are_checked(api):
     before = await snapshot()
     cases = [
         ({"method": "PICKUP"}, {}, [(["input", "delivery", "branchId"], "INVALID_DELIVERY")]),
-        ({"method": "DELIVERY", "shipToId": gid(foreign_ship_to)}, {}, [(["input", "delivery", "shipToId"], "NOT_FOUND")]),
+        (
+            {"method": "DELIVERY", "shipToId": gid(foreign_ship_to)},
+            {},
+            [(["input", "delivery", "shipToId"], "NOT_FOUND")],
+        ),
         ({"method": "PICKUP", "branchId": "garbage"}, {}, [(["input", "delivery", "branchId"], "NOT_FOUND")]),
         (pickup(stock.branch), {"reference": "r" * 201}, [(["input", "reference"], "TOO_LONG")]),
         (pickup(stock.branch), {"idempotencyKey": " "}, [(["input", "idempotencyKey"], "REQUIRED")]),
     ]
     for delivery, extra, expected in cases:
-        data = (await api.ok(SUBMIT, {"id": list_gid(row), "input": {**submit_input(delivery), **extra}},
-                             token=me.token))["quickListSubmit"]
+        data = (
+            await api.ok(SUBMIT, {"id": list_gid(row), "input": {**submit_input(delivery), **extra}}, token=me.token)
+        )["quickListSubmit"]
         assert errors(data) == expected
     assert await snapshot() == before
 
@@ -179,11 +187,21 @@ async def test_a_member_limited_to_customer_numbers_delivers_to_those_only(api):
     theirs = await make_customer_number(admin.company, CustomerNumberKind.SHIP_TO)
     await MembershipCustomerNumber.create(membership=me.membership, customer_number=mine)
     row = await make_list(admin.user, admin.company, (stock.a, "1"), shared=True)
-    data = (await api.ok(SUBMIT, {"id": list_gid(row), "input": submit_input({"method": "DELIVERY", "shipToId": gid(theirs)})},
-                         token=me.token))["quickListSubmit"]
+    data = (
+        await api.ok(
+            SUBMIT,
+            {"id": list_gid(row), "input": submit_input({"method": "DELIVERY", "shipToId": gid(theirs)})},
+            token=me.token,
+        )
+    )["quickListSubmit"]
     assert errors(data) == [(["input", "delivery", "shipToId"], "NOT_FOUND")]
-    data = (await api.ok(SUBMIT, {"id": list_gid(row), "input": submit_input({"method": "DELIVERY", "shipToId": gid(mine)})},
-                         token=me.token))["quickListSubmit"]
+    data = (
+        await api.ok(
+            SUBMIT,
+            {"id": list_gid(row), "input": submit_input({"method": "DELIVERY", "shipToId": gid(mine)})},
+            token=me.token,
+        )
+    )["quickListSubmit"]
     assert data["validationList"]["delivery"]["shipTo"] == {"number": mine.number}
     assert (await ValidationList.get()).customer_number_id == mine.id
 
@@ -194,10 +212,13 @@ async def test_another_members_private_list_and_another_companys_list_are_not_fo
     stranger = await make_member(Role.ADMINISTRATOR)
     stock = await make_stock()
     before = await snapshot()
-    for row in (await make_list(colleague.user, me.company, (stock.a, "1")),
-                await make_list(stranger.user, stranger.company, (stock.a, "1"), shared=True)):
-        data = (await api.ok(SUBMIT, {"id": list_gid(row), "input": submit_input(pickup(stock.branch))},
-                             token=me.token))["quickListSubmit"]
+    for row in (
+        await make_list(colleague.user, me.company, (stock.a, "1")),
+        await make_list(stranger.user, stranger.company, (stock.a, "1"), shared=True),
+    ):
+        data = (
+            await api.ok(SUBMIT, {"id": list_gid(row), "input": submit_input(pickup(stock.branch))}, token=me.token)
+        )["quickListSubmit"]
         assert errors(data) == [(["id"], "NOT_FOUND")]
     assert await snapshot() == before
 
@@ -222,8 +243,9 @@ async def test_every_role_with_order_from_quick_lists_submits(api, role):
     me = await make_member(role, company=admin.company)
     stock = await make_stock()
     row = await make_list(admin.user, admin.company, (stock.a, "2"), shared=True)
-    data = (await api.ok(SUBMIT, {"id": list_gid(row), "input": submit_input(pickup(stock.branch))},
-                         token=me.token))["quickListSubmit"]
+    data = (await api.ok(SUBMIT, {"id": list_gid(row), "input": submit_input(pickup(stock.branch))}, token=me.token))[
+        "quickListSubmit"
+    ]
     assert data["validationList"]["status"] == "SUBMITTED"
     expected = {"amount": "25.00"} if role in roles_with(Permission.VIEW_PRICES) else None
     assert data["validationList"]["total"] == expected

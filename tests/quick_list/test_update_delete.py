@@ -21,11 +21,11 @@ async def test_the_owner_renames_describes_and_shares_a_list(api):
     me = await make_member(Role.ORDER_WITHOUT_PRICES)
     row = await make_list(me.user, me.company, name="Old", description="Keep")
     before = row.updated_at
-    data = (await api.ok(UPDATE, {"id": gid(row), "input": {"name": " New ", "shared": True}}, token=me.token))
+    data = await api.ok(UPDATE, {"id": gid(row), "input": {"name": " New ", "shared": True}}, token=me.token)
     q = data["quickListUpdate"]["quickList"]
     assert (q["name"], q["description"], q["shared"]) == ("New", "Keep", True)
     assert (await QuickList.get(id=row.id)).updated_at > before
-    data = (await api.ok(UPDATE, {"id": gid(row), "input": {"description": ""}}, token=me.token))
+    data = await api.ok(UPDATE, {"id": gid(row), "input": {"description": ""}}, token=me.token)
     q = data["quickListUpdate"]["quickList"]
     assert (q["name"], q["description"], q["shared"]) == ("New", None, True)
 
@@ -42,7 +42,7 @@ async def test_bad_values_change_nothing(api, values, field, code):
     me = await make_member(Role.ADMINISTRATOR)
     row = await make_list(me.user, me.company, name="Old")
     before = await db_state()
-    data = (await api.ok(UPDATE, {"id": gid(row), "input": {**values, "shared": True}}, token=me.token))
+    data = await api.ok(UPDATE, {"id": gid(row), "input": {**values, "shared": True}}, token=me.token)
     assert errors(data["quickListUpdate"]) == [(field, code)]
     assert await db_state() == before
 

@@ -39,14 +39,25 @@ def gid(row: object) -> str:
 
 
 async def make_product(
-    sku: str | None = None, *, list_price: str = "10.00", minimum: str = "1", multiple: str = "1",
-    orderable: bool = True, ean: str | None = None,
+    sku: str | None = None,
+    *,
+    list_price: str = "10.00",
+    minimum: str = "1",
+    multiple: str = "1",
+    orderable: bool = True,
+    ean: str | None = None,
 ) -> Product:
     n = next(_seq)
     sku = sku or f"QT-{n:04d}"
     return await Product.create(
-        sku=sku, ean=ean, name_fr=f"Produit {sku}", name_en=f"Product {sku}", list_price=Decimal(list_price),
-        minimum_quantity=Decimal(minimum), order_multiple=Decimal(multiple), orderable=orderable,
+        sku=sku,
+        ean=ean,
+        name_fr=f"Produit {sku}",
+        name_en=f"Product {sku}",
+        list_price=Decimal(list_price),
+        minimum_quantity=Decimal(minimum),
+        order_multiple=Decimal(multiple),
+        orderable=orderable,
         search_text=sku.lower(),
     )
 
@@ -88,8 +99,11 @@ async def make_quote(
     )
     for i, (product, quantity, price) in enumerate(lines or []):
         await QuoteLine.create(
-            quote=quote, product=product, quantity=Decimal(quantity),
-            unit_price=Decimal(price) if price is not None else None, position=i,
+            quote=quote,
+            product=product,
+            quantity=Decimal(quantity),
+            unit_price=Decimal(price) if price is not None else None,
+            position=i,
         )
     return quote
 

@@ -24,8 +24,9 @@ mutation($id: ID!, $reason: String) {
 
 
 async def decline(api, token, quote, reason=None):
-    return await api(DECLINE, {"id": gid(quote) if not isinstance(quote, str) else quote, "reason": reason},
-                     token=token)
+    return await api(
+        DECLINE, {"id": gid(quote) if not isinstance(quote, str) else quote, "reason": reason}, token=token
+    )
 
 
 @pytest.mark.parametrize("status", [QuoteState.ISSUED, QuoteState.REQUESTED])
@@ -63,7 +64,8 @@ async def test_other_statuses_cannot_be_declined(api, status, days):
     body = await decline(api, member.token, quote, "no")
 
     assert body["data"]["quoteDecline"] == {
-        "quote": None, "userErrors": [{"field": ["id"], "code": "INVALID_STATUS_TRANSITION"}]
+        "quote": None,
+        "userErrors": [{"field": ["id"], "code": "INVALID_STATUS_TRANSITION"}],
     }
     row = await Quote.get(id=quote.id)
     assert row.status == status and row.decline_reason is None

@@ -50,12 +50,18 @@ def errors(body: dict) -> list[tuple[list[str] | None, str]]:
 async def test_staff_price_a_requested_quote(api, staff_role):
     member = await make_member(Role.VIEW_PRICES)
     asked, kept = await make_product("ASKED"), await make_product("KEPT")
-    quote = await make_quote(member.company, status=QuoteState.REQUESTED, reference="Werf Gent",
-                             lines=[(asked, "5", None)])
+    quote = await make_quote(
+        member.company, status=QuoteState.REQUESTED, reference="Werf Gent", lines=[(asked, "5", None)]
+    )
     staff, token = await make_staff(staff_role)
 
-    body = await issue(api, token, quoteId=gid(quote), validUntil=days(0),
-                       lines=[issue_line(kept, "3", "1.005"), issue_line(asked, "10", "0")])
+    body = await issue(
+        api,
+        token,
+        quoteId=gid(quote),
+        validUntil=days(0),
+        lines=[issue_line(kept, "3", "1.005"), issue_line(asked, "10", "0")],
+    )
 
     payload = body["data"]["quoteIssue"]
     assert payload["userErrors"] == []
@@ -64,7 +70,12 @@ async def test_staff_price_a_requested_quote(api, staff_role):
     assert issued["validUntil"] == days(0) and issued["reference"] == "Werf Gent"
     assert issued["lines"] == [
         {"quantity": "3", "unitPrice": {"amount": "1.01"}, "lineTotal": {"amount": "3.02"}, "product": {"sku": "KEPT"}},
-        {"quantity": "10", "unitPrice": {"amount": "0.00"}, "lineTotal": {"amount": "0.00"}, "product": {"sku": "ASKED"}},
+        {
+            "quantity": "10",
+            "unitPrice": {"amount": "0.00"},
+            "lineTotal": {"amount": "0.00"},
+            "product": {"sku": "ASKED"},
+        },
     ]
     assert issued["total"] == {"amount": "3.02"}
     row = await Quote.get(id=quote.id)
@@ -73,8 +84,9 @@ async def test_staff_price_a_requested_quote(api, staff_role):
     assert await AuditEvent.filter(action="quote.issued", company_id=member.company.id).count() == 1
 
     # The customer now sees it ACTIVE with its prices.
-    seen = await api.ok("query($id: ID!) { quote(id: $id) { status total { amount } } }", {"id": gid(quote)},
-                        token=member.token)
+    seen = await api.ok(
+        "query($id: ID!) { quote(id: $id) { status total { amount } } }", {"id": gid(quote)}, token=member.token
+    )
     assert seen["quote"] == {"status": "ACTIVE", "total": {"amount": "3.02"}}
 
 
@@ -83,8 +95,9 @@ async def test_staff_issue_a_new_quote_for_a_company(api):
     product = await make_product()
     _, token = await make_staff(StaffRole.REPRESENTATIVE)
 
-    body = await issue(api, token, companyId=member.company_id, reference="Promo",
-                       lines=[issue_line(product, "4", "2.50")])
+    body = await issue(
+        api, token, companyId=member.company_id, reference="Promo", lines=[issue_line(product, "4", "2.50")]
+    )
 
     quote = body["data"]["quoteIssue"]["quote"]
     assert re.match(NUMBER_RE, quote["number"]) and quote["number"].startswith(f"Q{datetime.now(UTC).year}-")
@@ -105,8 +118,9 @@ async def test_a_new_quote_for_another_number_of_the_company(api):
     assert body["data"]["quoteIssue"]["quote"]["customerNumber"]["number"] == ship.number
 
     before = await counts()
-    body = await issue(api, token, companyId=member.company_id, customerNumberId=gid(other_ship),
-                       lines=[issue_line(product)])
+    body = await issue(
+        api, token, companyId=member.company_id, customerNumberId=gid(other_ship), lines=[issue_line(product)]
+    )
     assert errors(body) == [(["input", "customerNumberId"], "NOT_FOUND")]
     assert await counts() == before
 
@@ -118,15 +132,22 @@ async def test_refused_input_changes_nothing(api):
     _, token = await make_staff()
     before = await counts()
 
-    body = await issue(api, token, quoteId=gid(quote), validUntil=days(-1), reference="r" * 201, lines=[
-        issue_line(product, "2", "-0.01"),
-        {"productId": "UHJvZHVjdDp4", "quantity": "1", "unitPrice": "1"},
-        issue_line(product, "0"),
-        issue_line(product, "1"),
-        issue_line(product, "3"),
-        issue_line(product, "2", "1.00001"),
-        issue_line(product, "2", "100000000"),
-    ])
+    body = await issue(
+        api,
+        token,
+        quoteId=gid(quote),
+        validUntil=days(-1),
+        reference="r" * 201,
+        lines=[
+            issue_line(product, "2", "-0.01"),
+            {"productId": "UHJvZHVjdDp4", "quantity": "1", "unitPrice": "1"},
+            issue_line(product, "0"),
+            issue_line(product, "1"),
+            issue_line(product, "3"),
+            issue_line(product, "2", "1.00001"),
+            issue_line(product, "2", "100000000"),
+        ],
+    )
 
     assert errors(body) == [
         (["input", "validUntil"], "INVALID"),
@@ -229,7 +250,9 @@ async def test_quote_requests_lists_every_company_requests_oldest_first(api):
     _, token = await make_staff(StaffRole.REPRESENTATIVE)
 
     first = (await api.ok(REQUESTS, {"first": 2}, token=token))["backoffice"]["quoteRequests"]
-    rest = (await api.ok(REQUESTS, {"after": first["pageInfo"]["endCursor"]}, token=token))["backoffice"]["quoteRequests"]
+    rest = (await api.ok(REQUESTS, {"after": first["pageInfo"]["endCursor"]}, token=token))["backoffice"][
+        "quoteRequests"
+    ]
 
     assert first["totalCount"] == 3
     got = [e["node"]["number"] for e in first["edges"] + rest["edges"]]

@@ -87,8 +87,10 @@ async def test_accept_at_the_quoted_prices(api, offer, role):
     vl = payload["validationList"]
     assert vl["status"] == "SUBMITTED" and vl["source"] == "QUOTE"
     assert vl["reference"] == "Villa Dupont" and vl["note"] == "Livrer le matin"
-    assert [(ln["product"]["sku"], ln["quantity"], ln["unitPrice"]["amount"], ln["lineTotal"]["amount"])
-            for ln in vl["lines"]] == [(a.sku, "3", "14.33", "43.00"), (b.sku, "4", "3.10", "12.40")]
+    assert [
+        (ln["product"]["sku"], ln["quantity"], ln["unitPrice"]["amount"], ln["lineTotal"]["amount"])
+        for ln in vl["lines"]
+    ] == [(a.sku, "3", "14.33", "43.00"), (b.sku, "4", "3.10", "12.40")]
     assert vl["total"]["amount"] == "55.40"
     assert vl["delivery"]["method"] == "PICKUP" and vl["delivery"]["branch"]["name"] == branch.name
     row = await ValidationList.get()
@@ -100,7 +102,10 @@ async def test_accept_at_the_quoted_prices(api, offer, role):
     stored = await Quote.get(id=quote.id)
     assert stored.status == QuoteState.ACCEPTED and stored.decided_by_id == member.user.id
     event = await AuditEvent.get(action="quote.accepted")
-    assert event.target_id == gid(quote) and event.details["after"] == {"status": "ACCEPTED", "validationList": vl["number"]}
+    assert event.target_id == gid(quote) and event.details["after"] == {
+        "status": "ACCEPTED",
+        "validationList": vl["number"],
+    }
 
 
 async def test_a_reference_given_replaces_the_quotes(api, offer):
@@ -117,7 +122,12 @@ async def test_without_delivery_a_ship_to_quote_is_delivered_there(api, db):
     body = await accept(api, member.token, quote)
 
     delivery = body["data"]["quoteAccept"]["validationList"]["delivery"]
-    assert delivery == {"method": "DELIVERY", "shipTo": {"number": ship_to.number}, "branch": None, "oneTimeAddress": None}
+    assert delivery == {
+        "method": "DELIVERY",
+        "shipTo": {"number": ship_to.number},
+        "branch": None,
+        "oneTimeAddress": None,
+    }
 
 
 async def test_without_delivery_a_sold_to_quote_goes_to_its_address(api, offer):
@@ -126,8 +136,12 @@ async def test_without_delivery_a_sold_to_quote_goes_to_its_address(api, offer):
     delivery = body["data"]["quoteAccept"]["validationList"]["delivery"]
     sold_to = await quote.customer_number
     assert delivery["method"] == "DELIVERY" and delivery["shipTo"] is None
-    assert delivery["oneTimeAddress"] == {"line1": sold_to.line1, "postalCode": sold_to.postal_code,
-                                          "city": sold_to.city, "countryCode": sold_to.country_code}
+    assert delivery["oneTimeAddress"] == {
+        "line1": sold_to.line1,
+        "postalCode": sold_to.postal_code,
+        "city": sold_to.city,
+        "countryCode": sold_to.country_code,
+    }
 
 
 async def test_delivery_to_a_one_time_address_or_own_ship_to(api, offer):
@@ -152,8 +166,9 @@ async def test_only_an_active_quote_can_be_accepted(api, db, status, days):
     member = await make_member()
     valid_until = today() + timedelta(days=days) if days is not None else None
     price = None if status == QuoteState.REQUESTED else "3.00"
-    quote = await make_quote(member.company, status=status, valid_until=valid_until,
-                             lines=[(await make_product(), "1", price)])
+    quote = await make_quote(
+        member.company, status=status, valid_until=valid_until, lines=[(await make_product(), "1", price)]
+    )
     before = await state()
 
     body = await accept(api, member.token, quote)
@@ -191,8 +206,11 @@ async def test_the_same_key_with_other_input_is_refused(api, offer):
 
 @pytest.mark.parametrize(
     ("delivery", "code"),
-    [({"method": "DELIVERY"}, "INVALID_DELIVERY"), ({"method": "PICKUP"}, "INVALID_DELIVERY"),
-     ({"method": "DELIVERY", "oneTimeAddress": {**ADDRESS, "city": ""}}, "REQUIRED")],
+    [
+        ({"method": "DELIVERY"}, "INVALID_DELIVERY"),
+        ({"method": "PICKUP"}, "INVALID_DELIVERY"),
+        ({"method": "DELIVERY", "oneTimeAddress": {**ADDRESS, "city": ""}}, "REQUIRED"),
+    ],
     ids=["nothing", "no-branch", "bad-address"],
 )
 async def test_delivery_errors_change_nothing(api, offer, delivery, code):

@@ -37,8 +37,9 @@ async def test_quotes_lists_the_company_quotes_newest_first(api):
     product = await make_product(list_price="3.00")
     now = datetime.now(UTC)
     old = await make_quote(member.company, created_at=now - timedelta(days=3), lines=[(product, "3", "1.005")])
-    new = await make_quote(member.company, status=QuoteState.REQUESTED, created_at=now - timedelta(days=1),
-                           lines=[(product, "2", None)])
+    new = await make_quote(
+        member.company, status=QuoteState.REQUESTED, created_at=now - timedelta(days=1), lines=[(product, "2", None)]
+    )
     other = await make_member()
     await make_quote(other.company)
 

@@ -40,7 +40,10 @@ async def test_request_creates_a_requested_quote(api):
     glue = await make_product("GLU-7", multiple="6", minimum="6")
 
     body = await request(
-        api, member.token, reference="  Chantier Namur ", note="Livraison en mai",
+        api,
+        member.token,
+        reference="  Chantier Namur ",
+        note="Livraison en mai",
         lines=[line(pipe, "12.5", note="coupé à 3 m"), line(glue, "18")],
     )
 
@@ -55,7 +58,13 @@ async def test_request_creates_a_requested_quote(api):
     assert quote["customerNumber"]["number"] == member.company.customer_number  # the SOLD_TO by default
     assert quote["requestedBy"]["email"] == member.user.email
     assert quote["lines"] == [
-        {"quantity": "12.5", "note": "coupé à 3 m", "unitPrice": None, "lineTotal": None, "product": {"sku": "PVC-100"}},
+        {
+            "quantity": "12.5",
+            "note": "coupé à 3 m",
+            "unitPrice": None,
+            "lineTotal": None,
+            "product": {"sku": "PVC-100"},
+        },
         {"quantity": "18", "note": None, "unitPrice": None, "lineTotal": None, "product": {"sku": "GLU-7"}},
     ]
 
@@ -67,10 +76,15 @@ async def test_lines_may_name_products_by_sku_ean_or_own_article_code(api):
     by_own = await make_product("ALU-3")
     await CompanyArticleCode.create(company=member.company, code="MY-PROFILE", product=by_own)
 
-    body = await request(api, member.token, lines=[
-        {"code": " alu-1 ", "quantity": "1"}, {"code": "5400000000011", "quantity": "2"},
-        {"code": "MY-PROFILE", "quantity": "3"},
-    ])
+    body = await request(
+        api,
+        member.token,
+        lines=[
+            {"code": " alu-1 ", "quantity": "1"},
+            {"code": "5400000000011", "quantity": "2"},
+            {"code": "MY-PROFILE", "quantity": "3"},
+        ],
+    )
 
     skus = [ln["product"]["sku"] for ln in body["data"]["quoteRequest"]["quote"]["lines"]]
     assert skus == [by_sku.sku, by_ean.sku, by_own.sku]
@@ -171,13 +185,17 @@ async def test_unknown_products_and_codes(api):
     await CompanyArticleCode.create(company=other.company, code="THEIR-CODE", product=foreign_code_product)
     before = await counts()
 
-    body = await request(api, member.token, lines=[
-        line(good),
-        {"productId": "UHJvZHVjdDpub3BlCg", "quantity": "1"},
-        {"code": "NO-SUCH-SKU", "quantity": "1"},
-        {"code": "THEIR-CODE", "quantity": "1"},
-        {"quantity": "1"},
-    ])
+    body = await request(
+        api,
+        member.token,
+        lines=[
+            line(good),
+            {"productId": "UHJvZHVjdDpub3BlCg", "quantity": "1"},
+            {"code": "NO-SUCH-SKU", "quantity": "1"},
+            {"code": "THEIR-CODE", "quantity": "1"},
+            {"quantity": "1"},
+        ],
+    )
 
     errors = [(e["field"], e["code"]) for e in body["data"]["quoteRequest"]["userErrors"]]
     assert errors == [

@@ -8,7 +8,19 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import urlsplit
 
-from models import AuditEvent, Company, IdempotencyRecord, Order, OrderLine, Product, ScanList, ScanListLine, Sequence, ValidationList, ValidationListLine
+from models import (
+    AuditEvent,
+    Company,
+    IdempotencyRecord,
+    Order,
+    OrderLine,
+    Product,
+    ScanList,
+    ScanListLine,
+    Sequence,
+    ValidationList,
+    ValidationListLine,
+)
 from resolvers.scan_list import barcode_of
 
 _keys = itertools.count(1)
@@ -26,11 +38,15 @@ CREATE = """
 mutation($input: ScanListInput!) { scanListCreate(input: $input) { scanList { %s } %s } }
 """ % (LIST_FIELDS, ERRORS)
 
-APPROVE = """
+APPROVE = (
+    """
 mutation($id: ID!) { scanListApprove(id: $id) { scanList { id approved approvedAt printUrl } %s } }
-""" % ERRORS
+"""
+    % ERRORS
+)
 
-SUBMIT = """
+SUBMIT = (
+    """
 mutation($input: ScanSubmitInput!) {
   scanSubmit(input: $input) {
     order { id number status source reference total { amount } customerNumber { number }
@@ -41,7 +57,9 @@ mutation($input: ScanSubmitInput!) {
     %s
   }
 }
-""" % ERRORS
+"""
+    % ERRORS
+)
 
 
 def new_key() -> str:
@@ -56,8 +74,11 @@ async def make_scan_list(
 
     by = by or await make_user()
     row = await ScanList.create(
-        company=company, name=name, created_by=by,
-        approved_at=datetime.now(UTC) if approved else None, approved_by=by if approved else None,
+        company=company,
+        name=name,
+        created_by=by,
+        approved_at=datetime.now(UTC) if approved else None,
+        approved_by=by if approved else None,
     )
     for i, (product, quantity) in enumerate(lines):
         await ScanListLine.create(

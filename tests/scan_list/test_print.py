@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 
-
 from models import ScanList
 from resolvers.scan_print import print_token
 from settings import Settings

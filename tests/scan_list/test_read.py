@@ -32,7 +32,8 @@ async def test_members_who_order_see_their_approved_lists(api, role):
     assert lists[0]["id"] == gid(first) and lists[0]["approved"] is True and lists[0]["approvedAt"]
     assert lists[0]["printUrl"].startswith(f"https://shop.test/scan-lists/{gid(first)}/print?token=")
     assert [(ln["product"]["sku"], ln["barcode"], ln["defaultQuantity"]) for ln in lists[1]["lines"]] == [
-        (a.sku, a.ean, "2"), (b.sku, b.sku, "1"),
+        (a.sku, a.ean, "2"),
+        (b.sku, b.sku, "1"),
     ]
 
 
@@ -56,8 +57,13 @@ async def test_staff_see_any_list_through_node(api, role):
     member = await make_member()
     draft = await make_scan_list(member.company, (await make_product(), "1"), approved=False, name="Draft")
     data = await api.ok(NODE, {"id": gid(draft)}, token=token)
-    assert data["node"] == {"__typename": "ScanList", "id": gid(draft), "name": "Draft", "approved": False,
-                            "printUrl": None}
+    assert data["node"] == {
+        "__typename": "ScanList",
+        "id": gid(draft),
+        "name": "Draft",
+        "approved": False,
+        "printUrl": None,
+    }
 
 
 async def test_members_reach_only_their_approved_lists_through_node(api):

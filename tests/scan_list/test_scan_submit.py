@@ -31,8 +31,14 @@ ADDRESS = {"line1": "Chantier, Rue Neuve 5", "postalCode": "4000", "city": "Liè
 
 
 def scan(*lines, delivery, key=None, **kw):
-    return {"input": {"lines": [{"code": c, "quantity": q} for c, q in lines], "delivery": delivery,
-                      "idempotencyKey": key or new_key(), **kw}}
+    return {
+        "input": {
+            "lines": [{"code": c, "quantity": q} for c, q in lines],
+            "delivery": delivery,
+            "idempotencyKey": key or new_key(),
+            **kw,
+        }
+    }
 
 
 def pickup(branch):
@@ -56,8 +62,18 @@ async def test_all_lines_on_approved_lists_become_an_order_at_once(api, shop):
     await set_price(member.company, a, "9.00", minimum=5)
     await set_article_code(member.company, b, "MY-B")
 
-    data = await api.ok(SUBMIT, scan((a.ean, "3"), ("MY-B", "4"), (a.sku, "2"), delivery=pickup(branch),
-                                     reference=" Chantier 12 ", deviceId="scanner-7"), token=member.token)
+    data = await api.ok(
+        SUBMIT,
+        scan(
+            (a.ean, "3"),
+            ("MY-B", "4"),
+            (a.sku, "2"),
+            delivery=pickup(branch),
+            reference=" Chantier 12 ",
+            deviceId="scanner-7",
+        ),
+        token=member.token,
+    )
 
     payload = data["scanSubmit"]
     assert payload["userErrors"] == [] and payload["validationList"] is None
@@ -67,8 +83,10 @@ async def test_all_lines_on_approved_lists_become_an_order_at_once(api, shop):
     assert order["delivery"]["method"] == "PICKUP" and order["delivery"]["branch"]["name"] == branch.name
     assert order["customerNumber"]["number"] == member.company.customer_number
     # a: 3 + 2 scanned = 5 -> the break at 5 (9.00); b at the list price.
-    assert [(ln["product"]["sku"], ln["quantity"], ln["unitPrice"]["amount"], ln["lineTotal"]["amount"])
-            for ln in order["lines"]] == [(a.sku, "5", "9.00", "45.00"), (b.sku, "4", "4.00", "16.00")]
+    assert [
+        (ln["product"]["sku"], ln["quantity"], ln["unitPrice"]["amount"], ln["lineTotal"]["amount"])
+        for ln in order["lines"]
+    ] == [(a.sku, "5", "9.00", "45.00"), (b.sku, "4", "4.00", "16.00")]
     assert order["total"]["amount"] == "61.00"
     row = await Order.get()
     assert row.membership_id == member.membership.id and row.placed_by_id == member.user.id
@@ -84,15 +102,18 @@ async def test_all_lines_on_approved_lists_become_an_order_at_once(api, shop):
 async def test_one_product_off_the_lists_sends_the_whole_scan_to_validation(api, shop):
     member, a, b, off, branch = shop
 
-    data = await api.ok(SUBMIT, scan((a.sku, "1"), (off.sku, "2"), (b.sku, "2"), delivery=pickup(branch)),
-                        token=member.token)
+    data = await api.ok(
+        SUBMIT, scan((a.sku, "1"), (off.sku, "2"), (b.sku, "2"), delivery=pickup(branch)), token=member.token
+    )
 
     payload = data["scanSubmit"]
     assert payload["userErrors"] == [] and payload["order"] is None
     vl = payload["validationList"]
     assert vl["status"] == "SUBMITTED" and vl["source"] == "SCAN"
     assert [(ln["product"]["sku"], ln["quantity"], ln["unitPrice"]["amount"]) for ln in vl["lines"]] == [
-        (a.sku, "1", "12.50"), (off.sku, "2", "7.00"), (b.sku, "2", "4.00"),
+        (a.sku, "1", "12.50"),
+        (off.sku, "2", "7.00"),
+        (b.sku, "2", "4.00"),
     ]
     assert vl["total"]["amount"] == "34.50"
     assert await Order.all().count() == 0
@@ -124,14 +145,16 @@ async def test_delivery_to_a_ship_to_or_a_one_time_address(api, shop):
     member, a, _, _, _ = shop
     ship_to = await make_customer_number(member.company, CustomerNumberKind.SHIP_TO)
 
-    data = await api.ok(SUBMIT, scan((a.sku, "1"), delivery={"method": "DELIVERY", "shipToId": gid(ship_to)}),
-                        token=member.token)
+    data = await api.ok(
+        SUBMIT, scan((a.sku, "1"), delivery={"method": "DELIVERY", "shipToId": gid(ship_to)}), token=member.token
+    )
     order = data["scanSubmit"]["order"]
     assert order["delivery"]["shipTo"]["number"] == ship_to.number
     assert order["customerNumber"]["number"] == ship_to.number
 
-    data = await api.ok(SUBMIT, scan((a.sku, "1"), delivery={"method": "DELIVERY", "oneTimeAddress": ADDRESS}),
-                        token=member.token)
+    data = await api.ok(
+        SUBMIT, scan((a.sku, "1"), delivery={"method": "DELIVERY", "oneTimeAddress": ADDRESS}), token=member.token
+    )
     assert data["scanSubmit"]["order"]["delivery"]["oneTimeAddress"]["city"] == "Liège"
 
 
@@ -171,8 +194,11 @@ async def test_keys_are_per_membership(api, shop):
 async def test_bad_lines_refuse_the_whole_scan(api, shop):
     member, a, b, _, branch = shop
     before = await snapshot()
-    data = await api.ok(SUBMIT, scan((a.sku, "1"), ("0000000000000", "1"), (b.sku, "3"), (a.sku, "-1"),
-                                     delivery=pickup(branch)), token=member.token)
+    data = await api.ok(
+        SUBMIT,
+        scan((a.sku, "1"), ("0000000000000", "1"), (b.sku, "3"), (a.sku, "-1"), delivery=pickup(branch)),
+        token=member.token,
+    )
     errors = {(tuple(e["field"]), e["code"]) for e in data["scanSubmit"]["userErrors"]}
     assert errors == {
         (("input", "lines", "1", "code"), "UNKNOWN_PRODUCT_CODE"),
@@ -194,8 +220,9 @@ async def test_a_product_that_cannot_be_ordered(api, shop):
 async def test_no_lines_long_texts_and_no_key(api, shop):
     member, _, _, _, branch = shop
     before = await snapshot()
-    data = await api.ok(SUBMIT, scan(delivery=pickup(branch), reference="r" * 201, deviceId="d" * 101),
-                        token=member.token)
+    data = await api.ok(
+        SUBMIT, scan(delivery=pickup(branch), reference="r" * 201, deviceId="d" * 101), token=member.token
+    )
     errors = {(tuple(e["field"]), e["code"]) for e in data["scanSubmit"]["userErrors"]}
     assert (("input", "lines"), "CART_EMPTY") in errors and (("input", "deviceId"), "TOO_LONG") in errors
     data = await api.ok(SUBMIT, scan(delivery=pickup(branch), reference="r" * 201), token=member.token)
@@ -210,8 +237,11 @@ async def test_no_lines_long_texts_and_no_key(api, shop):
     [
         ({"method": "DELIVERY"}, "INVALID_DELIVERY", ["input", "delivery"]),
         ({"method": "PICKUP"}, "INVALID_DELIVERY", ["input", "delivery", "branchId"]),
-        ({"method": "DELIVERY", "oneTimeAddress": {**ADDRESS, "postalCode": ""}}, "REQUIRED",
-         ["input", "delivery", "oneTimeAddress", "postalCode"]),
+        (
+            {"method": "DELIVERY", "oneTimeAddress": {**ADDRESS, "postalCode": ""}},
+            "REQUIRED",
+            ["input", "delivery", "oneTimeAddress", "postalCode"],
+        ),
     ],
     ids=["nothing", "no-branch", "bad-address"],
 )
@@ -233,12 +263,14 @@ async def test_another_companys_or_a_forbidden_ship_to_is_not_found(api, shop):
     before = await snapshot()
 
     for token, ship_to in ((member.token, foreign), (limited.token, mine)):
-        data = await api.ok(SUBMIT, scan((a.sku, "1"), delivery={"method": "DELIVERY", "shipToId": gid(ship_to)}),
-                            token=token)
+        data = await api.ok(
+            SUBMIT, scan((a.sku, "1"), delivery={"method": "DELIVERY", "shipToId": gid(ship_to)}), token=token
+        )
         assert data["scanSubmit"]["userErrors"][0]["code"] == "NOT_FOUND"
         assert data["scanSubmit"]["userErrors"][0]["field"] == ["input", "delivery", "shipToId"]
-    data = await api.ok(SUBMIT, scan((a.sku, "1"), delivery={"method": "PICKUP", "branchId": gid(foreign)}),
-                        token=member.token)
+    data = await api.ok(
+        SUBMIT, scan((a.sku, "1"), delivery={"method": "PICKUP", "branchId": gid(foreign)}), token=member.token
+    )
     assert data["scanSubmit"]["userErrors"][0]["code"] == "NOT_FOUND"
     assert await snapshot() == before
 

@@ -25,14 +25,18 @@ async def test_staff_create_a_list_with_barcodes(api):
     without_ean = await make_product(ean=None, order_multiple=Decimal("0.5"), minimum_quantity=Decimal("0.5"))
     packs = await make_product(order_multiple=Decimal(5), minimum_quantity=Decimal(5))
 
-    data = await api.ok(CREATE, create_input(
-        company,
-        {"code": with_ean.ean, "quantity": "2"},
-        {"productId": gid(without_ean), "quantity": "1.5"},
-        {"code": packs.sku.lower(), "quantity": "5"},
-        {"code": with_ean.sku, "quantity": "3"},  # same product again: summed
-        name="  Atelier Nord ",
-    ), token=token)
+    data = await api.ok(
+        CREATE,
+        create_input(
+            company,
+            {"code": with_ean.ean, "quantity": "2"},
+            {"productId": gid(without_ean), "quantity": "1.5"},
+            {"code": packs.sku.lower(), "quantity": "5"},
+            {"code": with_ean.sku, "quantity": "3"},  # same product again: summed
+            name="  Atelier Nord ",
+        ),
+        token=token,
+    )
 
     payload = data["scanListCreate"]
     assert payload["userErrors"] == []
@@ -65,15 +69,19 @@ async def test_every_bad_line_is_reported_and_nothing_is_saved(api):
     ok = await make_product()
     before = await snapshot()
 
-    data = await api.ok(CREATE, create_input(
-        company,
-        {"code": ok.sku, "quantity": "1"},
-        {"code": "NO-SUCH-CODE", "quantity": "1"},
-        {"productId": gid(company), "quantity": "1"},
-        {"code": packs.sku, "quantity": "7"},
-        {"code": ok.sku, "quantity": "0"},
-        name=" ",
-    ), token=token)
+    data = await api.ok(
+        CREATE,
+        create_input(
+            company,
+            {"code": ok.sku, "quantity": "1"},
+            {"code": "NO-SUCH-CODE", "quantity": "1"},
+            {"productId": gid(company), "quantity": "1"},
+            {"code": packs.sku, "quantity": "7"},
+            {"code": ok.sku, "quantity": "0"},
+            name=" ",
+        ),
+        token=token,
+    )
 
     errors = {(tuple(e["field"]), e["code"]) for e in data["scanListCreate"]["userErrors"]}
     assert errors == {
@@ -100,8 +108,11 @@ async def test_unknown_company_is_not_found(api):
     _, token = await make_staff()
     product = await make_product()
     member = await make_member()
-    data = await api.ok(CREATE, {"input": {"companyId": member.membership_id, "name": "A",
-                                           "lines": [{"code": product.sku, "quantity": "1"}]}}, token=token)
+    data = await api.ok(
+        CREATE,
+        {"input": {"companyId": member.membership_id, "name": "A", "lines": [{"code": product.sku, "quantity": "1"}]}},
+        token=token,
+    )
     assert data["scanListCreate"]["userErrors"][0]["code"] == "NOT_FOUND"
     assert data["scanListCreate"]["userErrors"][0]["field"] == ["input", "companyId"]
 
@@ -185,6 +196,7 @@ async def test_lines_keep_the_order_they_were_given_in(api):
     _, token = await make_staff()
     company = await make_company()
     a, b = await make_product(), await make_product()
-    data = await api.ok(CREATE, create_input(company, {"code": b.ean, "quantity": "1"}, {"code": a.sku, "quantity": "2"}),
-                        token=token)
+    data = await api.ok(
+        CREATE, create_input(company, {"code": b.ean, "quantity": "1"}, {"code": a.sku, "quantity": "2"}), token=token
+    )
     assert [ln["product"]["sku"] for ln in data["scanListCreate"]["scanList"]["lines"]] == [b.sku, a.sku]
