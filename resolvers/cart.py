@@ -27,11 +27,13 @@ from resolvers.lines import (
     CheckedLine,
     LineLike,
     MergedLine,
+    Refused,
     all_problems,
     check_lines,
     check_orderable,
     check_quantity,
     merge,
+    plan_additions,
     quantity_problem,
 )
 from resolvers.pricing import line_total, unit_price
@@ -129,18 +131,9 @@ def subtotal(lines: Sequence[PricedLine]) -> Decimal | None:
 # ---------------------------------------------------------------------- adding lines
 
 
-@dataclass
-class Rejected:
-    """A merged line the cart refused: its summed quantity breaks a rule."""
-
-    merged: MergedLine
-    code: ErrorCode
-    message: str
-
-
 async def add_merged(
     membership: Membership, merged: Sequence[MergedLine], *, strict: bool
-) -> tuple[Cart, list[Rejected]]:
+) -> tuple[Cart, list[Refused]]:
     """Add lines (one per product, already checked) to the cart, call inside a transaction.
 
     A product already in the cart gets the quantities added; the sum is checked again. With
@@ -148,47 +141,15 @@ async def add_merged(
     cart, its lines, one INSERT of the new lines, one UPDATE of the grown ones.
     """
     cart_row = await locked_cart(membership)
-    existing = {r.product_id: r for r in await CartLine.filter(cart_id=cart_row.id)}  # type: ignore[attr-defined]
-    position = max((r.position for r in existing.values()), default=-1) + 1
-    rejected: list[Rejected] = []
-    new: list[CartLine] = []
-    grown: list[CartLine] = []
-    for m in merged:
-        old = existing.get(m.product.id)
-        if old is None:
-            new.append(
-                CartLine(
-                    id=uuid.uuid4(),
-                    cart_id=cart_row.id,
-                    product_id=m.product.id,
-                    quantity=m.quantity,
-                    note=m.note,
-                    position=position,
-                )
-            )
-            position += 1
-            continue
-        total = Decimal(old.quantity) + m.quantity
-        problem = quantity_problem(m.product, total)
-        if problem is not None:
-            already = f"With the {total - m.quantity:f} already in the cart: "
-            rejected.append(Rejected(m, problem[0], already + problem[1]))
-            continue
-        old.quantity = total
-        old.note = m.note or old.note
-        grown.append(old)
-    if rejected and strict:
-        return cart_row, rejected
-    if new:
-        await CartLine.bulk_create(new)
-    if grown:
-        await CartLine.bulk_update(grown, fields=["quantity", "note"])
-    if new or grown:
+    plan = await plan_additions(CartLine, {"cart_id": cart_row.id}, merged, "in the cart")
+    if plan.refused and strict:
+        return cart_row, plan.refused
+    if await plan.save(CartLine):
         await touch(cart_row)
-    return cart_row, rejected
+    return cart_row, plan.refused
 
 
-def _rejection_problems(rejected: Sequence[Rejected], *field: str) -> list[Problem]:
+def _rejection_problems(rejected: Sequence[Refused], *field: str) -> list[Problem]:
     return [Problem(r.code, r.message, (*field, str(r.merged.indexes[-1]), "quantity")) for r in rejected]
 
 

@@ -38,18 +38,27 @@ PENDING_ROLE = Role.QUICK_LISTS_ONLY
 
 
 class NewUserLike(Protocol):
-    email: str
-    password: str
-    first_name: str
-    last_name: str
-    phone: str | None
-    locale: Locale | None
+    @property
+    def email(self) -> str: ...
+    @property
+    def password(self) -> str: ...
+    @property
+    def first_name(self) -> str: ...
+    @property
+    def last_name(self) -> str: ...
+    @property
+    def phone(self) -> str | None: ...
+    @property
+    def locale(self) -> Locale | None: ...
 
 
 class ContactLike(Protocol):
-    name: str
-    email: str
-    phone: str | None
+    @property
+    def name(self) -> str: ...
+    @property
+    def email(self) -> str: ...
+    @property
+    def phone(self) -> str | None: ...
 
 
 @dataclass

@@ -37,11 +37,16 @@ ADDRESS_COLUMNS = ("line1", "line2", "postal_code", "city", "country_code")
 class DeliveryValues(Protocol):
     """What a DeliveryInput carries (schema.delivery.DeliveryInput or any look-alike)."""
 
-    method: DeliveryMethod
-    ship_to_id: str | None
-    one_time_address: Any
-    branch_id: str | None
-    requested_date: date | None
+    @property
+    def method(self) -> DeliveryMethod: ...
+    @property
+    def ship_to_id(self) -> str | None: ...
+    @property
+    def one_time_address(self) -> Any: ...
+    @property
+    def branch_id(self) -> str | None: ...
+    @property
+    def requested_date(self) -> date | None: ...
 
 
 def today() -> date:

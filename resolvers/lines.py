@@ -11,7 +11,9 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Protocol
+from typing import Any, Protocol
+
+from tortoise.models import Model
 
 from models import Product
 from resolvers import catalog, ids, loaders, validate
@@ -27,10 +29,14 @@ QUANTITY_LIMIT = Decimal(10) ** 9
 class LineLike(Protocol):
     """A LineInput: productId or code (SKU, EAN, own article code), a quantity and a note."""
 
-    product_id: str | None
-    code: str | None
-    quantity: Decimal
-    note: str | None
+    @property
+    def product_id(self) -> str | None: ...
+    @property
+    def code(self) -> str | None: ...
+    @property
+    def quantity(self) -> Decimal: ...
+    @property
+    def note(self) -> str | None: ...
 
 
 @dataclass
@@ -161,3 +167,66 @@ def merge(lines: Sequence[CheckedLine]) -> list[MergedLine]:
             found.note = line.note or found.note
             found.indexes.append(line.index)
     return list(merged.values())
+
+
+@dataclass
+class Refused:
+    """A merged line whose quantity, added to what is already there, breaks a quantity rule."""
+
+    merged: MergedLine
+    code: ErrorCode
+    message: str
+
+
+@dataclass
+class Additions:
+    """What adding merged lines to a cart's or list's lines comes to: rows to insert, rows whose
+    quantity grows, and the refused sums."""
+
+    new: list[Any]
+    grown: list[Any]
+    refused: list[Refused]
+
+    async def save(self, model: type[Model]) -> bool:
+        """One INSERT and one UPDATE at most; True when anything changed."""
+        if self.new:
+            await model.bulk_create(self.new)
+        if self.grown:
+            await model.bulk_update(self.grown, fields=["quantity", "note"])
+        return bool(self.new or self.grown)
+
+
+async def plan_additions(
+    model: type[Model], parent: dict[str, Any], merged: Sequence[MergedLine], held: str
+) -> Additions:
+    """Adding `merged` to the rows of `model` under `parent` (e.g. {"cart_id": id}): a product
+    already there gets the quantity added and the sum checked again; new products go last.
+    `held` says where, for messages ("in the cart", "on the list")."""
+    existing = {r.product_id: r for r in await model.filter(**parent)}  # type: ignore[attr-defined]
+    position = max((r.position for r in existing.values()), default=-1) + 1
+    plan = Additions([], [], [])
+    for m in merged:
+        old = existing.get(m.product.id)
+        if old is None:
+            plan.new.append(
+                model(
+                    id=uuid.uuid4(),
+                    product_id=m.product.id,
+                    quantity=m.quantity,
+                    note=m.note,
+                    position=position,
+                    **parent,
+                )
+            )
+            position += 1
+            continue
+        total = Decimal(old.quantity) + m.quantity
+        problem = quantity_problem(m.product, total)
+        if problem is not None:
+            message = f"With the {Decimal(old.quantity):f} already {held}: {problem[1]}"
+            plan.refused.append(Refused(m, problem[0], message))
+            continue
+        old.quantity = total
+        old.note = m.note or old.note
+        plan.grown.append(old)
+    return plan

@@ -45,7 +45,16 @@ from resolvers.errors import (
 )
 from resolvers.fast_entry import MAX_LINES as MAX_TEXT_LINES
 from resolvers.fast_entry import parse
-from resolvers.lines import LineLike, MergedLine, all_problems, check_lines, check_quantity, merge, quantity_problem
+from resolvers.lines import (
+    LineLike,
+    MergedLine,
+    all_problems,
+    check_lines,
+    check_quantity,
+    merge,
+    plan_additions,
+    quantity_problem,
+)
 from resolvers.pricing import Break, unit_price
 from resolvers.roles import Permission
 
@@ -246,44 +255,15 @@ async def _add_to_list(
 ) -> list[Problem]:
     """Inside a transaction: the lines added (a product already on the list gets the quantity
     added, the sum checked again); the problems of refused sums (then nothing is written)."""
-    existing = {r.product_id: r for r in await QuickListLine.filter(quick_list_id=row.id)}  # type: ignore[attr-defined]
-    position = max((r.position for r in existing.values()), default=-1) + 1
-    new: list[QuickListLine] = []
-    grown: list[QuickListLine] = []
-    problems: list[Problem] = []
-    for m in merged:
-        old = existing.get(m.product.id)
-        if old is None:
-            new.append(
-                QuickListLine(
-                    id=uuid.uuid4(),
-                    quick_list_id=row.id,
-                    product_id=m.product.id,
-                    quantity=m.quantity,
-                    note=m.note,
-                    position=position,
-                )
-            )
-            position += 1
-            continue
-        total = Decimal(old.quantity) + m.quantity
-        found = quantity_problem(m.product, total)
-        if found is not None:
-            last = m.indexes[-1]
-            at = (*where[last], "quantity") if last < n_structured else where[last]
-            problems.append(
-                Problem(found[0], f"With the {Decimal(old.quantity):f} already on the list: {found[1]}", at)
-            )
-            continue
-        old.quantity = total
-        old.note = m.note or old.note
-        grown.append(old)
+    plan = await plan_additions(QuickListLine, {"quick_list_id": row.id}, merged, "on the list")
+    problems = []
+    for r in plan.refused:
+        last = r.merged.indexes[-1]
+        at = (*where[last], "quantity") if last < n_structured else where[last]
+        problems.append(Problem(r.code, r.message, at))
     if problems:
         return problems
-    if new:
-        await QuickListLine.bulk_create(new)
-    if grown:
-        await QuickListLine.bulk_update(grown, fields=["quantity", "note"])
+    await plan.save(QuickListLine)
     await _touch(row)
     return []
 

@@ -34,8 +34,10 @@ Located = tuple[QuickListLine, tuple[str, ...]]
 class LineQuantity(Protocol):
     """A QuickListLineQuantity: a line of the list and the quantity to order."""
 
-    line_id: str
-    quantity: Decimal
+    @property
+    def line_id(self) -> str: ...
+    @property
+    def quantity(self) -> Decimal: ...
 
 
 async def _lines(row: QuickList) -> list[QuickListLine]:

@@ -21,16 +21,23 @@ MAX_UNIT_PRICE = Decimal("99999999")
 
 
 class RequestLine(Protocol):
-    product_id: str | None
-    code: str | None
-    quantity: Decimal
-    note: str | None
+    @property
+    def product_id(self) -> str | None: ...
+    @property
+    def code(self) -> str | None: ...
+    @property
+    def quantity(self) -> Decimal: ...
+    @property
+    def note(self) -> str | None: ...
 
 
 class IssueLine(Protocol):
-    product_id: str
-    quantity: Decimal
-    unit_price: Decimal
+    @property
+    def product_id(self) -> str: ...
+    @property
+    def quantity(self) -> Decimal: ...
+    @property
+    def unit_price(self) -> Decimal: ...
 
 
 @dataclass
