@@ -86,7 +86,7 @@ def scan_list_print(settings: Settings) -> Any:
 
 def _tortoise_running() -> bool:
     try:
-        return get_current_context() is not None and get_current_context().inited
+        return get_current_context() is not None and get_current_context().inited  # type: ignore[union-attr]
     except Exception:
         return False
 

@@ -9,19 +9,20 @@ import getpass
 import logging
 import os
 import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from pathlib import Path
+from typing import Any
 
 from tortoise import Tortoise
 from tortoise.migrations.api.migrate import migrate as migrate_api
 
 from settings import get_settings, tortoise_config
 
-COMMANDS: dict[str, Callable[[argparse.Namespace], Awaitable[None]]] = {}
+COMMANDS: dict[str, Callable[[argparse.Namespace], Coroutine[Any, Any, None]]] = {}
 
 
 def command(name: str) -> Callable:
-    def register(fn: Callable[[argparse.Namespace], Awaitable[None]]) -> Callable:
+    def register(fn: Callable[[argparse.Namespace], Coroutine[Any, Any, None]]) -> Callable:
         COMMANDS[name] = fn
         return fn
 

@@ -83,7 +83,7 @@ class Loader:
 
     # ------------------------------------------------------------------ catalog
     def categories(self) -> list[tuple]:
-        rows = []
+        rows: list[tuple] = []
         self.category_ids = []
         for top in MATERIALS:
             top_id = self.uid()

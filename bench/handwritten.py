@@ -66,9 +66,9 @@ class Viewer:
             and row["membership_status"] == "ACTIVE"
             and row["company_status"] == "ACTIVE"
         )
-        self.membership_id = row["membership_id"] if active else None
-        self.company_id = row["company_id"] if active else None
-        self.permissions = permissions_of(Role(row["role"]), row["fast_entry_enabled"]) if active else frozenset()
+        self.membership_id = row["membership_id"] if active else None  # type: ignore[index]
+        self.company_id = row["company_id"] if active else None  # type: ignore[index]
+        self.permissions = permissions_of(Role(row["role"]), row["fast_entry_enabled"]) if active else frozenset()  # type: ignore[index]
         self.can_see_prices = Permission.VIEW_PRICES in self.permissions or self.staff
         self.signed_in = row is not None
 

@@ -406,7 +406,7 @@ def bench_database(db: str, args: argparse.Namespace, port: int) -> list[Result]
             document, _, path = PAGES[scenario]
             graphql = Result(db, scenario, "graphql")
             hand = Result(db, scenario, "handwritten")
-            targets = [
+            targets: list[tuple[Result, str, dict[Any, Any]]] = [
                 (graphql, "/graphql", {"query": document, "variables": {"first": 20, "after": None}}),
                 (hand, path, {"first": 20, "after": None}),
             ]
@@ -504,4 +504,5 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()
+    sys.exit()

@@ -61,7 +61,7 @@ async def _record_failed_login(user: User) -> None:
         stale = Q(failed_login_window_start=None) | Q(failed_login_window_start__lte=t - FAILED_LOGIN_WINDOW)
         if await User.filter(stale, id=user.id).update(failed_logins=1, failed_login_window_start=t):
             break
-    counts = await User.filter(id=user.id).values_list("failed_logins", flat=True)
+    counts: list[Any] = await User.filter(id=user.id).values_list("failed_logins", flat=True)
     if counts and counts[0] >= MAX_FAILED_LOGINS:
         await User.filter(id=user.id).update(login_locked_until=t + LOGIN_LOCK)
 
@@ -94,7 +94,8 @@ async def _membership_for_login(user: User, company_id: str | None) -> Membershi
     active = [r for r in rows if r.status == MembershipStatus.ACTIVE]
     # Prefer an account that may act (company ACTIVE), then any ACTIVE membership.
     usable = [r for r in active if r.company.status == CompanyStatus.ACTIVE]
-    return (usable or active or [None])[0]
+    first: list[Membership | None] = [None]
+    return (usable or active or first)[0]
 
 
 async def login(ctx: Context, email: str, password: str, company_id: str | None = None) -> tuple[Session, str, User]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import timedelta
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -12,7 +13,7 @@ from models import Membership, Session, TokenPurpose, User, UserToken
 from resolvers.context import now, token_hash
 
 # argon2id at OWASP's first recommended setting (m=19 MiB, t=2, p=1).
-ARGON2_PARAMETERS = {"time_cost": 2, "memory_cost": 19 * 1024, "parallelism": 1}
+ARGON2_PARAMETERS: dict[str, Any] = {"time_cost": 2, "memory_cost": 19 * 1024, "parallelism": 1}
 HASHER = PasswordHasher(**ARGON2_PARAMETERS)
 # A fixed hash to verify against when the user does not exist, so timing says nothing.
 DUMMY_HASH = HASHER.hash("not-a-password-of-anyone")

@@ -114,7 +114,7 @@ async def create_unverified_user(ctx: Context, new: NewUser, *field: str) -> Use
     return user
 
 
-def check_contact(problems: Problems, value: ContactLike, *field: str) -> dict[str, str | None]:
+def check_contact(problems: Problems, value: ContactLike, *field: str) -> dict[str, Any]:
     """The company contact columns: a name, a valid e-mail, an optional phone."""
     return {
         "contact_name": validate.text(problems, value.name, *field, "name"),

@@ -6,6 +6,7 @@ Idempotent: a second run finds the demo administrator and changes nothing.
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from tortoise.transactions import in_transaction
 
@@ -72,7 +73,7 @@ async def _number(company: Company, kind: CustomerNumberKind, name: str, address
     return await CustomerNumber.create(company=company, kind=kind, name=name, number=number, **address)
 
 
-async def _company(name: str, vat: str, domains: list[str], address: dict, contact_email: str, **kw: object) -> Company:
+async def _company(name: str, vat: str, domains: list[str], address: dict, contact_email: str, **kw: Any) -> Company:
     number = await next_customer_number()
     company = await Company.create(
         name=name,

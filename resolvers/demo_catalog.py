@@ -10,6 +10,7 @@ import random
 import uuid
 from decimal import Decimal
 from itertools import product as combos
+from typing import Any
 
 from stdnum import ean as ean_check
 
@@ -69,7 +70,7 @@ ALU = [
 # Families per leaf category: (category, SKU prefix, (FR, NL, EN), unit, order multiple, minimum,
 # price range, brands, variant lists). A variant list holds either (FR, NL, EN) words or a plain
 # string shared by every language (dimensions); products are all combinations.
-FAMILIES = [
+FAMILIES: list[tuple[Any, ...]] = [
     (
         "PVC/Profiles/Windows",
         "PW",
@@ -499,7 +500,7 @@ def _words(variant: object, lang: int) -> str:
 
 def build_products(categories: dict[str, uuid.UUID], rng: random.Random) -> list[Product]:
     """About TARGET products: every combination of each family's variants, cycled until enough."""
-    plans = []
+    plans: list[tuple[tuple[Any, ...], tuple[Any, ...]]] = []
     for family in FAMILIES:
         plans.extend((family, combo) for combo in combos(*family[8]))
     products: list[Product] = []

@@ -187,7 +187,7 @@ async def _company(company_id: uuid.UUID, products: list[Product]) -> _Company |
         limited = list(await MembershipCustomerNumber.filter(membership_id=quick_only.id).values_list(
             "customer_number_id", flat=True))  # fmt: skip
     ship_tos = [n.id for n in numbers if n.kind == CustomerNumberKind.SHIP_TO]
-    priced_ids = set(await CompanyPrice.filter(company_id=company_id).values_list("product_id", flat=True))
+    priced_ids: set[Any] = set(await CompanyPrice.filter(company_id=company_id).values_list("product_id", flat=True))
     return _Company(
         id=company_id,
         locale=admin.user.locale,

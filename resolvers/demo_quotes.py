@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from tortoise.transactions import in_transaction
 
@@ -75,6 +76,7 @@ def _plans_for(
     today = current.date()
     start_of_year = datetime(today.year, 1, 1, tzinfo=UTC)
     plans: list[_Plan] = []
+    valid_until: date | None
     for back in (2, 1, 0):
         year = today.year - back
         for i in range(rng.randint(4, 7)):
@@ -128,7 +130,7 @@ async def seed_quotes(company_ids: Sequence[uuid.UUID]) -> None:
         if not numbers:
             continue
         wanted = [n.id for n in numbers if n.kind != CustomerNumberKind.BILL_TO] or [numbers[0].id]
-        members = await Membership.filter(company_id=company_id, status=MembershipStatus.ACTIVE).values_list(
+        members: list[Any] = await Membership.filter(company_id=company_id, status=MembershipStatus.ACTIVE).values_list(
             "user_id", flat=True
         )
         rng = random.Random(str(company_id))

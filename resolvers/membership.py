@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from typing import Any
 
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Q
@@ -67,11 +68,10 @@ async def _company_customer_numbers(
 
 
 async def _numbers_of(membership_id: uuid.UUID) -> list[str]:
-    return sorted(
-        await MembershipCustomerNumber.filter(membership_id=membership_id).values_list(
-            "customer_number__number", flat=True
-        )
+    numbers: list[Any] = await MembershipCustomerNumber.filter(membership_id=membership_id).values_list(
+        "customer_number__number", flat=True
     )
+    return sorted(numbers)
 
 
 async def _lock_target(ctx: Context, global_id: str) -> tuple[Membership, int]:
@@ -190,9 +190,9 @@ async def set_customer_numbers(ctx: Context, global_id: str, customer_number_ids
         problems = Problems()
         numbers = await _company_customer_numbers(
             problems,
-            target.company_id,
+            target.company_id,  # type: ignore[attr-defined]
             customer_number_ids,
-            "customerNumberIds",  # type: ignore[attr-defined]
+            "customerNumberIds",
         )
         problems.raise_any()
         before = await _numbers_of(target.id)

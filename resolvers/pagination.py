@@ -9,7 +9,7 @@ import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, cast
 
 from tortoise.expressions import Q
 from tortoise.models import Model
@@ -90,7 +90,7 @@ async def paginate(
             if cond is not None:
                 step = step | (Q(**{fields[i]: values[i]}) & cond)
             cond = step
-        page_qs = page_qs.filter(cond)
+        page_qs = page_qs.filter(cast(Q, cond))
     rows = await page_qs.order_by(*order).limit(size + 1)
     has_next = len(rows) > size
     rows = rows[:size]

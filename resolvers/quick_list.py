@@ -235,9 +235,9 @@ async def checked_input(
         inputs.append(TextLine(p.code, p.quantity))
         where.append(("text", str(p.line_number)))
     checked = await check_lines(ctx, inputs)
-    for p in all_problems(checked):
-        i = int(p.field[0]) if p.field else 0
-        problems.append(_relocate(p, where[i], keep_name=i < len(lines)))
+    for problem in all_problems(checked):
+        i = int(problem.field[0]) if problem.field else 0
+        problems.append(_relocate(problem, where[i], keep_name=i < len(lines)))
     merged = []
     for m in merge(checked):
         found = quantity_problem(m.product, m.quantity) if len(m.indexes) > 1 else None

@@ -83,7 +83,7 @@ async def add_to_cart(ctx: Context, global_id: str, line_ids: Sequence[str] | No
     lines = await _lines(row)
     problems = Problems()
     if line_ids is None:
-        chosen = [(line, ("quickList", "lines", str(i))) for i, line in enumerate(lines)]
+        chosen: list[Located] = [(line, ("quickList", "lines", str(i))) for i, line in enumerate(lines)]
     else:
         chosen = [(line, at) for _, line, at in _by_ids(lines, line_ids, problems, "lineIds")]
     products = await _products(chosen)
@@ -143,7 +143,7 @@ async def submit(
         list_lines = await _lines(row)
         quantities: list[Decimal]
         if lines is None:
-            chosen = [(line, ("quickList", "lines", str(i))) for i, line in enumerate(list_lines)]
+            chosen: list[Located] = [(line, ("quickList", "lines", str(i))) for i, line in enumerate(list_lines)]
             quantities = [Decimal(line.quantity) for line, _ in chosen]
         else:
             located = _by_ids(list_lines, [q.line_id for q in lines], problems, "input", "lines", name="lineId")

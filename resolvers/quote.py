@@ -10,6 +10,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import date
+from typing import Any
 
 from tortoise.expressions import Q
 from tortoise.queryset import QuerySet
@@ -104,7 +105,7 @@ async def quote_for_node(ctx: Context, pk: uuid.UUID) -> Quote | None:
 async def quote_years(ctx: Context) -> list[int]:
     """Years with at least one quote the member may see, newest first."""
     qs = await _readable(ctx)
-    years = await qs.order_by("-year").distinct().values_list("year", flat=True)
+    years: list[Any] = await qs.order_by("-year").distinct().values_list("year", flat=True)
     return [int(y) for y in years]
 
 
@@ -194,8 +195,8 @@ async def decline_quote(ctx: Context, global_id: str, reason: str | None) -> Quo
         changed = await still.update(
             status=QuoteState.DECLINED,
             decline_reason=reason,
-            decided_by_id=membership.user_id,
-            decided_at=now(),  # type: ignore[attr-defined]
+            decided_by_id=membership.user_id,  # type: ignore[attr-defined]
+            decided_at=now(),
         )
         if not changed:
             raise DomainError(ErrorCode.INVALID_STATUS_TRANSITION, "This quote has just changed.", ["id"])
@@ -247,7 +248,7 @@ async def issue_quote(
     checked = await issue_lines(ctx, problems, lines)
     problems.raise_any()
     total = total_of(checked)
-    issued = {"valid_until": valid_until, "issued_by_id": staff.id, "issued_at": now(), "total": total}
+    issued: dict[str, Any] = {"valid_until": valid_until, "issued_by_id": staff.id, "issued_at": now(), "total": total}
     async with in_transaction():
         if existing is not None:
             changes = {**issued, "customer_number_id": customer_number.id, "status": QuoteState.ISSUED}

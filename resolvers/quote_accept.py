@@ -107,8 +107,8 @@ async def accept_quote(
         day = today()
         changed = await Quote.filter(id=quote.id, status=QuoteState.ISSUED, valid_until__gte=day).update(
             status=QuoteState.ACCEPTED,
-            decided_by_id=membership.user_id,
-            decided_at=now(),  # type: ignore[attr-defined]
+            decided_by_id=membership.user_id,  # type: ignore[attr-defined]
+            decided_at=now(),
         )
         if not changed:
             current = await Quote.get(id=quote.id)

@@ -138,7 +138,7 @@ async def approve_scan_list(ctx: Context, global_id: str) -> ScanList:
 
 async def approved_product_ids(company_id: uuid.UUID, product_ids: Sequence[uuid.UUID]) -> set[uuid.UUID]:
     """Which of these products are on a line of one of the company's approved scan lists (one query)."""
-    rows = await ScanListLine.filter(
+    rows: list[Any] = await ScanListLine.filter(
         product_id__in=list(set(product_ids)),
         scan_list__company_id=company_id,
         scan_list__approved_at__isnull=False,

@@ -360,7 +360,7 @@ async def cart_submit(
             check_quantity(problems, product, Decimal(row.quantity), *at, "quantity")
             items.append((product, Decimal(row.quantity), row.note))
         problems.raise_any()
-        row = await create_validation_list(
+        validation_list = await create_validation_list(
             ctx,
             membership,
             lines=await priced(membership, items),
@@ -370,6 +370,6 @@ async def cart_submit(
             note=note,
         )
         await cart_rs.empty_cart(membership)
-        return row
+        return validation_list
 
     return await run_once(membership, idempotency_key, request_hash, "cartSubmit", action)

@@ -64,7 +64,7 @@ def password(problems: Problems, value: str, user_email: str | None, *field: str
     return value
 
 
-def address(problems: Problems, value: Any, *field: str) -> dict[str, str | None]:
+def address(problems: Problems, value: Any, *field: str) -> dict[str, Any]:
     """The columns of an address (line1, line2, postal_code, city, country_code), checked."""
     country = (value.country_code or "").strip().upper()
     if country not in COUNTRIES:
