@@ -203,7 +203,7 @@ class Migration(migrations.Migration):
                 ('kind', fields.CharEnumField(description='SOLD_TO: SOLD_TO\nBILL_TO: BILL_TO\nSHIP_TO: SHIP_TO', enum_type=CustomerNumberKind, max_length=7)),
                 ('name', fields.CharField(max_length=200)),
             ],
-            options={'table': 'customer_number', 'app': 'models', 'indexes': [Index(fields=['company', 'number'])], 'pk_attr': 'id'},
+            options={'table': 'customer_number', 'app': 'models', 'indexes': [Index(fields=['company_id', 'number'])], 'pk_attr': 'id'},
             bases=['Entity', 'AddressMixin'],
         ),
         ops.CreateModel(
@@ -273,7 +273,7 @@ class Migration(migrations.Migration):
                 ('role', fields.CharEnumField(description='ADMINISTRATOR: ADMINISTRATOR\nVIEW_PRICES: VIEW_PRICES\nVIEW_PRICES_AND_ORDER: VIEW_PRICES_AND_ORDER\nORDER_WITHOUT_PRICES: ORDER_WITHOUT_PRICES\nQUICK_LISTS_ONLY: QUICK_LISTS_ONLY', enum_type=Role, max_length=21)),
                 ('status', fields.CharEnumField(description='PENDING: PENDING\nACTIVE: ACTIVE\nINACTIVE: INACTIVE', enum_type=MembershipStatus, max_length=8)),
             ],
-            options={'table': 'membership', 'app': 'models', 'unique_together': (('user', 'company'),), 'indexes': [Index(fields=['company'])], 'pk_attr': 'id'},
+            options={'table': 'membership', 'app': 'models', 'unique_together': (('user', 'company'),), 'indexes': [Index(fields=['company_id'])], 'pk_attr': 'id'},
             bases=['Entity'],
         ),
         ops.CreateModel(
@@ -347,7 +347,7 @@ class Migration(migrations.Migration):
                 ('shared', fields.BooleanField(default=False)),
                 ('updated_at', fields.DatetimeField(auto_now=True, auto_now_add=False)),
             ],
-            options={'table': 'quick_list', 'app': 'models', 'indexes': [Index(fields=['company', 'shared'])], 'pk_attr': 'id'},
+            options={'table': 'quick_list', 'app': 'models', 'indexes': [Index(fields=['company_id', 'shared'])], 'pk_attr': 'id'},
             bases=['Entity'],
         ),
         ops.CreateModel(
@@ -385,7 +385,7 @@ class Migration(migrations.Migration):
                 ('decided_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
                 ('decline_reason', fields.TextField(null=True, unique=False)),
             ],
-            options={'table': 'quote', 'app': 'models', 'indexes': [Index(fields=['company', 'created_at']), Index(fields=['company', 'year']), Index(fields=['status', 'created_at'])], 'pk_attr': 'id'},
+            options={'table': 'quote', 'app': 'models', 'indexes': [Index(fields=['company_id', 'created_at']), Index(fields=['company_id', 'year']), Index(fields=['status', 'created_at'])], 'pk_attr': 'id'},
             bases=['Entity'],
         ),
         ops.CreateModel(
@@ -400,7 +400,7 @@ class Migration(migrations.Migration):
                 ('note', fields.CharField(null=True, max_length=500)),
                 ('position', fields.IntField()),
             ],
-            options={'table': 'quote_line', 'app': 'models', 'indexes': [Index(fields=['quote', 'position'])], 'pk_attr': 'id'},
+            options={'table': 'quote_line', 'app': 'models', 'indexes': [Index(fields=['quote_id', 'position'])], 'pk_attr': 'id'},
             bases=['Entity'],
         ),
         ops.CreateModel(
@@ -414,7 +414,7 @@ class Migration(migrations.Migration):
                 ('approved_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
                 ('approved_by', fields.ForeignKeyField('models.User', source_field='approved_by_id', null=True, db_constraint=True, to_field='id', related_name=False, on_delete=OnDelete.RESTRICT)),
             ],
-            options={'table': 'scan_list', 'app': 'models', 'indexes': [Index(fields=['company', 'approved_at'])], 'pk_attr': 'id', 'table_description': "Products the distributor approved in advance for a company's scanner."},
+            options={'table': 'scan_list', 'app': 'models', 'indexes': [Index(fields=['company_id', 'approved_at'])], 'pk_attr': 'id', 'table_description': "Products the distributor approved in advance for a company's scanner."},
             bases=['Entity'],
         ),
         ops.CreateModel(
@@ -428,7 +428,7 @@ class Migration(migrations.Migration):
                 ('default_quantity', fields.DecimalField(max_digits=12, decimal_places=3)),
                 ('position', fields.IntField()),
             ],
-            options={'table': 'scan_list_line', 'app': 'models', 'indexes': [Index(fields=['scan_list', 'position']), Index(fields=['product'])], 'pk_attr': 'id'},
+            options={'table': 'scan_list_line', 'app': 'models', 'indexes': [Index(fields=['scan_list_id', 'position']), Index(fields=['product_id'])], 'pk_attr': 'id'},
             bases=['Entity'],
         ),
         ops.CreateModel(
@@ -489,7 +489,7 @@ class Migration(migrations.Migration):
                 ('rejection_reason', fields.TextField(null=True, unique=False)),
                 ('version', fields.IntField(default=1, description='Increases at every change. Approve and reject quote it (conditional UPDATE).')),
             ],
-            options={'table': 'validation_list', 'app': 'models', 'indexes': [Index(fields=['company', 'created_at']), Index(fields=['status', 'created_at'])], 'pk_attr': 'id', 'table_description': 'Submitted lines, priced at submission, that the distributor approves or rejects.'},
+            options={'table': 'validation_list', 'app': 'models', 'indexes': [Index(fields=['company_id', 'created_at']), Index(fields=['status', 'created_at'])], 'pk_attr': 'id', 'table_description': 'Submitted lines, priced at submission, that the distributor approves or rejects.'},
             bases=['Entity', 'DeliveryMixin'],
         ),
         ops.CreateModel(
@@ -519,7 +519,7 @@ class Migration(migrations.Migration):
                 ('total', fields.DecimalField(max_digits=14, decimal_places=2)),
                 ('year', fields.IntField()),
             ],
-            options={'table': 'customer_order', 'app': 'models', 'indexes': [Index(fields=['company', 'created_at']), Index(fields=['company', 'year'])], 'pk_attr': 'id'},
+            options={'table': 'customer_order', 'app': 'models', 'indexes': [Index(fields=['company_id', 'created_at']), Index(fields=['company_id', 'year'])], 'pk_attr': 'id'},
             bases=['Entity', 'DeliveryMixin'],
         ),
         ops.CreateModel(
@@ -534,7 +534,7 @@ class Migration(migrations.Migration):
                 ('unit_price', fields.DecimalField(max_digits=12, decimal_places=4)),
                 ('position', fields.IntField()),
             ],
-            options={'table': 'order_line', 'app': 'models', 'indexes': [Index(fields=['order', 'position'])], 'pk_attr': 'id'},
+            options={'table': 'order_line', 'app': 'models', 'indexes': [Index(fields=['order_id', 'position'])], 'pk_attr': 'id'},
             bases=['Entity'],
         ),
         ops.CreateModel(
@@ -549,7 +549,7 @@ class Migration(migrations.Migration):
                 ('unit_price', fields.DecimalField(description='Frozen at submission.', max_digits=12, decimal_places=4)),
                 ('position', fields.IntField()),
             ],
-            options={'table': 'validation_list_line', 'app': 'models', 'indexes': [Index(fields=['validation_list', 'position'])], 'pk_attr': 'id'},
+            options={'table': 'validation_list_line', 'app': 'models', 'indexes': [Index(fields=['validation_list_id', 'position'])], 'pk_attr': 'id'},
             bases=['Entity'],
         ),
     ]

@@ -118,7 +118,7 @@ class CustomerNumber(Entity, AddressMixin):
 
     class Meta:
         table = "customer_number"
-        indexes = (("company", "number"),)  # customer_numbers_by_company_id
+        indexes = (("company_id", "number"),)  # customer_numbers_by_company_id
 
 
 class Membership(Entity):
@@ -134,7 +134,7 @@ class Membership(Entity):
     class Meta:
         table = "membership"
         unique_together = (("user", "company"),)
-        indexes = (("company",),)  # memberships_by_company_id (user_id is covered by the unique index)
+        indexes = (("company_id",),)  # memberships_by_company_id (user_id is covered by the unique index)
 
 
 class MembershipCustomerNumber(Model):

@@ -107,7 +107,7 @@ class QuickList(Entity):
 
     class Meta:
         table = "quick_list"
-        indexes = (("company", "shared"),)
+        indexes = (("company_id", "shared"),)
 
 
 class QuickListLine(Entity):
@@ -159,7 +159,7 @@ class ValidationList(Entity, DeliveryMixin):
 
     class Meta:
         table = "validation_list"
-        indexes = (("company", "created_at"), ("status", "created_at"))
+        indexes = (("company_id", "created_at"), ("status", "created_at"))
 
 
 class ValidationListLine(Entity):
@@ -177,7 +177,7 @@ class ValidationListLine(Entity):
 
     class Meta:
         table = "validation_list_line"
-        indexes = (("validation_list", "position"),)  # lines_by_validation_list_id
+        indexes = (("validation_list_id", "position"),)  # lines_by_validation_list_id
 
 
 class Order(Entity, DeliveryMixin):
@@ -206,7 +206,7 @@ class Order(Entity, DeliveryMixin):
 
     class Meta:
         table = "customer_order"
-        indexes = (("company", "created_at"), ("company", "year"))
+        indexes = (("company_id", "created_at"), ("company_id", "year"))
 
 
 class OrderLine(Entity):
@@ -223,7 +223,7 @@ class OrderLine(Entity):
 
     class Meta:
         table = "order_line"
-        indexes = (("order", "position"),)  # lines_by_order_id
+        indexes = (("order_id", "position"),)  # lines_by_order_id
 
 
 class ScanList(Entity):
@@ -243,7 +243,7 @@ class ScanList(Entity):
 
     class Meta:
         table = "scan_list"
-        indexes = (("company", "approved_at"),)
+        indexes = (("company_id", "approved_at"),)
 
 
 class ScanListLine(Entity):
@@ -261,7 +261,7 @@ class ScanListLine(Entity):
     class Meta:
         table = "scan_list_line"
         #: (product): scanSubmit asks which of the scanned products are on approved lists.
-        indexes = (("scan_list", "position"), ("product",))
+        indexes = (("scan_list_id", "position"), ("product_id",))
 
 
 class IdempotencyRecord(Model):

@@ -63,7 +63,7 @@ class Quote(Entity):
 
     class Meta:
         table = "quote"
-        indexes = (("company", "created_at"), ("company", "year"), ("status", "created_at"))
+        indexes = (("company_id", "created_at"), ("company_id", "year"), ("status", "created_at"))
 
     def status_on(self, today: date) -> QuoteStatus:
         """An ISSUED quote is ACTIVE through its validUntil day and EXPIRED after it."""
@@ -89,4 +89,4 @@ class QuoteLine(Entity):
 
     class Meta:
         table = "quote_line"
-        indexes = (("quote", "position"),)
+        indexes = (("quote_id", "position"),)

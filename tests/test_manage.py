@@ -52,9 +52,30 @@ async def _counts(url: str) -> dict[str, int]:
         await conn.close()
 
 
+async def _indexed_columns(url: str) -> list[tuple[str, str | None]]:
+    """(index, column) of every index; SQLite reads a misspelt column as a constant (None)."""
+    if url.startswith("sqlite://"):
+        with sqlite3.connect(url.removeprefix("sqlite://")) as db:
+            names = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'index'")]
+            return [(n, row[2]) for n in names for row in db.execute(f'PRAGMA index_info("{n}")')]
+    conn = await asyncpg.connect(url)
+    try:
+        rows = await conn.fetch(
+            "SELECT i.relname, a.attname FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid "
+            "JOIN pg_namespace n ON n.oid = i.relnamespace AND n.nspname = 'public' "
+            "LEFT JOIN pg_attribute a ON a.attrelid = x.indrelid AND a.attnum = ANY(x.indkey)"
+        )
+        return [(r["relname"], r["attname"]) for r in rows]
+    finally:
+        await conn.close()
+
+
 async def test_migrate_then_seed_demo_twice_changes_nothing_the_second_time(fresh_url):
     migrated = manage("migrate", url=fresh_url)
     assert migrated.returncode == 0, migrated.stderr
+    indexed = await _indexed_columns(fresh_url)
+    assert any(name.startswith("idx_order_line_order") and column == "order_id" for name, column in indexed)
+    assert [name for name, column in indexed if column is None] == []
     assert manage("migrate", url=fresh_url).returncode == 0  # nothing left to apply
 
     first = manage("seed-demo", url=fresh_url)
