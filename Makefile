@@ -4,7 +4,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test venv lock migrations schema
+.PHONY: run test lint venv lock migrations schema
 
 venv: $(VENV)/.installed
 
@@ -22,6 +22,12 @@ run: venv
 ## make test: the whole suite (SQLite; set DATABASE_URL=postgres://... for PostgreSQL)
 test: venv
 	$(BIN)/python -m pytest -q
+
+## make lint: ruff (lint and format) and mypy, as CI runs them
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy --explicit-package-bases app.py settings.py manage.py models resolvers schema bench
 
 ## make migrations: write a migration for model changes
 migrations: venv
