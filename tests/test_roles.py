@@ -201,7 +201,6 @@ NOT_WALKED = {
         "companyRegister",
         "accessRequest",
         "helpdeskRequest",
-        "noop",
     },
 }
 
