@@ -27,8 +27,9 @@ from resolvers.access import (
 from resolvers.audit import record
 from resolvers.context import Context, now
 from resolvers.errors import DomainError, ErrorCode, Problems, not_found
+from resolvers.lines import LineLike
 from resolvers.pagination import Page, paginate
-from resolvers.quote_lines import IssueLine, RequestLine, issue_lines, request_lines, save_lines, total_of
+from resolvers.quote_lines import IssueLine, issue_lines, request_lines, save_lines, total_of
 from resolvers.roles import Permission
 from resolvers.sequence import next_value
 
@@ -148,7 +149,7 @@ async def request_quote(
     customer_number_id: str | None,
     reference: str | None,
     note: str | None,
-    lines: Sequence[RequestLine],
+    lines: Sequence[LineLike],
 ) -> Quote:
     """A REQUESTED quote (REQUEST_QUOTES) for one of the member's customer numbers, numbered now."""
     membership = ctx.require(Permission.REQUEST_QUOTES)

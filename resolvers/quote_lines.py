@@ -12,23 +12,11 @@ from models import Product, Quote, QuoteLine
 from resolvers import catalog, validate
 from resolvers.context import Context
 from resolvers.errors import ErrorCode, Problems
-from resolvers.lines import check_quantity, products_by_id
+from resolvers.lines import MAX_LINE_NOTE, LineLike, check_quantity, products_by_id
 from resolvers.pricing import line_total
 
-MAX_LINE_NOTE = 500
 #: Column limit of unit prices (12 digits, 4 decimals); quantities: resolvers.lines.check_quantity.
 MAX_UNIT_PRICE = Decimal("99999999")
-
-
-class RequestLine(Protocol):
-    @property
-    def product_id(self) -> str | None: ...
-    @property
-    def code(self) -> str | None: ...
-    @property
-    def quantity(self) -> Decimal: ...
-    @property
-    def note(self) -> str | None: ...
 
 
 class IssueLine(Protocol):
@@ -53,7 +41,7 @@ def _decimals(value: Decimal) -> int:
     return -exponent if isinstance(exponent, int) and exponent < 0 else 0
 
 
-async def request_lines(ctx: Context, problems: Problems, lines: Sequence[RequestLine]) -> list[LineDraft]:
+async def request_lines(ctx: Context, problems: Problems, lines: Sequence[LineLike]) -> list[LineDraft]:
     """Each line names a product by id or by code (SKU, EAN, own article code) with a valid quantity."""
     if not lines:
         problems.add(ErrorCode.REQUIRED, "Add at least one line.", "input", "lines")
