@@ -23,6 +23,7 @@ from tortoise.contrib.starlette import RegisterTortoise
 
 from resolvers import mail, scan_print
 from resolvers.context import Context, authenticate, locale_from_header
+from resolvers.i18n import use_locale
 from schema import build_schema
 from settings import Settings, get_settings, tortoise_config
 
@@ -44,7 +45,7 @@ class GraphQLApp(GraphQL):
         return Context(
             settings=self.settings,
             session=session,
-            locale=locale_from_header(request.headers.get("accept-language")),
+            locale=use_locale(locale_from_header(request.headers.get("accept-language"))),
             request=request,
             response=response,
         )

@@ -30,15 +30,16 @@ from resolvers.auth_core import (
 )
 from resolvers.context import Context, now, token_hash
 from resolvers.errors import DomainError, ErrorCode, Problems, not_found
+from resolvers.i18n import N_, tr
 
 MAX_FAILED_LOGINS = 10
 FAILED_LOGIN_WINDOW = timedelta(minutes=15)
 LOGIN_LOCK = timedelta(minutes=15)
 MAX_RESET_MAILS_PER_HOUR = 5
 
-BAD_CREDENTIALS = "The e-mail address or the password is wrong."
-LOCKED = "Too many failed sign-ins: try again in 15 minutes, or choose a new password."
-INACTIVE = "This company account is no longer active for you; ask its administrator."
+BAD_CREDENTIALS = N_("The e-mail address or the password is wrong.")
+LOCKED = N_("Too many failed sign-ins: try again in 15 minutes, or choose a new password.")
+INACTIVE = N_("This company account is no longer active for you; ask its administrator.")
 
 
 # ---------------------------------------------------------------------- throttle
@@ -80,7 +81,7 @@ async def _membership_for_login(user: User, company_id: str | None) -> Membershi
         if chosen is None:
             raise not_found(field)
         if chosen.status == MembershipStatus.INACTIVE:
-            raise DomainError(ErrorCode.ACCOUNT_INACTIVE, INACTIVE, field)
+            raise DomainError(ErrorCode.ACCOUNT_INACTIVE, tr(INACTIVE), field)
         return chosen
     rows = await Membership.filter(user_id=user.id).select_related("company").order_by("created_at", "id")
     if not rows:
@@ -88,7 +89,7 @@ async def _membership_for_login(user: User, company_id: str | None) -> Membershi
     if all(r.status == MembershipStatus.INACTIVE for r in rows):
         if user.staff_role is not None:
             return None  # staff work through the back office, not a membership
-        raise DomainError(ErrorCode.ACCOUNT_INACTIVE, INACTIVE)
+        raise DomainError(ErrorCode.ACCOUNT_INACTIVE, tr(INACTIVE))
     if len(rows) == 1:
         return rows[0]
     active = [r for r in rows if r.status == MembershipStatus.ACTIVE]
@@ -109,14 +110,14 @@ async def login(ctx: Context, email: str, password: str, company_id: str | None 
     user = await User.filter(email=address).first()
     if user is None:
         verify_password(None, password)  # same work as for a real account
-        raise DomainError(ErrorCode.INVALID_CREDENTIALS, BAD_CREDENTIALS)
+        raise DomainError(ErrorCode.INVALID_CREDENTIALS, tr(BAD_CREDENTIALS))
     if _is_locked(user):
-        raise DomainError(ErrorCode.TOO_MANY_ATTEMPTS, LOCKED)
+        raise DomainError(ErrorCode.TOO_MANY_ATTEMPTS, tr(LOCKED))
     if not verify_password(user.password_hash, password):
         await _record_failed_login(user)
-        raise DomainError(ErrorCode.INVALID_CREDENTIALS, BAD_CREDENTIALS)
+        raise DomainError(ErrorCode.INVALID_CREDENTIALS, tr(BAD_CREDENTIALS))
     if not user.email_verified:
-        message = "Confirm your e-mail address first (see the link we e-mailed)."
+        message = tr("Confirm your e-mail address first (see the link we e-mailed).")
         raise DomainError(ErrorCode.EMAIL_NOT_VERIFIED, message, ("input", "email"))
     membership = await _membership_for_login(user, company_id)
     async with in_transaction():
@@ -148,7 +149,7 @@ async def account_switch(ctx: Context, company_id: str) -> User:
     if membership is None:
         raise not_found(field)
     if membership.status == MembershipStatus.INACTIVE:
-        raise DomainError(ErrorCode.ACCOUNT_INACTIVE, INACTIVE, field)
+        raise DomainError(ErrorCode.ACCOUNT_INACTIVE, tr(INACTIVE), field)
     session = ctx.session
     assert session is not None
     await Session.filter(id=session.id).update(membership_id=membership.id)
@@ -170,7 +171,7 @@ async def profile_update(ctx: Context, changes: dict[str, Any]) -> User:
         values["phone"] = validate.phone(problems, changes["phone"], "input", "phone")
     if "locale" in changes:
         if changes["locale"] is None:
-            problems.add(ErrorCode.REQUIRED, "This value is required.", "input", "locale")
+            problems.add(ErrorCode.REQUIRED, tr("This value is required."), "input", "locale")
         else:
             values["locale"] = Locale(changes["locale"])
     problems.raise_any()
@@ -190,10 +191,12 @@ async def password_change(ctx: Context, current_password: str, new_password: str
     user = ctx.require_user()
     fresh = await User.get(id=user.id)
     if _is_locked(fresh):
-        raise DomainError(ErrorCode.TOO_MANY_ATTEMPTS, LOCKED, ("input", "currentPassword"))
+        raise DomainError(ErrorCode.TOO_MANY_ATTEMPTS, tr(LOCKED), ("input", "currentPassword"))
     if not verify_password(fresh.password_hash, current_password):
         await _record_failed_login(fresh)
-        raise DomainError(ErrorCode.INVALID_CREDENTIALS, "The current password is wrong.", ("input", "currentPassword"))
+        raise DomainError(
+            ErrorCode.INVALID_CREDENTIALS, tr("The current password is wrong."), ("input", "currentPassword")
+        )
     problems = Problems()
     validate.password(problems, new_password, user.email, "input", "newPassword")
     problems.raise_any()
@@ -236,7 +239,7 @@ async def password_reset(ctx: Context, token: str, new_password: str) -> bool:
         token_hash=token_hash(token or ""), purpose__in=list(purposes), used_at=None, expires_at__gt=now()
     ).first()
     if row is None:
-        raise DomainError(ErrorCode.INVALID_TOKEN, "This link is invalid or has expired.", ("input", "token"))
+        raise DomainError(ErrorCode.INVALID_TOKEN, tr("This link is invalid or has expired."), ("input", "token"))
     user = await User.get(id=row.user_id)  # type: ignore[attr-defined]
     problems = Problems()
     validate.password(problems, new_password, user.email, "input", "newPassword")
@@ -244,7 +247,7 @@ async def password_reset(ctx: Context, token: str, new_password: str) -> bool:
     async with in_transaction():
         # Conditional update: of two concurrent uses of one token, only one succeeds.
         if not await UserToken.filter(id=row.id, used_at=None).update(used_at=now()):
-            raise DomainError(ErrorCode.INVALID_TOKEN, "This link is invalid or has expired.", ("input", "token"))
+            raise DomainError(ErrorCode.INVALID_TOKEN, tr("This link is invalid or has expired."), ("input", "token"))
         await User.filter(id=user.id).update(
             password_hash=hash_password(new_password), email_verified=True, **_lift_lock()
         )
@@ -259,7 +262,7 @@ async def email_verify(ctx: Context, token: str) -> User:
     async with in_transaction():
         user = await consume_token(token or "", TokenPurpose.VERIFY_EMAIL)
         if user is None:
-            raise DomainError(ErrorCode.INVALID_TOKEN, "This link is invalid or has expired.", ("token",))
+            raise DomainError(ErrorCode.INVALID_TOKEN, tr("This link is invalid or has expired."), ("token",))
         if not user.email_verified:
             await User.filter(id=user.id).update(email_verified=True)
             user.email_verified = True

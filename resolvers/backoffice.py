@@ -31,6 +31,7 @@ from resolvers.access import get_any
 from resolvers.audit import record
 from resolvers.context import Context
 from resolvers.errors import DomainError, ErrorCode, Problems, not_found
+from resolvers.i18n import tr
 from resolvers.pagination import Page, paginate
 from resolvers.sequence import next_customer_number
 
@@ -42,8 +43,8 @@ ADDRESS_COLUMNS = ("line1", "line2", "postal_code", "city", "country_code")
 _VAT_NOISE = re.compile(r"[\s.\-]")
 
 
-def _transition_error(what: str) -> DomainError:
-    return DomainError(ErrorCode.INVALID_STATUS_TRANSITION, f"This {what} has already been decided.")
+def _transition_error(message: str) -> DomainError:
+    return DomainError(ErrorCode.INVALID_STATUS_TRANSITION, message)
 
 
 def _address(row: Any) -> dict[str, Any]:
@@ -128,7 +129,7 @@ async def _review(ctx: Context, company_id: str, to: CompanyStatus, action: str,
             status=to, **({"rejection_reason": reason} if reason is not None else {})
         )
         if not changed:
-            raise _transition_error("company")
+            raise _transition_error(tr("This company has already been decided."))
         await record(
             actor,
             action,
@@ -220,7 +221,9 @@ async def customer_number_create(
     if kind == CustomerNumberKind.SOLD_TO and await CustomerNumber.exists(
         company_id=company.id, kind=CustomerNumberKind.SOLD_TO
     ):
-        problems.add(ErrorCode.INVALID, "A company has one SOLD_TO number; add BILL_TO or SHIP_TO.", "input", "kind")
+        problems.add(
+            ErrorCode.INVALID, tr("A company has one SOLD_TO number; add BILL_TO or SHIP_TO."), "input", "kind"
+        )
     cleaned = validate.text(problems, name, "input", "name")
     columns = validate.address(problems, address, "input", "address")
     problems.raise_any()
@@ -244,7 +247,7 @@ async def customer_number_request_decide(ctx: Context, request_id: str, approve:
     company_id = request.company_id  # type: ignore[attr-defined]
     async with in_transaction():
         if not await CustomerNumberRequest.filter(id=request.id, status=RequestStatus.PENDING).update(status=status):
-            raise _transition_error("request")
+            raise _transition_error(tr("This request has already been decided."))
         after: dict[str, Any] = {"status": status.value}
         if approve:
             row = await _new_customer_number(company_id, request.kind, request.name, _address(request))
@@ -270,7 +273,7 @@ async def address_change_request_decide(ctx: Context, request_id: str, approve: 
     company_id = request.company_id  # type: ignore[attr-defined]
     async with in_transaction():
         if not await AddressChangeRequest.filter(id=request.id, status=RequestStatus.PENDING).update(status=status):
-            raise _transition_error("request")
+            raise _transition_error(tr("This request has already been decided."))
         before: dict[str, Any] = {"status": RequestStatus.PENDING.value}
         after: dict[str, Any] = {"status": status.value}
         if approve:
@@ -297,7 +300,7 @@ async def helpdesk_ticket_resolve(ctx: Context, ticket_id: str) -> HelpdeskTicke
     ticket = await get_any(HelpdeskTicket, ticket_id, ["id"])
     async with in_transaction():
         if not await HelpdeskTicket.filter(id=ticket.id, resolved=False).update(resolved=True):
-            raise DomainError(ErrorCode.INVALID_STATUS_TRANSITION, "This ticket is already resolved.")
+            raise DomainError(ErrorCode.INVALID_STATUS_TRANSITION, tr("This ticket is already resolved."))
         await record(
             actor,
             "helpdesk_ticket.resolved",

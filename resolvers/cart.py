@@ -23,6 +23,7 @@ from resolvers import ids
 from resolvers.context import Context, now
 from resolvers.delivery import DeliveryValues, check_delivery
 from resolvers.errors import DomainError, ErrorCode, Problem, Problems, limit_exceeded, not_found
+from resolvers.i18n import tr
 from resolvers.lines import (
     CheckedLine,
     LineLike,
@@ -141,7 +142,7 @@ async def add_merged(
     cart, its lines, one INSERT of the new lines, one UPDATE of the grown ones.
     """
     cart_row = await locked_cart(membership)
-    plan = await plan_additions(CartLine, {"cart_id": cart_row.id}, merged, "in the cart")
+    plan = await plan_additions(CartLine, {"cart_id": cart_row.id}, merged, tr("in the cart"))
     if plan.refused and strict:
         return cart_row, plan.refused
     if await plan.save(CartLine):
@@ -159,7 +160,7 @@ async def add_lines(ctx: Context, lines: Sequence[LineLike], partial: bool = Fal
     the good lines go in and the problems of the others come back with the cart."""
     membership = ctx.require(Permission.PLACE_ORDERS)
     if len(lines) > MAX_LINES_PER_CALL:
-        raise limit_exceeded(f"At most {MAX_LINES_PER_CALL} lines per call.")
+        raise limit_exceeded(tr("At most {count} lines per call.", count=MAX_LINES_PER_CALL))
     checked = await check_lines(ctx, lines, "lines")
     problems = all_problems(checked)
     merged = _merge_rechecked(checked, problems)
@@ -184,7 +185,7 @@ def _merge_rechecked(checked: Sequence[CheckedLine], problems: list[Problem]) ->
             problems.append(
                 Problem(
                     found[0],
-                    "Summed over the lines of this product: " + found[1],
+                    tr("Summed over the lines of this product: {problem}", problem=found[1]),
                     ("lines", str(m.indexes[-1]), "quantity"),
                 )
             )
@@ -226,7 +227,7 @@ async def remove_lines(ctx: Context, line_ids: Sequence[str]) -> Cart:
     """cartLinesRemove (PLACE_ORDERS): all the lines or none (NOT_FOUND ["lineIds", i])."""
     membership = ctx.require(Permission.PLACE_ORDERS)
     if len(line_ids) > MAX_LINES_PER_CALL:
-        raise limit_exceeded(f"At most {MAX_LINES_PER_CALL} lines per call.")
+        raise limit_exceeded(tr("At most {count} lines per call.", count=MAX_LINES_PER_CALL))
     cart_row = await find_cart(membership)
     pks = [ids.decode_or_none(g, "CartLine") for g in line_ids]
     wanted = {pk for pk in pks if pk}
@@ -234,7 +235,9 @@ async def remove_lines(ctx: Context, line_ids: Sequence[str]) -> Cart:
     if cart_row is not None and wanted:
         found = set(await CartLine.filter(cart_id=cart_row.id, id__in=list(wanted)).values_list("id", flat=True))
     missing = [
-        Problem(ErrorCode.NOT_FOUND, "Not found.", ("lineIds", str(i))) for i, pk in enumerate(pks) if pk not in found
+        Problem(ErrorCode.NOT_FOUND, tr("Not found."), ("lineIds", str(i)))
+        for i, pk in enumerate(pks)
+        if pk not in found
     ]
     if missing:
         raise DomainError(missing)

@@ -25,10 +25,11 @@ from models import (
 from resolvers import audit, auth_core, ids, mail, validate
 from resolvers.context import Context
 from resolvers.errors import DomainError, ErrorCode, Problems
+from resolvers.i18n import N_, current_locale, tr
 from resolvers.roles import Permission
 from resolvers.sequence import next_customer_number
 
-ALREADY_REGISTERED = (
+ALREADY_REGISTERED = N_(
     "This VAT number already has an account: ask your administrator, request access with your "
     "customer number, or report abuse."
 )
@@ -74,7 +75,7 @@ class NewUser:
 
 
 def check_new_user(problems: Problems, value: NewUserLike, *field: str) -> NewUser:
-    """A new user's data: valid e-mail, names, a strong password; locale defaults to FR."""
+    """A new user's data: valid e-mail, names, a strong password; locale defaults to the request's."""
     email = validate.email(problems, value.email, *field, "email")
     return NewUser(
         email=email,
@@ -82,14 +83,14 @@ def check_new_user(problems: Problems, value: NewUserLike, *field: str) -> NewUs
         first_name=validate.text(problems, value.first_name, *field, "firstName", max_length=100) or "",
         last_name=validate.text(problems, value.last_name, *field, "lastName", max_length=100) or "",
         phone=validate.phone(problems, value.phone, *field, "phone"),
-        locale=Locale(value.locale) if value.locale else Locale.FR,
+        locale=Locale(value.locale) if value.locale else current_locale(),
     )
 
 
 async def email_taken(problems: Problems, email: str, *field: str) -> None:
     """EMAIL_ALREADY_REGISTERED when a user has this e-mail (checked only for a valid one)."""
     if validate.EMAIL_RE.match(email) and await User.filter(email=email).exists():
-        problems.add(ErrorCode.EMAIL_ALREADY_REGISTERED, "This e-mail address already has an account.", *field)
+        problems.add(ErrorCode.EMAIL_ALREADY_REGISTERED, tr("This e-mail address already has an account."), *field)
 
 
 async def create_unverified_user(ctx: Context, new: NewUser, *field: str) -> User:
@@ -106,7 +107,7 @@ async def create_unverified_user(ctx: Context, new: NewUser, *field: str) -> Use
         )
     except IntegrityError:  # the same e-mail registered concurrently
         raise DomainError(
-            ErrorCode.EMAIL_ALREADY_REGISTERED, "This e-mail address already has an account.", (*field, "email")
+            ErrorCode.EMAIL_ALREADY_REGISTERED, tr("This e-mail address already has an account."), (*field, "email")
         ) from None
     token = await auth_core.issue_token(user, TokenPurpose.VERIFY_EMAIL)
     link = auth_core.link(ctx.settings.public_url, "verify-email", token)
@@ -139,7 +140,7 @@ async def _registration_status(problems: Problems, vat: str, actor: User | None)
         ).exists()
     ):
         return CompanyStatus.PENDING_REVIEW
-    problems.add(ErrorCode.COMPANY_ALREADY_REGISTERED, ALREADY_REGISTERED, "input", "vatNumber")
+    problems.add(ErrorCode.COMPANY_ALREADY_REGISTERED, tr(ALREADY_REGISTERED), "input", "vatNumber")
     return CompanyStatus.ACTIVE
 
 
@@ -160,7 +161,7 @@ async def register_company(
     name = validate.text(p, company_name, "input", "companyName")
     vat = validate.vat_number(p, vat_number, "input", "vatNumber")
     if not work_domains:
-        p.add(ErrorCode.REQUIRED, "Choose at least one work domain.", "input", "workDomains")
+        p.add(ErrorCode.REQUIRED, tr("Choose at least one work domain."), "input", "workDomains")
     domains = [WorkDomain(d).value for d in dict.fromkeys(work_domains)]
     billing = validate.address(p, billing_address, "input", "billingAddress")
     delivery = validate.address(p, delivery_address, "input", "deliveryAddress") if delivery_address else billing
@@ -169,7 +170,7 @@ async def register_company(
     new_user: NewUser | None = None
     if actor is None:
         if user is None:
-            p.add(ErrorCode.REQUIRED, "Sign in or give the user to create.", "input", "user")
+            p.add(ErrorCode.REQUIRED, tr("Sign in or give the user to create."), "input", "user")
         else:
             new_user = check_new_user(p, user, "input", "user")
     vat_ok = not any(pr.field == ("input", "vatNumber") for pr in p.items)
@@ -235,7 +236,7 @@ async def request_access(
     new_user: NewUser | None = None
     if actor is None:
         if user is None:
-            p.add(ErrorCode.REQUIRED, "Sign in or give the user to create.", "input", "user")
+            p.add(ErrorCode.REQUIRED, tr("Sign in or give the user to create."), "input", "user")
         else:
             new_user = check_new_user(p, user, "input", "user")
             await email_taken(p, new_user.email, "input", "user", "email")
@@ -245,11 +246,13 @@ async def request_access(
         if row is not None and row.company.vat_number == vat and row.company.status != CompanyStatus.REJECTED:
             company = row.company
         else:
-            p.add(ErrorCode.CUSTOMER_NUMBER_MISMATCH, "This customer number and VAT number do not match an account.")
+            p.add(
+                ErrorCode.CUSTOMER_NUMBER_MISMATCH, tr("This customer number and VAT number do not match an account.")
+            )
     p.raise_any()
     assert company is not None
     if actor is not None and await Membership.filter(user_id=actor.id, company_id=company.id).exists():
-        raise DomainError(ErrorCode.ALREADY_MEMBER, "You already belong to this account.")
+        raise DomainError(ErrorCode.ALREADY_MEMBER, tr("You already belong to this account."))
 
     async with in_transaction():
         if new_user is not None:
@@ -260,7 +263,7 @@ async def request_access(
                 user=actor, company=company, role=PENDING_ROLE, status=MembershipStatus.PENDING
             )
         except IntegrityError:  # a concurrent request of the same user
-            raise DomainError(ErrorCode.ALREADY_MEMBER, "You already belong to this account.") from None
+            raise DomainError(ErrorCode.ALREADY_MEMBER, tr("You already belong to this account.")) from None
         params = {"requester": f"{actor.first_name} {actor.last_name}", "email": actor.email, "company": company.name}
         admins = await Membership.filter(
             company_id=company.id, role=Role.ADMINISTRATOR, status=MembershipStatus.ACTIVE

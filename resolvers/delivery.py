@@ -17,6 +17,7 @@ from resolvers import ids, validate
 from resolvers.access import allowed_customer_number_ids
 from resolvers.context import Context, now
 from resolvers.errors import DomainError, ErrorCode, Problems, not_found
+from resolvers.i18n import tr
 
 #: Every DeliveryMixin column; check_delivery always returns all of them (None where unused),
 #: so that saving the dict replaces a previous delivery completely.
@@ -75,11 +76,11 @@ async def check_delivery(ctx: Context, membership: Membership, value: DeliveryVa
     branch_id = value.branch_id
     if method == DeliveryMethod.DELIVERY:
         if branch_id is not None:
-            problems.add(ErrorCode.INVALID_DELIVERY, "A branch is only for pickup.", *field, "branchId")
+            problems.add(ErrorCode.INVALID_DELIVERY, tr("A branch is only for pickup."), *field, "branchId")
         if (ship_to_id is None) == (address is None):
             problems.add(
                 ErrorCode.INVALID_DELIVERY,
-                "Give either a delivery customer number (shipToId) or a one-time address, not both.",
+                tr("Give either a delivery customer number (shipToId) or a one-time address, not both."),
                 *field,
             )
         elif ship_to_id is not None:
@@ -90,14 +91,14 @@ async def check_delivery(ctx: Context, membership: Membership, value: DeliveryVa
                 columns[f"one_time_{name}"] = checked[name]
     else:
         if ship_to_id is not None or address is not None:
-            problems.add(ErrorCode.INVALID_DELIVERY, "A pickup takes a branch, not a delivery address.", *field)
+            problems.add(ErrorCode.INVALID_DELIVERY, tr("A pickup takes a branch, not a delivery address."), *field)
         if branch_id is None:
-            problems.add(ErrorCode.INVALID_DELIVERY, "Choose the branch for the pickup.", *field, "branchId")
+            problems.add(ErrorCode.INVALID_DELIVERY, tr("Choose the branch for the pickup."), *field, "branchId")
         else:
             columns["branch_id"] = await _branch(branch_id, *field, "branchId")
     if value.requested_date is not None:
         if value.requested_date < today():
-            problems.add(ErrorCode.INVALID, "The requested date is in the past.", *field, "requestedDate")
+            problems.add(ErrorCode.INVALID, tr("The requested date is in the past."), *field, "requestedDate")
         columns["requested_date"] = value.requested_date
     problems.raise_any()
     return columns
@@ -133,7 +134,7 @@ async def _branch(global_id: str, *field: str) -> uuid.UUID:
 def require_delivery(row: Any, *field: str) -> None:
     """DELIVERY_REQUIRED when the row has no delivery chosen (for submits)."""
     if getattr(row, "delivery_method", None) is None:
-        raise DomainError(ErrorCode.DELIVERY_REQUIRED, "Choose a delivery address or a pickup branch.", field)
+        raise DomainError(ErrorCode.DELIVERY_REQUIRED, tr("Choose a delivery address or a pickup branch."), field)
 
 
 # ---------------------------------------------------------------------- reading

@@ -4,6 +4,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum
 
+from resolvers.i18n import tr
+
 
 class ErrorCode(str, Enum):
     INVALID = "INVALID"
@@ -71,11 +73,11 @@ class AccessError(Exception):
 
 
 def unauthenticated() -> AccessError:
-    return AccessError("UNAUTHENTICATED", "Sign in first.")
+    return AccessError("UNAUTHENTICATED", tr("Sign in first."))
 
 
 def forbidden() -> AccessError:
-    return AccessError("FORBIDDEN", "You are not allowed to do this.")
+    return AccessError("FORBIDDEN", tr("You are not allowed to do this."))
 
 
 def limit_exceeded(message: str) -> AccessError:
@@ -83,7 +85,7 @@ def limit_exceeded(message: str) -> AccessError:
 
 
 def not_found(field: Sequence[str] | None = None) -> DomainError:
-    return DomainError(ErrorCode.NOT_FOUND, "Not found.", field)
+    return DomainError(ErrorCode.NOT_FOUND, tr("Not found."), field)
 
 
 class Problems:

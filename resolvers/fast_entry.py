@@ -20,6 +20,7 @@ from resolvers import lines as line_rules
 from resolvers.cart import add_merged, current_cart
 from resolvers.context import Context
 from resolvers.errors import DomainError, ErrorCode
+from resolvers.i18n import tr
 from resolvers.lines import MergedLine
 from resolvers.roles import Permission
 
@@ -67,17 +68,17 @@ def parse_line(line_number: int, text: str) -> ParsedLine:
     stripped = text.strip()
     match = _SPLIT.match(stripped)
     if match is None:
-        return ParsedLine(line_number, text, None, None, "Give a code and a quantity.")
+        return ParsedLine(line_number, text, None, None, tr("Give a code and a quantity."))
     code = _unquote(match.group(1))
     rest = _unquote(match.group(2).strip(_TRAILING))
     if not rest:
-        return ParsedLine(line_number, text, None, None, "Give a code and a quantity.")
+        return ParsedLine(line_number, text, None, None, tr("Give a code and a quantity."))
     if not _NUMBER.match(rest) or not code:
-        return ParsedLine(line_number, text, None, None, f"{rest!r} is not a quantity.")
+        return ParsedLine(line_number, text, None, None, tr("{value} is not a quantity.", value=repr(rest)))
     try:
         quantity = Decimal(rest.replace(",", "."))
     except InvalidOperation:  # pragma: no cover - the pattern admits only numbers
-        return ParsedLine(line_number, text, None, None, f"{rest!r} is not a quantity.")
+        return ParsedLine(line_number, text, None, None, tr("{value} is not a quantity.", value=repr(rest)))
     return ParsedLine(line_number, text, code, quantity)
 
 
@@ -99,7 +100,8 @@ class EntryLine:
 
 
 def _lines_word(numbers: Sequence[int]) -> str:
-    return ("line " if len(numbers) == 1 else "lines ") + ", ".join(str(n) for n in numbers)
+    joined = ", ".join(str(n) for n in numbers)
+    return tr("line {numbers}", numbers=joined) if len(numbers) == 1 else tr("lines {numbers}", numbers=joined)
 
 
 async def fast_entry(ctx: Context, text: str, add_to_cart: bool = True) -> tuple[list[EntryLine], Cart]:
@@ -109,11 +111,11 @@ async def fast_entry(ctx: Context, text: str, add_to_cart: bool = True) -> tuple
     (MERGED); with `add_to_cart` the OK lines go to the cart in one batch."""
     membership = ctx.require(Permission.PLACE_ORDERS)
     if not membership.company.fast_entry_enabled:
-        raise DomainError(ErrorCode.FEATURE_NOT_ENABLED, "Fast entry is not enabled for this account.")
+        raise DomainError(ErrorCode.FEATURE_NOT_ENABLED, tr("Fast entry is not enabled for this account."))
     membership = ctx.require(Permission.FAST_ENTRY)
     parsed = parse(text)
     if len(parsed) > MAX_LINES:
-        raise DomainError(ErrorCode.LIMIT_EXCEEDED, f"At most {MAX_LINES} lines at once.", ["text"])
+        raise DomainError(ErrorCode.LIMIT_EXCEEDED, tr("At most {count} lines at once.", count=MAX_LINES), ["text"])
     found = await line_rules.products_by_code(ctx, [p.code for p in parsed if p.code])
     result: list[EntryLine] = []
     groups: dict[object, tuple[EntryLine, list[EntryLine]]] = {}
@@ -125,15 +127,18 @@ async def fast_entry(ctx: Context, text: str, add_to_cart: bool = True) -> tuple
         product = found.get(p.code)
         entry.product = product
         if product is None:
-            entry.status, entry.message = FastEntryStatus.UNKNOWN_CODE, f"Unknown product code {p.code!r}."
+            entry.status, entry.message = (
+                FastEntryStatus.UNKNOWN_CODE,
+                tr("Unknown product code {code}.", code=repr(p.code)),
+            )
         elif not product.orderable:
-            entry.status, entry.message = FastEntryStatus.NOT_ORDERABLE, f"{product.sku} cannot be ordered."
+            entry.status, entry.message = FastEntryStatus.NOT_ORDERABLE, tr("{sku} cannot be ordered.", sku=product.sku)
         elif p.quantity <= 0 or not p.quantity.is_finite():
-            entry.status, entry.message = FastEntryStatus.INVALID_QUANTITY, "The quantity must be positive."
+            entry.status, entry.message = FastEntryStatus.INVALID_QUANTITY, tr("The quantity must be positive.")
         elif product.id in groups:
             first, merged = groups[product.id]
             entry.status = FastEntryStatus.MERGED
-            entry.message = f"Added to line {first.line_number}."
+            entry.message = tr("Added to line {line}.", line=first.line_number)
             merged.append(entry)
         else:
             entry.status = FastEntryStatus.OK
@@ -144,11 +149,11 @@ async def fast_entry(ctx: Context, text: str, add_to_cart: bool = True) -> tuple
         total = first.quantity + sum((e.quantity for e in merged if e.quantity is not None), Decimal(0))
         problem = line_rules.quantity_problem(first.product, total)
         if problem is not None:
-            summed = f"Summed with {_lines_word([e.line_number for e in merged])}: " if merged else ""
+            summed = tr("Summed with {lines}: ", lines=_lines_word([e.line_number for e in merged])) if merged else ""
             _refuse([first, *merged], summed + problem[1])
             continue
         if merged:
-            first.message = f"Quantity summed with {_lines_word([e.line_number for e in merged])}."
+            first.message = tr("Quantity summed with {lines}.", lines=_lines_word([e.line_number for e in merged]))
         first.quantity = total
         to_add.append((MergedLine(first.product, total, None, [first.line_number]), first, merged))
     if not (add_to_cart and to_add):

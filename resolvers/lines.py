@@ -19,6 +19,7 @@ from models import Product
 from resolvers import catalog, ids, loaders, validate
 from resolvers.context import Context
 from resolvers.errors import ErrorCode, Problem, Problems
+from resolvers.i18n import tr
 
 MAX_LINE_NOTE = 500
 #: DecimalField(max_digits=12, decimal_places=3): what a quantity column can hold.
@@ -57,17 +58,23 @@ class CheckedLine:
 def quantity_problem(product: Product, quantity: Decimal) -> tuple[ErrorCode, str] | None:
     """The first quantity rule `quantity` breaks for `product` (code, message), or None."""
     if not quantity.is_finite() or quantity <= 0:
-        return ErrorCode.INVALID_QUANTITY, "The quantity must be positive."
+        return ErrorCode.INVALID_QUANTITY, tr("The quantity must be positive.")
     if quantity >= QUANTITY_LIMIT:
-        return ErrorCode.INVALID_QUANTITY, "The quantity is too large."
+        return ErrorCode.INVALID_QUANTITY, tr("The quantity is too large.")
     if quantity != quantity.quantize(Decimal(1).scaleb(-QUANTITY_PLACES)):
-        return ErrorCode.INVALID_QUANTITY, f"The quantity may have at most {QUANTITY_PLACES} decimals."
+        return ErrorCode.INVALID_QUANTITY, tr(
+            "The quantity may have at most {places} decimals.", places=QUANTITY_PLACES
+        )
     minimum = Decimal(product.minimum_quantity)
     if quantity < minimum:
-        return ErrorCode.BELOW_MINIMUM_QUANTITY, f"The minimum quantity is {catalog.plain(minimum)}."
+        return ErrorCode.BELOW_MINIMUM_QUANTITY, tr(
+            "The minimum quantity is {minimum}.", minimum=catalog.plain(minimum)
+        )
     multiple = Decimal(product.order_multiple)
     if multiple > 0 and quantity % multiple != 0:
-        return ErrorCode.QUANTITY_NOT_MULTIPLE, f"The quantity must be a multiple of {catalog.plain(multiple)}."
+        return ErrorCode.QUANTITY_NOT_MULTIPLE, tr(
+            "The quantity must be a multiple of {multiple}.", multiple=catalog.plain(multiple)
+        )
     return None
 
 
@@ -82,7 +89,7 @@ def check_quantity(problems: Problems, product: Product, quantity: Decimal, *fie
 def check_orderable(problems: Problems, product: Product, *field: str) -> None:
     """PRODUCT_NOT_ORDERABLE for a product the distributor does not sell online."""
     if not product.orderable:
-        problems.add(ErrorCode.PRODUCT_NOT_ORDERABLE, f"{product.sku} cannot be ordered.", *field)
+        problems.add(ErrorCode.PRODUCT_NOT_ORDERABLE, tr("{sku} cannot be ordered.", sku=product.sku), *field)
 
 
 async def products_by_id(ctx: Context, global_ids: Sequence[str | None]) -> dict[str, Product]:
@@ -121,14 +128,14 @@ async def check_lines(
         if line.product_id:
             product = by_id.get(line.product_id)
             if product is None:
-                problems.add(ErrorCode.NOT_FOUND, "No product has this id.", *at, "productId")
+                problems.add(ErrorCode.NOT_FOUND, tr("No product has this id."), *at, "productId")
         elif line.code and line.code.strip():
             product = by_code.get(line.code.strip())
             if product is None:
-                message = f"Unknown product code {line.code.strip()!r}."
+                message = tr("Unknown product code {code}.", code=repr(line.code.strip()))
                 problems.add(ErrorCode.UNKNOWN_PRODUCT_CODE, message, *at, "code")
         else:
-            problems.add(ErrorCode.REQUIRED, "Give a productId or a code.", *at, "productId")
+            problems.add(ErrorCode.REQUIRED, tr("Give a productId or a code."), *at, "productId")
         note = validate.text(problems, line.note, *at, "note", max_length=MAX_LINE_NOTE, required=False)
         if product is not None:
             if orderable:
@@ -223,7 +230,12 @@ async def plan_additions(
         total = Decimal(old.quantity) + m.quantity
         problem = quantity_problem(m.product, total)
         if problem is not None:
-            message = f"With the {Decimal(old.quantity):f} already {held}: {problem[1]}"
+            message = tr(
+                "With the {quantity} already {held}: {problem}",
+                quantity=f"{Decimal(old.quantity):f}",
+                held=held,
+                problem=problem[1],
+            )
             plan.refused.append(Refused(m, problem[0], message))
             continue
         old.quantity = total

@@ -32,6 +32,7 @@ from resolvers import access, audit, ids, mail, validate
 from resolvers.auth_core import issue_token, link
 from resolvers.context import Context
 from resolvers.errors import DomainError, ErrorCode, Problems, not_found
+from resolvers.i18n import tr
 from resolvers.roles import Permission
 
 ID_FIELD = ("id",)
@@ -61,7 +62,7 @@ async def _company_customer_numbers(
     for index, pk in enumerate(wanted):
         row = found.get(pk) if pk else None
         if row is None:
-            problems.add(ErrorCode.NOT_FOUND, "No such customer number in this company.", *field, str(index))
+            problems.add(ErrorCode.NOT_FOUND, tr("No such customer number in this company."), *field, str(index))
         else:
             result[row.id] = row  # repeated ids count once
     return list(result.values())
@@ -92,7 +93,7 @@ async def _lock_target(ctx: Context, global_id: str) -> tuple[Membership, int]:
         raise not_found(ID_FIELD)
     if target.id == actor.id:
         raise DomainError(
-            ErrorCode.CANNOT_CHANGE_OWN_MEMBERSHIP, "Ask another administrator to change your membership.", ID_FIELD
+            ErrorCode.CANNOT_CHANGE_OWN_MEMBERSHIP, tr("Ask another administrator to change your membership."), ID_FIELD
         )
     other_admins = sum(
         1 for r in rows if r.id != pk and r.role == Role.ADMINISTRATOR and r.status == MembershipStatus.ACTIVE
@@ -104,7 +105,7 @@ def _check_status(target: Membership, *allowed: MembershipStatus) -> None:
     if target.status not in allowed:
         raise DomainError(
             ErrorCode.INVALID_STATUS_TRANSITION,
-            f"Not possible for a membership that is {target.status.value}.",
+            tr("Not possible for a membership that is {status}.", status=target.status.value),
             ID_FIELD,
         )
 
@@ -115,7 +116,7 @@ def _keep_an_administrator(target: Membership, other_admins: int, new_role: Role
     stays_admin = new_role == Role.ADMINISTRATOR and new_status == MembershipStatus.ACTIVE
     if was_admin and not stays_admin and other_admins == 0:
         raise DomainError(
-            ErrorCode.LAST_ADMINISTRATOR, "The company must keep at least one active administrator.", ID_FIELD
+            ErrorCode.LAST_ADMINISTRATOR, tr("The company must keep at least one active administrator."), ID_FIELD
         )
 
 
@@ -241,7 +242,7 @@ async def invite(
     problems.raise_any()
     already = DomainError(
         ErrorCode.ALREADY_MEMBER,
-        "This person already has a membership of this company; activate or reactivate it instead.",
+        tr("This person already has a membership of this company; activate or reactivate it instead."),
         ("input", "email"),
     )
     try:

@@ -25,6 +25,7 @@ from resolvers.cart import add_merged, current_cart
 from resolvers.context import Context, now
 from resolvers.delivery import columns_of
 from resolvers.errors import ErrorCode, Problem, forbidden, not_found
+from resolvers.i18n import tr
 from resolvers.lines import CheckedLine, merge, quantity_problem
 from resolvers.pagination import Page, paginate
 from resolvers.pricing import line_total
@@ -196,11 +197,11 @@ async def reorder(ctx: Context, global_id: str) -> tuple[Cart, list[Problem]]:
         at = ("lines", str(i))
         product = products.get(line.product_id)  # type: ignore[attr-defined]
         if product is None or not product.orderable:
-            problems.append(Problem(ErrorCode.PRODUCT_NOT_ORDERABLE, "This product can no longer be ordered.", at))
+            problems.append(Problem(ErrorCode.PRODUCT_NOT_ORDERABLE, tr("This product can no longer be ordered."), at))
             continue
         found = quantity_problem(product, Decimal(line.quantity))
         if found is not None:
-            problems.append(Problem(found[0], f"{product.sku}: {found[1]}", at))
+            problems.append(Problem(found[0], tr("{sku}: {problem}", sku=product.sku, problem=found[1]), at))
             continue
         checked.append(CheckedLine(i, product, Decimal(line.quantity), line.note))
     merged = merge(checked)
@@ -209,6 +210,12 @@ async def reorder(ctx: Context, global_id: str) -> tuple[Cart, list[Problem]]:
     async with in_transaction():
         cart_row, rejected = await add_merged(membership, merged, strict=False)
     for r in rejected:
-        problems.append(Problem(r.code, f"{r.merged.product.sku}: {r.message}", ("lines", str(r.merged.indexes[-1]))))
+        problems.append(
+            Problem(
+                r.code,
+                tr("{sku}: {problem}", sku=r.merged.product.sku, problem=r.message),
+                ("lines", str(r.merged.indexes[-1])),
+            )
+        )
     problems.sort(key=lambda p: int(p.field[1]) if p.field else 0)
     return cart_row, problems

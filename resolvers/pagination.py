@@ -16,6 +16,7 @@ from tortoise.models import Model
 from tortoise.queryset import QuerySet
 
 from resolvers.errors import AccessError, limit_exceeded
+from resolvers.i18n import tr
 
 M = TypeVar("M", bound=Model)
 MAX_PAGE = 100
@@ -59,13 +60,13 @@ def _decode(cursor: str, model: type[Model], fields: list[str]) -> list[Any]:
                 values.append(value)
         return values
     except (binascii.Error, ValueError, TypeError, UnicodeDecodeError):
-        raise AccessError("INVALID", "Invalid cursor.") from None
+        raise AccessError("INVALID", tr("Invalid cursor.")) from None
 
 
 def check_first(first: int | None) -> int:
     size = 20 if first is None else first
     if not 1 <= size <= MAX_PAGE:
-        raise limit_exceeded(f"first must be between 1 and {MAX_PAGE}.")
+        raise limit_exceeded(tr("first must be between 1 and {maximum}.", maximum=MAX_PAGE))
     return size
 
 

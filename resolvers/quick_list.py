@@ -45,6 +45,7 @@ from resolvers.errors import (
 )
 from resolvers.fast_entry import MAX_LINES as MAX_TEXT_LINES
 from resolvers.fast_entry import parse
+from resolvers.i18n import tr
 from resolvers.lines import (
     LineLike,
     MergedLine,
@@ -219,17 +220,19 @@ async def checked_input(
     ("text", n). Returns the merged lines, the problems and each input's location (by index).
     """
     if len(lines) > MAX_LINES_PER_CALL:
-        raise limit_exceeded(f"At most {MAX_LINES_PER_CALL} lines per call.")
+        raise limit_exceeded(tr("At most {count} lines per call.", count=MAX_LINES_PER_CALL))
     parsed = parse(text) if text else []
     if len(parsed) > MAX_TEXT_LINES:
-        raise DomainError(ErrorCode.LIMIT_EXCEEDED, f"At most {MAX_TEXT_LINES} lines at once.", ["text"])
+        raise DomainError(
+            ErrorCode.LIMIT_EXCEEDED, tr("At most {count} lines at once.", count=MAX_TEXT_LINES), ["text"]
+        )
     problems: list[Problem] = []
     inputs: list[LineLike] = list(lines)
     where: list[tuple[str, ...]] = [(*field, "lines", str(i)) for i in range(len(lines))]
     for p in parsed:
         if p.code is None or p.quantity is None:
             problems.append(
-                Problem(ErrorCode.INVALID, p.problem or "Give a code and a quantity.", ("text", str(p.line_number)))
+                Problem(ErrorCode.INVALID, p.problem or tr("Give a code and a quantity."), ("text", str(p.line_number)))
             )
             continue
         inputs.append(TextLine(p.code, p.quantity))
@@ -246,7 +249,7 @@ async def checked_input(
             continue
         last = m.indexes[-1]
         at = (*where[last], "quantity") if last < len(lines) else where[last]
-        problems.append(Problem(found[0], "Summed over the lines of this product: " + found[1], at))
+        problems.append(Problem(found[0], tr("Summed over the lines of this product: {problem}", problem=found[1]), at))
     return merged, problems, where
 
 
@@ -255,7 +258,7 @@ async def _add_to_list(
 ) -> list[Problem]:
     """Inside a transaction: the lines added (a product already on the list gets the quantity
     added, the sum checked again); the problems of refused sums (then nothing is written)."""
-    plan = await plan_additions(QuickListLine, {"quick_list_id": row.id}, merged, "on the list")
+    plan = await plan_additions(QuickListLine, {"quick_list_id": row.id}, merged, tr("on the list"))
     problems = []
     for r in plan.refused:
         last = r.merged.indexes[-1]
@@ -286,7 +289,7 @@ def _texts(
 ) -> tuple[str | None, str | None]:
     clean_name = validate.text(problems, name, "input", "name", max_length=MAX_NAME, required=name_required)
     if name is not None and not name_required and clean_name is None:
-        problems.add(ErrorCode.REQUIRED, "This value is required.", "input", "name")
+        problems.add(ErrorCode.REQUIRED, tr("This value is required."), "input", "name")
     clean_description = validate.text(
         problems, description, "input", "description", max_length=MAX_DESCRIPTION, required=False
     )
@@ -308,7 +311,9 @@ async def create(
     user = require_manager(ctx)
     if user.staff_role is not None:
         if not company_id:
-            raise DomainError(ErrorCode.REQUIRED, "Choose the company account the list is for.", ["input", "companyId"])
+            raise DomainError(
+                ErrorCode.REQUIRED, tr("Choose the company account the list is for."), ["input", "companyId"]
+            )
         company = await get_any(Company, company_id, ["input", "companyId"])
         owner_company_id, default_shared = company.id, True
     else:
@@ -434,7 +439,7 @@ async def remove_lines(ctx: Context, global_id: str, line_ids: Sequence[str]) ->
     not on this list)."""
     row = await _editable(ctx, global_id, "id")
     if len(line_ids) > MAX_LINES_PER_CALL:
-        raise limit_exceeded(f"At most {MAX_LINES_PER_CALL} lines per call.")
+        raise limit_exceeded(tr("At most {count} lines per call.", count=MAX_LINES_PER_CALL))
     pks = [ids.decode_or_none(g, "QuickListLine") for g in line_ids]
     wanted = [pk for pk in pks if pk]
     found = (
@@ -443,7 +448,9 @@ async def remove_lines(ctx: Context, global_id: str, line_ids: Sequence[str]) ->
         else set()
     )
     missing = [
-        Problem(ErrorCode.NOT_FOUND, "Not found.", ("lineIds", str(i))) for i, pk in enumerate(pks) if pk not in found
+        Problem(ErrorCode.NOT_FOUND, tr("Not found."), ("lineIds", str(i)))
+        for i, pk in enumerate(pks)
+        if pk not in found
     ]
     if missing:
         raise DomainError(missing)

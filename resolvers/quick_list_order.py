@@ -23,6 +23,7 @@ from resolvers.cart import add_merged, current_cart
 from resolvers.context import Context
 from resolvers.delivery import DeliveryValues, check_delivery
 from resolvers.errors import DomainError, ErrorCode, Problem, Problems
+from resolvers.i18n import tr
 from resolvers.lines import MergedLine, check_orderable, check_quantity
 from resolvers.quick_list import get_visible
 from resolvers.roles import Permission
@@ -58,9 +59,9 @@ def _by_ids(
         pk = ids.decode_or_none(global_id, "QuickListLine")
         line = by_pk.get(pk) if pk else None
         if line is None:
-            problems.add(ErrorCode.NOT_FOUND, "Not found.", *at, *([name] if name else []))
+            problems.add(ErrorCode.NOT_FOUND, tr("Not found."), *at, *([name] if name else []))
         elif line.id in seen:
-            problems.add(ErrorCode.INVALID, "This line is given twice.", *at, *([name] if name else []))
+            problems.add(ErrorCode.INVALID, tr("This line is given twice."), *at, *([name] if name else []))
         else:
             seen.add(line.id)
             chosen.append((i, line, at))

@@ -27,6 +27,7 @@ from resolvers.access import (
 from resolvers.audit import record
 from resolvers.context import Context, now
 from resolvers.errors import DomainError, ErrorCode, Problems, not_found
+from resolvers.i18n import tr
 from resolvers.lines import LineLike
 from resolvers.pagination import Page, paginate
 from resolvers.quote_lines import IssueLine, issue_lines, request_lines, save_lines, total_of
@@ -186,7 +187,9 @@ async def decline_quote(ctx: Context, global_id: str, reason: str | None) -> Quo
     before = row.status_on(day)
     if before not in (QuoteStatus.ACTIVE, QuoteStatus.REQUESTED):
         raise DomainError(
-            ErrorCode.INVALID_STATUS_TRANSITION, f"A {before.value.lower()} quote cannot be declined.", ["id"]
+            ErrorCode.INVALID_STATUS_TRANSITION,
+            tr("A quote with status {status} cannot be declined.", status=before.value),
+            ["id"],
         )
     async with in_transaction():
         # Conditional on the state read above: a concurrent issue/accept/decline wins once.
@@ -200,7 +203,7 @@ async def decline_quote(ctx: Context, global_id: str, reason: str | None) -> Quo
             decided_at=now(),
         )
         if not changed:
-            raise DomainError(ErrorCode.INVALID_STATUS_TRANSITION, "This quote has just changed.", ["id"])
+            raise DomainError(ErrorCode.INVALID_STATUS_TRANSITION, tr("This quote has just changed."), ["id"])
         await record(
             ctx.user,
             "quote.declined",
@@ -229,22 +232,22 @@ async def issue_quote(
     staff = ctx.require_staff()
     problems = Problems()
     if valid_until < today():
-        problems.add(ErrorCode.INVALID, "The validity date cannot be in the past.", "input", "validUntil")
+        problems.add(ErrorCode.INVALID, tr("The validity date cannot be in the past."), "input", "validUntil")
     reference = validate.text(problems, reference, "input", "reference", max_length=MAX_REFERENCE, required=False)
     existing: Quote | None = None
     if quote_id:
         existing = await get_any(Quote, quote_id, ["input", "quoteId"])
         if existing.status != QuoteState.REQUESTED:
             raise DomainError(
-                ErrorCode.INVALID_STATUS_TRANSITION, "Only a requested quote can be priced.", ["input", "quoteId"]
+                ErrorCode.INVALID_STATUS_TRANSITION, tr("Only a requested quote can be priced."), ["input", "quoteId"]
             )
         company_pk = existing.company_id  # type: ignore[attr-defined]
         if company_id and ids.decode_or_none(company_id, "Company") != company_pk:
-            problems.add(ErrorCode.INVALID, "This is not the company of the quote.", "input", "companyId")
+            problems.add(ErrorCode.INVALID, tr("This is not the company of the quote."), "input", "companyId")
     elif company_id:
         company_pk = (await get_any(Company, company_id, ["input", "companyId"])).id
     else:
-        raise DomainError(ErrorCode.REQUIRED, "Give a quote to price or a company.", ["input", "companyId"])
+        raise DomainError(ErrorCode.REQUIRED, tr("Give a quote to price or a company."), ["input", "companyId"])
     customer_number = await _customer_number_for_issue(company_pk, customer_number_id, existing)
     checked = await issue_lines(ctx, problems, lines)
     problems.raise_any()
@@ -258,7 +261,7 @@ async def issue_quote(
             # Conditional: two staff members pricing the same request cannot both succeed.
             if not await Quote.filter(id=existing.id, status=QuoteState.REQUESTED).update(**changes):
                 raise DomainError(
-                    ErrorCode.INVALID_STATUS_TRANSITION, "This quote has just been priced.", ["input", "quoteId"]
+                    ErrorCode.INVALID_STATUS_TRANSITION, tr("This quote has just been priced."), ["input", "quoteId"]
                 )
             await QuoteLine.filter(quote_id=existing.id).delete()
             row = await Quote.get(id=existing.id)

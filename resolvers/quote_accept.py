@@ -31,6 +31,7 @@ from resolvers.audit import record
 from resolvers.context import Context, now
 from resolvers.delivery import ADDRESS_COLUMNS, DeliveryValues, check_delivery, empty
 from resolvers.errors import DomainError, ErrorCode
+from resolvers.i18n import N_, tr
 from resolvers.quote import today
 from resolvers.roles import Permission
 from resolvers.submit import SubmitLine, check_key, check_texts, fingerprint, submit
@@ -38,15 +39,15 @@ from resolvers.submit import SubmitLine, check_key, check_texts, fingerprint, su
 OPERATION = "quoteAccept"
 
 NOT_ACTIVE = {
-    QuoteStatus.REQUESTED: "This quote has not been priced yet.",
-    QuoteStatus.EXPIRED: "This quote has expired.",
-    QuoteStatus.ACCEPTED: "This quote has already been accepted.",
-    QuoteStatus.DECLINED: "This quote was declined.",
+    QuoteStatus.REQUESTED: N_("This quote has not been priced yet."),
+    QuoteStatus.EXPIRED: N_("This quote has expired."),
+    QuoteStatus.ACCEPTED: N_("This quote has already been accepted."),
+    QuoteStatus.DECLINED: N_("This quote was declined."),
 }
 
 
 def _not_active(status: QuoteStatus) -> DomainError:
-    return DomainError(ErrorCode.QUOTE_NOT_ACTIVE, NOT_ACTIVE.get(status, "This quote is not active."), ["id"])
+    return DomainError(ErrorCode.QUOTE_NOT_ACTIVE, tr(NOT_ACTIVE.get(status, N_("This quote is not active."))), ["id"])
 
 
 async def default_delivery(quote: Quote) -> dict[str, Any]:

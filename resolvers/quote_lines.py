@@ -12,6 +12,7 @@ from models import Product, Quote, QuoteLine
 from resolvers import catalog, validate
 from resolvers.context import Context
 from resolvers.errors import ErrorCode, Problems
+from resolvers.i18n import tr
 from resolvers.lines import MAX_LINE_NOTE, LineLike, check_quantity, products_by_id
 from resolvers.pricing import line_total
 
@@ -44,7 +45,7 @@ def _decimals(value: Decimal) -> int:
 async def request_lines(ctx: Context, problems: Problems, lines: Sequence[LineLike]) -> list[LineDraft]:
     """Each line names a product by id or by code (SKU, EAN, own article code) with a valid quantity."""
     if not lines:
-        problems.add(ErrorCode.REQUIRED, "Add at least one line.", "input", "lines")
+        problems.add(ErrorCode.REQUIRED, tr("Add at least one line."), "input", "lines")
         return []
     by_id = await products_by_id(ctx, [line.product_id for line in lines])
     by_code = await catalog.resolve_codes(ctx, [line.code for line in lines if not line.product_id and line.code])
@@ -56,13 +57,13 @@ async def request_lines(ctx: Context, problems: Problems, lines: Sequence[LineLi
         elif line.code and line.code.strip():
             product, key = by_code.get(line.code.strip()), "code"
         else:
-            problems.add(ErrorCode.REQUIRED, "Give a product id or a code.", *at, "productId")
+            problems.add(ErrorCode.REQUIRED, tr("Give a product id or a code."), *at, "productId")
             continue
         if product is None:
-            problems.add(ErrorCode.UNKNOWN_PRODUCT_CODE, "No product has this id or code.", *at, key)
+            problems.add(ErrorCode.UNKNOWN_PRODUCT_CODE, tr("No product has this id or code."), *at, key)
             continue
         if not product.orderable:
-            problems.add(ErrorCode.PRODUCT_NOT_ORDERABLE, "This product can no longer be ordered.", *at, key)
+            problems.add(ErrorCode.PRODUCT_NOT_ORDERABLE, tr("This product can no longer be ordered."), *at, key)
             continue
         check_quantity(problems, product, line.quantity, *at, "quantity")
         note = validate.text(problems, line.note, *at, "note", max_length=MAX_LINE_NOTE, required=False)
@@ -73,7 +74,7 @@ async def request_lines(ctx: Context, problems: Problems, lines: Sequence[LineLi
 async def issue_lines(ctx: Context, problems: Problems, lines: Sequence[IssueLine]) -> list[LineDraft]:
     """Each line a known product (by id), a valid quantity and a unit price of at least 0."""
     if not lines:
-        problems.add(ErrorCode.REQUIRED, "Add at least one line.", "input", "lines")
+        problems.add(ErrorCode.REQUIRED, tr("Add at least one line."), "input", "lines")
         return []
     by_id = await products_by_id(ctx, [line.product_id for line in lines])
     result: list[LineDraft] = []
@@ -81,12 +82,14 @@ async def issue_lines(ctx: Context, problems: Problems, lines: Sequence[IssueLin
         at = ("input", "lines", str(i))
         product = by_id.get(line.product_id)
         if product is None:
-            problems.add(ErrorCode.UNKNOWN_PRODUCT_CODE, "No product has this id.", *at, "productId")
+            problems.add(ErrorCode.UNKNOWN_PRODUCT_CODE, tr("No product has this id."), *at, "productId")
             continue
         check_quantity(problems, product, line.quantity, *at, "quantity")
         price = line.unit_price
         if not price.is_finite() or price < 0 or price > MAX_UNIT_PRICE or _decimals(price) > 4:
-            problems.add(ErrorCode.INVALID, "A unit price from 0 to 99999999, at most 4 decimals.", *at, "unitPrice")
+            problems.add(
+                ErrorCode.INVALID, tr("A unit price from 0 to 99999999, at most 4 decimals."), *at, "unitPrice"
+            )
         result.append(LineDraft(product, line.quantity, unit_price=line.unit_price))
     return result
 

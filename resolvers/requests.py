@@ -19,6 +19,7 @@ from resolvers import audit, ids, mail, validate
 from resolvers.access import get_for_company
 from resolvers.context import Context
 from resolvers.errors import DomainError, ErrorCode, Problems
+from resolvers.i18n import tr
 from resolvers.roles import Permission
 from resolvers.sequence import next_value
 
@@ -87,7 +88,9 @@ async def request_customer_number(
     membership = ctx.require(Permission.MANAGE_COMPANY)
     p = Problems()
     if kind == CustomerNumberKind.SOLD_TO:
-        p.add(ErrorCode.INVALID, "Ask for a BILL_TO or SHIP_TO number; an account has one SOLD_TO.", "input", "kind")
+        p.add(
+            ErrorCode.INVALID, tr("Ask for a BILL_TO or SHIP_TO number; an account has one SOLD_TO."), "input", "kind"
+        )
     clean_name = validate.text(p, name, "input", "name")
     columns = validate.address(p, address, "input", "address")
     note = validate.text(p, note, "input", "note", max_length=MAX_NOTE, required=False)
@@ -123,7 +126,7 @@ async def open_ticket(
     if user is not None:
         sender = user.email
     elif not (email or "").strip():
-        p.add(ErrorCode.REQUIRED, "Give an e-mail address to answer to.", "input", "email")
+        p.add(ErrorCode.REQUIRED, tr("Give an e-mail address to answer to."), "input", "email")
         sender = ""
     else:
         sender = validate.email(p, email, "input", "email")

@@ -24,6 +24,7 @@ from resolvers.audit import record
 from resolvers.context import Context, now
 from resolvers.delivery import DeliveryValues, check_delivery
 from resolvers.errors import DomainError, ErrorCode, Problems
+from resolvers.i18n import tr
 from resolvers.lines import LineLike, all_problems, check_lines, merge
 from resolvers.order import place_order
 from resolvers.roles import Permission
@@ -80,7 +81,7 @@ async def create_scan_list(ctx: Context, company_id: str, name: str, lines: Sequ
     problems = Problems()
     cleaned = validate.text(problems, name, "input", "name", max_length=MAX_NAME)
     if not lines:
-        problems.add(ErrorCode.REQUIRED, "A scan list needs at least one line.", "input", "lines")
+        problems.add(ErrorCode.REQUIRED, tr("A scan list needs at least one line."), "input", "lines")
     checked = await check_lines(ctx, lines, "input", "lines")
     problems.items.extend(all_problems(checked))
     problems.raise_any()
@@ -121,7 +122,7 @@ async def approve_scan_list(ctx: Context, global_id: str) -> ScanList:
             approved_at=now(), approved_by_id=staff.id
         )
         if not changed:
-            raise DomainError(ErrorCode.INVALID_STATUS_TRANSITION, "This scan list is already approved.", ["id"])
+            raise DomainError(ErrorCode.INVALID_STATUS_TRANSITION, tr("This scan list is already approved."), ["id"])
         await record(
             staff,
             "scan_list.approved",
@@ -166,7 +167,7 @@ async def scan_submit(
     reference = validate.text(problems, reference, "input", "reference", max_length=MAX_REFERENCE, required=False)
     device = validate.text(problems, device_id, "input", "deviceId", max_length=MAX_DEVICE_ID, required=False)
     if not lines:
-        problems.add(ErrorCode.CART_EMPTY, "Scan at least one article.", "input", "lines")
+        problems.add(ErrorCode.CART_EMPTY, tr("Scan at least one article."), "input", "lines")
     checked = await check_lines(ctx, lines, "input", "lines")
     problems.items.extend(all_problems(checked))
     problems.raise_any()

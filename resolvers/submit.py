@@ -41,6 +41,7 @@ from resolvers.audit import record
 from resolvers.context import Context, now
 from resolvers.delivery import check_delivery, columns_of, require_delivery
 from resolvers.errors import DomainError, ErrorCode, Problems
+from resolvers.i18n import tr
 from resolvers.lines import check_orderable, check_quantity
 from resolvers.pricing import company_breaks, line_total, unit_price
 from resolvers.roles import Permission
@@ -91,9 +92,9 @@ def check_key(key: str | None, field: Sequence[str] = ("input", "idempotencyKey"
     """A non-empty key of at most 200 characters (REQUIRED / TOO_LONG)."""
     cleaned = (key or "").strip()
     if not cleaned:
-        raise DomainError(ErrorCode.REQUIRED, "An idempotency key is required.", field)
+        raise DomainError(ErrorCode.REQUIRED, tr("An idempotency key is required."), field)
     if len(cleaned) > MAX_KEY:
-        raise DomainError(ErrorCode.TOO_LONG, f"At most {MAX_KEY} characters.", field)
+        raise DomainError(ErrorCode.TOO_LONG, tr("At most {count} characters.", count=MAX_KEY), field)
     return cleaned
 
 
@@ -105,7 +106,7 @@ async def _replay(membership: Membership, key: str, request_hash: str, operation
     if rec.request_hash != request_hash or rec.operation != operation or rec.result_id is None:
         raise DomainError(
             ErrorCode.IDEMPOTENCY_KEY_REUSED,
-            "This idempotency key was already used for another request.",
+            tr("This idempotency key was already used for another request."),
             ["input", "idempotencyKey"],
         )
     parsed = ids.parse(rec.result_id)
@@ -170,7 +171,9 @@ async def customer_number_for(
     allowed = await allowed_customer_number_ids(ctx) if acting is not None and acting.id == membership.id else None
     usable = [r for r in rows if allowed is None or r.id in allowed] or rows
     if not usable:
-        raise DomainError(ErrorCode.INVALID_DELIVERY, "This account has no customer number yet.", ["input", "delivery"])
+        raise DomainError(
+            ErrorCode.INVALID_DELIVERY, tr("This account has no customer number yet."), ["input", "delivery"]
+        )
     return min(usable, key=lambda r: (KIND_ORDER.get(r.kind, 9), r.number)).id
 
 
@@ -207,7 +210,7 @@ async def create_validation_list(
     """
     items = [SubmitLine(*line) for line in lines]
     if not items:
-        raise DomainError(ErrorCode.CART_EMPTY, "There is nothing to submit.", ["input", "lines"])
+        raise DomainError(ErrorCode.CART_EMPTY, tr("There is nothing to submit."), ["input", "lines"])
     total = sum((line_total(item.unit_price, item.quantity) for item in items), Decimal(0))
     year = now().year
     row = await ValidationList.create(
@@ -322,7 +325,7 @@ async def _cart_delivery(ctx: Context, membership: Membership, cart_row: Cart, g
     if ship_to is not None and allowed is not None and ship_to not in allowed:
         raise DomainError(
             ErrorCode.INVALID_DELIVERY,
-            "You may no longer deliver to the cart's address; choose another.",
+            tr("You may no longer deliver to the cart's address; choose another."),
             ["input", "delivery"],
         )
     return columns
@@ -348,7 +351,7 @@ async def cart_submit(
         cart_row = await cart_rs.find_cart(membership)
         rows = await CartLine.filter(cart_id=cart_row.id).order_by("position", "created_at", "id") if cart_row else []
         if cart_row is None or not rows:
-            raise DomainError(ErrorCode.CART_EMPTY, "Your cart is empty.", ["cart", "lines"])
+            raise DomainError(ErrorCode.CART_EMPTY, tr("Your cart is empty."), ["cart", "lines"])
         columns = await _cart_delivery(ctx, membership, cart_row, delivery)
         products = {p.id: p for p in await Product.filter(id__in=[r.product_id for r in rows])}  # type: ignore[attr-defined]
         problems = Problems()

@@ -9,6 +9,7 @@ from stdnum.eu import vat as eu_vat
 from stdnum.exceptions import ValidationError
 
 from resolvers.errors import ErrorCode, Problems
+from resolvers.i18n import tr
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 COUNTRIES = {"BE", "NL", "LU", "FR", "DE"}
@@ -29,10 +30,10 @@ def text(
     cleaned = (value or "").strip()
     if not cleaned:
         if required:
-            problems.add(ErrorCode.REQUIRED, "This value is required.", *field)
+            problems.add(ErrorCode.REQUIRED, tr("This value is required."), *field)
         return None
     if len(cleaned) > max_length:
-        problems.add(ErrorCode.TOO_LONG, f"At most {max_length} characters.", *field)
+        problems.add(ErrorCode.TOO_LONG, tr("At most {count} characters.", count=max_length), *field)
     return cleaned
 
 
@@ -40,7 +41,7 @@ def email(problems: Problems, value: str | None, *field: str) -> str:
     """Lower-cased, trimmed e-mail address (INVALID_EMAIL when it is not one)."""
     cleaned = (value or "").strip().lower()
     if len(cleaned) > 254 or not EMAIL_RE.match(cleaned):
-        problems.add(ErrorCode.INVALID_EMAIL, "This is not a valid e-mail address.", *field)
+        problems.add(ErrorCode.INVALID_EMAIL, tr("This is not a valid e-mail address."), *field)
     return cleaned
 
 
@@ -49,18 +50,18 @@ def vat_number(problems: Problems, value: str | None, *field: str) -> str:
     try:
         return eu_vat.validate(value or "")
     except ValidationError:
-        problems.add(ErrorCode.INVALID_VAT_NUMBER, "This VAT number is not valid.", *field)
+        problems.add(ErrorCode.INVALID_VAT_NUMBER, tr("This VAT number is not valid."), *field)
         return (value or "").strip().upper()
 
 
 def password(problems: Problems, value: str, user_email: str | None, *field: str) -> str:
     """At least 10 characters and not the e-mail address itself (WEAK_PASSWORD)."""
     if len(value) < MIN_PASSWORD:
-        problems.add(ErrorCode.WEAK_PASSWORD, f"Use at least {MIN_PASSWORD} characters.", *field)
+        problems.add(ErrorCode.WEAK_PASSWORD, tr("Use at least {count} characters.", count=MIN_PASSWORD), *field)
     elif user_email and value.strip().lower() == user_email.lower():
-        problems.add(ErrorCode.WEAK_PASSWORD, "The password may not be your e-mail address.", *field)
+        problems.add(ErrorCode.WEAK_PASSWORD, tr("The password may not be your e-mail address."), *field)
     elif len(value) > 256:
-        problems.add(ErrorCode.TOO_LONG, "At most 256 characters.", *field)
+        problems.add(ErrorCode.TOO_LONG, tr("At most 256 characters."), *field)
     return value
 
 
@@ -68,14 +69,14 @@ def address(problems: Problems, value: Any, *field: str) -> dict[str, Any]:
     """The columns of an address (line1, line2, postal_code, city, country_code), checked."""
     country = (value.country_code or "").strip().upper()
     if country not in COUNTRIES:
-        problems.add(ErrorCode.INVALID, "We deliver in BE, NL, LU, FR and DE.", *field, "countryCode")
+        problems.add(ErrorCode.INVALID, tr("We deliver in BE, NL, LU, FR and DE."), *field, "countryCode")
     postal = (value.postal_code or "").strip().upper()
     pattern = POSTAL_CODE_RE.get(country)
     if not postal:
-        problems.add(ErrorCode.REQUIRED, "This value is required.", *field, "postalCode")
+        problems.add(ErrorCode.REQUIRED, tr("This value is required."), *field, "postalCode")
     elif pattern and not pattern.match(postal):
         problems.add(
-            ErrorCode.INVALID_POSTAL_CODE, "This postal code is not valid for the country.", *field, "postalCode"
+            ErrorCode.INVALID_POSTAL_CODE, tr("This postal code is not valid for the country."), *field, "postalCode"
         )
     return {
         "line1": text(problems, value.line1, *field, "line1"),

@@ -21,6 +21,7 @@ from resolvers import ids, mail, validate
 from resolvers.audit import record
 from resolvers.context import Context, now
 from resolvers.errors import DomainError, ErrorCode, Problems, forbidden, not_found
+from resolvers.i18n import tr
 from resolvers.order import create_order, visible
 from resolvers.pagination import Page, paginate
 
@@ -104,12 +105,15 @@ async def _refused(pk: uuid.UUID, expected_version: int | None, field: Sequence[
     if expected_version is not None and current.version != expected_version:
         return DomainError(
             ErrorCode.VERSION_CONFLICT,
-            f"This validation list has changed (version {current.version}); reload it and decide again.",
+            tr(
+                "This validation list has changed (version {version}); reload it and decide again.",
+                version=current.version,
+            ),
             ["input", "expectedVersion"],
         )
     return DomainError(
         ErrorCode.INVALID_STATUS_TRANSITION,
-        f"A {current.status.value.lower()} validation list cannot change any more.",
+        tr("A validation list with status {status} cannot change any more.", status=current.status.value),
         field,
     )
 

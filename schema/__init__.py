@@ -18,6 +18,7 @@ from strawberry.schema.config import StrawberryConfig
 from schema.account import AccountQuery
 from schema.auth import AuthMutation
 from schema.backoffice import BackofficeMutation, BackofficeQuery
+from schema.base import SCALARS
 from schema.cart import CartMutation, CartQuery
 from schema.catalog import CatalogQuery
 from schema.company import CompanyMutation
@@ -82,7 +83,7 @@ def build_schema(production: bool = False) -> Schema:
         query=Query,
         types=[OrderPayload],
         mutation=Mutation,
-        config=StrawberryConfig(disable_field_suggestions=production),
+        config=StrawberryConfig(disable_field_suggestions=production, scalar_map=SCALARS),
         extensions=[
             lambda: MaskErrors(should_mask_error=should_mask_error),
             lambda: ParserCache(maxsize=256),

@@ -12,7 +12,7 @@ from models import account as m
 from resolvers import ids
 from resolvers.errors import forbidden
 from resolvers.roles import Permission as PermissionEnum
-from schema.base import Address, ContactDetails, Node, ctx
+from schema.base import Address, ContactDetails, Node, ctx, describe_values
 
 Locale = strawberry.enum(m.Locale, name="Locale")
 Role = strawberry.enum(m.Role, name="Role", description="The five roles a company administrator can give a member.")
@@ -21,7 +21,35 @@ StaffRole = strawberry.enum(m.StaffRole, name="StaffRole", description="Distribu
 CompanyStatus = strawberry.enum(m.CompanyStatus, name="CompanyStatus")
 WorkDomain = strawberry.enum(m.WorkDomain, name="WorkDomain")
 CustomerNumberKind = strawberry.enum(m.CustomerNumberKind, name="CustomerNumberKind")
-Permission = strawberry.enum(PermissionEnum, name="Permission")
+Permission = strawberry.enum(
+    PermissionEnum,
+    name="Permission",
+    description="What a company-account member may do. Derived from the membership's role\n"
+    "(SPEC.md holds the matrix); never stored per user.",
+)
+describe_values(
+    Role,
+    ADMINISTRATOR="Administrator: everything, including users and company data.",
+    VIEW_PRICES="Price consultation: sees the catalog with prices and quotes; cannot order.",
+    VIEW_PRICES_AND_ORDER="Price consultation and ordering.",
+    ORDER_WITHOUT_PRICES="Ordering without prices: every price field reads null for this role.",
+    QUICK_LISTS_ONLY="Quick lists only: sees and orders from the company's quick lists, no prices.",
+)
+describe_values(
+    MembershipStatus,
+    PENDING="Asked to join; waits for a company administrator (or the distributor).",
+    INACTIVE="Deactivated: the member can no longer read or change anything. Users are never deleted.",
+)
+describe_values(
+    CompanyStatus,
+    PENDING_REVIEW="Waits for the distributor (e.g. a second account for a VAT number that already has one).",
+)
+describe_values(
+    CustomerNumberKind,
+    SOLD_TO="The account that orders (assigned at registration).",
+    BILL_TO="An invoicing account.",
+    SHIP_TO="A delivery account (site, depot).",
+)
 
 
 def _sees_company(info: Info, company_id: Any) -> bool:

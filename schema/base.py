@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 from collections.abc import Awaitable, Callable
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, TypeVar
 
 import strawberry
+from strawberry.schema.types.base_scalars import DateDefinition, DateTimeDefinition, DecimalDefinition
 from strawberry.types import Info
+from strawberry.types.scalar import ScalarDefinition
 
 from resolvers.context import Context
 from resolvers.errors import DomainError
@@ -16,6 +20,22 @@ from resolvers.pagination import Page
 
 ErrorCode = strawberry.enum(ErrorCodeEnum, name="ErrorCode")
 CENT = Decimal("0.01")
+
+#: Strawberry's Decimal, Date and DateTime with the contract's descriptions (StrawberryConfig.scalar_map).
+SCALARS: dict[object, ScalarDefinition] = {
+    Decimal: dataclasses.replace(
+        DecimalDefinition, description='Exact decimal number, sent as a string (e.g. "12.50").'
+    ),
+    dt.date: dataclasses.replace(DateDefinition, description="Calendar date, ISO 8601 (YYYY-MM-DD)."),
+    dt.datetime: dataclasses.replace(DateTimeDefinition, description="Timestamp with time zone, ISO 8601."),
+}
+
+
+def describe_values(enum: Any, **descriptions: str) -> None:
+    """Describes the GraphQL values of an enum defined outside schema/ (models, resolvers), whose
+    members cannot be strawberry.enum_value(...) without changing what the ORM stores."""
+    for value in enum.__strawberry_definition__.values:
+        value.description = descriptions.get(value.name, value.description)
 
 
 def ctx(info: Info) -> Context:
@@ -54,17 +74,25 @@ def total_count_field() -> Any:
     return strawberry.field(resolver=resolve)
 
 
-@strawberry.type
+@strawberry.type(
+    description="An expected business or validation failure of a mutation. Mutations return\n"
+    "them in their payload's userErrors and change nothing when any is present.\n"
+    "Authentication and authorization failures are top-level GraphQL errors with\n"
+    "extensions.code UNAUTHENTICATED or FORBIDDEN; unknown or foreign ids are\n"
+    "NOT_FOUND (never FORBIDDEN, so ids of other companies reveal nothing)."
+)
 class UserError:
-    field: list[str] | None
+    field: list[str] | None = strawberry.field(
+        description='Path to the input value at fault, e.g. ["input", "lines", "2", "quantity"].'
+    )
     message: str
     code: ErrorCode  # type: ignore[valid-type]
 
 
 @strawberry.type
 class Money:
-    amount: Decimal
-    currency: str = "EUR"
+    amount: Decimal = strawberry.field(description="Amount excluding VAT.")
+    currency: str = strawberry.field(default="EUR", description="ISO 4217 code; EUR for this distributor.")
 
 
 def money(ctx: Context, amount: Decimal | None) -> Money | None:

@@ -17,7 +17,7 @@ from resolvers.errors import DomainError
 from resolvers.fast_entry import FastEntryStatus as FastEntryStatusEnum
 from resolvers.fast_entry import fast_entry
 from schema import catalog as catalog_schema
-from schema.base import Money, UserError, ctx, errors_field, money, money_field, user_errors
+from schema.base import Money, UserError, ctx, describe_values, errors_field, money, money_field, user_errors
 from schema.delivery import Delivery, DeliveryInput
 from schema.quote import LineInput
 
@@ -25,6 +25,13 @@ if TYPE_CHECKING:
     from schema.catalog import Product  # noqa: F401
 
 FastEntryStatus = strawberry.enum(FastEntryStatusEnum, name="FastEntryStatus")
+describe_values(
+    FastEntryStatus,
+    OK="Taken as it is.",
+    MERGED="A repeated code; its quantity was added to the first line with that code.",
+    INVALID_QUANTITY="Not positive, below the minimum or not a multiple of the pack size.",
+    UNREADABLE="No code and quantity could be read from the line.",
+)
 ProductRef = Annotated["Product", strawberry.lazy("schema.catalog")]
 
 
@@ -154,8 +161,8 @@ class CartMutation:
 
     @strawberry.mutation(
         description=(
-            "Pasted text, one article per line: a code (SKU, EAN or own article code) and a quantity "
-            "separated by spaces, a tab, ';' or ','; a decimal comma is accepted. At most 500 non-blank "
+            "Parse pasted text, one line per article: CODE and QUANTITY separated by spaces, tab, ';' or ','. "
+            "A code is a SKU, EAN or own article code; a decimal comma is accepted. At most 500 non-blank "
             "lines. Every line comes back with its status; with addToCart the OK lines go to the cart."
         )
     )

@@ -12,12 +12,17 @@ from models import DeliveryMethod as DeliveryMethodEnum
 from resolvers import catalog
 from resolvers.delivery import DeliveryValue, delivery_of
 from schema.account import CustomerNumber
-from schema.base import Address, AddressInput, ctx
+from schema.base import Address, AddressInput, ctx, describe_values
 
 if TYPE_CHECKING:
     from schema.catalog import Branch  # noqa: F401
 
 DeliveryMethod = strawberry.enum(DeliveryMethodEnum, name="DeliveryMethod")
+describe_values(
+    DeliveryMethod,
+    DELIVERY="Delivered to a SHIP_TO customer number or to a one-time address.",
+    PICKUP="Collected at one of the branches.",
+)
 
 
 @strawberry.input(

@@ -43,7 +43,7 @@ class QuickListLine:
     quantity: Decimal = strawberry.field(description="The default quantity ordered from this line.")
     note: str | None
     unit_price: Money | None = money_field(
-        "The company's unit price for the line's quantity. Null without VIEW_PRICES."
+        "Null without VIEW_PRICES. Otherwise the company's unit price for the line's quantity."
     )
 
 

@@ -25,6 +25,7 @@ from schema.base import (
     UserError,
     attempt,
     ctx,
+    describe_values,
     errors_field,
     money,
     money_field,
@@ -36,6 +37,12 @@ if TYPE_CHECKING:
     from schema.catalog import Product
 
 QuoteStatus = strawberry.enum(m.QuoteStatus, name="QuoteStatus")
+describe_values(
+    QuoteStatus,
+    REQUESTED="Asked for by the customer; the distributor has not priced it yet.",
+    ACTIVE="Priced and valid today (validUntil not passed).",
+    EXPIRED="validUntil has passed; derived from the date, never from a batch job.",
+)
 
 
 @strawberry.type
@@ -148,7 +155,7 @@ class QuoteFilter:
     search: str | None = strawberry.field(default=None, description="Part of the quote number or reference.")
 
 
-@strawberry.input
+@strawberry.input(description="A product and quantity. Give productId or code (SKU, EAN or own article code).")
 class LineInput:
     product_id: strawberry.ID | None = None
     code: str | None = None

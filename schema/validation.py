@@ -28,6 +28,7 @@ from schema.base import (
     UserError,
     attempt,
     ctx,
+    describe_values,
     errors_field,
     money,
     money_field,
@@ -41,6 +42,12 @@ if TYPE_CHECKING:
     from schema.order import Order
 
 ValidationStatus = strawberry.enum(m.ValidationStatus, name="ValidationStatus")
+describe_values(
+    ValidationStatus,
+    SUBMITTED="Waiting for the distributor's validation.",
+    APPROVED="Validated; an order was created.",
+    CANCELLED="Withdrawn by the customer before validation.",
+)
 OrderSource = strawberry.enum(m.OrderSource, name="OrderSource")
 
 

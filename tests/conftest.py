@@ -121,7 +121,8 @@ class Api:
     async def __call__(
         self, query: str, variables: dict | None = None, *, token: str | None = None, headers: dict | None = None
     ) -> dict:
-        h = dict(headers or {})
+        # English unless a test says otherwise (None drops the header: the French default).
+        h = {k: v for k, v in {"Accept-Language": "en", **(headers or {})}.items() if v is not None}
         bearer = token if token is not None else self.token
         if bearer:
             h["Authorization"] = f"Bearer {bearer}"

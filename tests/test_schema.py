@@ -79,3 +79,30 @@ def test_migrations_match_the_models():
             return await detector.changes()
 
     assert asyncio.run(pending()) == []
+
+
+def _descriptions(sdl: str) -> dict[str, str | None]:
+    """Every type, field, argument, input field and enum value of `sdl` -> its description."""
+    found: dict[str, str | None] = {}
+    for name, t in build_schema(sdl).type_map.items():
+        if name.startswith("__"):
+            continue
+        found[name] = t.description
+        for value_name, value in (getattr(t, "values", None) or {}).items():
+            found[f"{name}.{value_name}"] = value.description
+        for field_name, field in (getattr(t, "fields", None) or {}).items():
+            found[f"{name}.{field_name}"] = field.description
+            for arg_name, arg in (getattr(field, "args", None) or {}).items():
+                found[f"{name}.{field_name}({arg_name})"] = arg.description
+    return found
+
+
+def test_served_schema_keeps_every_description_of_the_contract():
+    """The contract's text, word for word; the served one may only add sentences after it."""
+    served = _descriptions(served_sdl())
+    differing = {
+        where: (wanted, served.get(where))
+        for where, wanted in _descriptions(contract_sdl()).items()
+        if wanted and not (served.get(where) or "").startswith(wanted)
+    }
+    assert differing == {}

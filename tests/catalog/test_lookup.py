@@ -19,7 +19,7 @@ NO_BROWSE = [r for r, granted in MATRIX.items() if Permission.BROWSE_CATALOG not
 
 async def test_product_by_id_or_sku(api):
     member = await make_member(Role.VIEW_PRICES)
-    product = await make_product("ID-1", name_fr="Vis")
+    product = await make_product("ID-1", name_fr="Vis", name_en=None)
     t = member.token
     by_id = (await api.ok(PRODUCT, {"id": gid(product)}, token=t))["product"]
     assert by_id == {"id": gid(product), "sku": "ID-1", "name": "Vis"}

@@ -34,7 +34,7 @@ async def search(api, token, text: str | None = None, **filters) -> list[str]:
 async def test_a_member_browses_products_by_sku(api):
     member = await make_member(Role.ORDER_WITHOUT_PRICES)
     await make_product("B-2", name_fr="Vis", order_multiple=6, vat_rate=6)
-    await make_product("A-1", name_fr="Cheville", description_fr="Pour béton")
+    await make_product("A-1", name_fr="Cheville", name_en=None, description_fr="Pour béton")
     data = await api.ok(PRODUCTS, token=member.token)
     conn = data["products"]
     assert conn["totalCount"] == 2
@@ -204,7 +204,7 @@ async def test_names_follow_accept_language(api, accept, name, description):
     member = await make_member()
     await make_product("L-1", name_fr="Vis", name_nl="Schroef", name_en="Screw",
                        description_fr="Pour bois", description_nl="Voor hout", description_en=None)  # fmt: skip
-    headers = {"Accept-Language": accept} if accept else None
+    headers = {"Accept-Language": accept}  # None: no header
     data = await api.ok(PRODUCTS, token=member.token, headers=headers)
     node = data["products"]["edges"][0]["node"]
     assert (node["name"], node["description"]) == (name, description)

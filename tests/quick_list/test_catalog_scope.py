@@ -36,7 +36,7 @@ async def test_products_are_forbidden_but_products_on_the_lists_are_readable(api
     await make_list(stranger.user, stranger.company, (on_foreign, "1"), shared=True)
     assert error_codes(await api(PRODUCTS, token=me.token)) == ["FORBIDDEN"]
     seen = (await api.ok(PRODUCT, {"id": gid(on_shared)}, token=me.token))["product"]
-    assert seen == {"sku": "SC-SHARED", "name": on_shared.name_fr, "listPrice": None, "netPrice": None}
+    assert seen == {"sku": "SC-SHARED", "name": on_shared.name_en, "listPrice": None, "netPrice": None}
     assert (await api.ok(PRODUCT, {"sku": "SC-SHARED"}, token=me.token))["product"]["sku"] == "SC-SHARED"
     assert (await api.ok(NODE, {"id": gid(on_shared)}, token=me.token))["node"] == {
         "id": gid(on_shared),
