@@ -17,7 +17,7 @@ $(VENV)/.installed: requirements.lock
 run: venv
 	$(BIN)/python manage.py migrate
 	$(BIN)/python manage.py seed-demo
-	$(BIN)/uvicorn app:app --host $(HOST) --port $(PORT)
+	$(BIN)/uvicorn app:app --host $(HOST) --port $(PORT) --log-config logging.json
 
 ## make test: the whole suite (SQLite; set DATABASE_URL=postgres://... for PostgreSQL)
 test: venv

@@ -21,8 +21,10 @@ from tortoise import connections
 from tortoise.context import get_current_context
 from tortoise.contrib.starlette import RegisterTortoise
 
+from models import User
 from resolvers import mail, scan_print
 from resolvers.context import Context, authenticate, locale_from_header
+from resolvers.logs import RequestIdMiddleware, install_record_factory
 from schema import build_schema
 from settings import Settings, get_settings, tortoise_config
 
@@ -108,6 +110,17 @@ def _tune_gc() -> tuple[int, int, int]:
     return previous
 
 
+async def _say_where_to_start(settings: Settings) -> None:
+    """Development start-up: where GraphiQL is and, with the demo data loaded, its password."""
+    from resolvers.demo import DEMO_PASSWORD, STAFF
+
+    log.info("GraphiQL: %s/graphql", settings.api_url)
+    if await User.exists(email=STAFF[0][0]):
+        log.info("demo data loaded: every demo account (README.md) has the password %s", DEMO_PASSWORD)
+    if not settings.smtp_host:
+        log.info("no SMTP_HOST: e-mails are printed here, not sent")
+
+
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or get_settings()
 
@@ -119,6 +132,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
             worker = None
             if settings.deliver_mail_in_web:
                 worker = asyncio.create_task(mail.deliver_forever(settings, settings.mail_poll_seconds))
+            if not settings.production:
+                await _say_where_to_start(settings)
             thresholds = _tune_gc()
             try:
                 yield
@@ -128,7 +143,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 if worker:
                     worker.cancel()
 
-    middleware = []
+    install_record_factory()
+    middleware = [Middleware(RequestIdMiddleware)]
     if settings.cors_origins:
         middleware.append(
             Middleware(
