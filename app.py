@@ -66,10 +66,14 @@ async def healthz(request: Request) -> Response:
 
 def scan_list_print(settings: Settings) -> Any:
     """GET /scan-lists/{id}/print?token=...: an approved scan list's printable page (resolvers.scan_print);
-    404 for an unknown or unapproved list or a wrong token, whichever it is."""
+    404 for an unknown or unapproved list, a wrong token or an inactive company, whichever it is;
+    410 for a link past its date. The access log redacts the token (logging.json)."""
 
     async def page(request: Request) -> Response:
-        found = await scan_print.printable(settings, request.path_params["id"], request.query_params.get("token"))
+        try:
+            found = await scan_print.printable(settings, request.path_params["id"], request.query_params.get("token"))
+        except scan_print.LinkExpired:
+            return PlainTextResponse("This printable link has expired: open the scan list again for a new one.", 410)
         if found is None:
             return PlainTextResponse("Not found", status_code=404)
         html = await scan_print.render(*found, locale_from_header(request.headers.get("accept-language")))

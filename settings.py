@@ -26,6 +26,8 @@ class Settings(BaseSettings):
     #: Base of the links the API itself serves (printable scan lists, GraphiQL); unset in
     #: development: http://HOST:PORT. Production must set it.
     api_public_url: str | None = None
+    #: Printable scan-list links work for this many days from the day they are shown.
+    print_link_days: int = 90
     smtp_host: str | None = None
     smtp_port: int = 25
     mail_from: str = "no-reply@example.com"

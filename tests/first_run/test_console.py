@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+import httpx
+
 RESET_REQUEST = "mutation($email: String!) { passwordResetRequest(email: $email) { ok } }"
 STAMP = r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z "
 
@@ -26,3 +28,11 @@ def test_a_development_mail_is_printed_with_its_link_and_request_id(live_server)
     assert re.search(r"http://127\.0\.0\.1:8000/reset-password\?token=[\w-]{20,}", link)
     # uvicorn's access line of the request carries its id.
     assert re.match(STAMP + rf"INFO uvicorn\.access \[{request_id}\] .*POST /graphql", live_server.wait_for(request_id))
+
+
+def test_the_access_log_does_not_record_print_link_tokens(live_server):
+    response = httpx.get(f"{live_server.url}/scan-lists/U2Nhbkxpc3Q6eA/print?token=20991231.s3cr3tSignature&x=1")
+    assert response.status_code == 404
+
+    line = live_server.wait_for(r"GET /scan-lists/")
+    assert "s3cr3tSignature" not in line and "print?token=[redacted]&x=1" in line
