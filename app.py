@@ -15,7 +15,8 @@ from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
-from starlette.routing import Route
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
 from strawberry.asgi import GraphQL
 from tortoise import connections
 from tortoise.context import get_current_context
@@ -26,10 +27,17 @@ from resolvers import mail, scan_print
 from resolvers.context import Context, authenticate, locale_from_header
 from resolvers.logs import RequestIdMiddleware, install_record_factory
 from schema import build_schema
-from settings import Settings, get_settings, tortoise_config
+from settings import ROOT, Settings, get_settings, tortoise_config
 
 log = logging.getLogger("app")
 MAX_BODY = 1024 * 1024
+#: Our GraphiQL page and its committed npm files (static/graphiql/README.md).
+GRAPHIQL = ROOT / "static" / "graphiql"
+#: The page loads only its own files: a CDN reference would fail here, not silently go out.
+GRAPHIQL_CSP = (
+    "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; "
+    "connect-src 'self'; frame-ancestors 'none'"
+)
 
 
 class GraphQLApp(GraphQL):
@@ -53,6 +61,13 @@ class GraphQLApp(GraphQL):
 
     def encode_json(self, data: object) -> bytes:
         return orjson.dumps(data)
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        """Our page instead of Strawberry's, which loads GraphiQL from a CDN (blank offline)."""
+        return HTMLResponse(
+            (GRAPHIQL / "index.html").read_text(encoding="utf-8"),
+            headers={"Content-Security-Policy": GRAPHIQL_CSP, "Cache-Control": "no-store"},
+        )
 
 
 async def healthz(request: Request) -> Response:
@@ -163,6 +178,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/healthz", healthz),
         Route("/scan-lists/{id}/print", scan_list_print(settings), methods=["GET"]),
     ]
+    if not settings.production:  # production has no GraphiQL
+        routes.append(Mount("/graphiql-assets", StaticFiles(directory=GRAPHIQL), name="graphiql-assets"))
     if settings.bench_endpoints:  # bench/run.py only: hand-written twins of some GraphQL pages
         from bench.handwritten import routes as bench_routes
 
