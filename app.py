@@ -15,7 +15,7 @@ from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
-from starlette.routing import Mount, Route
+from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 from strawberry.asgi import GraphQL
 from tortoise import connections
@@ -173,7 +173,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 allow_headers=["Authorization", "Content-Type", "Accept-Language"],
             )
         )
-    routes = [
+    routes: list[BaseRoute] = [
         Route("/graphql", GraphQLApp(settings), methods=["GET", "POST"]),
         Route("/healthz", healthz),
         Route("/scan-lists/{id}/print", scan_list_print(settings), methods=["GET"]),
