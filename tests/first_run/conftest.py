@@ -73,7 +73,10 @@ def prepare_database(url: str) -> None:
 @pytest.fixture(scope="module")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     db_url = f"sqlite://{tmp_path_factory.mktemp('live') / 'app.sqlite3'}"
-    prepare_database(db_url)
+    # In a process of its own: initialising Tortoise here for SQLite would leave the SQLite
+    # dialect cached on the models for the PostgreSQL tests that run after these.
+    code = f"from tests.first_run.conftest import prepare_database; prepare_database({db_url!r})"
+    subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True, timeout=120)
     port = free_port()
     args = [a.replace("$(HOST)", "127.0.0.1").replace("$(PORT)", str(port)) for a in make_run_uvicorn_args()]
     env = {k: v for k, v in os.environ.items() if k not in ("SMTP_HOST", "API_PUBLIC_URL", "APP_ENV")}
