@@ -15,20 +15,30 @@ from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Mount, Route
+from starlette.staticfiles import StaticFiles
 from strawberry.asgi import GraphQL
 from tortoise import connections
 from tortoise.context import get_current_context
 from tortoise.contrib.starlette import RegisterTortoise
 
+from models import User
 from resolvers import mail, scan_print
 from resolvers.context import Context, authenticate, locale_from_header
 from resolvers.i18n import use_locale
+from resolvers.logs import RequestIdMiddleware, install_record_factory
 from schema import build_schema
-from settings import Settings, get_settings, tortoise_config
+from settings import ROOT, Settings, get_settings, tortoise_config
 
 log = logging.getLogger("app")
 MAX_BODY = 1024 * 1024
+#: Our GraphiQL page and its committed npm files (static/graphiql/README.md).
+GRAPHIQL = ROOT / "static" / "graphiql"
+#: The page loads only its own files: a CDN reference would fail here, not silently go out.
+GRAPHIQL_CSP = (
+    "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; "
+    "connect-src 'self'; frame-ancestors 'none'"
+)
 
 
 class GraphQLApp(GraphQL):
@@ -53,6 +63,13 @@ class GraphQLApp(GraphQL):
     def encode_json(self, data: object) -> bytes:
         return orjson.dumps(data)
 
+    async def render_graphql_ide(self, request: Request) -> Response:
+        """Our page instead of Strawberry's, which loads GraphiQL from a CDN (blank offline)."""
+        return HTMLResponse(
+            (GRAPHIQL / "index.html").read_text(encoding="utf-8"),
+            headers={"Content-Security-Policy": GRAPHIQL_CSP, "Cache-Control": "no-store"},
+        )
+
 
 async def healthz(request: Request) -> Response:
     try:
@@ -65,10 +82,14 @@ async def healthz(request: Request) -> Response:
 
 def scan_list_print(settings: Settings) -> Any:
     """GET /scan-lists/{id}/print?token=...: an approved scan list's printable page (resolvers.scan_print);
-    404 for an unknown or unapproved list or a wrong token, whichever it is."""
+    404 for an unknown or unapproved list, a wrong token or an inactive company, whichever it is;
+    410 for a link past its date. The access log redacts the token (logging.json)."""
 
     async def page(request: Request) -> Response:
-        found = await scan_print.printable(settings, request.path_params["id"], request.query_params.get("token"))
+        try:
+            found = await scan_print.printable(settings, request.path_params["id"], request.query_params.get("token"))
+        except scan_print.LinkExpired:
+            return PlainTextResponse("This printable link has expired: open the scan list again for a new one.", 410)
         if found is None:
             return PlainTextResponse("Not found", status_code=404)
         html = await scan_print.render(*found, locale_from_header(request.headers.get("accept-language")))
@@ -109,6 +130,17 @@ def _tune_gc() -> tuple[int, int, int]:
     return previous
 
 
+async def _say_where_to_start(settings: Settings) -> None:
+    """Development start-up: where GraphiQL is and, with the demo data loaded, its password."""
+    from resolvers.demo import DEMO_PASSWORD, STAFF
+
+    log.info("GraphiQL: %s/graphql", settings.api_url)
+    if await User.exists(email=STAFF[0][0]):
+        log.info("demo data loaded: every demo account (README.md) has the password %s", DEMO_PASSWORD)
+    if not settings.smtp_host:
+        log.info("no SMTP_HOST: e-mails are printed here, not sent")
+
+
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or get_settings()
 
@@ -120,6 +152,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
             worker = None
             if settings.deliver_mail_in_web:
                 worker = asyncio.create_task(mail.deliver_forever(settings, settings.mail_poll_seconds))
+            if not settings.production:
+                await _say_where_to_start(settings)
             thresholds = _tune_gc()
             try:
                 yield
@@ -129,7 +163,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 if worker:
                     worker.cancel()
 
-    middleware = []
+    install_record_factory()
+    middleware = [Middleware(RequestIdMiddleware)]
     if settings.cors_origins:
         middleware.append(
             Middleware(
@@ -139,11 +174,13 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 allow_headers=["Authorization", "Content-Type", "Accept-Language"],
             )
         )
-    routes = [
+    routes: list[BaseRoute] = [
         Route("/graphql", GraphQLApp(settings), methods=["GET", "POST"]),
         Route("/healthz", healthz),
         Route("/scan-lists/{id}/print", scan_list_print(settings), methods=["GET"]),
     ]
+    if not settings.production:  # production has no GraphiQL
+        routes.append(Mount("/graphiql-assets", StaticFiles(directory=GRAPHIQL), name="graphiql-assets"))
     if settings.bench_endpoints:  # bench/run.py only: hand-written twins of some GraphQL pages
         from bench.handwritten import routes as bench_routes
 

@@ -79,11 +79,13 @@ async def cmd_create_staff(args: argparse.Namespace) -> None:
 async def cmd_import_catalog(args: argparse.Namespace) -> None:
     from resolvers.catalog_import import import_catalog
 
-    if not (args.products or args.prices or args.stock):
-        raise ValueError("give at least one of --products, --prices, --stock")
+    if not (args.branches or args.products or args.prices or args.stock):
+        raise ValueError("give at least one of --branches, --products, --prices, --stock")
 
     async def action() -> None:
-        print(await import_catalog(products=args.products, prices=args.prices, stock=args.stock))
+        print(
+            await import_catalog(products=args.products, prices=args.prices, stock=args.stock, branches=args.branches)
+        )
 
     await _with_db(action)
 
@@ -113,8 +115,9 @@ def main(argv: list[str] | None = None) -> int:
     staff.add_argument("email")
     staff.add_argument("--role", required=True, choices=["REPRESENTATIVE", "CUSTOMER_SERVICE", "ADMINISTRATOR"])
     catalog = sub.add_parser(
-        "import-catalog", help="upsert products, company prices and stock from CSV (samples/README.md)"
+        "import-catalog", help="upsert branches, products, company prices and stock from CSV (samples/README.md)"
     )
+    catalog.add_argument("--branches", metavar="FILE", help="branches CSV")
     catalog.add_argument("--products", metavar="FILE", help="products CSV")
     catalog.add_argument("--prices", metavar="FILE", help="company prices CSV")
     catalog.add_argument("--stock", metavar="FILE", help="branch stock CSV")

@@ -23,6 +23,11 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     public_url: str = "http://127.0.0.1:8000"
+    #: Base of the links the API itself serves (printable scan lists, GraphiQL); unset in
+    #: development: http://HOST:PORT. Production must set it.
+    api_public_url: str | None = None
+    #: Printable scan-list links work for this many days from the day they are shown.
+    print_link_days: int = 90
     smtp_host: str | None = None
     smtp_port: int = 25
     mail_from: str = "no-reply@example.com"
@@ -53,6 +58,13 @@ class Settings(BaseSettings):
     @property
     def production(self) -> bool:
         return self.app_env == "production"
+
+    @property
+    def api_url(self) -> str:
+        if self.api_public_url:
+            return self.api_public_url.rstrip("/")
+        host = "127.0.0.1" if self.host in ("0.0.0.0", "::", "") else self.host  # a listening address is no link
+        return f"http://{host}:{self.port}"
 
     @property
     def signing_key(self) -> bytes:

@@ -91,7 +91,10 @@ class Product(Entity):
 
 class Branch(Entity):
     code = fields.CharField(max_length=20, unique=True)
+    #: The French name, and the fallback of the other locales.
     name = fields.CharField(max_length=200)
+    name_nl = fields.CharField(max_length=200, null=True)
+    name_en = fields.CharField(max_length=200, null=True)
     line1 = fields.CharField(max_length=200)
     line2 = fields.CharField(max_length=200, null=True)
     postal_code = fields.CharField(max_length=20)

@@ -1,7 +1,7 @@
-"""`manage.py import-catalog`: products, company prices and branch stock from CSV files.
+"""`manage.py import-catalog`: branches, products, company prices and branch stock from CSV files.
 
-Each file is an idempotent upsert by its key (products: sku; prices: customer number's company,
-sku, minimum quantity; stock: branch code, sku), in one transaction per file. Bad rows are
+Each file is an idempotent upsert by its key (branches: code; products: sku; prices: customer
+number's company, sku, minimum quantity; stock: branch code, sku), in one transaction per file. Bad rows are
 reported by line number and reason and never stop the valid ones. Work is batched: lookups,
 inserts and updates go by chunks, never one query per row. Formats: samples/README.md.
 """
@@ -26,6 +26,10 @@ from models.catalog import search_text_of
 CHUNK = 500
 T = TypeVar("T")
 
+BRANCH_COLUMNS = ("code", "name_fr", "line1", "postal_code", "city", "country_code")
+#: Stored as given; absent from the header leaves the stored value alone, present and empty clears it.
+BRANCH_OPTIONAL = ("name_nl", "name_en", "line2", "phone", "opening_hours")
+BRANCH_FIELDS = ("name", "line1", "postal_code", "city", "country_code", *BRANCH_OPTIONAL)
 PRODUCT_COLUMNS = ("sku", "name_fr", "unit", "list_price")
 PRICE_COLUMNS = ("customer_number", "sku", "unit_price")
 STOCK_COLUMNS = ("branch_code", "sku", "quantity")
@@ -165,6 +169,64 @@ async def ids_by(model: type[Model], column: str, values: Iterable[str], target:
     for part in chunks(sorted(set(values))):
         found.update(dict(await model.filter(**{f"{column}__in": part}).values_list(column, target)))
     return found
+
+
+# ---------------------------------------------------------------- branches
+
+
+def parse_branch(row: dict[str, str]) -> dict[str, Any]:
+    """The branch columns of one CSV row; a value longer than its column is rejected, not cut."""
+    code = row["code"]
+    if not code or len(code) > 20:
+        raise Reject("bad branch code: required, at most 20 characters")
+    for name in ("name_fr", "line1", "postal_code", "city"):
+        if not row[name]:
+            raise Reject(f"missing {name}")
+    country = row["country_code"].upper()
+    if len(country) != 2 or not country.isascii() or not country.isalpha():
+        raise Reject(f"bad country code: {row['country_code']!r} (2 letters, e.g. BE)")
+    columns: dict[str, Any] = {
+        "code": code, "name": row["name_fr"], "line1": row["line1"], "postal_code": row["postal_code"],
+        "city": row["city"], "country_code": country,
+    }  # fmt: skip
+    columns.update({name: row[name] or None for name in BRANCH_OPTIONAL if name in row})
+    for name, value in columns.items():
+        limit = Branch._meta.fields_map[name].max_length  # type: ignore[attr-defined]
+        if value and len(value) > limit:
+            raise Reject(f"too long: {name} (at most {limit} characters)")
+    return columns
+
+
+async def import_branches(path: Path, report: FileReport) -> None:
+    parsed: dict[str, tuple[int, dict[str, Any]]] = {}
+    for line, row in read_rows(path, BRANCH_COLUMNS):
+        try:
+            columns = parse_branch(row)
+            if columns["code"] in parsed:
+                raise Reject(f"duplicate row (first on line {parsed[columns['code']][0]})")
+        except Reject as reason:
+            report.rejected.append(Rejected(line, str(reason)))
+            continue
+        parsed[columns["code"]] = (line, columns)
+    existing = {r[1]: r for r in await Branch.filter(code__in=list(parsed)).values_list("id", "code", *BRANCH_FIELDS)}
+    new: list[Branch] = []
+    changed: list[Branch] = []
+    for code, (_, columns) in parsed.items():
+        stored = existing.get(code)
+        if stored is None:
+            new.append(Branch(**columns))
+            continue
+        before = dict(zip(BRANCH_FIELDS, stored[2:], strict=True))
+        after = {**before, **{k: v for k, v in columns.items() if k != "code"}}
+        if after != before:
+            changed.append(Branch(id=stored[0], code=code, **after))
+    if new:
+        await Branch.bulk_create(new, batch_size=CHUNK)
+    if changed:
+        await Branch.bulk_update(changed, BRANCH_FIELDS, batch_size=CHUNK)
+    report.created += len(new)
+    report.updated += len(changed)
+    report.unchanged += len(parsed) - len(new) - len(changed)
 
 
 # ---------------------------------------------------------------- products
@@ -385,11 +447,19 @@ async def import_stock(path: Path, report: FileReport) -> None:
 
 
 async def import_catalog(
-    products: str | Path | None = None, prices: str | Path | None = None, stock: str | Path | None = None
+    products: str | Path | None = None,
+    prices: str | Path | None = None,
+    stock: str | Path | None = None,
+    branches: str | Path | None = None,
 ) -> ImportReport:
-    """Import the given files (products first, so prices and stock can name new SKUs)."""
+    """Import the given files (branches and products first, so stock and prices can name new ones)."""
     report = ImportReport()
-    steps = (("products", products, import_products), ("prices", prices, import_prices), ("stock", stock, import_stock))
+    steps = (
+        ("branches", branches, import_branches),
+        ("products", products, import_products),
+        ("prices", prices, import_prices),
+        ("stock", stock, import_stock),
+    )
     for kind, path, run in steps:
         if path is None:
             continue

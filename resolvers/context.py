@@ -35,6 +35,7 @@ from models import (
 )
 from resolvers import catalog_loaders, loaders
 from resolvers.errors import forbidden, unauthenticated
+from resolvers.logs import current_request_id
 from resolvers.roles import Permission, permissions_of
 from settings import Settings
 
@@ -72,7 +73,7 @@ class Context:
     settings: Settings
     session: Session | None = None
     locale: Locale = Locale.FR
-    request_id: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
+    request_id: str = field(default_factory=current_request_id)
     request: Any = None
     response: Any = None
     #: Mutations executed so far in this request (each counts against throttles).

@@ -7,7 +7,6 @@ from graphql.validation import NoSchemaIntrospectionCustomRule
 from strawberry import Schema
 from strawberry.extensions import (
     AddValidationRules,
-    MaskErrors,
     MaxAliasesLimiter,
     ParserCache,
     QueryDepthLimiter,
@@ -30,6 +29,7 @@ from schema.limits import (
     MaxMutationsRule,
     should_mask_error,
 )
+from schema.masking import MaskErrorsWithRequestId
 from schema.membership import MembershipMutation
 from schema.node import NodeQuery
 from schema.order import OrderMutation, OrderPayload, OrderQuery
@@ -85,7 +85,7 @@ def build_schema(production: bool = False) -> Schema:
         mutation=Mutation,
         config=StrawberryConfig(disable_field_suggestions=production, scalar_map=SCALARS),
         extensions=[
-            lambda: MaskErrors(should_mask_error=should_mask_error),
+            lambda: MaskErrorsWithRequestId(should_mask_error=should_mask_error),
             lambda: ParserCache(maxsize=256),
             lambda: ValidationCache(maxsize=256),
             lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),

@@ -67,11 +67,11 @@ class Branch(Node):
     opening_hours: str | None = strawberry.field(description='E.g. "Mon-Fri 7:00-17:00, Sat 8:00-12:00".')
 
     @staticmethod
-    def of(row: m.Branch) -> Branch:
+    def of(row: m.Branch, c: Context) -> Branch:
         return Branch(
             id=strawberry.ID(ids.encode("Branch", row.id)),
             code=row.code,
-            name=row.name,
+            name=getattr(row, f"name_{c.locale.value.lower()}", None) or row.name,  # `name` is the French one
             address=Address.of(row),
             phone=row.phone,
             opening_hours=row.opening_hours,
@@ -164,7 +164,7 @@ class Product(Node):
         for b, q in rows:
             branch = branches.get(b.id)
             if branch is None:
-                branch = branches[b.id] = Branch.of(b)
+                branch = branches[b.id] = Branch.of(b, c)
             result.append(
                 BranchStock(branch=branch, quantity=catalog.plain(q), status=catalog.stock_status(q, multiple))
             )
@@ -260,7 +260,8 @@ class CatalogQuery:
 
     @strawberry.field
     async def branches(self, info: Info) -> list[Branch]:
-        return [Branch.of(r) for r in await catalog.branches(ctx(info))]
+        c = ctx(info)
+        return [Branch.of(r, c) for r in await catalog.branches(c)]
 
 
 @node_type("Product")
@@ -278,4 +279,4 @@ async def _category_node(c: Context, pk: uuid.UUID) -> Category | None:
 @node_type("Branch")
 async def _branch_node(c: Context, pk: uuid.UUID) -> Branch | None:
     row = await catalog.branch_by_pk(c, pk)
-    return Branch.of(row) if row else None
+    return Branch.of(row, c) if row else None

@@ -77,5 +77,6 @@ class Delivery:
             return None
         from schema import catalog as catalog_schema
 
-        row = await catalog.branch_by_pk(ctx(info), self.value.branch_id)
-        return catalog_schema.Branch.of(row) if row else None
+        c = ctx(info)
+        row = await catalog.branch_by_pk(c, self.value.branch_id)
+        return catalog_schema.Branch.of(row, c) if row else None

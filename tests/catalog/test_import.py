@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from models import BranchStock, Category, CompanyPrice, CustomerNumberKind, Product
+from models import Branch, BranchStock, Category, CompanyPrice, CustomerNumberKind, Product
 from resolvers.catalog_import import Progress, import_catalog
 from tests.catalog.factories import make_branch, make_product, valid_ean
 from tests.factories import make_company, make_customer_number
@@ -178,14 +178,77 @@ async def test_stock_import(db, tmp_path):
     assert await snapshot(BranchStock) == before
 
 
+BRANCHES_HEADER = "code,name_fr,name_nl,name_en,line1,line2,postal_code,city,country_code,phone,opening_hours\n"
+BRANCHES_QUERY = "{ branches { code name address { line1 line2 postalCode city countryCode } phone openingHours } }"
+
+
+async def test_branches_import_upserts_by_code_and_reports_bad_rows(api, tmp_path):
+    path = write(tmp_path, "branches.csv", BRANCHES_HEADER + "\n".join([
+        "BRU,Bruxelles - Anderlecht,Brussel - Anderlecht,Brussels - Anderlecht,Boulevard Industriel 112,,1070,"
+        "Anderlecht,be,+32 2 520 11 00,\"Mon-Fri 7:00-17:00, Sat 8:00-12:00\"",
+        "GNT,Gand,Gent,Ghent,Ottergemsesteenweg-Zuid 731,Hal 2,9000,Gent,BE,,",
+        ",Sans code,,,Rue 1,,1000,Bruxelles,BE,,",
+        "NAM,,,,Rue 1,,5000,Namur,BE,,",
+        "LGG,Liège,,,Rue 1,,4000,Liège,Belgique,,",
+        "CRL,Charleroi,,,,,6000,Charleroi,BE,,",
+        "BRU,Doublon,,,Rue 1,,1000,Bruxelles,BE,,",
+        f"{'X' * 21},Trop long,,,Rue 1,,1000,Bruxelles,BE,,",
+        f"HSL,Hasselt,,,Rue 1,,3500,Hasselt,BE,{'1' * 41},",
+    ]) + "\n")  # fmt: skip
+
+    result = (await import_catalog(branches=path)).files[0]
+
+    assert (result.kind, result.created, result.updated, result.unchanged) == ("branches", 2, 0, 0)
+    assert reasons(result) == {
+        4: "bad branch code: required, at most 20 characters",
+        5: "missing name_fr",
+        6: "bad country code: 'Belgique' (2 letters, e.g. BE)",
+        7: "missing line1",
+        8: "duplicate row (first on line 2)",
+        9: "bad branch code: required, at most 20 characters",
+        10: "too long: phone (at most 40 characters)",
+    }
+    in_dutch = (await api.ok(BRANCHES_QUERY, headers={"Accept-Language": "nl"}))["branches"]
+    assert {b["code"]: b["name"] for b in in_dutch} == {"BRU": "Brussel - Anderlecht", "GNT": "Gent"}
+    gnt = next(b for b in (await api.ok(BRANCHES_QUERY))["branches"] if b["code"] == "GNT")
+    assert gnt == {
+        "code": "GNT", "name": "Gand", "phone": None, "openingHours": None,
+        "address": {"line1": "Ottergemsesteenweg-Zuid 731", "line2": "Hal 2", "postalCode": "9000", "city": "Gent",
+                    "countryCode": "BE"},
+    }  # fmt: skip
+
+    before = await snapshot(Branch)
+    again = (await import_catalog(branches=path)).files[0]
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 2)
+    assert await snapshot(Branch) == before
+
+    moved = write(tmp_path, "moved.csv", "code,name_fr,line1,postal_code,city,country_code,phone\n"
+                  "GNT,Gand,Nieuwe Weg 1,9000,Gent,BE,+32 9 240 31 00\n")  # fmt: skip
+    changed = (await import_catalog(branches=moved)).files[0]
+    assert (changed.created, changed.updated, changed.unchanged) == (0, 1, 0)
+    gnt_row = await Branch.get(code="GNT")
+    # Absent optional columns (name_nl, line2, opening_hours) leave the stored values alone.
+    assert (gnt_row.line1, gnt_row.phone, gnt_row.name_nl, gnt_row.line2) == (
+        "Nieuwe Weg 1",
+        "+32 9 240 31 00",
+        "Gent",
+        "Hal 2",
+    )
+
+
 async def test_the_samples_import_cleanly(db):
     company = await make_company()
     await make_customer_number(company, CustomerNumberKind.BILL_TO, "100001")
-    for code in ("BRU", "ANR", "GNT"):
-        await make_branch(code)
-    report = await import_catalog(SAMPLES / "products.csv", SAMPLES / "prices.csv", SAMPLES / "stock.csv")
+    report = await import_catalog(
+        SAMPLES / "products.csv", SAMPLES / "prices.csv", SAMPLES / "stock.csv", branches=SAMPLES / "branches.csv"
+    )
     assert report.rejected == 0, str(report)
-    assert [f.created for f in report.files] == [6, 5, 5]
+    assert [(f.kind, f.created) for f in report.files] == [
+        ("branches", 3),
+        ("products", 6),
+        ("prices", 5),
+        ("stock", 5),
+    ]
     assert await Product.filter(orderable=False).count() == 1
 
 
@@ -244,8 +307,15 @@ def test_manage_py_import_catalog_prints_the_report(tmp_path):
     first = manage("import-catalog", "--products", str(SAMPLES / "products.csv"))
     assert first.returncode == 0, first.stderr
     assert "products (" in first.stdout and "6 created, 0 updated, 0 unchanged, 0 rejected" in first.stdout
+    # A fresh database has no branch: --branches loads them, so stock can follow in the same run.
+    stocked = manage(
+        "import-catalog", "--branches", str(SAMPLES / "branches.csv"), "--stock", str(SAMPLES / "stock.csv")
+    )
+    assert stocked.returncode == 0, stocked.stderr
+    assert "branches (" in stocked.stdout and "3 created, 0 updated, 0 unchanged, 0 rejected" in stocked.stdout
+    assert "stock (" in stocked.stdout and "5 created" in stocked.stdout
     assert "[#" not in first.stderr
     again = manage("import-catalog", "--products", str(SAMPLES / "products.csv"))
     assert "0 created, 0 updated, 6 unchanged, 0 rejected" in again.stdout
     nothing = manage("import-catalog")
-    assert nothing.returncode != 0 and "give at least one" in nothing.stderr
+    assert nothing.returncode != 0 and "give at least one of --branches" in nothing.stderr

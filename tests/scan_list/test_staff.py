@@ -153,7 +153,7 @@ async def test_approve(api, settings, role):
     payload = data["scanListApprove"]
     assert payload["userErrors"] == []
     assert payload["scanList"]["approved"] is True and payload["scanList"]["approvedAt"]
-    assert payload["scanList"]["printUrl"].startswith(f"https://shop.test/scan-lists/{gid(pending)}/print?token=")
+    assert payload["scanList"]["printUrl"].startswith(f"http://127.0.0.1:8000/scan-lists/{gid(pending)}/print?token=")
     row = await ScanList.get(id=pending.id)
     assert row.approved_at is not None and row.approved_by_id == staff.id
     event = await AuditEvent.get(action="scan_list.approved")
