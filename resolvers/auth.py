@@ -71,6 +71,12 @@ def _lift_lock() -> dict[str, Any]:
 
 
 # ---------------------------------------------------------------------- login
+async def _user_by_email(email: str | None) -> User | None:
+    """The user of a typed e-mail (trimmed, any case); None for anything no user can have."""
+    address = (email or "").strip().lower()
+    return await User.filter(email=address).first() if validate.is_email(address) else None
+
+
 async def _membership_for_login(user: User, company_id: str | None) -> Membership | None:
     """The membership a new session acts for (see login); raises NOT_FOUND / ACCOUNT_INACTIVE."""
     if company_id is not None:
@@ -105,8 +111,7 @@ async def login(ctx: Context, email: str, password: str, company_id: str | None 
     Without companyId the session acts for the only membership, else the oldest ACTIVE one,
     else none. The rest of the request acts as the new session.
     """
-    address = (email or "").strip().lower()
-    user = await User.filter(email=address).first()
+    user = await _user_by_email(email)
     if user is None:
         verify_password(None, password)  # same work as for a real account
         raise DomainError(ErrorCode.INVALID_CREDENTIALS, BAD_CREDENTIALS)
@@ -205,7 +210,7 @@ async def password_change(ctx: Context, current_password: str, new_password: str
 
 async def password_reset_request(ctx: Context, email: str) -> bool:
     """Always true. E-mails a 30-minute single-use link to a known address, at most 5 per hour."""
-    user = await User.filter(email=(email or "").strip().lower()).first()
+    user = await _user_by_email(email)
     if user is None:
         return True
     sent = await UserToken.filter(

@@ -88,7 +88,7 @@ def check_new_user(problems: Problems, value: NewUserLike, *field: str) -> NewUs
 
 async def email_taken(problems: Problems, email: str, *field: str) -> None:
     """EMAIL_ALREADY_REGISTERED when a user has this e-mail (checked only for a valid one)."""
-    if validate.EMAIL_RE.match(email) and await User.filter(email=email).exists():
+    if validate.is_email(email) and await User.filter(email=email).exists():
         problems.add(ErrorCode.EMAIL_ALREADY_REGISTERED, "This e-mail address already has an account.", *field)
 
 
