@@ -22,11 +22,11 @@ from resolvers import ids, mail, validate
 from resolvers.auth_core import (
     consume_token,
     create_session,
-    hash_password,
+    hash_password_in_thread,
     issue_token,
     link,
     revoke_sessions,
-    verify_password,
+    verify_password_in_thread,
 )
 from resolvers.context import Context, now, token_hash
 from resolvers.errors import DomainError, ErrorCode, Problems, not_found
@@ -113,11 +113,11 @@ async def login(ctx: Context, email: str, password: str, company_id: str | None 
     """
     user = await _user_by_email(email)
     if user is None:
-        verify_password(None, password)  # same work as for a real account
+        await verify_password_in_thread(None, password)  # same work as for a real account
         raise DomainError(ErrorCode.INVALID_CREDENTIALS, BAD_CREDENTIALS)
     if _is_locked(user):
         raise DomainError(ErrorCode.TOO_MANY_ATTEMPTS, LOCKED)
-    if not verify_password(user.password_hash, password):
+    if not await verify_password_in_thread(user.password_hash, password):
         await _record_failed_login(user)
         raise DomainError(ErrorCode.INVALID_CREDENTIALS, BAD_CREDENTIALS)
     if not user.email_verified:
@@ -196,14 +196,15 @@ async def password_change(ctx: Context, current_password: str, new_password: str
     fresh = await User.get(id=user.id)
     if _is_locked(fresh):
         raise DomainError(ErrorCode.TOO_MANY_ATTEMPTS, LOCKED, ("input", "currentPassword"))
-    if not verify_password(fresh.password_hash, current_password):
+    if not await verify_password_in_thread(fresh.password_hash, current_password):
         await _record_failed_login(fresh)
         raise DomainError(ErrorCode.INVALID_CREDENTIALS, "The current password is wrong.", ("input", "currentPassword"))
     problems = Problems()
     validate.password(problems, new_password, user.email, "input", "newPassword")
     problems.raise_any()
+    password_hash = await hash_password_in_thread(new_password)
     async with in_transaction():
-        await User.filter(id=user.id).update(password_hash=hash_password(new_password))
+        await User.filter(id=user.id).update(password_hash=password_hash)
         await revoke_sessions(user, keep=ctx.session)
     return True
 
@@ -246,13 +247,12 @@ async def password_reset(ctx: Context, token: str, new_password: str) -> bool:
     problems = Problems()
     validate.password(problems, new_password, user.email, "input", "newPassword")
     problems.raise_any()
+    password_hash = await hash_password_in_thread(new_password)
     async with in_transaction():
         # Conditional update: of two concurrent uses of one token, only one succeeds.
         if not await UserToken.filter(id=row.id, used_at=None).update(used_at=now()):
             raise DomainError(ErrorCode.INVALID_TOKEN, "This link is invalid or has expired.", ("input", "token"))
-        await User.filter(id=user.id).update(
-            password_hash=hash_password(new_password), email_verified=True, **_lift_lock()
-        )
+        await User.filter(id=user.id).update(password_hash=password_hash, email_verified=True, **_lift_lock())
         await revoke_sessions(user)
     if ctx.user is not None and ctx.user.id == user.id:
         ctx.act_as(None)
