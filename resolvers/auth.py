@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from tortoise.expressions import F, Q
 from tortoise.transactions import in_transaction
 
 from models import (
@@ -18,6 +17,7 @@ from models import (
     User,
     UserToken,
 )
+from resolvers import auth_throttle as throttle
 from resolvers import ids, mail, validate
 from resolvers.auth_core import (
     consume_token,
@@ -31,43 +31,11 @@ from resolvers.auth_core import (
 from resolvers.context import Context, now, token_hash
 from resolvers.errors import DomainError, ErrorCode, Problems, not_found
 
-MAX_FAILED_LOGINS = 10
-FAILED_LOGIN_WINDOW = timedelta(minutes=15)
-LOGIN_LOCK = timedelta(minutes=15)
 MAX_RESET_MAILS_PER_HOUR = 5
 
 BAD_CREDENTIALS = "The e-mail address or the password is wrong."
 LOCKED = "Too many failed sign-ins: try again in 15 minutes, or choose a new password."
 INACTIVE = "This company account is no longer active for you; ask its administrator."
-
-
-# ---------------------------------------------------------------------- throttle
-def _is_locked(user: User) -> bool:
-    return user.login_locked_until is not None and user.login_locked_until > now()
-
-
-async def _record_failed_login(user: User) -> None:
-    """Count one failed attempt (each execution, aliases included) and lock at the 10th.
-
-    Autocommit statements, never inside the failing mutation's transaction: the failure must
-    not roll the counter back. Conditional updates keep concurrent failures all counted.
-    """
-    t = now()
-    window_open = Q(failed_login_window_start__gt=t - FAILED_LOGIN_WINDOW)
-    for _ in range(3):
-        if await User.filter(window_open, id=user.id).update(failed_logins=F("failed_logins") + 1):
-            break
-        # No open window: start one, unless a concurrent failure just did (then count in it).
-        stale = Q(failed_login_window_start=None) | Q(failed_login_window_start__lte=t - FAILED_LOGIN_WINDOW)
-        if await User.filter(stale, id=user.id).update(failed_logins=1, failed_login_window_start=t):
-            break
-    counts: list[Any] = await User.filter(id=user.id).values_list("failed_logins", flat=True)
-    if counts and counts[0] >= MAX_FAILED_LOGINS:
-        await User.filter(id=user.id).update(login_locked_until=t + LOGIN_LOCK)
-
-
-def _lift_lock() -> dict[str, Any]:
-    return {"failed_logins": 0, "failed_login_window_start": None, "login_locked_until": None}
 
 
 # ---------------------------------------------------------------------- login
@@ -112,23 +80,23 @@ async def login(ctx: Context, email: str, password: str, company_id: str | None 
     else none. The rest of the request acts as the new session.
     """
     user = await _user_by_email(email)
-    if user is None:
-        await verify_password_in_thread(None, password)  # same work as for a real account
-        raise DomainError(ErrorCode.INVALID_CREDENTIALS, BAD_CREDENTIALS)
-    if _is_locked(user):
+    # Counted before the password is checked (autocommit, so a failure is never rolled back);
+    # a refused attempt still pays for one argon2 check, so timing does not tell it apart.
+    admitted = await throttle.count_login_attempt(ctx, user)
+    right = await verify_password_in_thread(user.password_hash if user and admitted else None, password)
+    if not admitted:
         raise DomainError(ErrorCode.TOO_MANY_ATTEMPTS, LOCKED)
-    if not await verify_password_in_thread(user.password_hash, password):
-        await _record_failed_login(user)
+    if user is None or not right:
+        if user is not None:
+            await throttle.failed(user)
         raise DomainError(ErrorCode.INVALID_CREDENTIALS, BAD_CREDENTIALS)
+    await throttle.succeeded(ctx, user)
+    user.update_from_dict(throttle.lifted())
     if not user.email_verified:
         message = "Confirm your e-mail address first (see the link we e-mailed)."
         raise DomainError(ErrorCode.EMAIL_NOT_VERIFIED, message, ("input", "email"))
     membership = await _membership_for_login(user, company_id)
-    async with in_transaction():
-        session, token = await create_session(user, membership, ctx.settings.session_hours)
-        if user.failed_logins or user.login_locked_until:
-            await User.filter(id=user.id).update(**_lift_lock())
-            user.update_from_dict(_lift_lock())
+    session, token = await create_session(user, membership, ctx.settings.session_hours)
     session.user = user
     session.membership = membership
     ctx.act_as(session)
@@ -194,11 +162,14 @@ async def password_change(ctx: Context, current_password: str, new_password: str
     """
     user = ctx.require_user()
     fresh = await User.get(id=user.id)
-    if _is_locked(fresh):
+    admitted = await throttle.count_account_attempt(fresh)
+    right = await verify_password_in_thread(fresh.password_hash if admitted else None, current_password)
+    if not admitted:
         raise DomainError(ErrorCode.TOO_MANY_ATTEMPTS, LOCKED, ("input", "currentPassword"))
-    if not await verify_password_in_thread(fresh.password_hash, current_password):
-        await _record_failed_login(fresh)
+    if not right:
+        await throttle.failed(fresh)
         raise DomainError(ErrorCode.INVALID_CREDENTIALS, "The current password is wrong.", ("input", "currentPassword"))
+    await throttle.succeeded(None, fresh)
     problems = Problems()
     validate.password(problems, new_password, user.email, "input", "newPassword")
     problems.raise_any()
@@ -214,12 +185,15 @@ async def password_reset_request(ctx: Context, email: str) -> bool:
     user = await _user_by_email(email)
     if user is None:
         return True
-    sent = await UserToken.filter(
-        user_id=user.id, purpose=TokenPurpose.RESET_PASSWORD, created_at__gt=now() - timedelta(hours=1)
-    ).count()
-    if sent >= MAX_RESET_MAILS_PER_HOUR:
-        return True
     async with in_transaction():
+        # The user's row lock (PostgreSQL; SQLite runs one transaction at a time) makes the
+        # count and the new token one step, so parallel requests cannot all see room left.
+        await User.select_for_update().filter(id=user.id).first()
+        sent = await UserToken.filter(
+            user_id=user.id, purpose=TokenPurpose.RESET_PASSWORD, created_at__gt=now() - timedelta(hours=1)
+        ).count()
+        if sent >= MAX_RESET_MAILS_PER_HOUR:
+            return True
         token = await issue_token(user, TokenPurpose.RESET_PASSWORD)
         await mail.enqueue(
             user.email,
@@ -252,7 +226,8 @@ async def password_reset(ctx: Context, token: str, new_password: str) -> bool:
         # Conditional update: of two concurrent uses of one token, only one succeeds.
         if not await UserToken.filter(id=row.id, used_at=None).update(used_at=now()):
             raise DomainError(ErrorCode.INVALID_TOKEN, "This link is invalid or has expired.", ("input", "token"))
-        await User.filter(id=user.id).update(password_hash=password_hash, email_verified=True, **_lift_lock())
+        await User.filter(id=user.id).update(password_hash=password_hash, email_verified=True, **throttle.lifted())
+        await throttle.forget_account(user)
         await revoke_sessions(user)
     if ctx.user is not None and ctx.user.id == user.id:
         ctx.act_as(None)
