@@ -200,7 +200,8 @@ async def password_reset_request(ctx: Context, email: str) -> bool:
             "password_reset",
             user.locale,
             name=user.first_name,
-            link=link(ctx.settings.public_url, "reset-password", token),
+            link=link(ctx.settings.public_url, "reset-password", mail.SECRET),
+            secret=token,
         )
     return True
 
@@ -208,8 +209,8 @@ async def password_reset_request(ctx: Context, email: str) -> bool:
 async def password_reset(ctx: Context, token: str, new_password: str) -> bool:
     """Set a password with a RESET_PASSWORD or INVITATION token (INVALID_TOKEN, WEAK_PASSWORD).
 
-    Revokes all the user's sessions, lifts the login lock and marks the e-mail verified (the
-    link reached the mailbox). A weak password is refused before the token is used up.
+    Revokes all the user's sessions and other open reset/invitation links, lifts the login lock
+    and marks the e-mail verified (the link reached the mailbox). A weak password is refused before the token is used up.
     """
     purposes = (TokenPurpose.RESET_PASSWORD, TokenPurpose.INVITATION)
     row = await UserToken.filter(
@@ -227,6 +228,8 @@ async def password_reset(ctx: Context, token: str, new_password: str) -> bool:
         if not await UserToken.filter(id=row.id, used_at=None).update(used_at=now()):
             raise DomainError(ErrorCode.INVALID_TOKEN, "This link is invalid or has expired.", ("input", "token"))
         await User.filter(id=user.id).update(password_hash=password_hash, email_verified=True, **throttle.lifted())
+        # Every other link that could set this password is void now (older mails, backups).
+        await UserToken.filter(user_id=user.id, purpose__in=list(purposes), used_at=None).update(used_at=now())
         await throttle.forget_account(user)
         await revoke_sessions(user)
     if ctx.user is not None and ctx.user.id == user.id:

@@ -112,8 +112,8 @@ async def create_unverified_user(ctx: Context, new: NewUser, password_hash: str,
             ErrorCode.EMAIL_ALREADY_REGISTERED, "This e-mail address already has an account.", (*field, "email")
         ) from None
     token = await auth_core.issue_token(user, TokenPurpose.VERIFY_EMAIL)
-    link = auth_core.link(ctx.settings.public_url, "verify-email", token)
-    await mail.enqueue(user.email, "verify_email", user.locale, name=user.first_name, link=link)
+    link = auth_core.link(ctx.settings.public_url, "verify-email", mail.SECRET)
+    await mail.enqueue(user.email, "verify_email", user.locale, secret=token, name=user.first_name, link=link)
     return user
 
 
