@@ -123,7 +123,9 @@ def _message(settings: Settings, mail: OutboxMail) -> EmailMessage:
 
 
 async def _send(settings: Settings, mail: OutboxMail) -> None:
-    if not settings.smtp_host:  # development only: production requires SMTP_HOST (settings)
+    if not settings.smtp_host:
+        if settings.production:  # validated settings have SMTP_HOST; a mail is never "sent" to the log
+            raise aiosmtplib.SMTPException("no SMTP_HOST in production")
         log.info("mail (no SMTP_HOST, logged only) to=%s subject=%s\n%s", mail.to, mail.subject, body_to_send(mail))
         return
     async with asyncio.timeout(SEND_TIMEOUT):
