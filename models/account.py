@@ -189,7 +189,7 @@ class LoginThrottle(Model):
 
     key = fields.CharField(max_length=120, primary_key=True)
     failures = fields.IntField(default=0)
-    window_start = fields.DatetimeField()
+    window_start = fields.DatetimeField(db_index=True)
 
     class Meta:
         table = "login_throttle"

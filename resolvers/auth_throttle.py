@@ -9,6 +9,7 @@ at least two); attempts an address limit refused count against no account.
 
 from __future__ import annotations
 
+import ipaddress
 from datetime import timedelta
 from typing import Any
 
@@ -26,9 +27,15 @@ MAX_FAILURES_PER_ADDRESS_AND_ACCOUNT = 5
 
 
 def client_address(ctx: Context) -> str:
-    """The caller's address from the ASGI scope (behind a proxy, uvicorn --proxy-headers sets it)."""
+    """The caller's address from the ASGI scope (behind a proxy, uvicorn --proxy-headers sets it).
+    IPv6 counts by /64 network: one subscriber holds a whole /64, so single addresses are free."""
     client = getattr(ctx.request, "client", None)
-    return client.host if client else "unknown"
+    host = client.host if client else "unknown"
+    try:
+        ip = ipaddress.ip_address(host)
+    except ValueError:
+        return host
+    return str(ipaddress.ip_network(f"{ip}/64", strict=False)) if ip.version == 6 else str(ip)
 
 
 def _address_key(address: str) -> str:
@@ -52,6 +59,8 @@ async def _count_in(key: str, limit: int) -> bool:
             return True
         if await LoginThrottle.filter(current, key=key, failures__gte=limit).exists():
             return False
+        # A new key: first drop the rows of windows long past, so the table stays small.
+        await LoginThrottle.filter(window_start__lte=t - FAILED_LOGIN_WINDOW).delete()
         try:
             await LoginThrottle.create(key=key, failures=1, window_start=t)
             return True

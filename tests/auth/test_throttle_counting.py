@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime, timedelta
 
-from models import OutboxMail, User
+from models import LoginThrottle, OutboxMail, User
 from resolvers import auth_core
 from tests.auth.helpers import RESET_REQUEST, codes, login
 from tests.factories import PASSWORD, make_member
@@ -88,3 +88,19 @@ async def test_a_locked_account_costs_the_same_password_check_as_a_wrong_passwor
     monkeypatch.setattr(auth_core, "HASHER", hasher)
     assert codes(await login(client_at("198.51.100.30"), member.user.email, PASSWORD)) == ["TOO_MANY_ATTEMPTS"]
     assert hasher.verified == 1
+
+
+async def test_ipv6_addresses_of_one_64_network_share_their_limit(client_at):
+    member = await make_member()
+    for i in range(5):
+        await login(client_at(f"2001:db8:1:2::{i + 1}"), member.user.email, WRONG)
+    assert codes(await login(client_at("2001:db8:1:2::ff"), member.user.email, PASSWORD)) == ["TOO_MANY_ATTEMPTS"]
+    assert codes(await login(client_at("2001:db8:1:3::1"), member.user.email, PASSWORD)) == []
+
+
+async def test_counts_of_windows_long_past_are_dropped(client_at):
+    member = await make_member()
+    await login(client_at("198.51.100.40"), member.user.email, WRONG)
+    await LoginThrottle.all().update(window_start=datetime.now(UTC) - timedelta(hours=1))
+    await login(client_at("198.51.100.41"), "nobody@example.com", WRONG)
+    assert [t.key for t in await LoginThrottle.all()] == ["address|198.51.100.41"]
