@@ -159,7 +159,7 @@ async def _deliver(settings: Settings, mail: OutboxMail) -> bool:
     ours = OutboxMail.filter(id=mail.id, claimed_until=mail.claimed_until)
     try:
         await _send(settings, mail)
-    except (TimeoutError, aiosmtplib.SMTPException, OSError) as error:
+    except Exception as error:  # SMTP, network, or this mail itself: never the other mails' round
         error_text = str(error)[:500]
         if _permanent(error) or mail.attempts >= MAX_ATTEMPTS:
             await ours.update(failed_at=now(), claimed_until=None, secret=None, last_error=error_text)

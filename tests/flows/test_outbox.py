@@ -168,3 +168,21 @@ async def test_verification_and_invitation_mails_keep_their_token_out_of_the_bod
     for row in rows:
         assert row.secret and row.secret not in row.body and mail.SECRET in row.body
         assert await UserToken.filter(token_hash=token_hash(row.secret)).exists()
+
+
+async def test_a_mail_that_cannot_be_built_does_not_stop_the_others(db, monkeypatch):
+    handler = Server()
+    bad, good = await outbox(2)
+    real = mail._message
+
+    def build(settings, row):
+        if row.id == bad.id:
+            raise ValueError("cannot encode this mail")
+        return real(settings, row)
+
+    monkeypatch.setattr(mail, "_message", build)
+    with serve(handler) as settings:
+        assert await mail.deliver_due(settings) == 1
+    assert [m["To"] for m in handler.messages] == [good.to]
+    stored = await OutboxMail.get(id=bad.id)
+    assert stored.attempts == 1 and "cannot encode" in stored.last_error and stored.claimed_until is None
