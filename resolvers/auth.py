@@ -210,7 +210,8 @@ async def password_reset(ctx: Context, token: str, new_password: str) -> bool:
     """Set a password with a RESET_PASSWORD or INVITATION token (INVALID_TOKEN, WEAK_PASSWORD).
 
     Revokes all the user's sessions and other open reset/invitation links, lifts the login lock
-    and marks the e-mail verified (the link reached the mailbox). A weak password is refused before the token is used up.
+    and marks the e-mail verified (the link reached the mailbox). A weak password is refused
+    before the token is used up.
     """
     purposes = (TokenPurpose.RESET_PASSWORD, TokenPurpose.INVITATION)
     row = await UserToken.filter(
