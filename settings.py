@@ -6,12 +6,14 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import model_validator
+from pydantic import ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ROOT = Path(__file__).resolve().parent
 DEFAULT_DATABASE_URL = f"sqlite://{ROOT / 'data' / 'app.sqlite3'}"
 MODEL_MODULES = ["models"]
+#: Settings whose development defaults are examples: production must set its own.
+EXPLICIT_IN_PRODUCTION = ("public_url", "mail_from", "helpdesk_email")
 
 
 class Settings(BaseSettings):
@@ -46,13 +48,24 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _production_is_explicit(self) -> Settings:
-        if self.app_env == "production":
-            if self.debug:
-                raise ValueError("APP_ENV=production refuses DEBUG=true")
-            if not self.database_url:
-                raise ValueError("APP_ENV=production needs an explicit DATABASE_URL")
-            if not self.secret_key or len(self.secret_key) < 32:
-                raise ValueError("APP_ENV=production needs a SECRET_KEY of at least 32 characters")
+        """Production checks every required setting and names all the wrong ones at once."""
+        if self.app_env != "production":
+            return self
+        problems = []
+        if self.debug:
+            problems.append("DEBUG must be false")
+        if not self.database_url:
+            problems.append("DATABASE_URL is required")
+        if not self.secret_key or len(self.secret_key) < 32:
+            problems.append("SECRET_KEY is required, at least 32 characters")
+        if not self.smtp_host:
+            problems.append("SMTP_HOST is required (production never only logs e-mails)")
+        defaults = {name: type(self).model_fields[name].default for name in EXPLICIT_IN_PRODUCTION}
+        for name, default in defaults.items():
+            if not getattr(self, name) or getattr(self, name) == default:
+                problems.append(f"{name.upper()} is required (not the example {default!r})")
+        if problems:
+            raise ValueError("APP_ENV=production refuses to start: " + "; ".join(problems))
         return self
 
     @property
@@ -77,7 +90,19 @@ class Settings(BaseSettings):
 
 @lru_cache
 def get_settings() -> Settings:
-    return Settings()
+    """The settings of this process. Invalid ones end it with one message and no traceback
+    (uvicorn, manage.py and `tortoise` all get here first), listing every problem."""
+    try:
+        return Settings()
+    except ValidationError as error:
+        raise SystemExit(f"error: invalid settings: {_describe(error)}") from None
+
+
+def _describe(error: ValidationError) -> str:
+    return "; ".join(
+        (f"{'.'.join(map(str, e['loc'])).upper()}: " if e["loc"] else "") + str(e["msg"]).removeprefix("Value error, ")
+        for e in error.errors()
+    )
 
 
 def tortoise_config(db_url: str | None = None) -> dict:

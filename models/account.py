@@ -181,3 +181,15 @@ class UserToken(Entity):
 
     class Meta:
         table = "user_token"
+
+
+class LoginThrottle(Model):
+    """Failed sign-ins counted per key in a fixed window: a client address, or an address and an
+    account (resolvers.auth_throttle). Rows of past windows are simply restarted."""
+
+    key = fields.CharField(max_length=120, primary_key=True)
+    failures = fields.IntField(default=0)
+    window_start = fields.DatetimeField(db_index=True)
+
+    class Meta:
+        table = "login_throttle"

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from tortoise.expressions import F, Q
 from tortoise.transactions import in_transaction
 
 from models import (
@@ -18,23 +17,21 @@ from models import (
     User,
     UserToken,
 )
+from resolvers import auth_throttle as throttle
 from resolvers import ids, mail, validate
 from resolvers.auth_core import (
     consume_token,
     create_session,
-    hash_password,
+    hash_password_in_thread,
     issue_token,
     link,
     revoke_sessions,
-    verify_password,
+    verify_password_in_thread,
 )
 from resolvers.context import Context, now, token_hash
 from resolvers.errors import DomainError, ErrorCode, Problems, not_found
 from resolvers.i18n import N_, tr
 
-MAX_FAILED_LOGINS = 10
-FAILED_LOGIN_WINDOW = timedelta(minutes=15)
-LOGIN_LOCK = timedelta(minutes=15)
 MAX_RESET_MAILS_PER_HOUR = 5
 
 BAD_CREDENTIALS = N_("The e-mail address or the password is wrong.")
@@ -42,36 +39,13 @@ LOCKED = N_("Too many failed sign-ins: try again in 15 minutes, or choose a new 
 INACTIVE = N_("This company account is no longer active for you; ask its administrator.")
 
 
-# ---------------------------------------------------------------------- throttle
-def _is_locked(user: User) -> bool:
-    return user.login_locked_until is not None and user.login_locked_until > now()
-
-
-async def _record_failed_login(user: User) -> None:
-    """Count one failed attempt (each execution, aliases included) and lock at the 10th.
-
-    Autocommit statements, never inside the failing mutation's transaction: the failure must
-    not roll the counter back. Conditional updates keep concurrent failures all counted.
-    """
-    t = now()
-    window_open = Q(failed_login_window_start__gt=t - FAILED_LOGIN_WINDOW)
-    for _ in range(3):
-        if await User.filter(window_open, id=user.id).update(failed_logins=F("failed_logins") + 1):
-            break
-        # No open window: start one, unless a concurrent failure just did (then count in it).
-        stale = Q(failed_login_window_start=None) | Q(failed_login_window_start__lte=t - FAILED_LOGIN_WINDOW)
-        if await User.filter(stale, id=user.id).update(failed_logins=1, failed_login_window_start=t):
-            break
-    counts: list[Any] = await User.filter(id=user.id).values_list("failed_logins", flat=True)
-    if counts and counts[0] >= MAX_FAILED_LOGINS:
-        await User.filter(id=user.id).update(login_locked_until=t + LOGIN_LOCK)
-
-
-def _lift_lock() -> dict[str, Any]:
-    return {"failed_logins": 0, "failed_login_window_start": None, "login_locked_until": None}
-
-
 # ---------------------------------------------------------------------- login
+async def _user_by_email(email: str | None) -> User | None:
+    """The user of a typed e-mail (trimmed, any case); None for anything no user can have."""
+    address = (email or "").strip().lower()
+    return await User.filter(email=address).first() if validate.is_email(address) else None
+
+
 async def _membership_for_login(user: User, company_id: str | None) -> Membership | None:
     """The membership a new session acts for (see login); raises NOT_FOUND / ACCOUNT_INACTIVE."""
     if company_id is not None:
@@ -106,25 +80,24 @@ async def login(ctx: Context, email: str, password: str, company_id: str | None 
     Without companyId the session acts for the only membership, else the oldest ACTIVE one,
     else none. The rest of the request acts as the new session.
     """
-    address = (email or "").strip().lower()
-    user = await User.filter(email=address).first()
-    if user is None:
-        verify_password(None, password)  # same work as for a real account
-        raise DomainError(ErrorCode.INVALID_CREDENTIALS, tr(BAD_CREDENTIALS))
-    if _is_locked(user):
+    user = await _user_by_email(email)
+    # Counted before the password is checked (autocommit, so a failure is never rolled back);
+    # a refused attempt still pays for one argon2 check, so timing does not tell it apart.
+    admitted = await throttle.count_login_attempt(ctx, user)
+    right = await verify_password_in_thread(user.password_hash if user and admitted else None, password)
+    if not admitted:
         raise DomainError(ErrorCode.TOO_MANY_ATTEMPTS, tr(LOCKED))
-    if not verify_password(user.password_hash, password):
-        await _record_failed_login(user)
+    if user is None or not right:
+        if user is not None:
+            await throttle.failed(user)
         raise DomainError(ErrorCode.INVALID_CREDENTIALS, tr(BAD_CREDENTIALS))
+    await throttle.succeeded(ctx, user)
+    user.update_from_dict(throttle.lifted())
     if not user.email_verified:
         message = tr("Confirm your e-mail address first (see the link we e-mailed).")
         raise DomainError(ErrorCode.EMAIL_NOT_VERIFIED, message, ("input", "email"))
     membership = await _membership_for_login(user, company_id)
-    async with in_transaction():
-        session, token = await create_session(user, membership, ctx.settings.session_hours)
-        if user.failed_logins or user.login_locked_until:
-            await User.filter(id=user.id).update(**_lift_lock())
-            user.update_from_dict(_lift_lock())
+    session, token = await create_session(user, membership, ctx.settings.session_hours)
     session.user = user
     session.membership = membership
     ctx.act_as(session)
@@ -190,40 +163,48 @@ async def password_change(ctx: Context, current_password: str, new_password: str
     """
     user = ctx.require_user()
     fresh = await User.get(id=user.id)
-    if _is_locked(fresh):
+    admitted = await throttle.count_account_attempt(fresh)
+    right = await verify_password_in_thread(fresh.password_hash if admitted else None, current_password)
+    if not admitted:
         raise DomainError(ErrorCode.TOO_MANY_ATTEMPTS, tr(LOCKED), ("input", "currentPassword"))
-    if not verify_password(fresh.password_hash, current_password):
-        await _record_failed_login(fresh)
+    if not right:
+        await throttle.failed(fresh)
         raise DomainError(
             ErrorCode.INVALID_CREDENTIALS, tr("The current password is wrong."), ("input", "currentPassword")
         )
+    await throttle.succeeded(None, fresh)
     problems = Problems()
     validate.password(problems, new_password, user.email, "input", "newPassword")
     problems.raise_any()
+    password_hash = await hash_password_in_thread(new_password)
     async with in_transaction():
-        await User.filter(id=user.id).update(password_hash=hash_password(new_password))
+        await User.filter(id=user.id).update(password_hash=password_hash)
         await revoke_sessions(user, keep=ctx.session)
     return True
 
 
 async def password_reset_request(ctx: Context, email: str) -> bool:
     """Always true. E-mails a 30-minute single-use link to a known address, at most 5 per hour."""
-    user = await User.filter(email=(email or "").strip().lower()).first()
+    user = await _user_by_email(email)
     if user is None:
         return True
-    sent = await UserToken.filter(
-        user_id=user.id, purpose=TokenPurpose.RESET_PASSWORD, created_at__gt=now() - timedelta(hours=1)
-    ).count()
-    if sent >= MAX_RESET_MAILS_PER_HOUR:
-        return True
     async with in_transaction():
+        # The user's row lock (PostgreSQL; SQLite runs one transaction at a time) makes the
+        # count and the new token one step, so parallel requests cannot all see room left.
+        await User.select_for_update().filter(id=user.id).first()
+        sent = await UserToken.filter(
+            user_id=user.id, purpose=TokenPurpose.RESET_PASSWORD, created_at__gt=now() - timedelta(hours=1)
+        ).count()
+        if sent >= MAX_RESET_MAILS_PER_HOUR:
+            return True
         token = await issue_token(user, TokenPurpose.RESET_PASSWORD)
         await mail.enqueue(
             user.email,
             "password_reset",
             user.locale,
             name=user.first_name,
-            link=link(ctx.settings.public_url, "reset-password", token),
+            link=link(ctx.settings.public_url, "reset-password", mail.SECRET),
+            secret=token,
         )
     return True
 
@@ -231,8 +212,9 @@ async def password_reset_request(ctx: Context, email: str) -> bool:
 async def password_reset(ctx: Context, token: str, new_password: str) -> bool:
     """Set a password with a RESET_PASSWORD or INVITATION token (INVALID_TOKEN, WEAK_PASSWORD).
 
-    Revokes all the user's sessions, lifts the login lock and marks the e-mail verified (the
-    link reached the mailbox). A weak password is refused before the token is used up.
+    Revokes all the user's sessions and other open reset/invitation links, lifts the login lock
+    and marks the e-mail verified (the link reached the mailbox). A weak password is refused
+    before the token is used up.
     """
     purposes = (TokenPurpose.RESET_PASSWORD, TokenPurpose.INVITATION)
     row = await UserToken.filter(
@@ -244,13 +226,15 @@ async def password_reset(ctx: Context, token: str, new_password: str) -> bool:
     problems = Problems()
     validate.password(problems, new_password, user.email, "input", "newPassword")
     problems.raise_any()
+    password_hash = await hash_password_in_thread(new_password)
     async with in_transaction():
         # Conditional update: of two concurrent uses of one token, only one succeeds.
         if not await UserToken.filter(id=row.id, used_at=None).update(used_at=now()):
             raise DomainError(ErrorCode.INVALID_TOKEN, tr("This link is invalid or has expired."), ("input", "token"))
-        await User.filter(id=user.id).update(
-            password_hash=hash_password(new_password), email_verified=True, **_lift_lock()
-        )
+        await User.filter(id=user.id).update(password_hash=password_hash, email_verified=True, **throttle.lifted())
+        # Every other link that could set this password is void now (older mails, backups).
+        await UserToken.filter(user_id=user.id, purpose__in=list(purposes), used_at=None).update(used_at=now())
+        await throttle.forget_account(user)
         await revoke_sessions(user)
     if ctx.user is not None and ctx.user.id == user.id:
         ctx.act_as(None)

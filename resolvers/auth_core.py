@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import secrets
 from datetime import timedelta
 from typing import Any
@@ -34,6 +35,17 @@ def verify_password(password_hash: str | None, password: str) -> bool:
         return HASHER.verify(password_hash or DUMMY_HASH, password) and password_hash is not None
     except (VerificationError, InvalidHashError):
         return False
+
+
+# Argon2 takes tens of milliseconds of CPU by design: requests hash and verify in a worker
+# thread (argon2-cffi releases the GIL), so other requests keep being served meanwhile.
+async def hash_password_in_thread(password: str) -> str:
+    return await asyncio.to_thread(hash_password, password)
+
+
+async def verify_password_in_thread(password_hash: str | None, password: str) -> bool:
+    """verify_password; with None, the same work against a dummy hash, so timing says nothing."""
+    return await asyncio.to_thread(verify_password, password_hash, password)
 
 
 async def create_session(user: User, membership: Membership | None, hours: int) -> tuple[Session, str]:

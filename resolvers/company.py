@@ -89,16 +89,19 @@ def check_new_user(problems: Problems, value: NewUserLike, *field: str) -> NewUs
 
 async def email_taken(problems: Problems, email: str, *field: str) -> None:
     """EMAIL_ALREADY_REGISTERED when a user has this e-mail (checked only for a valid one)."""
-    if validate.EMAIL_RE.match(email) and await User.filter(email=email).exists():
+    if validate.is_email(email) and await User.filter(email=email).exists():
         problems.add(ErrorCode.EMAIL_ALREADY_REGISTERED, tr("This e-mail address already has an account."), *field)
 
 
-async def create_unverified_user(ctx: Context, new: NewUser, *field: str) -> User:
-    """Create the user (not verified) and e-mail the verification link; inside a transaction."""
+async def create_unverified_user(ctx: Context, new: NewUser, password_hash: str, *field: str) -> User:
+    """Create the user (not verified) and e-mail the verification link; inside a transaction.
+
+    The password is hashed beforehand (hash_password_in_thread), outside the transaction, so no
+    row lock is held while argon2 runs."""
     try:
         user = await User.create(
             email=new.email,
-            password_hash=auth_core.hash_password(new.password),
+            password_hash=password_hash,
             first_name=new.first_name,
             last_name=new.last_name,
             phone=new.phone,
@@ -110,8 +113,8 @@ async def create_unverified_user(ctx: Context, new: NewUser, *field: str) -> Use
             ErrorCode.EMAIL_ALREADY_REGISTERED, tr("This e-mail address already has an account."), (*field, "email")
         ) from None
     token = await auth_core.issue_token(user, TokenPurpose.VERIFY_EMAIL)
-    link = auth_core.link(ctx.settings.public_url, "verify-email", token)
-    await mail.enqueue(user.email, "verify_email", user.locale, name=user.first_name, link=link)
+    link = auth_core.link(ctx.settings.public_url, "verify-email", mail.SECRET)
+    await mail.enqueue(user.email, "verify_email", user.locale, secret=token, name=user.first_name, link=link)
     return user
 
 
@@ -174,6 +177,8 @@ async def register_company(
         else:
             new_user = check_new_user(p, user, "input", "user")
     vat_ok = not any(pr.field == ("input", "vatNumber") for pr in p.items)
+    # Before the transaction: the customer-number row lock taken in it serialises registrations.
+    password_hash = await auth_core.hash_password_in_thread(new_user.password) if new_user and not p.items else ""
 
     async with in_transaction():
         # Taken first: on PostgreSQL the sequence row lock serialises registrations, so the
@@ -185,7 +190,7 @@ async def register_company(
         p.raise_any()
         assert name is not None
         if new_user is not None:
-            actor = await create_unverified_user(ctx, new_user, "input", "user")
+            actor = await create_unverified_user(ctx, new_user, password_hash, "input", "user")
         assert actor is not None
         company = await Company.create(
             name=name, vat_number=vat, work_domains=domains, status=status, customer_number=sold_to, **contact_columns
@@ -254,9 +259,10 @@ async def request_access(
     if actor is not None and await Membership.filter(user_id=actor.id, company_id=company.id).exists():
         raise DomainError(ErrorCode.ALREADY_MEMBER, tr("You already belong to this account."))
 
+    password_hash = await auth_core.hash_password_in_thread(new_user.password) if new_user else ""
     async with in_transaction():
         if new_user is not None:
-            actor = await create_unverified_user(ctx, new_user, "input", "user")
+            actor = await create_unverified_user(ctx, new_user, password_hash, "input", "user")
         assert actor is not None
         try:
             membership = await Membership.create(

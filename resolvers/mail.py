@@ -6,12 +6,14 @@ import asyncio
 import logging
 from datetime import timedelta
 from email.message import EmailMessage
+from email.utils import format_datetime, parseaddr
+from typing import Any
 
 import aiosmtplib
-from tortoise.expressions import Q
+from tortoise.expressions import F, Q
 
 from models import Locale, OutboxMail
-from resolvers.context import now
+from resolvers.context import Context, now
 from settings import Settings
 
 log = logging.getLogger("mail")
@@ -81,65 +83,120 @@ TEMPLATES: dict[str, dict[Locale, tuple[str, str]]] = {
     },
 }
 
-BACKOFF = [timedelta(seconds=s) for s in (5, 30, 120, 600, 1800)]
-CLAIM = timedelta(seconds=60)
+#: Pauses after failed attempts 1, 2, ...: about 9 hours of SMTP trouble before FAILED.
+BACKOFF = [timedelta(seconds=s) for s in (5, 30, 120, 600, 1800, 7200, 21600)]
+MAX_ATTEMPTS = len(BACKOFF) + 1
+#: How long a claimed mail is a worker's own; longer than a whole send may take (SEND_TIMEOUT),
+#: so a claim never lapses while its worker is still sending.
+CLAIM = timedelta(seconds=120)
+SEND_TIMEOUT = 60.0
+#: Stands for the token in a stored body; `secret` holds the token until the mail is sent.
+SECRET = "{secret}"
 
 
-async def enqueue(to: str, kind: str, locale: Locale | str, **params: str) -> OutboxMail:
-    """Write a mail to the outbox; call inside the transaction of the change that sends it."""
+async def enqueue(to: str, kind: str, locale: Locale | str, *, secret: str | None = None, **params: str) -> OutboxMail:
+    """Write a mail to the outbox; call inside the transaction of the change that sends it.
+
+    A token goes in `secret`, with `mail.SECRET` in its place in the params (e.g. in the link)."""
     subject, body = TEMPLATES[kind][Locale(locale)]
     return await OutboxMail.create(
-        to=to, subject=subject.format(**params), body=body.format(**params), next_attempt_at=now()
+        to=to, subject=subject.format(**params), body=body.format(**params), secret=secret, next_attempt_at=now()
     )
 
 
-async def _send(settings: Settings, mail: OutboxMail) -> None:
-    if not settings.smtp_host:
-        log.info("mail (no SMTP_HOST, logged only) to=%s subject=%s\n%s", mail.to, mail.subject, mail.body)
-        return
+def body_to_send(mail: OutboxMail) -> str:
+    """The body as e-mailed: the stored one with its token put back."""
+    return mail.body.replace(SECRET, mail.secret) if mail.secret else mail.body
+
+
+def _message(settings: Settings, mail: OutboxMail) -> EmailMessage:
     message = EmailMessage()
     message["From"] = settings.mail_from
     message["To"] = mail.to
     message["Subject"] = mail.subject
-    message.set_content(mail.body)
-    await aiosmtplib.send(message, hostname=settings.smtp_host, port=settings.smtp_port, timeout=10)
+    # Both derive from the row, so a re-send after a crash is the same message (receivers de-duplicate).
+    domain = parseaddr(settings.mail_from)[1].rpartition("@")[2] or "localhost"
+    message["Message-ID"] = f"<outbox-{mail.id}@{domain}>"
+    message["Date"] = format_datetime(mail.created_at)
+    message.set_content(body_to_send(mail))
+    return message
+
+
+async def _send(settings: Settings, mail: OutboxMail) -> None:
+    if not settings.smtp_host:
+        if settings.production:  # validated settings have SMTP_HOST; a mail is never "sent" to the log
+            raise aiosmtplib.SMTPException("no SMTP_HOST in production")
+        log.info("mail (no SMTP_HOST, logged only) to=%s subject=%s\n%s", mail.to, mail.subject, body_to_send(mail))
+        return
+    async with asyncio.timeout(SEND_TIMEOUT):
+        await aiosmtplib.send(
+            _message(settings, mail), hostname=settings.smtp_host, port=settings.smtp_port, timeout=10
+        )
+
+
+def _permanent(error: Exception) -> bool:
+    """A 5xx answer about this mail (its recipient, its data): sending it again cannot succeed.
+    5xx about the session (connect, HELO, auth, sender) is the service's own set-up: retried."""
+    if isinstance(error, aiosmtplib.SMTPRecipientsRefused):
+        return all(r.code >= 500 for r in error.recipients)
+    return isinstance(error, aiosmtplib.SMTPRecipientRefused | aiosmtplib.SMTPDataError) and error.code >= 500
+
+
+async def _claim(mail_id: Any) -> OutboxMail | None:
+    """Take one mail for this worker, dated now: only if it is still due, unsent, not failed and
+    not claimed by a live claim. Counts the attempt in the same UPDATE, so none is under-counted."""
+    t = now()
+    free = Q(claimed_until=None) | Q(claimed_until__lt=t)
+    if not await OutboxMail.filter(free, id=mail_id, sent_at=None, failed_at=None, next_attempt_at__lte=t).update(
+        claimed_until=t + CLAIM, attempts=F("attempts") + 1
+    ):
+        return None
+    return await OutboxMail.get(id=mail_id)
+
+
+async def _deliver(settings: Settings, mail: OutboxMail) -> bool:
+    """Send one claimed mail; record the result only while the claim is still ours."""
+    ours = OutboxMail.filter(id=mail.id, claimed_until=mail.claimed_until)
+    try:
+        await _send(settings, mail)
+    except Exception as error:  # SMTP, network, or this mail itself: never the other mails' round
+        error_text = str(error)[:500]
+        if _permanent(error) or mail.attempts >= MAX_ATTEMPTS:
+            await ours.update(failed_at=now(), claimed_until=None, secret=None, last_error=error_text)
+            log.error("mail %s to %s FAILED after %s attempts: %s", mail.id, mail.to, mail.attempts, error)
+        else:
+            delay = BACKOFF[mail.attempts - 1]
+            await ours.update(next_attempt_at=now() + delay, claimed_until=None, last_error=error_text)
+            log.warning("mail %s to %s not delivered (attempt %s): %s", mail.id, mail.to, mail.attempts, error)
+        return False
+    await ours.update(sent_at=now(), claimed_until=None, secret=None)
+    return True
 
 
 async def deliver_due(settings: Settings, limit: int = 50) -> int:
     """Deliver the due mails once each; returns how many were sent.
 
-    A mail is claimed with a conditional UPDATE first, so two workers never send the same one.
-    """
-    t = now()
-    due = (
-        await OutboxMail.filter(
-            Q(sent_at=None), Q(next_attempt_at__lte=t), Q(claimed_until=None) | Q(claimed_until__lt=t)
-        )
+    Each mail is claimed just before it is sent (a conditional UPDATE that re-checks it is due),
+    so two workers never send the same one, however slow the SMTP server is."""
+    free = Q(claimed_until=None) | Q(claimed_until__lt=now())
+    due: list[Any] = (
+        await OutboxMail.filter(free, sent_at=None, failed_at=None, next_attempt_at__lte=now())
         .order_by("next_attempt_at")
         .limit(limit)
+        .values_list("id", flat=True)
     )
     sent = 0
-    for mail in due:
-        claimed = await OutboxMail.filter(
-            Q(id=mail.id), Q(sent_at=None), Q(claimed_until=None) | Q(claimed_until__lt=t)
-        ).update(claimed_until=t + CLAIM)
-        if not claimed:
-            continue
-        try:
-            await _send(settings, mail)
-        except (TimeoutError, aiosmtplib.SMTPException, OSError) as error:
-            delay = BACKOFF[min(mail.attempts, len(BACKOFF) - 1)]
-            await OutboxMail.filter(id=mail.id).update(
-                attempts=mail.attempts + 1,
-                next_attempt_at=now() + delay,
-                claimed_until=None,
-                last_error=str(error)[:500],
-            )
-            log.warning("mail %s to %s not delivered (attempt %s): %s", mail.id, mail.to, mail.attempts + 1, error)
-            continue
-        await OutboxMail.filter(id=mail.id).update(sent_at=now(), attempts=mail.attempts + 1, claimed_until=None)
-        sent += 1
+    for mail_id in due:
+        mail = await _claim(mail_id)
+        if mail is not None and await _deliver(settings, mail):
+            sent += 1
     return sent
+
+
+async def failed_mails(ctx: Context, limit: int = 100) -> list[OutboxMail]:
+    """Mails the worker gave up on (FAILED), newest first: any staff role."""
+    ctx.require_staff()
+    return await OutboxMail.filter(failed_at__not_isnull=True).order_by("-failed_at", "-id").limit(limit)
 
 
 async def deliver_forever(settings: Settings, interval: float = 1.0) -> None:

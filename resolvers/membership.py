@@ -271,7 +271,8 @@ async def invite(
                 user.locale,
                 name=f"{user.first_name} {user.last_name}",
                 company=company.name,
-                link=link(ctx.settings.public_url, "accept-invitation", token),
+                link=link(ctx.settings.public_url, "accept-invitation", mail.SECRET),
+                secret=token,
             )
             await audit.record(
                 inviter,

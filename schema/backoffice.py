@@ -10,8 +10,9 @@ import strawberry
 from strawberry.types import Info
 
 from models import AuditEvent as AuditEventRow
+from models import OutboxMail
 from resolvers import backoffice as bo
-from resolvers import ids
+from resolvers import ids, mail
 from resolvers.pagination import Page
 from schema.account import Company, CompanyStatus, CustomerNumber, CustomerNumberKind, User
 from schema.base import AddressInput, PageInfo, UserError, attempt, ctx, errors_field, total_count_field
@@ -56,6 +57,28 @@ class AuditEvent:
             return None
         user = await ctx(info).user_by_id.load(actor_id)
         return User.of(user) if user else None
+
+
+@strawberry.type(description="An e-mail the outbox gave up on: a permanent (5xx) refusal, or every attempt failed.")
+class FailedMail:
+    to: str
+    subject: str
+    attempts: int
+    last_error: str | None = strawberry.field(description="The SMTP server's last answer, or the connection error.")
+    created_at: datetime
+    failed_at: datetime
+
+    @staticmethod
+    def of(row: OutboxMail) -> FailedMail:
+        assert row.failed_at is not None
+        return FailedMail(
+            to=row.to,
+            subject=row.subject,
+            attempts=row.attempts,
+            last_error=row.last_error,
+            created_at=row.created_at,
+            failed_at=row.failed_at,
+        )
 
 
 @strawberry.type
@@ -144,6 +167,10 @@ class Backoffice:
         status: RequestStatus | None = None,  # type: ignore[valid-type]
     ) -> list[CustomerNumberRequest]:
         return [CustomerNumberRequest.of(r) for r in await bo.customer_number_requests(ctx(info), status)]
+
+    @strawberry.field(description="E-mails that were never delivered (FAILED), newest first, at most 100.")
+    async def failed_mails(self, info: Info) -> list[FailedMail]:
+        return [FailedMail.of(r) for r in await mail.failed_mails(ctx(info))]
 
     @strawberry.field
     async def helpdesk_tickets(self, info: Info, resolved: bool | None = None) -> list[HelpdeskTicket]:

@@ -146,3 +146,18 @@ async def api(db: None, settings: Settings) -> AsyncIterator[Api]:
 
 def error_codes(body: dict) -> list[str]:
     return [e.get("extensions", {}).get("code") for e in body.get("errors", [])]
+
+
+def production_settings(**overrides: object) -> Settings:
+    """Settings that pass production's checks (every required value given), for in-process tests."""
+    values: dict[str, object] = {
+        "app_env": "production",
+        "database_url": "sqlite://:memory:",
+        "secret_key": "s" * 32,
+        "smtp_host": "smtp.invalid",
+        "public_url": "https://shop.test",
+        "mail_from": "no-reply@shop.test",
+        "helpdesk_email": "helpdesk@shop.test",
+        "deliver_mail_in_web": False,
+    }
+    return Settings(**{**values, **overrides})  # type: ignore[arg-type]

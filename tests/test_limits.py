@@ -8,7 +8,7 @@ import pytest
 from app import create_app
 from schema.limits import MAX_ALIASES, MAX_DEPTH, MAX_MUTATIONS
 from settings import Settings
-from tests.conftest import error_codes
+from tests.conftest import error_codes, production_settings
 
 
 def _nested(depth: int) -> str:
@@ -91,9 +91,7 @@ async def test_graphiql_is_served_in_development(api):
 
 @pytest.fixture
 async def prod_client(db):
-    settings = Settings(
-        app_env="production", database_url="sqlite://:memory:", deliver_mail_in_web=False, secret_key="s" * 32
-    )
+    settings = production_settings()
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=create_app(settings)), base_url="http://t") as c:
         yield c
 
@@ -114,4 +112,4 @@ def test_production_refuses_debug_or_an_implicit_database():
         Settings(app_env="production")
     with pytest.raises(ValueError):
         Settings(app_env="production", database_url="postgres://x/y", secret_key="too-short")
-    assert Settings(app_env="production", database_url="postgres://x/y", secret_key="k" * 32).production
+    assert production_settings(database_url="postgres://x/y").production

@@ -183,6 +183,7 @@ BACKOFFICE_FIELDS: dict[str, str] = {
     "addressChangeRequests": "addressChangeRequests { id }",
     "customerNumberRequests": "customerNumberRequests { id }",
     "helpdeskTickets": "helpdeskTickets { id }",
+    "failedMails": "failedMails { to }",
     "auditEvents": "auditEvents(first: 1) { totalCount }",
 }
 

@@ -6,7 +6,18 @@ from datetime import UTC, datetime, timedelta
 
 from models import OutboxMail, TokenPurpose, User, UserToken
 from resolvers.auth_core import create_session, issue_token, verify_password
-from tests.auth.helpers import RESET, RESET_REQUEST, codes, last_token_mailed_to, live_sessions, login, viewer
+from resolvers.mail import body_to_send
+from tests.auth.helpers import (
+    RESET,
+    RESET_REQUEST,
+    TOKEN_RE,
+    codes,
+    last_token_mailed_to,
+    live_sessions,
+    login,
+    mails_to,
+    viewer,
+)
 from tests.factories import PASSWORD, make_member, make_user
 
 NEW = "a fresh new passphrase"
@@ -114,3 +125,22 @@ async def test_an_invitation_is_accepted_by_setting_a_password(api):
     refreshed = await User.get(id=user.id)
     assert refreshed.email_verified is True
     assert codes(await login(api, "invited@example.com", NEW)) == []
+
+
+async def test_a_completed_reset_invalidates_the_users_other_open_links(api):
+    member = await make_member()
+    other = await make_member(company=member.company)
+    for user in (member.user, member.user, other.user):
+        await api.ok(RESET_REQUEST, {"email": user.email})
+    first, second = [body_to_send(m) for m in await mails_to(member.user.email)]
+    first_token, second_token = (TOKEN_RE.search(b).group(1) for b in (first, second))
+
+    data = await api.ok(RESET, {"input": {"token": second_token, "newPassword": NEW}})
+    assert data["passwordReset"]["ok"] is True
+
+    stale = await api.ok(RESET, {"input": {"token": first_token, "newPassword": "yet another passphrase"}})
+    assert codes(stale["passwordReset"]) == ["INVALID_TOKEN"]
+    assert not await UserToken.filter(
+        user_id=member.user.id, purpose=TokenPurpose.RESET_PASSWORD, used_at=None
+    ).exists()
+    assert await UserToken.filter(user_id=other.user.id, used_at=None).count() == 1

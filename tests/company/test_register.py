@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 
 import pytest
 
@@ -16,7 +17,10 @@ from models import (
     Role,
     User,
 )
+from resolvers import auth_core
+from resolvers import company as company_rules
 from resolvers.auth_core import verify_password
+from resolvers.mail import body_to_send
 from tests.company.helpers import DELIVERY, NEW_VAT, PASSWORD, address, counts, new_user, problems, register_input
 from tests.factories import make_company, make_member, make_user
 
@@ -83,7 +87,7 @@ async def test_the_new_user_gets_a_verification_link_under_the_public_url(api):
 
 async def test_the_verification_link_lets_the_new_user_verify_and_sign_in(api):
     await register(api, register_input())
-    body = (await OutboxMail.get(to="anne@bouw.test")).body
+    body = body_to_send(await OutboxMail.get(to="anne@bouw.test"))
     token = body.split("token=")[1].split()[0]
 
     verified = await api.ok("mutation($t: String!) { emailVerify(token: $t) { user { emailVerified } } }", {"t": token})
@@ -289,3 +293,27 @@ async def test_concurrent_registrations_of_one_vat_number_open_one_account(api):
     assert await Company.filter(vat_number=NEW_VAT[0]).count() == 1
     numbers = [n.number for n in await CustomerNumber.all()]
     assert numbers == ["100001"]
+
+
+async def test_the_password_is_hashed_in_a_thread_before_the_transaction_opens(api, monkeypatch):
+    events: list[str] = []
+    hasher = auth_core.HASHER
+
+    class SpyHasher:
+        def hash(self, password: str) -> str:
+            events.append("hash" if threading.current_thread() is not threading.main_thread() else "hash on loop")
+            return hasher.hash(password)
+
+    real_transaction = company_rules.in_transaction
+
+    def spy_transaction(*args, **kwargs):
+        events.append("transaction")
+        return real_transaction(*args, **kwargs)
+
+    monkeypatch.setattr(auth_core, "HASHER", SpyHasher())
+    monkeypatch.setattr(company_rules, "in_transaction", spy_transaction)
+
+    payload = await register(api, register_input())
+
+    assert payload["userErrors"] == []
+    assert events == ["hash", "transaction"]
