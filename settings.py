@@ -60,6 +60,8 @@ class Settings(BaseSettings):
             problems.append("SECRET_KEY is required, at least 32 characters")
         if not self.smtp_host:
             problems.append("SMTP_HOST is required (production never only logs e-mails)")
+        if not self.api_public_url:
+            problems.append("API_PUBLIC_URL is required (the API's own address, for the links it serves)")
         defaults = {name: type(self).model_fields[name].default for name in EXPLICIT_IN_PRODUCTION}
         for name, default in defaults.items():
             if not getattr(self, name) or getattr(self, name) == default:

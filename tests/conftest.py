@@ -156,6 +156,7 @@ def production_settings(**overrides: object) -> Settings:
         "secret_key": "s" * 32,
         "smtp_host": "smtp.invalid",
         "public_url": "https://shop.test",
+        "api_public_url": "https://api.shop.test",
         "mail_from": "no-reply@shop.test",
         "helpdesk_email": "helpdesk@shop.test",
         "deliver_mail_in_web": False,

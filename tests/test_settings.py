@@ -16,13 +16,14 @@ from settings import Settings
 from tests.conftest import production_settings
 
 ROOT = Path(__file__).resolve().parent.parent
-REQUIRED = ("SMTP_HOST", "PUBLIC_URL", "MAIL_FROM", "HELPDESK_EMAIL", "DATABASE_URL", "SECRET_KEY")
+REQUIRED = ("SMTP_HOST", "API_PUBLIC_URL", "PUBLIC_URL", "MAIL_FROM", "HELPDESK_EMAIL", "DATABASE_URL", "SECRET_KEY")
 #: The variables of a complete production configuration.
 PRODUCTION_ENV = {
     "APP_ENV": "production",
     "DATABASE_URL": "postgres://app@db.internal:5432/shop",
     "SECRET_KEY": "k" * 40,
     "SMTP_HOST": "smtp.internal",
+    "API_PUBLIC_URL": "https://api.b2b.example",
     "PUBLIC_URL": "https://shop.b2b.example",
     "MAIL_FROM": "no-reply@b2b.example",
     "HELPDESK_EMAIL": "helpdesk@b2b.example",
@@ -51,6 +52,7 @@ def test_production_names_every_missing_setting_at_once(monkeypatch):
         ("HELPDESK_EMAIL", "helpdesk@example.com"),
         ("SECRET_KEY", "too-short"),
         ("SMTP_HOST", ""),
+        ("API_PUBLIC_URL", ""),
         ("DEBUG", "true"),
     ],
 )

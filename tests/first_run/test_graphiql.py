@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from app import create_app
-from settings import Settings
+from tests.conftest import production_settings
 
 HTML = {"Accept": "text/html"}
 
@@ -39,7 +39,7 @@ async def test_the_page_loads_every_file_from_the_service_itself(api):
 
 
 async def test_production_serves_neither_the_page_nor_its_files(db):
-    settings = Settings(app_env="production", database_url="sqlite://:memory:", secret_key="x" * 32)
+    settings = production_settings()
     app = create_app(settings)
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as client:
         page = await client.get("/graphql", headers=HTML)
