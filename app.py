@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import json
 import logging
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from typing import Any
 
 import orjson
+from cross_web import HTTPException
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
@@ -18,6 +20,9 @@ from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, R
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 from strawberry.asgi import GraphQL
+from strawberry.http import GraphQLHTTPResponse
+from strawberry.types import ExecutionResult
+from strawberry.types.unset import UNSET
 from tortoise import connections
 from tortoise.context import get_current_context
 from tortoise.contrib.starlette import RegisterTortoise
@@ -28,6 +33,7 @@ from resolvers.context import Context, authenticate, locale_from_header
 from resolvers.i18n import use_locale
 from resolvers.logs import RequestIdMiddleware, install_record_factory
 from schema import build_schema
+from schema.limits import finish_error
 from settings import ROOT, Settings, get_settings, tortoise_config
 
 log = logging.getLogger("app")
@@ -39,6 +45,16 @@ GRAPHIQL_CSP = (
     "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; "
     "connect-src 'self'; frame-ancestors 'none'"
 )
+#: Answers may hold prices and personal data: never cached; JSON is never sniffed as HTML.
+GRAPHQL_HEADERS = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
+
+
+class RequestError(HTTPException):
+    """A request refused before GraphQL sees it, answered as a GraphQL error body with a code."""
+
+    def __init__(self, reason: str, code: str = "BAD_USER_INPUT") -> None:
+        super().__init__(400, reason)
+        self.code = code
 
 
 class GraphQLApp(GraphQL):
@@ -69,6 +85,34 @@ class GraphQLApp(GraphQL):
             (GRAPHIQL / "index.html").read_text(encoding="utf-8"),
             headers={"Content-Security-Policy": GRAPHIQL_CSP, "Cache-Control": "no-store"},
         )
+
+    def decode_json(self, data: str | bytes) -> object:
+        try:
+            value = json.loads(data)
+        except RecursionError:
+            raise RequestError("The request body nests too deeply.", "LIMIT_EXCEEDED") from None
+        except ValueError:  # JSONDecodeError, or UnicodeDecodeError for a body that is not UTF-8
+            raise RequestError("The request body is not valid JSON in UTF-8.") from None
+        if not isinstance(value, dict | list):  # a list is refused as a batch
+            raise RequestError("The request body must be a JSON object with a `query`.")
+        return value
+
+    async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:
+        """Strawberry's refusals (bad body, batch, wrong method) as JSON with a code, and the
+        GRAPHQL_HEADERS on every answer."""
+        try:
+            response = await super().run(request, context, root_value)
+        except HTTPException as e:
+            code = getattr(e, "code", "NOT_FOUND" if e.status_code == 404 else "BAD_USER_INPUT")
+            error = {"message": e.reason, "extensions": {"code": code}}
+            response = Response(self.encode_json({"errors": [error]}), e.status_code, media_type="application/json")
+        response.headers.update(GRAPHQL_HEADERS)
+        return response
+
+    async def process_result(self, request: Request, result: ExecutionResult) -> GraphQLHTTPResponse:
+        if result.errors:
+            result.errors = [finish_error(e, self.settings.production) for e in result.errors]
+        return await super().process_result(request, result)
 
 
 async def healthz(request: Request) -> Response:

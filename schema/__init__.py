@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import strawberry
 from graphql.validation import NoSchemaIntrospectionCustomRule
-from strawberry import Schema
 from strawberry.extensions import (
     AddValidationRules,
     MaxAliasesLimiter,
@@ -21,12 +20,15 @@ from schema.base import SCALARS
 from schema.cart import CartMutation, CartQuery
 from schema.catalog import CatalogQuery
 from schema.company import CompanyMutation
+from schema.cost import QueryCost
+from schema.guards import RequestGuard
 from schema.limits import (
     MAX_ALIASES,
     MAX_DEPTH,
     MaxListInVariables,
     MaxListRule,
     MaxMutationsRule,
+    QuietSchema,
     should_mask_error,
 )
 from schema.masking import MaskErrorsWithRequestId
@@ -75,23 +77,25 @@ class Mutation(
     pass
 
 
-def build_schema(production: bool = False) -> Schema:
+def build_schema(production: bool = False) -> QuietSchema:
     rules: list = [MaxMutationsRule, MaxListRule]
     if production:
         rules.append(NoSchemaIntrospectionCustomRule)
-    return Schema(
+    return QuietSchema(
         query=Query,
         types=[OrderPayload],
         mutation=Mutation,
         config=StrawberryConfig(disable_field_suggestions=production, scalar_map=SCALARS),
         extensions=[
             lambda: MaskErrorsWithRequestId(should_mask_error=should_mask_error),
+            RequestGuard,  # before ValidationCache, which validates on entering on_validate
             lambda: ParserCache(maxsize=256),
             lambda: ValidationCache(maxsize=256),
             lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
             lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
             lambda: AddValidationRules(rules),
             MaxListInVariables,
+            QueryCost,
         ],
     )
 

@@ -30,7 +30,7 @@ def reset(token: str, password: str = NEW) -> dict:
 async def test_reset_request_mails_a_link_to_a_known_address(api):
     member = await make_member()
     body = await api(RESET_REQUEST, {"email": f" {member.user.email.upper()} "})
-    assert body == {"data": {"passwordResetRequest": {"ok": True, "userErrors": []}}}
+    assert "errors" not in body and body["data"] == {"passwordResetRequest": {"ok": True, "userErrors": []}}
     mails = await OutboxMail.filter(to=member.user.email)
     assert len(mails) == 1
     assert "https://shop.test/reset-password?token=" in mails[0].body

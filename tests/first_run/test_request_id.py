@@ -32,7 +32,7 @@ async def test_an_unexpected_error_names_the_request_id_of_its_logged_traceback(
     assert response.headers["X-Request-Id"] == "edge-7f3a.2_b"
     [error] = response.json()["errors"]
     assert error["message"] == "Unexpected error."
-    assert error["extensions"] == {"requestId": "edge-7f3a.2_b"}
+    assert error["extensions"] == {"code": "INTERNAL", "requestId": "edge-7f3a.2_b"}
     tracebacks = [r for r in caplog.records if r.exc_info and "database on fire" in str(r.exc_info[1])]
     assert tracebacks and {r.request_id for r in tracebacks} == {"edge-7f3a.2_b"}
 
