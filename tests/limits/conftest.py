@@ -9,18 +9,7 @@ import pytest
 import pytest_asyncio
 
 from app import create_app
-from settings import Settings
-from tests.conftest import Api
-
-
-def production_settings() -> Settings:
-    return Settings(
-        app_env="production",
-        database_url="sqlite://:memory:",  # unused: the tests' db fixture runs Tortoise
-        deliver_mail_in_web=False,
-        secret_key="s" * 32,
-        public_url="https://shop.test",
-    )
+from tests.conftest import Api, production_settings
 
 
 @pytest.fixture
