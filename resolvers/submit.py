@@ -345,7 +345,9 @@ async def cart_submit(
     await allowed_customer_number_ids(ctx)
 
     async def action() -> ValidationList:
-        cart_row = await cart_rs.find_cart(membership)
+        # Locked before the lines are read: an add waits for this submit (and then fills the
+        # emptied cart), and a second submit of the cart finds it empty (CART_EMPTY).
+        cart_row = await cart_rs.lock_saved_cart(membership)
         rows = await CartLine.filter(cart_id=cart_row.id).order_by("position", "created_at", "id") if cart_row else []
         if cart_row is None or not rows:
             raise DomainError(ErrorCode.CART_EMPTY, "Your cart is empty.", ["cart", "lines"])
@@ -360,16 +362,10 @@ async def cart_submit(
             check_quantity(problems, product, Decimal(row.quantity), *at, "quantity")
             items.append((product, Decimal(row.quantity), row.note))
         problems.raise_any()
-        validation_list = await create_validation_list(
-            ctx,
-            membership,
-            lines=await priced(membership, items),
-            delivery=columns,
-            source=OrderSource.CART,
-            reference=reference,
-            note=note,
+        lines = await priced(membership, items)
+        await cart_rs.empty_cart(cart_row)
+        return await create_validation_list(
+            ctx, membership, lines=lines, delivery=columns, source=OrderSource.CART, reference=reference, note=note
         )
-        await cart_rs.empty_cart(membership)
-        return validation_list
 
     return await run_once(membership, idempotency_key, request_hash, "cartSubmit", action)
