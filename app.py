@@ -10,6 +10,7 @@ from contextlib import AsyncExitStack, asynccontextmanager
 from typing import Any
 
 import orjson
+from graphql import FieldNode, GraphQLError, OperationType, get_operation_ast, parse
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
@@ -17,12 +18,14 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 from strawberry.asgi import GraphQL
+from strawberry.types.unset import UNSET
 from tortoise import connections
 from tortoise.context import get_current_context
 from tortoise.contrib.starlette import RegisterTortoise
 
 from resolvers import mail, scan_print
 from resolvers.context import Context, authenticate, locale_from_header
+from resolvers.errors import UNAVAILABLE_MESSAGE, is_unavailable
 from schema import build_schema
 from settings import Settings, get_settings, tortoise_config
 
@@ -52,14 +55,65 @@ class GraphQLApp(GraphQL):
     def encode_json(self, data: object) -> bytes:
         return orjson.dumps(data)
 
+    async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:
+        """The database unavailable (resolvers.errors.is_unavailable) answers HTTP 503 with
+        Retry-After when nothing of the document was done (see _nothing_done), so sending the
+        same request again is safe; otherwise the usual 200 with its data and errors."""
+        try:
+            response = await super().run(request, context, root_value)
+        except Exception as error:  # before execution, e.g. reading the session in get_context
+            if not is_unavailable(error):
+                raise
+            log.warning("database unavailable before execution: %r", error)
+            body = {"data": None, "errors": [{"message": UNAVAILABLE_MESSAGE, "extensions": {"code": "UNAVAILABLE"}}]}
+            return Response(self.encode_json(body), 503, {"Retry-After": RETRY_AFTER}, "application/json")
+        if isinstance(response, Response) and b'"UNAVAILABLE"' in response.body:  # rare: check precisely
+            sent = await request.json()
+            if _nothing_done(orjson.loads(response.body), sent.get("query"), sent.get("operationName")):
+                response.status_code = 503
+                response.headers["Retry-After"] = RETRY_AFTER
+        return response
 
-async def healthz(request: Request) -> Response:
+
+RETRY_AFTER = "5"
+
+
+def _nothing_done(body: Any, document: str | None, operation_name: str | None) -> bool:
+    """An answer whose errors are all UNAVAILABLE did nothing when no root field has data and, in
+    a mutation, the failed field is the first one: root mutation fields run one after the other
+    and execution stops at a failed one, so only the fields before it can have written."""
+    errors = body.get("errors") if isinstance(body, dict) else None
+    if not errors or any((e.get("extensions") or {}).get("code") != "UNAVAILABLE" for e in errors):
+        return False
+    if any(value is not None for value in (body.get("data") or {}).values()):
+        return False
     try:
-        await connections.get("default").execute_query("SELECT 1")
-    except Exception:
-        log.exception("health check failed")
-        return JSONResponse({"status": "unavailable"}, status_code=503)
-    return JSONResponse({"status": "ok"})
+        operation = get_operation_ast(parse(document or ""), operation_name)
+    except GraphQLError:
+        return False
+    if operation is None or operation.operation != OperationType.MUTATION:
+        return operation is not None
+    first = operation.selection_set.selections[0]
+    if not isinstance(first, FieldNode):
+        return False
+    key = (first.alias or first.name).value
+    return all((e.get("path") or [None])[0] == key for e in errors)
+
+
+def healthz(settings: Settings) -> Any:
+    """GET /healthz: 200 when the database answers `SELECT 1` within HEALTH_TIMEOUT, else 503."""
+
+    async def check(request: Request) -> Response:
+        try:
+            await asyncio.wait_for(
+                connections.get("default").execute_query("SELECT 1"), timeout=settings.health_timeout
+            )
+        except Exception:
+            log.exception("health check failed")
+            return JSONResponse({"status": "unavailable"}, status_code=503, headers={"Retry-After": RETRY_AFTER})
+        return JSONResponse({"status": "ok"})
+
+    return check
 
 
 def scan_list_print(settings: Settings) -> Any:
@@ -115,7 +169,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         async with AsyncExitStack() as stack:
             if not _tortoise_running():  # tests start Tortoise themselves
-                await stack.enter_async_context(RegisterTortoise(app, config=tortoise_config(settings.db_url)))
+                await stack.enter_async_context(
+                    RegisterTortoise(app, config=tortoise_config(settings.db_url, settings))
+                )
             worker = None
             if settings.deliver_mail_in_web:
                 worker = asyncio.create_task(mail.deliver_forever(settings, settings.mail_poll_seconds))
@@ -140,7 +196,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         )
     routes = [
         Route("/graphql", GraphQLApp(settings), methods=["GET", "POST"]),
-        Route("/healthz", healthz),
+        Route("/healthz", healthz(settings)),
         Route("/scan-lists/{id}/print", scan_list_print(settings), methods=["GET"]),
     ]
     if settings.bench_endpoints:  # bench/run.py only: hand-written twins of some GraphQL pages

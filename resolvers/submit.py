@@ -44,7 +44,7 @@ from resolvers.errors import DomainError, ErrorCode, Problems
 from resolvers.lines import check_orderable, check_quantity
 from resolvers.pricing import company_breaks, line_total, unit_price
 from resolvers.roles import Permission
-from resolvers.sequence import next_value
+from resolvers.sequence import next_value, placeholder
 
 MAX_KEY = 200
 KIND_ORDER = {CustomerNumberKind.SOLD_TO: 0, CustomerNumberKind.BILL_TO: 1, CustomerNumberKind.SHIP_TO: 2}
@@ -201,7 +201,8 @@ async def create_validation_list(
     quote_id: uuid.UUID | None = None,
     customer_number: CustomerNumber | uuid.UUID | None = None,
 ) -> ValidationList:
-    """A SUBMITTED validation list with its prices frozen; call inside run_once's transaction.
+    """A SUBMITTED validation list with its prices frozen; call inside run_once's transaction,
+    as late as possible (it takes the year's number last).
 
     The total is the sum of the lines' totals, each rounded half-up to cents.
     """
@@ -215,7 +216,7 @@ async def create_validation_list(
         membership_id=membership.id,
         submitted_by_id=membership.user_id,  # type: ignore[attr-defined]
         customer_number_id=await customer_number_for(ctx, membership, delivery, customer_number),
-        number=await new_number(year),
+        number=placeholder(),
         status=ValidationStatus.SUBMITTED,
         source=source,
         reference=reference,
@@ -238,6 +239,8 @@ async def create_validation_list(
             for i, item in enumerate(items)
         ]
     )
+    row.number = await new_number(year)
+    await ValidationList.filter(id=row.id).update(number=row.number)
     await record(
         ctx.user,
         "validation_list.submitted",

@@ -10,7 +10,7 @@ from graphql import GraphQLError, ListValueNode, OperationDefinitionNode, Operat
 from graphql.validation import ValidationRule
 from strawberry.extensions import SchemaExtension
 
-from resolvers.errors import AccessError, DomainError
+from resolvers.errors import UNAVAILABLE_MESSAGE, AccessError, DomainError, is_unavailable
 
 log = logging.getLogger("graphql")
 
@@ -66,6 +66,10 @@ def should_mask_error(error: GraphQLError) -> bool:
     if original is None:
         return False  # parse and validation errors
     if isinstance(original, (AccessError, DomainError)):
+        return False
+    if is_unavailable(original):  # retryable: the client gets a code to act on (app.py answers 503)
+        log.warning("database unavailable at %s: %r", error.path, original)
+        error.message, error.extensions = UNAVAILABLE_MESSAGE, {"code": "UNAVAILABLE"}
         return False
     log.error("unexpected error at %s", error.path, exc_info=original)
     return True
