@@ -67,7 +67,7 @@ class GraphQLApp(GraphQL):
             log.warning("database unavailable before execution: %r", error)
             body = {"data": None, "errors": [{"message": UNAVAILABLE_MESSAGE, "extensions": {"code": "UNAVAILABLE"}}]}
             return Response(self.encode_json(body), 503, {"Retry-After": RETRY_AFTER}, "application/json")
-        if isinstance(response, Response) and b'"UNAVAILABLE"' in response.body:  # rare: check precisely
+        if b'"UNAVAILABLE"' in getattr(response, "body", b""):  # rare (no body when streamed): check precisely
             sent = await request.json()
             if _nothing_done(orjson.loads(response.body), sent.get("query"), sent.get("operationName")):
                 response.status_code = 503
