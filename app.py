@@ -12,6 +12,7 @@ from typing import Any
 
 import orjson
 from cross_web import HTTPException
+from graphql import FieldNode, GraphQLError, OperationType, get_operation_ast, parse
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
@@ -30,7 +31,8 @@ from tortoise.contrib.starlette import RegisterTortoise
 from models import User
 from resolvers import mail, scan_print
 from resolvers.context import Context, authenticate, locale_from_header
-from resolvers.i18n import use_locale
+from resolvers.errors import UNAVAILABLE_MESSAGE, is_unavailable
+from resolvers.i18n import tr, use_locale
 from resolvers.logs import RequestIdMiddleware, install_record_factory
 from schema import build_schema
 from schema.limits import finish_error
@@ -98,7 +100,9 @@ class GraphQLApp(GraphQL):
         return value
 
     async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:
-        """Strawberry's refusals (bad body, batch, wrong method) as JSON with a code, and the
+        """Strawberry's refusals (bad body, batch, wrong method) as JSON with a code; the database
+        unavailable (resolvers.errors.is_unavailable) as HTTP 503 with Retry-After when nothing of
+        the document was done (see _nothing_done), so sending it again is safe; the
         GRAPHQL_HEADERS on every answer."""
         try:
             response = await super().run(request, context, root_value)
@@ -106,6 +110,21 @@ class GraphQLApp(GraphQL):
             code = getattr(e, "code", "NOT_FOUND" if e.status_code == 404 else "BAD_USER_INPUT")
             error = {"message": e.reason, "extensions": {"code": code}}
             response = Response(self.encode_json({"errors": [error]}), e.status_code, media_type="application/json")
+        except Exception as error:  # before execution, e.g. reading the session in get_context
+            if not is_unavailable(error):
+                raise
+            log.warning("database unavailable before execution: %r", error)
+            body = {
+                "data": None,
+                "errors": [{"message": tr(UNAVAILABLE_MESSAGE), "extensions": {"code": "UNAVAILABLE"}}],
+            }
+            response = Response(self.encode_json(body), 503, {"Retry-After": RETRY_AFTER}, "application/json")
+        else:
+            if b'"UNAVAILABLE"' in getattr(response, "body", b""):  # rare (no body when streamed): check precisely
+                sent = await request.json()
+                if _nothing_done(orjson.loads(response.body), sent.get("query"), sent.get("operationName")):
+                    response.status_code = 503
+                    response.headers["Retry-After"] = RETRY_AFTER
         response.headers.update(GRAPHQL_HEADERS)
         return response
 
@@ -115,13 +134,45 @@ class GraphQLApp(GraphQL):
         return await super().process_result(request, result)
 
 
-async def healthz(request: Request) -> Response:
+RETRY_AFTER = "5"
+
+
+def _nothing_done(body: Any, document: str | None, operation_name: str | None) -> bool:
+    """An answer whose errors are all UNAVAILABLE did nothing when no root field has data and, in
+    a mutation, the failed field is the first one: root mutation fields run one after the other
+    and execution stops at a failed one, so only the fields before it can have written."""
+    errors = body.get("errors") if isinstance(body, dict) else None
+    if not errors or any((e.get("extensions") or {}).get("code") != "UNAVAILABLE" for e in errors):
+        return False
+    if any(value is not None for value in (body.get("data") or {}).values()):
+        return False
     try:
-        await connections.get("default").execute_query("SELECT 1")
-    except Exception:
-        log.exception("health check failed")
-        return JSONResponse({"status": "unavailable"}, status_code=503)
-    return JSONResponse({"status": "ok"})
+        operation = get_operation_ast(parse(document or ""), operation_name)
+    except GraphQLError:
+        return False
+    if operation is None or operation.operation != OperationType.MUTATION:
+        return operation is not None
+    first = operation.selection_set.selections[0]
+    if not isinstance(first, FieldNode):
+        return False
+    key = (first.alias or first.name).value
+    return all((e.get("path") or [None])[0] == key for e in errors)
+
+
+def healthz(settings: Settings) -> Any:
+    """GET /healthz: 200 when the database answers `SELECT 1` within HEALTH_TIMEOUT, else 503."""
+
+    async def check(request: Request) -> Response:
+        try:
+            await asyncio.wait_for(
+                connections.get("default").execute_query("SELECT 1"), timeout=settings.health_timeout
+            )
+        except Exception:
+            log.exception("health check failed")
+            return JSONResponse({"status": "unavailable"}, status_code=503, headers={"Retry-After": RETRY_AFTER})
+        return JSONResponse({"status": "ok"})
+
+    return check
 
 
 def scan_list_print(settings: Settings) -> Any:
@@ -192,7 +243,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         async with AsyncExitStack() as stack:
             if not _tortoise_running():  # tests start Tortoise themselves
-                await stack.enter_async_context(RegisterTortoise(app, config=tortoise_config(settings.db_url)))
+                await stack.enter_async_context(
+                    RegisterTortoise(app, config=tortoise_config(settings.db_url, settings))
+                )
             worker = None
             if settings.deliver_mail_in_web:
                 worker = asyncio.create_task(mail.deliver_forever(settings, settings.mail_poll_seconds))
@@ -220,7 +273,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         )
     routes: list[BaseRoute] = [
         Route("/graphql", GraphQLApp(settings), methods=["GET", "POST"]),
-        Route("/healthz", healthz),
+        Route("/healthz", healthz(settings)),
         Route("/scan-lists/{id}/print", scan_list_print(settings), methods=["GET"]),
     ]
     if not settings.production:  # production has no GraphiQL

@@ -29,8 +29,8 @@ def command(name: str) -> Callable:
     return register
 
 
-def _ensure_sqlite_dir(url: str) -> None:
-    if url.startswith("sqlite://") and ":memory:" not in url:
+def _ensure_sqlite_dir(url: str | dict) -> None:
+    if isinstance(url, str) and url.startswith("sqlite://") and ":memory:" not in url:  # PostgreSQL: a dict
         Path(url.removeprefix("sqlite://")).parent.mkdir(parents=True, exist_ok=True)
 
 

@@ -8,6 +8,7 @@ from typing import Literal
 
 from pydantic import ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from tortoise.backends.base.config_generator import expand_db_url
 
 ROOT = Path(__file__).resolve().parent
 DEFAULT_DATABASE_URL = f"sqlite://{ROOT / 'data' / 'app.sqlite3'}"
@@ -42,6 +43,24 @@ class Settings(BaseSettings):
     #: Signs links that work without a session (the printable scan-list pages). Production
     #: requires one of at least 32 characters; development signs with a fixed default.
     secret_key: str | None = None
+    #: PostgreSQL pool per process (Tortoise's minsize/maxsize): every web process and worker
+    #: opens at most `database_pool_max` connections (README, "Connection pools").
+    database_pool_min: int = 1
+    database_pool_max: int = 5
+    #: "transaction" behind PgBouncer in transaction pooling: no prepared-statement cache (a
+    #: statement prepared on one server connection is gone on the next), and the timeouts below
+    #: set per transaction (SET LOCAL) since PgBouncer refuses them as start-up parameters.
+    database_pool_mode: Literal["session", "transaction"] = "session"
+    #: Seconds. The server gives up waiting for a row lock, a statement, or a client idle inside a
+    #: transaction; the client gives up on a silent server (command) and on a full pool (acquire).
+    #: Any of them answers UNAVAILABLE (HTTP 503, Retry-After) instead of hanging.
+    database_lock_timeout: float = 5.0
+    database_statement_timeout: float = 15.0
+    database_idle_in_transaction_timeout: float = 30.0
+    database_command_timeout: float = 20.0
+    database_acquire_timeout: float = 5.0
+    #: /healthz answers 503 when the database does not answer `SELECT 1` within this many seconds.
+    health_timeout: float = 2.0
     #: Mount bench/handwritten.py's hand-written twins of some GraphQL pages (BENCH_ENDPOINTS=1):
     #: only for bench/run.py, never in a deployment.
     bench_endpoints: bool = False
@@ -107,9 +126,45 @@ def _describe(error: ValidationError) -> str:
     )
 
 
-def tortoise_config(db_url: str | None = None) -> dict:
+def _ms(seconds: float) -> str:
+    return f"{round(seconds * 1000)}ms"
+
+
+def server_timeouts(settings: Settings) -> dict[str, str]:
+    """The PostgreSQL settings every connection of the app runs with."""
     return {
-        "connections": {"default": db_url or get_settings().db_url},
+        "lock_timeout": _ms(settings.database_lock_timeout),
+        "statement_timeout": _ms(settings.database_statement_timeout),
+        "idle_in_transaction_session_timeout": _ms(settings.database_idle_in_transaction_timeout),
+    }
+
+
+def connection_config(db_url: str, settings: Settings) -> str | dict:
+    """Tortoise's connection: SQLite as the URL says; PostgreSQL through resolvers.database
+    (acquire timeout, SET LOCAL timeouts behind PgBouncer) with the pool and timeouts above."""
+    if not db_url.startswith(("postgres://", "postgresql://", "asyncpg://")):
+        return db_url
+    config = expand_db_url(db_url)
+    transaction_pooling = settings.database_pool_mode == "transaction"
+    config["engine"] = "resolvers.database"
+    config["credentials"].update(
+        minsize=settings.database_pool_min,
+        maxsize=settings.database_pool_max,
+        command_timeout=settings.database_command_timeout,
+        timeout=settings.database_acquire_timeout,  # to open a connection
+        acquire_timeout=settings.database_acquire_timeout,
+        server_settings={} if transaction_pooling else server_timeouts(settings),
+        transaction_settings=server_timeouts(settings) if transaction_pooling else {},
+    )
+    if transaction_pooling:
+        config["credentials"]["statement_cache_size"] = 0
+    return config
+
+
+def tortoise_config(db_url: str | None = None, settings: Settings | None = None) -> dict:
+    settings = settings or get_settings()
+    return {
+        "connections": {"default": connection_config(db_url or settings.db_url, settings)},
         "apps": {
             "models": {
                 "models": MODEL_MODULES,

@@ -77,6 +77,13 @@ async def locked_cart(membership: Membership) -> Cart:
     return await Cart.filter(membership_id=membership.id).select_for_update().get()
 
 
+async def lock_saved_cart(membership: Membership) -> Cart | None:
+    """Call inside a transaction: the membership's saved cart row-locked (PostgreSQL), None when
+    it has none. Every change of a cart locks its row before it reads or writes the lines, so
+    changes of one cart take turns and always lock in the same order (cart, then lines)."""
+    return await Cart.filter(membership_id=membership.id).select_for_update().first()
+
+
 async def touch(cart: Cart) -> None:
     cart.updated_at = now()
     await Cart.filter(id=cart.id).update(updated_at=cart.updated_at)
@@ -218,7 +225,8 @@ async def update_line(ctx: Context, line_id: str, quantity: Decimal) -> Cart:
     problems.raise_any()
     async with in_transaction():
         cart_row = await locked_cart(membership)
-        await CartLine.filter(id=row.id, cart_id=cart_row.id).update(quantity=quantity)
+        if not await CartLine.filter(id=row.id, cart_id=cart_row.id).update(quantity=quantity):
+            raise not_found(["lineId"])  # removed (or submitted) since it was read
         await touch(cart_row)
     return cart_row
 
@@ -263,12 +271,11 @@ async def clear(ctx: Context) -> Cart:
     return cart_row
 
 
-async def empty_cart(membership: Membership) -> None:
-    """For submits, inside their transaction: the cart loses its lines (the delivery stays)."""
-    cart_row = await find_cart(membership)
-    if cart_row is not None:
-        await CartLine.filter(cart_id=cart_row.id).delete()
-        await touch(cart_row)
+async def empty_cart(cart_row: Cart) -> None:
+    """For submits, inside their transaction and with the cart locked: the cart loses its
+    lines (the delivery stays)."""
+    await CartLine.filter(cart_id=cart_row.id).delete()
+    await touch(cart_row)
 
 
 async def set_delivery(ctx: Context, value: DeliveryValues) -> Cart:

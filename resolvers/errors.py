@@ -4,7 +4,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum
 
-from resolvers.i18n import tr
+import asyncpg
+from tortoise.exceptions import DBConnectionError
+
+from resolvers.i18n import N_, tr
 
 
 class ErrorCode(str, Enum):
@@ -100,3 +103,32 @@ class Problems:
     def raise_any(self) -> None:
         if self.items:
             raise DomainError(self.items)
+
+
+#: What a request meets when the database is slow or out of reach: a lock, statement or
+#: idle-in-transaction timeout, a deadlock or serialization failure (the transaction was rolled
+#: back), a full pool or a silent server (TimeoutError), a lost or refused connection.
+UNAVAILABLE_ERRORS: tuple[type[BaseException], ...] = (
+    asyncpg.exceptions.LockNotAvailableError,
+    asyncpg.exceptions.OperatorInterventionError,  # query cancelled, server shutting down
+    asyncpg.exceptions.IdleInTransactionSessionTimeoutError,
+    asyncpg.exceptions.TransactionRollbackError,
+    asyncpg.exceptions.TooManyConnectionsError,
+    asyncpg.exceptions.PostgresConnectionError,
+    DBConnectionError,
+    TimeoutError,
+    ConnectionError,
+)
+UNAVAILABLE_MESSAGE = N_("The service is busy or briefly unavailable. Try again in a few seconds.")
+
+
+def is_unavailable(error: BaseException | None) -> bool:
+    """Whether an unexpected error (or what caused it: Tortoise wraps some driver errors) is the
+    database being unavailable for a moment, so the same request may simply be sent again."""
+    seen: set[int] = set()
+    while error is not None and id(error) not in seen:
+        if isinstance(error, UNAVAILABLE_ERRORS):
+            return True
+        seen.add(id(error))
+        error = error.__cause__ or error.__context__
+    return False

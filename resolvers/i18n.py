@@ -43,6 +43,10 @@ def N_(text: str) -> str:  # noqa: N802 - the gettext name for "translated where
 #: English -> (French, Dutch). Placeholders ({name}) are the same in the three languages.
 CATALOGUE: dict[str, tuple[str, str]] = {
     # sign-in and accounts
+    "The service is busy or briefly unavailable. Try again in a few seconds.": (
+        "Le service est occupé ou brièvement indisponible. Réessayez dans quelques secondes.",
+        "De dienst is bezet of even niet beschikbaar. Probeer het over enkele seconden opnieuw.",
+    ),
     "Sign in first.": ("Connectez-vous d'abord.", "Meld u eerst aan."),
     "You are not allowed to do this.": (
         "Vous n'êtes pas autorisé à effectuer cette action.",

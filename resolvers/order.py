@@ -30,7 +30,7 @@ from resolvers.lines import CheckedLine, merge, quantity_problem
 from resolvers.pagination import Page, paginate
 from resolvers.pricing import line_total
 from resolvers.roles import Permission
-from resolvers.sequence import next_value
+from resolvers.sequence import next_value, placeholder
 
 M = TypeVar("M", bound=Model)
 
@@ -66,7 +66,7 @@ async def place_order(
         placed_by_id=placed_by_id,
         customer_number_id=customer_number_id,
         validation_list_id=validation_list_id,
-        number=await new_number(year),
+        number=placeholder(),
         status=OrderStatus.CONFIRMED,
         source=source,
         reference=reference,
@@ -89,6 +89,8 @@ async def place_order(
             for i, (product_id, quantity, line_note, price) in enumerate(lines)
         ]
     )
+    order.number = await new_number(year)  # last (resolvers.sequence.placeholder)
+    await Order.filter(id=order.id).update(number=order.number)
     return order
 
 

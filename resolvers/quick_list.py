@@ -276,9 +276,14 @@ async def _touch(row: QuickList) -> None:
     await QuickList.filter(id=row.id).update(updated_at=row.updated_at)
 
 
-async def _locked(row: QuickList) -> QuickList:
-    """Call inside a transaction: the list row locked (PostgreSQL), so concurrent edits queue."""
-    return await QuickList.filter(id=row.id).select_for_update().get()
+async def _locked(pk: uuid.UUID, *field: str) -> QuickList:
+    """Call inside a transaction, before reading or writing the lines: the list row locked
+    (PostgreSQL), so concurrent edits of one list take turns, always locking in the same order
+    (list, then lines); NOT_FOUND (at `field`) when the list was deleted meanwhile."""
+    locked = await QuickList.filter(id=pk).select_for_update().first()
+    if locked is None:
+        raise not_found(field or None)
+    return locked
 
 
 # ---------------------------------------------------------------------- changes
@@ -378,6 +383,7 @@ async def delete(ctx: Context, global_id: str) -> bool:
     """quickListDelete: the list and its lines are gone (lists are not users)."""
     row = await _editable(ctx, global_id, "id")
     async with in_transaction():
+        await _locked(row.id, "id")
         await QuickListLine.filter(quick_list_id=row.id).delete()
         await QuickList.filter(id=row.id).delete()
     return True
@@ -393,11 +399,11 @@ async def add_lines(ctx: Context, global_id: str, lines: Sequence[LineLike], tex
         raise DomainError(problems)
     if merged:
         async with in_transaction():
-            row = await _locked(row)
+            row = await _locked(row.id, "id")
             problems = await _add_to_list(row, merged, where, len(lines))
             if problems:
                 raise DomainError(problems)
-    return await QuickList.get(id=row.id)
+    return row  # as written (touched); not read again: a deletion may have followed the commit
 
 
 async def _own_line(ctx: Context, global_id: str, *field: str) -> QuickListLine:
@@ -427,9 +433,10 @@ async def update_line(ctx: Context, line_id: str, quantity: Decimal, note: str |
     changes: dict[str, Any] = {"quantity": quantity}
     if note is not None:
         changes["note"] = clean_note
-    row = await QuickList.get(id=line.quick_list_id)  # type: ignore[attr-defined]
     async with in_transaction():
-        await QuickListLine.filter(id=line.id).update(**changes)
+        row = await _locked(line.quick_list_id, "lineId")  # type: ignore[attr-defined]
+        if not await QuickListLine.filter(id=line.id, quick_list_id=row.id).update(**changes):
+            raise not_found(["lineId"])  # removed since it was read
         await _touch(row)
     return row
 
@@ -442,20 +449,21 @@ async def remove_lines(ctx: Context, global_id: str, line_ids: Sequence[str]) ->
         raise limit_exceeded(tr("At most {count} lines per call.", count=MAX_LINES_PER_CALL))
     pks = [ids.decode_or_none(g, "QuickListLine") for g in line_ids]
     wanted = [pk for pk in pks if pk]
-    found = (
-        set(await QuickListLine.filter(quick_list_id=row.id, id__in=wanted).values_list("id", flat=True))
-        if wanted
-        else set()
-    )
-    missing = [
-        Problem(ErrorCode.NOT_FOUND, tr("Not found."), ("lineIds", str(i)))
-        for i, pk in enumerate(pks)
-        if pk not in found
-    ]
-    if missing:
-        raise DomainError(missing)
-    if found:
-        async with in_transaction():
+    async with in_transaction():
+        row = await _locked(row.id, "id")
+        found = (
+            set(await QuickListLine.filter(quick_list_id=row.id, id__in=wanted).values_list("id", flat=True))
+            if wanted
+            else set()
+        )
+        missing = [
+            Problem(ErrorCode.NOT_FOUND, tr("Not found."), ("lineIds", str(i)))
+            for i, pk in enumerate(pks)
+            if pk not in found
+        ]
+        if missing:
+            raise DomainError(missing)
+        if found:
             await QuickListLine.filter(quick_list_id=row.id, id__in=list(found)).delete()
             await _touch(row)
     return row

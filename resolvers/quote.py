@@ -32,7 +32,7 @@ from resolvers.lines import LineLike
 from resolvers.pagination import Page, paginate
 from resolvers.quote_lines import IssueLine, issue_lines, request_lines, save_lines, total_of
 from resolvers.roles import Permission
-from resolvers.sequence import next_value
+from resolvers.sequence import next_value, placeholder
 
 NEWEST_FIRST = ("-created_at", "-id")
 OLDEST_FIRST = ("created_at", "id")
@@ -165,7 +165,7 @@ async def request_quote(
         row = await Quote.create(
             company_id=membership.company_id,  # type: ignore[attr-defined]
             customer_number_id=customer_number.id,
-            number=await new_number(year),
+            number=placeholder(),
             reference=reference,
             note=note,
             status=QuoteState.REQUESTED,
@@ -173,6 +173,8 @@ async def request_quote(
             requested_by_id=membership.user_id,  # type: ignore[attr-defined]
         )
         await save_lines(row, checked)
+        row.number = await new_number(year)  # last (resolvers.sequence.placeholder)
+        await Quote.filter(id=row.id).update(number=row.number)
     return row
 
 
@@ -270,13 +272,16 @@ async def issue_quote(
             row = await Quote.create(
                 company_id=company_pk,
                 customer_number_id=customer_number.id,
-                number=await new_number(year),
+                number=placeholder(),
                 reference=reference,
                 status=QuoteState.ISSUED,
                 year=year,
                 **issued,
             )
         await save_lines(row, checked)
+        if existing is None:
+            row.number = await new_number(row.year)  # last (resolvers.sequence.placeholder)
+            await Quote.filter(id=row.id).update(number=row.number)
         await record(
             staff,
             "quote.issued",

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import uuid
+
 from tortoise.expressions import F
 
 from models import CustomerNumber, Sequence
@@ -16,6 +18,13 @@ async def next_value(name: str, start: int = 1) -> int:
     await Sequence.get_or_create(name=name, defaults={"value": start - 1})
     await Sequence.filter(name=name).update(value=F("value") + 1)
     return (await Sequence.get(name=name)).value
+
+
+def placeholder() -> str:
+    """A unique stand-in for a document's number (20 characters, the number columns' size), never
+    committed: the row and its lines are written first and the real number is taken last, so
+    the counter's row lock, which every other submit waits for, is held only until the commit."""
+    return "~" + uuid.uuid4().hex[:19]
 
 
 async def next_customer_number() -> str:

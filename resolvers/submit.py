@@ -45,7 +45,7 @@ from resolvers.i18n import tr
 from resolvers.lines import check_orderable, check_quantity
 from resolvers.pricing import company_breaks, line_total, unit_price
 from resolvers.roles import Permission
-from resolvers.sequence import next_value
+from resolvers.sequence import next_value, placeholder
 
 MAX_KEY = 200
 KIND_ORDER = {CustomerNumberKind.SOLD_TO: 0, CustomerNumberKind.BILL_TO: 1, CustomerNumberKind.SHIP_TO: 2}
@@ -204,7 +204,8 @@ async def create_validation_list(
     quote_id: uuid.UUID | None = None,
     customer_number: CustomerNumber | uuid.UUID | None = None,
 ) -> ValidationList:
-    """A SUBMITTED validation list with its prices frozen; call inside run_once's transaction.
+    """A SUBMITTED validation list with its prices frozen; call inside run_once's transaction,
+    as late as possible (it takes the year's number last).
 
     The total is the sum of the lines' totals, each rounded half-up to cents.
     """
@@ -218,7 +219,7 @@ async def create_validation_list(
         membership_id=membership.id,
         submitted_by_id=membership.user_id,  # type: ignore[attr-defined]
         customer_number_id=await customer_number_for(ctx, membership, delivery, customer_number),
-        number=await new_number(year),
+        number=placeholder(),
         status=ValidationStatus.SUBMITTED,
         source=source,
         reference=reference,
@@ -241,6 +242,8 @@ async def create_validation_list(
             for i, item in enumerate(items)
         ]
     )
+    row.number = await new_number(year)
+    await ValidationList.filter(id=row.id).update(number=row.number)
     await record(
         ctx.user,
         "validation_list.submitted",
@@ -348,7 +351,9 @@ async def cart_submit(
     await allowed_customer_number_ids(ctx)
 
     async def action() -> ValidationList:
-        cart_row = await cart_rs.find_cart(membership)
+        # Locked before the lines are read: an add waits for this submit (and then fills the
+        # emptied cart), and a second submit of the cart finds it empty (CART_EMPTY).
+        cart_row = await cart_rs.lock_saved_cart(membership)
         rows = await CartLine.filter(cart_id=cart_row.id).order_by("position", "created_at", "id") if cart_row else []
         if cart_row is None or not rows:
             raise DomainError(ErrorCode.CART_EMPTY, tr("Your cart is empty."), ["cart", "lines"])
@@ -363,16 +368,10 @@ async def cart_submit(
             check_quantity(problems, product, Decimal(row.quantity), *at, "quantity")
             items.append((product, Decimal(row.quantity), row.note))
         problems.raise_any()
-        validation_list = await create_validation_list(
-            ctx,
-            membership,
-            lines=await priced(membership, items),
-            delivery=columns,
-            source=OrderSource.CART,
-            reference=reference,
-            note=note,
+        lines = await priced(membership, items)
+        await cart_rs.empty_cart(cart_row)
+        return await create_validation_list(
+            ctx, membership, lines=lines, delivery=columns, source=OrderSource.CART, reference=reference, note=note
         )
-        await cart_rs.empty_cart(membership)
-        return validation_list
 
     return await run_once(membership, idempotency_key, request_hash, "cartSubmit", action)

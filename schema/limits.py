@@ -24,7 +24,8 @@ from strawberry.extensions import SchemaExtension
 from strawberry.types import ExecutionContext
 from strawberry.utils.logging import StrawberryLogger
 
-from resolvers.errors import AccessError, DomainError
+from resolvers.errors import UNAVAILABLE_MESSAGE, AccessError, DomainError, is_unavailable
+from resolvers.i18n import tr
 from resolvers.logs import current_request_id
 
 log = logging.getLogger("graphql")
@@ -107,6 +108,10 @@ def is_expected(error: GraphQLError) -> bool:
 def should_mask_error(error: GraphQLError) -> bool:
     """Mask everything but expected errors; log what is masked."""
     if is_expected(error):
+        return False
+    if is_unavailable(error.original_error):  # retryable: the client gets a code to act on (app.py answers 503)
+        log.warning("database unavailable at %s: %r", error.path, error.original_error)
+        error.message, error.extensions = tr(UNAVAILABLE_MESSAGE), {"code": "UNAVAILABLE"}
         return False
     log.error("unexpected error at %s", error.path, exc_info=error.original_error)
     return True

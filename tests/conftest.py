@@ -48,7 +48,8 @@ def pg_url() -> Iterator[str | None]:
     url = f"{admin_url.rsplit('/', 1)[0]}/{name}"
 
     async def create() -> None:
-        conn = await asyncpg.connect(admin_url)
+        # No statement cache: the admin URL may be a PgBouncer in transaction pooling (.ci/run).
+        conn = await asyncpg.connect(admin_url, statement_cache_size=0)
         try:
             await conn.execute(f'CREATE DATABASE "{name}"')
         finally:
@@ -58,7 +59,7 @@ def pg_url() -> Iterator[str | None]:
             await ctx.generate_schemas(safe=False)
 
     async def drop() -> None:
-        conn = await asyncpg.connect(admin_url)
+        conn = await asyncpg.connect(admin_url, statement_cache_size=0)
         try:
             await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         finally:

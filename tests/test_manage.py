@@ -31,7 +31,7 @@ async def fresh_url(tmp_path):
         return
     base = os.environ["DATABASE_URL"].rsplit("/", 1)[0]
     name = f"manage_{uuid.uuid4().hex[:10]}"
-    conn = await asyncpg.connect(os.environ["DATABASE_URL"])
+    conn = await asyncpg.connect(os.environ["DATABASE_URL"], statement_cache_size=0)
     await conn.execute(f'CREATE DATABASE "{name}"')
     try:
         yield f"{base}/{name}"
@@ -45,7 +45,7 @@ async def _counts(url: str) -> dict[str, int]:
     if url.startswith("sqlite://"):
         with sqlite3.connect(url.removeprefix("sqlite://")) as db:
             return {t: db.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables}
-    conn = await asyncpg.connect(url)
+    conn = await asyncpg.connect(url, statement_cache_size=0)
     try:
         return {t: await conn.fetchval(f'SELECT count(*) FROM "{t}"') for t in tables}
     finally:
@@ -58,7 +58,7 @@ async def _indexed_columns(url: str) -> list[tuple[str, str | None]]:
         with sqlite3.connect(url.removeprefix("sqlite://")) as db:
             names = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'index'")]
             return [(n, row[2]) for n in names for row in db.execute(f'PRAGMA index_info("{n}")')]
-    conn = await asyncpg.connect(url)
+    conn = await asyncpg.connect(url, statement_cache_size=0)
     try:
         rows = await conn.fetch(
             "SELECT i.relname, a.attname FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid "

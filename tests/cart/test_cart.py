@@ -296,6 +296,26 @@ async def test_update_of_a_product_no_longer_orderable_is_refused(api):
     assert errors(payload) == [(["lineId"], "PRODUCT_NOT_ORDERABLE")]
 
 
+async def test_update_of_a_line_removed_meanwhile_is_not_found(api, monkeypatch):
+    """The line is read, then submitted or removed by another request before the update runs:
+    NOT_FOUND, not a success that changed nothing."""
+    from resolvers import cart as cart_rs
+
+    member = await make_member(Role.ADMINISTRATOR)
+    product = await make_product()
+    line_id = (await add(api, member, [line(product, "1")]))["cart"]["lines"][0]["id"]
+    read = cart_rs._own_line
+
+    async def read_then_lose(*args):
+        row = await read(*args)
+        await CartLine.filter(id=row.id).delete()
+        return row
+
+    monkeypatch.setattr(cart_rs, "_own_line", read_then_lose)
+    payload = (await api.ok(UPDATE, {"lineId": line_id, "quantity": "2"}, token=member.token))["cartLineUpdate"]
+    assert errors(payload) == [(["lineId"], "NOT_FOUND")] and payload["cart"] is None
+
+
 async def test_update_of_another_members_line_is_not_found(api):
     product = await make_product()
     owner = await make_member(Role.ADMINISTRATOR)

@@ -244,3 +244,16 @@ async def test_without_a_session_it_is_unauthenticated(api):
     body = await request(api, None, lines=[line(product)])
     assert error_codes(body) == ["UNAUTHENTICATED"]
     assert await QuoteLine.all().count() == 0
+
+
+async def test_the_number_is_taken_after_the_lines_are_written(api, sql):
+    """Every request waits for the counter's row lock of the one before: it is held from the
+    number to the commit only, with no line written in between."""
+    member = await make_member(Role.VIEW_PRICES)
+    products = [await make_product(f"P-{i}") for i in range(3)]
+    sql.statements.clear()
+    body = await request(api, member.token, lines=[line(p, "1") for p in products])
+    assert body["data"]["quoteRequest"]["userErrors"] == []
+    taken = max(i for i, s in enumerate(sql.statements) if s.startswith('UPDATE "sequence"'))
+    writes = [s for s in sql.statements[taken + 1 :] if s.startswith(("INSERT", "UPDATE", "DELETE"))]
+    assert [s.split(" SET")[0] for s in writes] == ['UPDATE "quote"']
