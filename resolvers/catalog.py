@@ -8,11 +8,11 @@ from decimal import Decimal
 from enum import Enum
 
 from tortoise.expressions import Q, Subquery
-from tortoise.models import Model
 from tortoise.queryset import QuerySet
 
 from models import Branch, Category, CompanyArticleCode, Locale, Product
-from resolvers import catalog_loaders, ids, loaders
+from models.catalog import SEARCHED_COLUMNS
+from resolvers import catalog_loaders, ids, loaders, validate
 from resolvers.context import Context
 from resolvers.errors import AccessError, forbidden, unauthenticated
 from resolvers.pagination import Page, paginate
@@ -22,6 +22,9 @@ from resolvers.roles import Permission
 LOW_STOCK_QUANTITY = Decimal(10)
 #: Words of a search beyond this many are ignored (each one is a LIKE over the catalog).
 MAX_SEARCH_WORDS = 10
+#: A search word has no spaces, so it lies within one searched column: a longer word matches
+#: nothing (and is never sent as a LIKE pattern; SQLite refuses patterns over 50,000 bytes).
+MAX_SEARCH_WORD = max(Product._meta.fields_map[c].max_length for c in SEARCHED_COLUMNS)  # type: ignore[attr-defined]
 
 
 class StockStatus(str, Enum):
@@ -92,9 +95,13 @@ async def product_scope(ctx: Context) -> set[uuid.UUID] | None:
 
 
 def product_query(search: str | None, category: Category | None, orderable_only: bool) -> QuerySet[Product]:
-    """Every word of `search` in search_text (AND, the first MAX_SEARCH_WORDS); the category and its sub-categories."""
+    """Every word of `search` in search_text (AND, the first MAX_SEARCH_WORDS; a word longer than
+    MAX_SEARCH_WORD matches nothing); the category and its sub-categories."""
     qs = Product.all()
-    for word in (search or "").lower().split()[:MAX_SEARCH_WORDS]:
+    words = (search or "").lower().split()[:MAX_SEARCH_WORDS]
+    if any(len(word) > MAX_SEARCH_WORD for word in words):
+        return Product.filter(id=None)  # type: ignore[call-overload, no-any-return]
+    for word in words:
         qs = qs.filter(search_text__contains=word)
     if category is not None:
         in_tree = Category.filter(Q(id=category.id) | Q(path__startswith=f"{category.path}/"))
@@ -146,7 +153,7 @@ async def find_product(ctx: Context, id: str | None = None, sku: str | None = No
         row = await ctx.product_by_id.load(pk) if pk else None
         if row is not None and sku is not None and row.sku != sku.strip():
             row = None
-    elif sku is not None and fits(Product, "sku", sku.strip()):
+    elif sku is not None and validate.fits(Product, "sku", sku.strip()):
         row = await Product.get_or_none(sku=sku.strip())
         if row is not None:
             ctx.product_by_id.prime(row.id, row)
@@ -160,13 +167,6 @@ class Lookup:
     code: str
     status: ProductCodeStatus
     product: Product | None
-
-
-def fits(model: type[Model], column: str, value: str) -> bool:
-    """Whether `value` is non-empty and fits the column: a longer one cannot be stored there, so
-    it matches no row (and Tortoise refuses it as a filter value with a ValidationError)."""
-    max_length: int = model._meta.fields_map[column].max_length  # type: ignore[attr-defined]
-    return 0 < len(value) <= max_length
 
 
 def ean_of(code: str) -> str:
@@ -183,9 +183,9 @@ async def resolve_codes(ctx: Context, codes: list[str]) -> dict[str, Product]:
     its EAN-13. Codes are trimmed; a code longer than a column finds nothing in it.
     """
     wanted = {c.strip() for c in codes if c.strip()}
-    skus = [c for c in wanted | {c.upper() for c in wanted} if fits(Product, "sku", c)]
-    eans = [e for e in {ean_of(c) for c in wanted} if fits(Product, "ean", e)]
-    own = [c for c in wanted if fits(CompanyArticleCode, "code", c)]
+    skus = [c for c in wanted | {c.upper() for c in wanted} if validate.fits(Product, "sku", c)]
+    eans = [e for e in {ean_of(c) for c in wanted} if validate.fits(Product, "ean", e)]
+    own = [c for c in wanted if validate.fits(CompanyArticleCode, "code", c)]
     if not (skus or eans or own):
         return {}
     own_codes = CompanyArticleCode.filter(company_id=ctx.company_id, code__in=own)
