@@ -184,6 +184,7 @@ BACKOFFICE_FIELDS: dict[str, str] = {
     "customerNumberRequests": "customerNumberRequests { id }",
     "helpdeskTickets": "helpdeskTickets { id }",
     "auditEvents": "auditEvents(first: 1) { totalCount }",
+    "scanLists": "scanLists(first: 1) { totalCount }",
 }
 
 #: Root fields outside the walk: public, about the session itself, or open to any signed-in user.
