@@ -40,9 +40,13 @@ class Category(Entity):
         table = "category"
 
 
+#: What search matches: SKU, EAN, every locale's name and the brand.
+SEARCHED_COLUMNS = ("sku", "ean", "name_fr", "name_nl", "name_en", "brand")
+
+
 def search_text_of(values: Mapping[str, Any]) -> str:
-    """What search matches: SKU, EAN, every locale's name and the brand, lower-cased."""
-    parts = (values.get(k) for k in ("sku", "ean", "name_fr", "name_nl", "name_en", "brand"))
+    """What search matches: the SEARCHED_COLUMNS, lower-cased."""
+    parts = (values.get(k) for k in SEARCHED_COLUMNS)
     return " ".join(p for p in parts if p).lower()
 
 

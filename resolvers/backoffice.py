@@ -63,7 +63,8 @@ async def companies(
     ctx: Context, statuses: list[CompanyStatus] | None, search: str | None, first: int | None, after: str | None
 ) -> Page[Company]:
     """Every company, newest first; search matches the name (contains, any case), the VAT number
-    (spaces and dots ignored) or one of its customer numbers."""
+    (spaces and dots ignored) or one of its customer numbers. A term longer than the column it
+    would match is not looked for there (it cannot match)."""
     ctx.require_staff()
     qs = Company.all()
     if statuses:
@@ -71,9 +72,14 @@ async def companies(
     term = (search or "").strip()
     if term:
         vat = _VAT_NOISE.sub("", term).upper()
-        by_number = Subquery(CustomerNumber.filter(number=term).values("company_id"))
-        cond = Q(name__icontains=term) | Q(customer_number=term) | Q(id__in=by_number)
-        if vat:
+        cond = Q(id=None)  # matches nothing: each part below is added only where the term fits
+        if validate.fits(Company, "name", term):
+            cond |= Q(name__icontains=term)
+        if validate.fits(Company, "customer_number", term):
+            cond |= Q(customer_number=term)
+        if validate.fits(CustomerNumber, "number", term):
+            cond |= Q(id__in=Subquery(CustomerNumber.filter(number=term).values("company_id")))
+        if validate.fits(Company, "vat_number", vat):
             cond |= Q(vat_number__contains=vat)
         qs = qs.filter(cond)
     page = await paginate(qs, first, after, NEWEST_FIRST)

@@ -94,6 +94,25 @@ async def cart(ctx: Context) -> Cart:
     return await current_cart(ctx.require(Permission.PLACE_ORDERS))
 
 
+async def cart_for_node(ctx: Context, pk: uuid.UUID) -> Cart | None:
+    """Query.node: the acting member's own cart (PLACE_ORDERS); None for any other id (a
+    colleague's cart is private to its member)."""
+    membership = ctx.active_membership
+    if membership is None or Permission.PLACE_ORDERS not in ctx.permissions or pk != cart_id_of(membership):
+        return None
+    return await current_cart(membership)
+
+
+async def cart_of_line_for_node(ctx: Context, pk: uuid.UUID) -> Cart | None:
+    """Query.node: the cart holding this line, if it is the acting member's (PLACE_ORDERS)."""
+    membership = ctx.active_membership
+    if membership is None or Permission.PLACE_ORDERS not in ctx.permissions:
+        return None
+    if not await CartLine.exists(id=pk, cart__membership_id=membership.id):
+        return None
+    return await current_cart(membership)
+
+
 # ---------------------------------------------------------------------- reading lines
 
 

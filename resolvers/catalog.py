@@ -11,7 +11,8 @@ from tortoise.expressions import Q, Subquery
 from tortoise.queryset import QuerySet
 
 from models import Branch, Category, CompanyArticleCode, Locale, Product
-from resolvers import catalog_loaders, ids, loaders
+from models.catalog import SEARCHED_COLUMNS
+from resolvers import catalog_loaders, ids, loaders, validate
 from resolvers.context import Context
 from resolvers.errors import AccessError, forbidden, unauthenticated
 from resolvers.pagination import Page, paginate
@@ -21,6 +22,9 @@ from resolvers.roles import Permission
 LOW_STOCK_QUANTITY = Decimal(10)
 #: Words of a search beyond this many are ignored (each one is a LIKE over the catalog).
 MAX_SEARCH_WORDS = 10
+#: A search word has no spaces, so it lies within one searched column: a longer word matches
+#: nothing (and is never sent as a LIKE pattern; SQLite refuses patterns over 50,000 bytes).
+MAX_SEARCH_WORD = max(Product._meta.fields_map[c].max_length for c in SEARCHED_COLUMNS)  # type: ignore[attr-defined]
 
 
 class StockStatus(str, Enum):
@@ -91,9 +95,13 @@ async def product_scope(ctx: Context) -> set[uuid.UUID] | None:
 
 
 def product_query(search: str | None, category: Category | None, orderable_only: bool) -> QuerySet[Product]:
-    """Every word of `search` in search_text (AND, the first MAX_SEARCH_WORDS); the category and its sub-categories."""
+    """Every word of `search` in search_text (AND, the first MAX_SEARCH_WORDS; a word longer than
+    MAX_SEARCH_WORD matches nothing); the category and its sub-categories."""
     qs = Product.all()
-    for word in (search or "").lower().split()[:MAX_SEARCH_WORDS]:
+    words = (search or "").lower().split()[:MAX_SEARCH_WORDS]
+    if any(len(word) > MAX_SEARCH_WORD for word in words):
+        return Product.filter(id=None)  # type: ignore[call-overload, no-any-return]
+    for word in words:
         qs = qs.filter(search_text__contains=word)
     if category is not None:
         in_tree = Category.filter(Q(id=category.id) | Q(path__startswith=f"{category.path}/"))
@@ -145,7 +153,7 @@ async def find_product(ctx: Context, id: str | None = None, sku: str | None = No
         row = await ctx.product_by_id.load(pk) if pk else None
         if row is not None and sku is not None and row.sku != sku.strip():
             row = None
-    elif sku is not None and sku.strip():
+    elif sku is not None and validate.fits(Product, "sku", sku.strip()):
         row = await Product.get_or_none(sku=sku.strip())
         if row is not None:
             ctx.product_by_id.prime(row.id, row)
@@ -161,33 +169,42 @@ class Lookup:
     product: Product | None
 
 
+def ean_of(code: str) -> str:
+    """The EAN-13 a code stands for: a GTIN-14 with a leading zero is its EAN-13, padded (as
+    scanners and ERPs send it); any other code as it is."""
+    return code[1:] if len(code) == 14 and code.isdigit() and code.startswith("0") else code
+
+
 async def resolve_codes(ctx: Context, codes: list[str]) -> dict[str, Product]:
     """Codes (SKU, EAN, the acting company's own article code) -> product, in two queries.
 
     A code matching several products is resolved in that order: SKU, EAN, own article code.
-    SKUs also match upper-cased ("ab-12" finds "AB-12"). Codes are trimmed.
+    SKUs also match upper-cased ("ab-12" finds "AB-12"); a GTIN-14 with a leading zero finds
+    its EAN-13. Codes are trimmed; a code longer than a column finds nothing in it.
     """
     wanted = {c.strip() for c in codes if c.strip()}
-    if not wanted:
+    skus = [c for c in wanted | {c.upper() for c in wanted} if validate.fits(Product, "sku", c)]
+    eans = [e for e in {ean_of(c) for c in wanted} if validate.fits(Product, "ean", e)]
+    own = [c for c in wanted if validate.fits(CompanyArticleCode, "code", c)]
+    if not (skus or eans or own):
         return {}
-    variants = wanted | {c.upper() for c in wanted}
-    own_codes = CompanyArticleCode.filter(company_id=ctx.company_id, code__in=list(wanted))
-    condition = Q(sku__in=list(variants)) | Q(ean__in=list(wanted))
-    if ctx.company_id is not None:
+    own_codes = CompanyArticleCode.filter(company_id=ctx.company_id, code__in=own)
+    condition = Q(sku__in=skus) | Q(ean__in=eans)
+    if ctx.company_id is not None and own:
         condition |= Q(id__in=Subquery(own_codes.values("product_id")))
     rows = await Product.filter(condition)
-    own: dict[str, uuid.UUID] = {}
-    if ctx.company_id is not None:
-        own = dict(await own_codes.values_list("code", "product_id"))
+    own_products: dict[str, uuid.UUID] = {}
+    if ctx.company_id is not None and own:
+        own_products = dict(await own_codes.values_list("code", "product_id"))
     loaders.prime(ctx.product_by_id, rows)
     by_sku = {r.sku: r for r in rows}
     by_ean = {r.ean: r for r in rows if r.ean}
     by_id = {r.id: r for r in rows}
     found: dict[str, Product] = {}
     for code in wanted:
-        row = by_sku.get(code) or by_sku.get(code.upper()) or by_ean.get(code)
-        if row is None and code in own:
-            row = by_id.get(own[code])
+        row = by_sku.get(code) or by_sku.get(code.upper()) or by_ean.get(ean_of(code))
+        if row is None and code in own_products:
+            row = by_id.get(own_products[code])
         if row is not None:
             found[code] = row
     return found

@@ -6,9 +6,8 @@ import uuid
 from collections.abc import Callable
 from decimal import Decimal
 
-from aiodataloader import DataLoader
-
 from models import Branch, BranchStock
+from resolvers.loaders import DataLoader
 from resolvers.pricing import Break, company_breaks
 
 #: The only key of `branch_list`: every branch, loaded once per request.

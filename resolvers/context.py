@@ -9,8 +9,6 @@ from datetime import UTC, datetime
 from functools import cached_property
 from typing import Any
 
-from aiodataloader import DataLoader
-
 from models import (
     CartLine,
     Category,
@@ -35,6 +33,7 @@ from models import (
 )
 from resolvers import catalog_loaders, loaders
 from resolvers.errors import forbidden, unauthenticated
+from resolvers.loaders import DataLoader
 from resolvers.logs import current_request_id
 from resolvers.roles import Permission, permissions_of
 from settings import Settings

@@ -2,14 +2,28 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable
 from typing import Any, TypeVar
 
-from aiodataloader import DataLoader
+import aiodataloader
 from tortoise.models import Model
 
 M = TypeVar("M", bound=Model)
+
+
+class DataLoader(aiodataloader.DataLoader):
+    """aiodataloader's DataLoader, but every `load` returns its caller's own awaitable.
+
+    aiodataloader hands every caller of a key the one cached Future. When graphql-core cancels
+    a field (a sibling failed, e.g. FORBIDDEN on a non-null field), the cancelled task cancels
+    the Future it awaits, and every other field sharing that key then gets CancelledError
+    (HTTP 500). A shield lets one caller be cancelled without cancelling the shared Future.
+    """
+
+    def load(self, key: Any) -> asyncio.Future[Any]:
+        return asyncio.shield(super().load(key))
 
 
 def by_key(model: type[M], key: str = "id") -> DataLoader:

@@ -141,6 +141,14 @@ async def visible_for_node(model: type[M], ctx: Context, pk: uuid.UUID) -> M | N
     return await (await visible(model, ctx)).get_or_none(id=pk)
 
 
+async def order_line_for_node(ctx: Context, pk: uuid.UUID) -> OrderLine | None:
+    """Query.node: an order line, if its order is one this viewer may read (visible_for_node)."""
+    row = await OrderLine.get_or_none(id=pk)
+    if row is None or await visible_for_node(Order, ctx, row.order_id) is None:  # type: ignore[attr-defined]
+        return None
+    return row
+
+
 # ---------------------------------------------------------------------- reading
 
 

@@ -141,6 +141,15 @@ async def quick_list_by_pk(ctx: Context, pk: uuid.UUID) -> QuickList | None:
     return await visible(ctx).get_or_none(id=pk)
 
 
+async def list_of_line_for_node(ctx: Context, pk: uuid.UUID) -> QuickList | None:
+    """Query.node: the list holding this line, if this viewer may read the list; else None."""
+    try:
+        require_reader(ctx)
+    except AccessError:
+        return None
+    return await visible(ctx).filter(id__in=Subquery(QuickListLine.filter(id=pk).values("quick_list_id"))).first()
+
+
 async def product_ids_on_visible_lists(ctx: Context) -> set[uuid.UUID]:
     """One query: the products on the lists this viewer may read (the catalog's scope for
     QUICK_LISTS_ONLY members, see resolvers.catalog.product_scope)."""

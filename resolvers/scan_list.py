@@ -27,6 +27,7 @@ from resolvers.errors import DomainError, ErrorCode, Problems
 from resolvers.i18n import tr
 from resolvers.lines import LineLike, all_problems, check_lines, merge
 from resolvers.order import place_order
+from resolvers.pagination import Page, paginate
 from resolvers.roles import Permission
 from resolvers.submit import MAX_REFERENCE, check_key, customer_number_for, fingerprint, priced, run_once, submit
 
@@ -36,6 +37,7 @@ MAX_DEVICE_ID = 100
 #: any staff member, a REPRESENTATIVE too, may prepare one.
 APPROVERS = (StaffRole.CUSTOMER_SERVICE, StaffRole.ADMINISTRATOR)
 OPERATION = "scanSubmit"
+OLDEST_FIRST = ("created_at", "id")
 
 
 def barcode_of(product: Product) -> str:
@@ -67,6 +69,21 @@ async def scan_list_for_node(ctx: Context, pk: uuid.UUID) -> ScanList | None:
     if ctx.company_id is None or Permission.PLACE_ORDERS not in ctx.permissions:
         return None
     return await _approved(ctx.company_id).get_or_none(id=pk)  # type: ignore[no-any-return]
+
+
+async def backoffice_scan_lists(
+    ctx: Context, approved: bool | None, company_id: str | None, first: int | None, after: str | None
+) -> Page[ScanList]:
+    """Staff (any role): the scan lists of every company, oldest first (the approval queue is
+    `approved: false`); of one company if given (an unknown company has none)."""
+    ctx.require_staff()
+    qs = ScanList.all()
+    if approved is not None:
+        qs = qs.filter(approved_at__isnull=not approved)
+    if company_id is not None:
+        pk = ids.decode_or_none(company_id, "Company")
+        qs = qs.filter(company_id=pk) if pk else ScanList.filter(id=None)  # type: ignore[call-overload]
+    return await paginate(qs, first, after, OLDEST_FIRST)
 
 
 # ---------------------------------------------------------------------- staff

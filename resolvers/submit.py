@@ -71,6 +71,10 @@ def fingerprint(**values: Any) -> str:
 
     def norm(value: Any) -> Any:
         if isinstance(value, Decimal):
+            # NaN, infinities and huge exponents (refused after hashing) stay as written:
+            # normalize() raises for some, and "f" would write 1e999999 as a million digits.
+            if not value.is_finite() or abs(value.adjusted()) > 30:
+                return str(value)
             return format(value.normalize(), "f")
         if isinstance(value, Mapping):
             return {str(k): norm(v) for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))}

@@ -7,6 +7,7 @@ from typing import Any
 
 from stdnum.eu import vat as eu_vat
 from stdnum.exceptions import ValidationError
+from tortoise.models import Model
 
 from resolvers.errors import ErrorCode, Problems
 from resolvers.i18n import tr
@@ -41,6 +42,13 @@ def text(
 def is_email(value: str) -> bool:
     """Shaped like an e-mail address and short enough to look up (a longer one is nobody's)."""
     return len(value) <= MAX_EMAIL and EMAIL_RE.match(value) is not None
+
+
+def fits(model: type[Model], column: str, value: str) -> bool:
+    """Whether `value` is non-empty and fits the column: a longer one was never stored there, so
+    it matches no row (and Tortoise refuses it as a filter value with a ValidationError)."""
+    max_length: int = model._meta.fields_map[column].max_length  # type: ignore[attr-defined]
+    return 0 < len(value) <= max_length
 
 
 def email(problems: Problems, value: str | None, *field: str) -> str:

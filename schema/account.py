@@ -118,38 +118,43 @@ class Company(Node):
     )
     created_at: datetime
     row: strawberry.Private[m.Company]
+    #: Seen by a member whose membership is PENDING or INACTIVE: the name (and id) only.
+    restricted: strawberry.Private[bool] = False
 
     @staticmethod
-    def of(row: m.Company) -> Company:
+    def of(row: m.Company, restricted: bool = False) -> Company:
+        """With `restricted`, the non-null details read empty ("", [], false) and the others null;
+        the status and creation time stay (they say nothing about the customer)."""
         return Company(
             id=strawberry.ID(ids.encode("Company", row.id)),
             name=row.name,
-            vat_number=row.vat_number,
-            work_domains=[m.WorkDomain(d) for d in row.work_domains],
+            vat_number="" if restricted else row.vat_number,
+            work_domains=[] if restricted else [m.WorkDomain(d) for d in row.work_domains],
             status=row.status,
-            customer_number=row.customer_number,
-            fast_entry_enabled=row.fast_entry_enabled,
+            customer_number="" if restricted else row.customer_number,
+            fast_entry_enabled=row.fast_entry_enabled and not restricted,
             created_at=row.created_at,
             row=row,
+            restricted=restricted,
         )
 
     @strawberry.field
     async def customer_numbers(self, info: Info, kind: CustomerNumberKind | None = None) -> list[CustomerNumber]:  # type: ignore[valid-type]
-        if not _sees_company(info, self.row.id):
+        if self.restricted or not _sees_company(info, self.row.id):
             return []
         rows = await ctx(info).customer_numbers_by_company_id.load(self.row.id)
         return [CustomerNumber.of(r) for r in rows if kind is None or r.kind == kind]
 
     @strawberry.field
     def contact(self, info: Info) -> ContactDetails:
-        if not _sees_company(info, self.row.id):
+        if self.restricted or not _sees_company(info, self.row.id):
             return ContactDetails(name=None, email=None, phone=None)
         r = self.row
         return ContactDetails(name=r.contact_name, email=r.contact_email, phone=r.contact_phone)
 
     @strawberry.field(description="The distributor's sales representative for this account, who helps with big lists.")
     async def representative(self, info: Info) -> Representative | None:
-        if self.row.representative_id is None:  # type: ignore[attr-defined]
+        if self.restricted or self.row.representative_id is None:  # type: ignore[attr-defined]
             return None
         user = await ctx(info).user_by_id.load(self.row.representative_id)  # type: ignore[attr-defined]
         if user is None:
@@ -188,7 +193,14 @@ class Membership(Node):
 
     @strawberry.field
     async def company(self, info: Info) -> Company:
-        return Company.of(await ctx(info).company_by_id.load(self.row.company_id))  # type: ignore[attr-defined]
+        c = ctx(info)
+        company_id = self.row.company_id  # type: ignore[attr-defined]
+        # Someone else's membership is reached only from inside its company (or by staff), so
+        # a PENDING or INACTIVE one seen from outside is the viewer's own: the name only.
+        restricted = (
+            self.row.status != m.MembershipStatus.ACTIVE and c.staff_role is None and c.company_id != company_id
+        )
+        return Company.of(await c.company_by_id.load(company_id), restricted)
 
     @strawberry.field(description="Customer numbers this member works under; empty means all of the company's.")
     async def customer_numbers(self, info: Info) -> list[CustomerNumber]:

@@ -27,6 +27,7 @@ from schema.requests import (
     HelpdeskTicketPayload,
     RequestStatus,
 )
+from schema.scan_list import backoffice_scan_lists
 from schema.validation import backoffice_validation_lists
 
 
@@ -150,6 +151,11 @@ class Backoffice:
     validation_lists = strawberry.field(
         resolver=backoffice_validation_lists,
         description="Validation lists of every company, oldest first; SUBMITTED only unless the filter names statuses.",
+    )
+
+    scan_lists = strawberry.field(
+        resolver=backoffice_scan_lists,
+        description="Scan lists of every company, oldest first; approved: false gives the lists awaiting approval.",
     )
 
     @strawberry.field

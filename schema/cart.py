@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated
@@ -17,8 +18,9 @@ from resolvers.errors import DomainError
 from resolvers.fast_entry import FastEntryStatus as FastEntryStatusEnum
 from resolvers.fast_entry import fast_entry
 from schema import catalog as catalog_schema
-from schema.base import Money, UserError, ctx, describe_values, errors_field, money, money_field, user_errors
+from schema.base import Money, Node, UserError, ctx, describe_values, errors_field, money, money_field, user_errors
 from schema.delivery import Delivery, DeliveryInput
+from schema.node import node_type
 from schema.quote import LineInput
 
 if TYPE_CHECKING:
@@ -36,8 +38,7 @@ ProductRef = Annotated["Product", strawberry.lazy("schema.catalog")]
 
 
 @strawberry.type
-class CartLine:
-    id: strawberry.ID
+class CartLine(Node):
     product: ProductRef
     quantity: Decimal
     note: str | None
@@ -46,8 +47,7 @@ class CartLine:
 
 
 @strawberry.type
-class Cart:
-    id: strawberry.ID
+class Cart(Node):
     lines: list[CartLine]
     line_count: int
     subtotal: Money | None = money_field("Null without VIEW_PRICES.")
@@ -78,6 +78,22 @@ class Cart:
             updated_at=row.updated_at,
             subtotal=money(c, rs.subtotal(priced)),
         )
+
+
+@node_type("Cart")
+async def _fetch_cart(c: Context, pk: uuid.UUID) -> Cart | None:
+    row = await rs.cart_for_node(c, pk)
+    return await Cart.load(c, row) if row else None
+
+
+@node_type("CartLine")
+async def _fetch_cart_line(c: Context, pk: uuid.UUID) -> CartLine | None:
+    row = await rs.cart_of_line_for_node(c, pk)
+    if row is None:
+        return None
+    # The whole cart, priced as `cart` prices it (batched: the same queries for 1 or 500 lines).
+    wanted = ids.encode("CartLine", pk)
+    return next((line for line in (await Cart.load(c, row)).lines if line.id == wanted), None)
 
 
 @strawberry.type

@@ -43,8 +43,7 @@ OrderStatus = strawberry.enum(m.OrderStatus, name="OrderStatus")
 
 
 @strawberry.type
-class OrderLine:
-    id: strawberry.ID
+class OrderLine(Node):
     quantity: Decimal
     unit_price: Money | None = money_field("As frozen when the order was submitted. Null without VIEW_PRICES.")
     line_total: Money | None = money_field("unitPrice x quantity, rounded half-up to cents.")
@@ -127,6 +126,12 @@ class Order(Node):
 async def _fetch_order(c: Context, pk: uuid.UUID) -> Order | None:
     row = await ro.visible_for_node(m.Order, c, pk)
     return Order.of(row, c) if row else None
+
+
+@node_type("OrderLine")
+async def _fetch_order_line(c: Context, pk: uuid.UUID) -> OrderLine | None:
+    row = await ro.order_line_for_node(c, pk)
+    return (await OrderLine.load(c, [row]))[0] if row else None
 
 
 @strawberry.type

@@ -37,14 +37,29 @@ ProductRef = Annotated["Product", strawberry.lazy("schema.catalog")]
 
 
 @strawberry.type
-class QuickListLine:
-    id: strawberry.ID
+class QuickListLine(Node):
     product: ProductRef
     quantity: Decimal = strawberry.field(description="The default quantity ordered from this line.")
     note: str | None
     unit_price: Money | None = money_field(
         "Null without VIEW_PRICES. Otherwise the company's unit price for the line's quantity."
     )
+
+    @staticmethod
+    async def load(c: Context, row: QuickListRow) -> list[QuickListLine]:
+        """The list's lines with their products and prices (batched: the same queries for any count)."""
+        priced = await rs.priced_lines(c, row)
+        products = await catalog_schema.Product.load(c, [p.product for p in priced])
+        return [
+            QuickListLine(
+                id=strawberry.ID(ids.encode("QuickListLine", p.line.id)),
+                product=product,
+                quantity=catalog.plain(p.line.quantity),
+                note=p.line.note,
+                unit_price=money(c, p.unit_price),
+            )
+            for p, product in zip(priced, products, strict=True)
+        ]
 
 
 @strawberry.type
@@ -79,25 +94,23 @@ class QuickList(Node):
 
     @strawberry.field
     async def lines(self, info: Info) -> list[QuickListLine]:
-        c = ctx(info)
-        priced = await rs.priced_lines(c, self.row)
-        products = await catalog_schema.Product.load(c, [p.product for p in priced])
-        return [
-            QuickListLine(
-                id=strawberry.ID(ids.encode("QuickListLine", p.line.id)),
-                product=product,
-                quantity=catalog.plain(p.line.quantity),
-                note=p.line.note,
-                unit_price=money(c, p.unit_price),
-            )
-            for p, product in zip(priced, products, strict=True)
-        ]
+        return await QuickListLine.load(ctx(info), self.row)
 
 
 @node_type("QuickList")
 async def _fetch_quick_list(c: Context, pk: uuid.UUID) -> QuickList | None:
     row = await rs.quick_list_by_pk(c, pk)
     return QuickList.of(row) if row else None
+
+
+@node_type("QuickListLine")
+async def _fetch_quick_list_line(c: Context, pk: uuid.UUID) -> QuickListLine | None:
+    row = await rs.list_of_line_for_node(c, pk)
+    if row is None:
+        return None
+    # The whole list, priced as the list prices it (batched: the same queries for any count).
+    wanted = ids.encode("QuickListLine", pk)
+    return next((line for line in await QuickListLine.load(c, row) if line.id == wanted), None)
 
 
 @strawberry.input

@@ -114,6 +114,12 @@ async def _visible(model: type[M], c: Context, pk: uuid.UUID) -> M | None:
     return await readable(model, c).get_or_none(id=pk)
 
 
+@node_type("HelpdeskTicket")
+async def _helpdesk_ticket(c: Context, pk: uuid.UUID) -> HelpdeskTicket | None:
+    row = await rules.ticket_for_node(c, pk)
+    return HelpdeskTicket.of(row) if row else None
+
+
 @node_type("AddressChangeRequest")
 async def _address_change_request(c: Context, pk: uuid.UUID) -> AddressChangeRequest | None:
     row = await _visible(m.AddressChangeRequest, c, pk)

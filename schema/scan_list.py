@@ -16,8 +16,10 @@ from resolvers import catalog, ids
 from resolvers import scan_list as rs
 from resolvers.context import Context
 from resolvers.errors import DomainError
+from resolvers.pagination import Page
 from resolvers.scan_print import print_url
-from schema.base import Node, UserError, attempt, ctx, errors_field, user_errors
+from schema.account import Company
+from schema.base import Node, PageInfo, UserError, attempt, ctx, errors_field, total_count_field, user_errors
 from schema.delivery import DeliveryInput
 from schema.node import node_type
 from schema.quote import LineInput
@@ -83,6 +85,43 @@ class ScanList(Node):
     @strawberry.field
     async def lines(self, info: Info) -> list[ScanListLine]:
         return [ScanListLine.of(r) for r in await ctx(info).lines_by_scan_list_id.load(self.row.id)]
+
+    @strawberry.field(description="The company account the list was made for.")
+    async def company(self, info: Info) -> Company:
+        return Company.of(await ctx(info).company_by_id.load(self.row.company_id))  # type: ignore[attr-defined]
+
+
+@strawberry.type
+class ScanListEdge:
+    cursor: str
+    node: ScanList
+
+
+@strawberry.type
+class ScanListConnection:
+    edges: list[ScanListEdge]
+    page_info: PageInfo
+    total_count = total_count_field()
+    page: strawberry.Private[Page[Any]]
+
+
+async def backoffice_scan_lists(
+    info: Info,
+    approved: bool | None = None,
+    company_id: strawberry.ID | None = None,
+    first: int | None = None,
+    after: str | None = None,
+) -> ScanListConnection:
+    """Backoffice.scanLists: every company's scan lists, oldest first."""
+    c = ctx(info)
+    page = await rs.backoffice_scan_lists(c, approved, company_id, first, after)
+    return ScanListConnection(
+        edges=[
+            ScanListEdge(cursor=cur, node=ScanList.of(r, c)) for r, cur in zip(page.rows, page.cursors, strict=True)
+        ],
+        page_info=PageInfo.of(page),
+        page=page,
+    )
 
 
 @node_type("ScanList")

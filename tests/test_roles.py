@@ -185,6 +185,7 @@ BACKOFFICE_FIELDS: dict[str, str] = {
     "helpdeskTickets": "helpdeskTickets { id }",
     "failedMails": "failedMails { to }",
     "auditEvents": "auditEvents(first: 1) { totalCount }",
+    "scanLists": "scanLists(first: 1) { totalCount }",
 }
 
 #: Root fields outside the walk: public, about the session itself, or open to any signed-in user.

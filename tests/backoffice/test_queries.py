@@ -92,6 +92,11 @@ async def test_search_by_vat_number_ignores_spaces_and_dots(api, world, search):
     assert await names(api, world, filter={"search": search}) == ["Alu Brussels"]
 
 
+async def test_a_search_longer_than_any_name_or_number_finds_nothing(api, world):
+    assert await names(api, world, filter={"search": "x" * 50_000}) == []
+    assert await names(api, world, filter={"search": "1" * 201}) == []
+
+
 async def test_search_by_any_customer_number(api, world):
     alu = await make_company("Alu Brussels", vat="BE0876543270")
     ship_to = await make_customer_number(alu, CustomerNumberKind.SHIP_TO, "555123")

@@ -88,6 +88,17 @@ async def test_search_needs_every_word(api):
     assert await search(api, t, "") == ["ALU-1", "PVC-1", "PVC-2"]
 
 
+async def test_search_words_longer_than_any_searched_text_match_nothing(api):
+    member = await make_member()
+    await make_product("LW-1", name_fr="P" * 300, brand="Veka")
+    t = member.token
+    assert await search(api, t, "x" * 50_000) == []  # SQLite refuses a LIKE pattern this long
+    assert await search(api, t, f"veka {'p' * 301}") == []  # no name, SKU or brand is that long
+    assert await search(api, t, "p" * 300) == ["LW-1"]
+    # Only the first 10 words count: the rest are not searched.
+    assert await search(api, t, "veka " * 10 + "nothing " * 10_000) == ["LW-1"]
+
+
 async def test_search_by_ean(api):
     member = await make_member()
     wanted = await make_product("E-1")
