@@ -4,7 +4,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint venv lock migrations schema graphiql-assets
+.PHONY: run test lint venv lock migrations schema browser graphiql-assets
 
 venv: $(VENV)/.installed
 
@@ -20,8 +20,13 @@ run: venv
 	$(BIN)/uvicorn app:app --host $(HOST) --port $(PORT) --log-config logging.json
 
 ## make test: the whole suite (SQLite; set DATABASE_URL=postgres://... for PostgreSQL)
-test: venv
+test: venv browser
 	$(BIN)/python -m pytest -q
+
+## make browser: Debian's chromium and chromedriver, for the GraphiQL browser test (installed when missing)
+browser:
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null)
 
 ## make lint: ruff (lint and format) and mypy, as CI runs them
 lint: venv
