@@ -14,7 +14,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
 
 from tortoise.transactions import in_transaction
 
@@ -22,7 +21,7 @@ from models import Cart, CartLine, Membership, Product
 from resolvers import ids
 from resolvers.context import Context, now
 from resolvers.delivery import DeliveryValues, check_delivery
-from resolvers.errors import DomainError, ErrorCode, Problem, Problems, limit_exceeded, not_found
+from resolvers.errors import DomainError, Problem, Problems, limit_exceeded, not_found
 from resolvers.i18n import tr
 from resolvers.lines import (
     CheckedLine,
@@ -36,6 +35,7 @@ from resolvers.lines import (
     merge,
     plan_additions,
     quantity_problem,
+    require_lines,
 )
 from resolvers.pricing import line_total, unit_price
 from resolvers.roles import Permission
@@ -255,23 +255,15 @@ async def remove_lines(ctx: Context, line_ids: Sequence[str]) -> Cart:
     membership = ctx.require(Permission.PLACE_ORDERS)
     if len(line_ids) > MAX_LINES_PER_CALL:
         raise limit_exceeded(tr("At most {count} lines per call.", count=MAX_LINES_PER_CALL))
-    cart_row = await find_cart(membership)
     pks = [ids.decode_or_none(g, "CartLine") for g in line_ids]
-    wanted = {pk for pk in pks if pk}
-    found: set[Any] = set()
-    if cart_row is not None and wanted:
-        found = set(await CartLine.filter(cart_id=cart_row.id, id__in=list(wanted)).values_list("id", flat=True))
-    missing = [
-        Problem(ErrorCode.NOT_FOUND, tr("Not found."), ("lineIds", str(i)))
-        for i, pk in enumerate(pks)
-        if pk not in found
-    ]
-    if missing:
-        raise DomainError(missing)
-    if cart_row is None:
+    wanted = [pk for pk in pks if pk]
+    if await find_cart(membership) is None:
+        require_lines(pks, set())
         return _empty_cart(membership)
     async with in_transaction():
         cart_row = await locked_cart(membership)
+        found = set(await CartLine.filter(cart_id=cart_row.id, id__in=wanted).values_list("id", flat=True))
+        require_lines(pks, found)
         await CartLine.filter(cart_id=cart_row.id, id__in=list(found)).delete()
         await touch(cart_row)
     return cart_row

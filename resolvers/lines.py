@@ -18,7 +18,7 @@ from tortoise.models import Model
 from models import Product
 from resolvers import catalog, ids, loaders, validate
 from resolvers.context import Context
-from resolvers.errors import ErrorCode, Problem, Problems
+from resolvers.errors import DomainError, ErrorCode, Problem, Problems
 from resolvers.i18n import tr
 
 MAX_LINE_NOTE = 500
@@ -242,3 +242,15 @@ async def plan_additions(
         old.note = m.note or old.note
         plan.grown.append(old)
     return plan
+
+
+def require_lines(pks: Sequence[Any], found: set[Any]) -> None:
+    """All the requested lines or none: NOT_FOUND ["lineIds", i] for each one not found (foreign,
+    unknown, or gone meanwhile). Call under the list's lock, so "found" still holds after it."""
+    missing = [
+        Problem(ErrorCode.NOT_FOUND, tr("Not found."), ("lineIds", str(i)))
+        for i, pk in enumerate(pks)
+        if pk not in found
+    ]
+    if missing:
+        raise DomainError(missing)

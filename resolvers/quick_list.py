@@ -55,6 +55,7 @@ from resolvers.lines import (
     merge,
     plan_additions,
     quantity_problem,
+    require_lines,
 )
 from resolvers.pricing import Break, unit_price
 from resolvers.roles import Permission
@@ -460,18 +461,8 @@ async def remove_lines(ctx: Context, global_id: str, line_ids: Sequence[str]) ->
     wanted = [pk for pk in pks if pk]
     async with in_transaction():
         row = await _locked(row.id, "id")
-        found = (
-            set(await QuickListLine.filter(quick_list_id=row.id, id__in=wanted).values_list("id", flat=True))
-            if wanted
-            else set()
-        )
-        missing = [
-            Problem(ErrorCode.NOT_FOUND, tr("Not found."), ("lineIds", str(i)))
-            for i, pk in enumerate(pks)
-            if pk not in found
-        ]
-        if missing:
-            raise DomainError(missing)
+        found = set(await QuickListLine.filter(quick_list_id=row.id, id__in=wanted).values_list("id", flat=True))
+        require_lines(pks, found)
         if found:
             await QuickListLine.filter(quick_list_id=row.id, id__in=list(found)).delete()
             await _touch(row)

@@ -367,6 +367,25 @@ async def test_remove_with_a_foreign_line_removes_nothing(api):
     assert await CartLine.all().count() == 2
 
 
+async def test_remove_of_a_line_submitted_meanwhile_is_not_found(api, monkeypatch):
+    """The cart is submitted (its lines gone) while the removal waits for the cart's lock:
+    NOT_FOUND, not a success that removed nothing."""
+    from resolvers import cart as cart_rs
+
+    member = await make_member(Role.ADMINISTRATOR)
+    product = await make_product()
+    line_id = (await add(api, member, [line(product, "1")]))["cart"]["lines"][0]["id"]
+    lock = cart_rs.locked_cart
+
+    async def submitted_before_the_lock(*args):
+        await CartLine.all().delete()
+        return await lock(*args)
+
+    monkeypatch.setattr(cart_rs, "locked_cart", submitted_before_the_lock)
+    payload = (await api.ok(REMOVE, {"lineIds": [line_id]}, token=member.token))["cartLinesRemove"]
+    assert errors(payload) == [(["lineIds", "0"], "NOT_FOUND")] and payload["cart"] is None
+
+
 @pytest.mark.parametrize("role", roles_without(Permission.PLACE_ORDERS))
 async def test_remove_is_forbidden_without_place_orders(api, role):
     member = await make_member(role)
