@@ -110,7 +110,6 @@ def should_mask_error(error: GraphQLError) -> bool:
     if is_expected(error):
         return False
     if is_unavailable(error.original_error):  # retryable: the client gets a code to act on (app.py answers 503)
-        log.warning("database unavailable at %s: %r", error.path, error.original_error)
         error.message, error.extensions = tr(UNAVAILABLE_MESSAGE), {"code": "UNAVAILABLE"}
         return False
     log.error("unexpected error at %s", error.path, exc_info=error.original_error)
@@ -141,12 +140,14 @@ def finish_error(error: GraphQLError, production: bool) -> GraphQLError:
 
 
 class QuietSchema(Schema):
-    """Logs expected errors (refusals, the client's mistakes) in one line without a traceback;
-    only unexpected ones carry theirs."""
+    """Logs expected errors (refusals, the client's mistakes) and UNAVAILABLE ones in one line
+    without a traceback; only unexpected ones carry theirs."""
 
     def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
         for error in errors:
             if is_expected(error):
                 log.info("%s: %s", (error.extensions or {}).get("code", "BAD_USER_INPUT"), error.message)
+            elif is_unavailable(error.original_error):  # the database's state, not a bug: no traceback
+                log.warning("database unavailable at %s: %r", error.path, error.original_error)
             else:
                 StrawberryLogger.error(error, execution_context)

@@ -18,15 +18,13 @@ from models import ValidationList
 from settings import Settings
 from tests.cart.helpers import ADD
 from tests.catalog.factories import gid, make_product
-from tests.conftest import PG
 from tests.factories import make_member
 from tests.ordering.helpers import CART_SUBMIT, make_stock, pickup, submit_input
 from tests.test_database import app_on, post
 
 PGBOUNCER_URL = os.environ.get("PGBOUNCER_URL")
-pytestmark = pytest.mark.skipif(
-    not (PG and PGBOUNCER_URL), reason="set PGBOUNCER_URL to a PgBouncer in transaction pooling (.ci/run does)"
-)
+#: Run when PGBOUNCER_URL names a PgBouncer in transaction pooling (.ci/run sets it; tests/conftest.py).
+pytestmark = pytest.mark.pgbouncer
 
 
 def through_pgbouncer(db: str) -> str:
