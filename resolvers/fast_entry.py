@@ -17,6 +17,7 @@ from tortoise.transactions import in_transaction
 
 from models import Cart, Product
 from resolvers import lines as line_rules
+from resolvers import validate
 from resolvers.cart import add_merged, current_cart
 from resolvers.context import Context
 from resolvers.errors import DomainError, ErrorCode
@@ -129,7 +130,7 @@ async def fast_entry(ctx: Context, text: str, add_to_cart: bool = True) -> tuple
         if product is None:
             entry.status, entry.message = (
                 FastEntryStatus.UNKNOWN_CODE,
-                tr("Unknown product code {code}.", code=repr(p.code)),
+                tr("Unknown product code {code}.", code=validate.quoted(p.code)),
             )
         elif not product.orderable:
             entry.status, entry.message = FastEntryStatus.NOT_ORDERABLE, tr("{sku} cannot be ordered.", sku=product.sku)

@@ -132,7 +132,7 @@ async def check_lines(
         elif line.code and line.code.strip():
             product = by_code.get(line.code.strip())
             if product is None:
-                message = tr("Unknown product code {code}.", code=repr(line.code.strip()))
+                message = tr("Unknown product code {code}.", code=validate.quoted(line.code.strip()))
                 problems.add(ErrorCode.UNKNOWN_PRODUCT_CODE, message, *at, "code")
         else:
             problems.add(ErrorCode.REQUIRED, tr("Give a productId or a code."), *at, "productId")

@@ -44,6 +44,12 @@ def is_email(value: str) -> bool:
     return len(value) <= MAX_EMAIL and EMAIL_RE.match(value) is not None
 
 
+def quoted(code: str, limit: int = 40) -> str:
+    """A code as messages name it: quoted, and cut to `limit` characters ("...") so a pasted
+    kilobyte of text is not said back in full."""
+    return repr(code if len(code) <= limit else code[:limit] + "...")
+
+
 def fits(model: type[Model], column: str, value: str) -> bool:
     """Whether `value` is non-empty and fits the column: a longer one was never stored there, so
     it matches no row (and Tortoise refuses it as a filter value with a ValidationError)."""

@@ -71,6 +71,9 @@ async def test_fast_entry_reports_long_codes_and_adds_the_rest(api, shop):
 
     assert [x["status"] for x in data["lines"]] == ["UNKNOWN_CODE"] * len(TOO_LONG) + ["OK"]
     assert data["cart"]["lines"] == [{"quantity": "2", "product": {"sku": "LONG-1"}}]
+    # The message names the code, cut short: a pasted 5,000-character code is not said back in full.
+    assert data["lines"][4]["message"].startswith("Unknown product code 'xxxx")
+    assert all(len(x["message"] or "") < 100 for x in data["lines"])
 
 
 async def test_partial_cart_add_reports_long_codes_and_adds_the_rest(api, shop):
@@ -81,6 +84,7 @@ async def test_partial_cart_add_reports_long_codes_and_adds_the_rest(api, shop):
 
     assert errors(payload) == [(["lines", str(i), "code"], "UNKNOWN_PRODUCT_CODE") for i in range(len(TOO_LONG))]
     assert [(x["product"]["sku"], x["quantity"]) for x in payload["cart"]["lines"]] == [("LONG-1", "3")]
+    assert all(len(e["message"]) < 100 for e in payload["userErrors"])
     assert await CartLine.all().count() == 1
 
 
