@@ -188,6 +188,12 @@ class Server:
             "BENCH_ENDPOINTS": "1",
             "SECRET_KEY": os.environ.get("SECRET_KEY", "bench-only-secret-key-0123456789abcdef"),
             "DELIVER_MAIL_IN_WEB": "false",
+            # Production refuses to start without these; the bench sends no mail.
+            "SMTP_HOST": os.environ.get("SMTP_HOST", "127.0.0.1"),
+            "PUBLIC_URL": os.environ.get("PUBLIC_URL", "https://shop.bench.invalid"),
+            "API_PUBLIC_URL": os.environ.get("API_PUBLIC_URL", f"http://{HOST}:{self.port}"),
+            "MAIL_FROM": os.environ.get("MAIL_FROM", "no-reply@bench.invalid"),
+            "HELPDESK_EMAIL": os.environ.get("HELPDESK_EMAIL", "helpdesk@bench.invalid"),
             "PYTHONPATH": str(ROOT),
         }
         command = [
