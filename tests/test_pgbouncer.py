@@ -43,18 +43,28 @@ async def test_many_requests_at_once_through_pgbouncer(db) -> None:
     member = await make_member()
     stock = await make_stock()
     products = [await make_product() for _ in range(5)]
+    made = 0
     async with app_on(through_pgbouncer(db), TRANSACTION_POOLING) as client:
         for _ in range(3):
+            submit = post(client, CART_SUBMIT, {"input": submit_input(pickup(stock.branch))}, member.token)
             calls = [
-                post(client, ADD, {"lines": [{"productId": gid(p), "quantity": "1"}]}, member.token) for p in products
+                submit,
+                *(
+                    post(client, ADD, {"lines": [{"productId": gid(p), "quantity": "1"}]}, member.token)
+                    for p in products
+                ),
+                *(post(client, "query { cart { lineCount } }", {}, member.token) for _ in range(10)),
             ]
-            calls.append(post(client, CART_SUBMIT, {"input": submit_input(pickup(stock.branch))}, member.token))
-            calls += [post(client, "query { cart { lineCount } }", {}, member.token) for _ in range(10)]
             responses = await asyncio.gather(*calls)
             assert all(r.status_code == 200 and "errors" not in r.json() for r in responses), [
                 r.text for r in responses if "errors" in r.json()
             ]
-    assert await ValidationList.all().count() == 3
+            # The submit may run before any add: then it finds the cart empty, and says so.
+            payload = responses[0].json()["data"]["cartSubmit"]
+            if payload["validationList"] is None:
+                assert [e["code"] for e in payload["userErrors"]] == ["CART_EMPTY"]
+            made += payload["validationList"] is not None
+    assert made >= 1 and await ValidationList.all().count() == made
 
 
 async def test_each_transaction_sets_its_timeouts_through_pgbouncer(db) -> None:
