@@ -29,13 +29,14 @@ from tortoise.context import get_current_context
 from tortoise.contrib.starlette import RegisterTortoise
 
 from models import User
-from resolvers import mail, scan_print
-from resolvers.context import Context, authenticate, locale_from_header
-from resolvers.errors import UNAVAILABLE_MESSAGE, is_unavailable
-from resolvers.i18n import tr, use_locale
-from resolvers.logs import RequestIdMiddleware, install_record_factory
+from resolvers import scan_print
+from resolvers.core import mail
+from resolvers.core.context import Context, authenticate, locale_from_header
+from resolvers.core.errors import UNAVAILABLE_MESSAGE, is_unavailable
+from resolvers.core.i18n import tr, use_locale
+from resolvers.core.logs import RequestIdMiddleware, install_record_factory
 from schema import build_schema
-from schema.limits import finish_error
+from schema.core.limits import finish_error
 from settings import ROOT, Settings, get_settings, tortoise_config
 
 log = logging.getLogger("app")
@@ -101,7 +102,7 @@ class GraphQLApp(GraphQL):
 
     async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:
         """Strawberry's refusals (bad body, batch, wrong method) as JSON with a code; the database
-        unavailable (resolvers.errors.is_unavailable) as HTTP 503 with Retry-After when nothing of
+        unavailable (resolvers.core.errors.is_unavailable) as HTTP 503 with Retry-After when nothing of
         the document was done (see _nothing_done), so sending it again is safe; the
         GRAPHQL_HEADERS on every answer."""
         try:

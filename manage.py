@@ -94,7 +94,7 @@ async def cmd_import_catalog(args: argparse.Namespace) -> None:
 
 @command("deliver-mail")
 async def cmd_deliver_mail(args: argparse.Namespace) -> None:
-    from resolvers.mail import deliver_due, deliver_forever
+    from resolvers.core.mail import deliver_due, deliver_forever
 
     settings = get_settings()
 

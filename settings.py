@@ -140,13 +140,13 @@ def server_timeouts(settings: Settings) -> dict[str, str]:
 
 
 def connection_config(db_url: str, settings: Settings) -> str | dict:
-    """Tortoise's connection: SQLite as the URL says; PostgreSQL through resolvers.database
+    """Tortoise's connection: SQLite as the URL says; PostgreSQL through resolvers.core.database
     (acquire timeout, SET LOCAL timeouts behind PgBouncer) with the pool and timeouts above."""
     if not db_url.startswith(("postgres://", "postgresql://", "asyncpg://")):
         return db_url
     config = expand_db_url(db_url)
     transaction_pooling = settings.database_pool_mode == "transaction"
-    config["engine"] = "resolvers.database"
+    config["engine"] = "resolvers.core.database"
     config["credentials"].update(
         minsize=settings.database_pool_min,
         maxsize=settings.database_pool_max,

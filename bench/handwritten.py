@@ -32,10 +32,10 @@ from starlette.routing import Route
 
 from models import Role
 from resolvers.catalog import plain, stock_status
-from resolvers.context import locale_from_header
-from resolvers.ids import encode
+from resolvers.core.context import locale_from_header
+from resolvers.core.ids import encode
+from resolvers.core.permissions import Permission, permissions_of
 from resolvers.pricing import Break, line_total, net_price
-from resolvers.roles import Permission, permissions_of
 from settings import Settings
 
 CENT = Decimal("0.01")

@@ -33,7 +33,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
 from bench.dataset import COMPANIES, SCALE, Loader  # noqa: E402
-from resolvers.context import token_hash  # noqa: E402  # the hash authenticate() looks up
+from resolvers.core.context import token_hash  # noqa: E402  # the hash authenticate() looks up
 from settings import tortoise_config  # noqa: E402
 
 _NUMERIC_HEAD = struct.Struct("!hhHh")

@@ -18,7 +18,6 @@ from models import (
     UserToken,
 )
 from resolvers import auth_throttle as throttle
-from resolvers import ids, mail, validate
 from resolvers.auth_core import (
     consume_token,
     create_session,
@@ -28,9 +27,10 @@ from resolvers.auth_core import (
     revoke_sessions,
     verify_password_in_thread,
 )
-from resolvers.context import Context, now, token_hash
-from resolvers.errors import DomainError, ErrorCode, Problems, not_found
-from resolvers.i18n import N_, tr
+from resolvers.core import ids, mail, validate
+from resolvers.core.context import Context, now, token_hash
+from resolvers.core.errors import DomainError, ErrorCode, Problems, not_found
+from resolvers.core.i18n import N_, tr
 
 MAX_RESET_MAILS_PER_HOUR = 5
 

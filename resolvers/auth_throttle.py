@@ -17,7 +17,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F, Q
 
 from models import LoginThrottle, User
-from resolvers.context import Context, now
+from resolvers.core.context import Context, now
 
 MAX_FAILED_LOGINS = 10
 FAILED_LOGIN_WINDOW = timedelta(minutes=15)

@@ -26,14 +26,14 @@ from models import (
     StaffRole,
     User,
 )
-from resolvers import ids, validate
-from resolvers.access import get_any
-from resolvers.audit import record
-from resolvers.context import Context
-from resolvers.errors import DomainError, ErrorCode, Problems, not_found
-from resolvers.i18n import tr
-from resolvers.pagination import Page, paginate
-from resolvers.sequence import next_customer_number
+from resolvers.core import ids, validate
+from resolvers.core.access import get_any
+from resolvers.core.audit import record
+from resolvers.core.context import Context
+from resolvers.core.errors import DomainError, ErrorCode, Problems, not_found
+from resolvers.core.i18n import tr
+from resolvers.core.pagination import Page, paginate
+from resolvers.core.sequence import next_customer_number
 
 #: Staff roles that may decide; a REPRESENTATIVE reads only.
 DECIDERS = (StaffRole.CUSTOMER_SERVICE, StaffRole.ADMINISTRATOR)

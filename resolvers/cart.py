@@ -18,11 +18,12 @@ from decimal import Decimal
 from tortoise.transactions import in_transaction
 
 from models import Cart, CartLine, Membership, Product
-from resolvers import ids
-from resolvers.context import Context, now
+from resolvers.core import ids
+from resolvers.core.context import Context, now
+from resolvers.core.errors import DomainError, Problem, Problems, limit_exceeded, not_found
+from resolvers.core.i18n import tr
+from resolvers.core.permissions import Permission
 from resolvers.delivery import DeliveryValues, check_delivery
-from resolvers.errors import DomainError, Problem, Problems, limit_exceeded, not_found
-from resolvers.i18n import tr
 from resolvers.lines import (
     CheckedLine,
     LineLike,
@@ -38,7 +39,6 @@ from resolvers.lines import (
     require_lines,
 )
 from resolvers.pricing import line_total, unit_price
-from resolvers.roles import Permission
 
 MAX_LINES_PER_CALL = 500
 #: Cart ids are derived from the membership id, so an unsaved (empty) cart has its final id.

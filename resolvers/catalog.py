@@ -12,11 +12,12 @@ from tortoise.queryset import QuerySet
 
 from models import Branch, Category, CompanyArticleCode, Locale, Product
 from models.catalog import SEARCHED_COLUMNS
-from resolvers import catalog_loaders, ids, loaders, validate
-from resolvers.context import Context
-from resolvers.errors import AccessError, forbidden, unauthenticated
-from resolvers.pagination import Page, paginate
-from resolvers.roles import Permission
+from resolvers import catalog_loaders
+from resolvers.core import ids, loaders, validate
+from resolvers.core.context import Context
+from resolvers.core.errors import AccessError, forbidden, unauthenticated
+from resolvers.core.pagination import Page, paginate
+from resolvers.core.permissions import Permission
 
 #: Below this quantity (or below two order multiples, whichever is more) stock is LOW.
 LOW_STOCK_QUANTITY = Decimal(10)

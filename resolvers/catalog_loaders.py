@@ -7,7 +7,7 @@ from collections.abc import Callable
 from decimal import Decimal
 
 from models import Branch, BranchStock
-from resolvers.loaders import DataLoader
+from resolvers.core.loaders import DataLoader
 from resolvers.pricing import Break, company_breaks
 
 #: The only key of `branch_list`: every branch, loaded once per request.

@@ -22,12 +22,13 @@ from models import (
     User,
     WorkDomain,
 )
-from resolvers import audit, auth_core, ids, mail, validate
-from resolvers.context import Context
-from resolvers.errors import DomainError, ErrorCode, Problems
-from resolvers.i18n import N_, current_locale, tr
-from resolvers.roles import Permission
-from resolvers.sequence import next_customer_number
+from resolvers import auth_core
+from resolvers.core import audit, ids, mail, validate
+from resolvers.core.context import Context
+from resolvers.core.errors import DomainError, ErrorCode, Problems
+from resolvers.core.i18n import N_, current_locale, tr
+from resolvers.core.permissions import Permission
+from resolvers.core.sequence import next_customer_number
 
 ALREADY_REGISTERED = N_(
     "This VAT number already has an account: ask your administrator, request access with your "

@@ -13,11 +13,11 @@ from datetime import date
 from typing import Any, Protocol
 
 from models import Branch, CustomerNumber, CustomerNumberKind, DeliveryMethod, Membership
-from resolvers import ids, validate
-from resolvers.access import allowed_customer_number_ids
-from resolvers.context import Context, now
-from resolvers.errors import DomainError, ErrorCode, Problems, not_found
-from resolvers.i18n import tr
+from resolvers.core import ids, validate
+from resolvers.core.access import allowed_customer_number_ids
+from resolvers.core.context import Context, now
+from resolvers.core.errors import DomainError, ErrorCode, Problems, not_found
+from resolvers.core.i18n import tr
 
 #: Every DeliveryMixin column; check_delivery always returns all of them (None where unused),
 #: so that saving the dict replaces a previous delivery completely.

@@ -24,10 +24,10 @@ from models import (
     User,
 )
 from resolvers.auth_core import hash_password
+from resolvers.core.sequence import next_customer_number
 from resolvers.demo_catalog import seed_catalog
 from resolvers.demo_ordering import seed_ordering
 from resolvers.demo_quotes import seed_quotes
-from resolvers.sequence import next_customer_number
 
 log = logging.getLogger("demo")
 DEMO_PASSWORD = "demo-password-2026"

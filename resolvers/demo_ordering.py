@@ -51,9 +51,9 @@ from models import (
 )
 from resolvers import order as order_rs
 from resolvers import submit as submit_rs
-from resolvers.context import now
+from resolvers.core.context import now
+from resolvers.core.permissions import Permission, permissions_of
 from resolvers.pricing import Break, company_breaks, line_total, unit_price
-from resolvers.roles import Permission, permissions_of
 from resolvers.scan_list import barcode_of
 
 #: Texts per company language (the administrator's locale): FR, else NL.

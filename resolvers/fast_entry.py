@@ -17,13 +17,13 @@ from tortoise.transactions import in_transaction
 
 from models import Cart, Product
 from resolvers import lines as line_rules
-from resolvers import validate
 from resolvers.cart import add_merged, current_cart
-from resolvers.context import Context
-from resolvers.errors import DomainError, ErrorCode
-from resolvers.i18n import tr
+from resolvers.core import validate
+from resolvers.core.context import Context
+from resolvers.core.errors import DomainError, ErrorCode
+from resolvers.core.i18n import tr
+from resolvers.core.permissions import Permission
 from resolvers.lines import MergedLine
-from resolvers.roles import Permission
 
 MAX_LINES = 500
 

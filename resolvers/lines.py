@@ -16,10 +16,11 @@ from typing import Any, Protocol
 from tortoise.models import Model
 
 from models import Product
-from resolvers import catalog, ids, loaders, validate
-from resolvers.context import Context
-from resolvers.errors import DomainError, ErrorCode, Problem, Problems
-from resolvers.i18n import tr
+from resolvers import catalog
+from resolvers.core import ids, loaders, validate
+from resolvers.core.context import Context
+from resolvers.core.errors import DomainError, ErrorCode, Problem, Problems
+from resolvers.core.i18n import tr
 
 MAX_LINE_NOTE = 500
 #: DecimalField(max_digits=12, decimal_places=3): what a quantity column can hold.

@@ -28,12 +28,12 @@ from models import (
     TokenPurpose,
     User,
 )
-from resolvers import access, audit, ids, mail, validate
 from resolvers.auth_core import issue_token, link
-from resolvers.context import Context
-from resolvers.errors import DomainError, ErrorCode, Problems, not_found
-from resolvers.i18n import tr
-from resolvers.roles import Permission
+from resolvers.core import access, audit, ids, mail, validate
+from resolvers.core.context import Context
+from resolvers.core.errors import DomainError, ErrorCode, Problems, not_found
+from resolvers.core.i18n import tr
+from resolvers.core.permissions import Permission
 
 ID_FIELD = ("id",)
 

@@ -19,18 +19,18 @@ from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from models import Cart, Order, OrderLine, OrderSource, OrderStatus, Product, ValidationList, ValidationListLine
-from resolvers import ids
-from resolvers.access import readable, readable_by_customer_number
 from resolvers.cart import add_merged, current_cart
-from resolvers.context import Context, now
+from resolvers.core import ids
+from resolvers.core.access import readable, readable_by_customer_number
+from resolvers.core.context import Context, now
+from resolvers.core.errors import ErrorCode, Problem, forbidden, not_found
+from resolvers.core.i18n import tr
+from resolvers.core.pagination import Page, paginate
+from resolvers.core.permissions import Permission
+from resolvers.core.sequence import next_value, placeholder
 from resolvers.delivery import columns_of
-from resolvers.errors import ErrorCode, Problem, forbidden, not_found
-from resolvers.i18n import tr
 from resolvers.lines import CheckedLine, merge, quantity_problem
-from resolvers.pagination import Page, paginate
 from resolvers.pricing import line_total
-from resolvers.roles import Permission
-from resolvers.sequence import next_value, placeholder
 
 M = TypeVar("M", bound=Model)
 
@@ -89,7 +89,7 @@ async def place_order(
             for i, (product_id, quantity, line_note, price) in enumerate(lines)
         ]
     )
-    order.number = await new_number(year)  # last (resolvers.sequence.placeholder)
+    order.number = await new_number(year)  # last (resolvers.core.sequence.placeholder)
     await Order.filter(id=order.id).update(number=order.number)
     return order
 

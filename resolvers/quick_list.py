@@ -30,10 +30,10 @@ from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from models import Company, Product, QuickList, QuickListLine, User
-from resolvers import ids, validate
-from resolvers.access import get_any, readable
-from resolvers.context import Context, now
-from resolvers.errors import (
+from resolvers.core import ids, validate
+from resolvers.core.access import get_any, readable
+from resolvers.core.context import Context, now
+from resolvers.core.errors import (
     AccessError,
     DomainError,
     ErrorCode,
@@ -43,9 +43,10 @@ from resolvers.errors import (
     limit_exceeded,
     not_found,
 )
+from resolvers.core.i18n import tr
+from resolvers.core.permissions import Permission
 from resolvers.fast_entry import MAX_LINES as MAX_TEXT_LINES
 from resolvers.fast_entry import parse
-from resolvers.i18n import tr
 from resolvers.lines import (
     LineLike,
     MergedLine,
@@ -58,7 +59,6 @@ from resolvers.lines import (
     require_lines,
 )
 from resolvers.pricing import Break, unit_price
-from resolvers.roles import Permission
 
 MAX_NAME = 200
 MAX_DESCRIPTION = 2000

@@ -17,16 +17,16 @@ from typing import Any, Protocol
 from tortoise.transactions import in_transaction
 
 from models import Cart, OrderSource, Product, QuickList, QuickListLine, ValidationList
-from resolvers import ids
-from resolvers.access import allowed_customer_number_ids
 from resolvers.cart import add_merged, current_cart
-from resolvers.context import Context
+from resolvers.core import ids
+from resolvers.core.access import allowed_customer_number_ids
+from resolvers.core.context import Context
+from resolvers.core.errors import DomainError, ErrorCode, Problem, Problems
+from resolvers.core.i18n import tr
+from resolvers.core.permissions import Permission
 from resolvers.delivery import DeliveryValues, check_delivery
-from resolvers.errors import DomainError, ErrorCode, Problem, Problems
-from resolvers.i18n import tr
 from resolvers.lines import MergedLine, check_orderable, check_quantity
 from resolvers.quick_list import get_visible
-from resolvers.roles import Permission
 from resolvers.submit import check_texts, create_validation_list, fingerprint, priced, run_once
 
 Located = tuple[QuickListLine, tuple[str, ...]]

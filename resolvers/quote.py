@@ -2,7 +2,7 @@
 
 ACTIVE and EXPIRED are never stored: an ISSUED quote is ACTIVE through its validUntil day
 and EXPIRED after it (Quote.status_on(today())). Members limited to some customer numbers
-see only the quotes made for those (resolvers.access.readable_by_customer_number).
+see only the quotes made for those (resolvers.core.access.readable_by_customer_number).
 """
 
 from __future__ import annotations
@@ -17,22 +17,22 @@ from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from models import Company, CustomerNumber, CustomerNumberKind, Quote, QuoteLine, QuoteState, QuoteStatus
-from resolvers import ids, validate
-from resolvers.access import (
+from resolvers.core import ids, validate
+from resolvers.core.access import (
     allowed_customer_number_ids,
     get_any,
     get_for_customer_number,
     readable_by_customer_number,
 )
-from resolvers.audit import record
-from resolvers.context import Context, now
-from resolvers.errors import DomainError, ErrorCode, Problems, not_found
-from resolvers.i18n import tr
+from resolvers.core.audit import record
+from resolvers.core.context import Context, now
+from resolvers.core.errors import DomainError, ErrorCode, Problems, not_found
+from resolvers.core.i18n import tr
+from resolvers.core.pagination import Page, paginate
+from resolvers.core.permissions import Permission
+from resolvers.core.sequence import next_value, placeholder
 from resolvers.lines import LineLike
-from resolvers.pagination import Page, paginate
 from resolvers.quote_lines import IssueLine, issue_lines, request_lines, save_lines, total_of
-from resolvers.roles import Permission
-from resolvers.sequence import next_value, placeholder
 
 NEWEST_FIRST = ("-created_at", "-id")
 OLDEST_FIRST = ("created_at", "id")
@@ -173,7 +173,7 @@ async def request_quote(
             requested_by_id=membership.user_id,  # type: ignore[attr-defined]
         )
         await save_lines(row, checked)
-        row.number = await new_number(year)  # last (resolvers.sequence.placeholder)
+        row.number = await new_number(year)  # last (resolvers.core.sequence.placeholder)
         await Quote.filter(id=row.id).update(number=row.number)
     return row
 
@@ -280,7 +280,7 @@ async def issue_quote(
             )
         await save_lines(row, checked)
         if existing is None:
-            row.number = await new_number(row.year)  # last (resolvers.sequence.placeholder)
+            row.number = await new_number(row.year)  # last (resolvers.core.sequence.placeholder)
             await Quote.filter(id=row.id).update(number=row.number)
         await record(
             staff,

@@ -25,15 +25,15 @@ from models import (
     QuoteStatus,
     ValidationList,
 )
-from resolvers import ids
-from resolvers.access import allowed_customer_number_ids, get_for_customer_number
-from resolvers.audit import record
-from resolvers.context import Context, now
+from resolvers.core import ids
+from resolvers.core.access import allowed_customer_number_ids, get_for_customer_number
+from resolvers.core.audit import record
+from resolvers.core.context import Context, now
+from resolvers.core.errors import DomainError, ErrorCode
+from resolvers.core.i18n import N_, tr
+from resolvers.core.permissions import Permission
 from resolvers.delivery import ADDRESS_COLUMNS, DeliveryValues, check_delivery, empty
-from resolvers.errors import DomainError, ErrorCode
-from resolvers.i18n import N_, tr
 from resolvers.quote import today
-from resolvers.roles import Permission
 from resolvers.submit import SubmitLine, check_key, check_texts, fingerprint, submit
 
 OPERATION = "quoteAccept"

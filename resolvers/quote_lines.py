@@ -9,10 +9,11 @@ from decimal import Decimal
 from typing import Protocol
 
 from models import Product, Quote, QuoteLine
-from resolvers import catalog, validate
-from resolvers.context import Context
-from resolvers.errors import ErrorCode, Problems
-from resolvers.i18n import tr
+from resolvers import catalog
+from resolvers.core import validate
+from resolvers.core.context import Context
+from resolvers.core.errors import ErrorCode, Problems
+from resolvers.core.i18n import tr
 from resolvers.lines import MAX_LINE_NOTE, LineLike, check_quantity, products_by_id
 from resolvers.pricing import line_total
 

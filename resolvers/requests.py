@@ -16,13 +16,13 @@ from models import (
     Locale,
     TicketKind,
 )
-from resolvers import audit, ids, mail, validate
-from resolvers.access import get_for_company
-from resolvers.context import Context
-from resolvers.errors import DomainError, ErrorCode, Problems
-from resolvers.i18n import tr
-from resolvers.roles import Permission
-from resolvers.sequence import next_value
+from resolvers.core import audit, ids, mail, validate
+from resolvers.core.access import get_for_company
+from resolvers.core.context import Context
+from resolvers.core.errors import DomainError, ErrorCode, Problems
+from resolvers.core.i18n import tr
+from resolvers.core.permissions import Permission
+from resolvers.core.sequence import next_value
 
 MAX_NOTE = 2000
 MAX_SUBJECT = 200

@@ -18,17 +18,17 @@ from stdnum import ean as ean_check
 from tortoise.transactions import in_transaction
 
 from models import Company, Order, OrderSource, Product, ScanList, ScanListLine, StaffRole, ValidationList
-from resolvers import ids, validate
-from resolvers.access import allowed_customer_number_ids, get_any
-from resolvers.audit import record
-from resolvers.context import Context, now
+from resolvers.core import ids, validate
+from resolvers.core.access import allowed_customer_number_ids, get_any
+from resolvers.core.audit import record
+from resolvers.core.context import Context, now
+from resolvers.core.errors import DomainError, ErrorCode, Problems
+from resolvers.core.i18n import tr
+from resolvers.core.pagination import Page, paginate
+from resolvers.core.permissions import Permission
 from resolvers.delivery import DeliveryValues, check_delivery
-from resolvers.errors import DomainError, ErrorCode, Problems
-from resolvers.i18n import tr
 from resolvers.lines import LineLike, all_problems, check_lines, merge
 from resolvers.order import place_order
-from resolvers.pagination import Page, paginate
-from resolvers.roles import Permission
 from resolvers.submit import MAX_REFERENCE, check_key, customer_number_for, fingerprint, priced, run_once, submit
 
 MAX_NAME = 200

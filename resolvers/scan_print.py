@@ -24,8 +24,9 @@ from barcode.writer import SVGWriter
 from stdnum import ean as ean_check
 
 from models import Company, CompanyStatus, Locale, Product, ScanList, ScanListLine
-from resolvers import catalog, ids
-from resolvers.context import now
+from resolvers import catalog
+from resolvers.core import ids
+from resolvers.core.context import now
 from settings import Settings
 
 PURPOSE = b"scan-list-print:"

@@ -5,9 +5,9 @@ from __future__ import annotations
 from tortoise.transactions import in_transaction
 
 from models import StaffRole, User
-from resolvers import validate
 from resolvers.auth_core import hash_password, revoke_sessions
-from resolvers.errors import Problems
+from resolvers.core import validate
+from resolvers.core.errors import Problems
 
 
 async def create_staff(email: str, password: str, role: str) -> User:

@@ -35,17 +35,17 @@ from models import (
     ValidationStatus,
 )
 from resolvers import cart as cart_rs
-from resolvers import ids, validate
-from resolvers.access import allowed_customer_number_ids
-from resolvers.audit import record
-from resolvers.context import Context, now
+from resolvers.core import ids, validate
+from resolvers.core.access import allowed_customer_number_ids
+from resolvers.core.audit import record
+from resolvers.core.context import Context, now
+from resolvers.core.errors import DomainError, ErrorCode, Problems
+from resolvers.core.i18n import tr
+from resolvers.core.permissions import Permission
+from resolvers.core.sequence import next_value, placeholder
 from resolvers.delivery import check_delivery, columns_of, require_delivery
-from resolvers.errors import DomainError, ErrorCode, Problems
-from resolvers.i18n import tr
 from resolvers.lines import check_orderable, check_quantity
 from resolvers.pricing import company_breaks, line_total, unit_price
-from resolvers.roles import Permission
-from resolvers.sequence import next_value, placeholder
 
 MAX_KEY = 200
 KIND_ORDER = {CustomerNumberKind.SOLD_TO: 0, CustomerNumberKind.BILL_TO: 1, CustomerNumberKind.SHIP_TO: 2}

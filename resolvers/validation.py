@@ -17,13 +17,13 @@ from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from models import Locale, OrderSource, Role, StaffRole, User, ValidationList, ValidationStatus
-from resolvers import ids, mail, validate
-from resolvers.audit import record
-from resolvers.context import Context, now
-from resolvers.errors import DomainError, ErrorCode, Problems, forbidden, not_found
-from resolvers.i18n import tr
+from resolvers.core import ids, mail, validate
+from resolvers.core.audit import record
+from resolvers.core.context import Context, now
+from resolvers.core.errors import DomainError, ErrorCode, Problems, forbidden, not_found
+from resolvers.core.i18n import tr
+from resolvers.core.pagination import Page, paginate
 from resolvers.order import create_order, visible
-from resolvers.pagination import Page, paginate
 
 NEWEST_FIRST = ("-created_at", "-id")
 OLDEST_FIRST = ("created_at", "id")

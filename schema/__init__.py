@@ -16,13 +16,13 @@ from strawberry.schema.config import StrawberryConfig
 from schema.account import AccountQuery
 from schema.auth import AuthMutation
 from schema.backoffice import BackofficeMutation, BackofficeQuery
-from schema.base import SCALARS
 from schema.cart import CartMutation, CartQuery
 from schema.catalog import CatalogQuery
 from schema.company import CompanyMutation
-from schema.cost import QueryCost
-from schema.guards import RequestGuard
-from schema.limits import (
+from schema.core.base import SCALARS
+from schema.core.cost import QueryCost
+from schema.core.guards import RequestGuard
+from schema.core.limits import (
     MAX_ALIASES,
     MAX_DEPTH,
     MaxListInVariables,
@@ -31,9 +31,9 @@ from schema.limits import (
     QuietSchema,
     should_mask_error,
 )
-from schema.masking import MaskErrorsWithRequestId
+from schema.core.masking import MaskErrorsWithRequestId
+from schema.core.node import NodeQuery
 from schema.membership import MembershipMutation
-from schema.node import NodeQuery
 from schema.order import OrderMutation, OrderPayload, OrderQuery
 from schema.quick_list import QuickListMutation, QuickListQuery
 from schema.quote import QuoteMutation, QuoteQuery

@@ -9,10 +9,10 @@ import strawberry
 from strawberry.types import Info
 
 from models import account as m
-from resolvers import ids
-from resolvers.errors import forbidden
-from resolvers.roles import Permission as PermissionEnum
-from schema.base import Address, ContactDetails, Node, ctx, describe_values
+from resolvers.core import ids
+from resolvers.core.errors import forbidden
+from resolvers.core.permissions import Permission as PermissionEnum
+from schema.core.base import Address, ContactDetails, Node, ctx, describe_values
 
 Locale = strawberry.enum(m.Locale, name="Locale")
 Role = strawberry.enum(m.Role, name="Role", description="The five roles a company administrator can give a member.")

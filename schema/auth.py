@@ -9,7 +9,7 @@ from strawberry.types import Info
 
 from resolvers import auth
 from schema.account import Locale, Session, User, Viewer, viewer_of
-from schema.base import OkPayload, UserError, attempt, ctx, errors_field
+from schema.core.base import OkPayload, UserError, attempt, ctx, errors_field
 
 
 @strawberry.input

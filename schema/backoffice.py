@@ -12,11 +12,11 @@ from strawberry.types import Info
 from models import AuditEvent as AuditEventRow
 from models import OutboxMail
 from resolvers import backoffice as bo
-from resolvers import ids, mail
-from resolvers.pagination import Page
+from resolvers.core import ids, mail
+from resolvers.core.pagination import Page
 from schema.account import Company, CompanyStatus, CustomerNumber, CustomerNumberKind, User
-from schema.base import AddressInput, PageInfo, UserError, attempt, ctx, errors_field, total_count_field
 from schema.company import CompanyPayload
+from schema.core.base import AddressInput, PageInfo, UserError, attempt, ctx, errors_field, total_count_field
 from schema.quote import QuoteConnection, quote_requests
 from schema.requests import (
     AddressChangeRequest,

@@ -12,15 +12,16 @@ from strawberry.types import Info
 
 from models import Cart as CartRow
 from resolvers import cart as rs
-from resolvers import catalog, ids
-from resolvers.context import Context
-from resolvers.errors import DomainError
+from resolvers import catalog
+from resolvers.core import ids
+from resolvers.core.context import Context
+from resolvers.core.errors import DomainError
 from resolvers.fast_entry import FastEntryStatus as FastEntryStatusEnum
 from resolvers.fast_entry import fast_entry
 from schema import catalog as catalog_schema
-from schema.base import Money, Node, UserError, ctx, describe_values, errors_field, money, money_field, user_errors
+from schema.core.base import Money, Node, UserError, ctx, describe_values, errors_field, money, money_field, user_errors
+from schema.core.node import node_type
 from schema.delivery import Delivery, DeliveryInput
-from schema.node import node_type
 from schema.quote import LineInput
 
 if TYPE_CHECKING:

@@ -15,12 +15,13 @@ import strawberry
 from strawberry.types import Info
 
 from models import catalog as m
-from resolvers import catalog, ids
-from resolvers.context import Context
-from resolvers.pagination import Page
+from resolvers import catalog
+from resolvers.core import ids
+from resolvers.core.context import Context
+from resolvers.core.pagination import Page
 from resolvers.pricing import Break, net_price
-from schema.base import Address, Money, Node, PageInfo, ctx, money, money_field, total_count_field
-from schema.node import node_type
+from schema.core.base import Address, Money, Node, PageInfo, ctx, money, money_field, total_count_field
+from schema.core.node import node_type
 
 SalesUnit = strawberry.enum(m.SalesUnit, name="SalesUnit")
 StockStatus = strawberry.enum(catalog.StockStatus, name="StockStatus")

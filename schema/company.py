@@ -7,7 +7,7 @@ from strawberry.types import Info
 
 from resolvers import company as rules
 from schema.account import Company, Locale, Membership, WorkDomain
-from schema.base import AddressInput, ContactInput, UserError, attempt, ctx, errors_field
+from schema.core.base import AddressInput, ContactInput, UserError, attempt, ctx, errors_field
 
 
 @strawberry.input

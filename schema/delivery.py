@@ -12,7 +12,7 @@ from models import DeliveryMethod as DeliveryMethodEnum
 from resolvers import catalog
 from resolvers.delivery import DeliveryValue, delivery_of
 from schema.account import CustomerNumber
-from schema.base import Address, AddressInput, ctx, describe_values
+from schema.core.base import Address, AddressInput, ctx, describe_values
 
 if TYPE_CHECKING:
     from schema.catalog import Branch  # noqa: F401

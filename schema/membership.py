@@ -9,11 +9,11 @@ from strawberry.types import Info
 
 from models import Membership as MembershipRow
 from resolvers import membership as members
-from resolvers.context import Context
-from resolvers.roles import Permission
+from resolvers.core.context import Context
+from resolvers.core.permissions import Permission
 from schema.account import Company, CustomerNumber, Membership, Role, User
-from schema.base import UserError, attempt, ctx, errors_field
-from schema.node import node_type
+from schema.core.base import UserError, attempt, ctx, errors_field
+from schema.core.node import node_type
 
 
 @strawberry.input

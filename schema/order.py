@@ -11,14 +11,15 @@ import strawberry
 from strawberry.types import Info
 
 from models import order as m
-from resolvers import catalog, ids
+from resolvers import catalog
 from resolvers import order as ro
-from resolvers.context import Context
-from resolvers.errors import DomainError
-from resolvers.pagination import Page
+from resolvers.core import ids
+from resolvers.core.context import Context
+from resolvers.core.errors import DomainError
+from resolvers.core.pagination import Page
 from resolvers.pricing import line_total
 from schema.account import CustomerNumber, User
-from schema.base import (
+from schema.core.base import (
     Money,
     Node,
     PageInfo,
@@ -30,8 +31,8 @@ from schema.base import (
     total_count_field,
     user_errors,
 )
+from schema.core.node import node_type
 from schema.delivery import Delivery
-from schema.node import node_type
 from schema.validation import OrderSource
 
 if TYPE_CHECKING:

@@ -16,17 +16,29 @@ import strawberry
 from strawberry.types import Info
 
 from models import QuickList as QuickListRow
-from resolvers import catalog, ids
+from resolvers import catalog
 from resolvers import quick_list as rs
 from resolvers import quick_list_order as ro
-from resolvers.context import Context
-from resolvers.errors import DomainError
+from resolvers.core import ids
+from resolvers.core.context import Context
+from resolvers.core.errors import DomainError
 from schema import catalog as catalog_schema
 from schema.account import User
-from schema.base import Money, Node, OkPayload, UserError, attempt, ctx, errors_field, money, money_field, user_errors
 from schema.cart import Cart, CartPayload
+from schema.core.base import (
+    Money,
+    Node,
+    OkPayload,
+    UserError,
+    attempt,
+    ctx,
+    errors_field,
+    money,
+    money_field,
+    user_errors,
+)
+from schema.core.node import node_type
 from schema.delivery import DeliveryInput
-from schema.node import node_type
 from schema.quote import LineInput
 from schema.validation import ValidationList, ValidationListPayload
 

@@ -11,14 +11,14 @@ import strawberry
 from strawberry.types import Info
 
 from models import quote as m
-from resolvers import ids
 from resolvers import quote as rq
 from resolvers.catalog import plain
-from resolvers.context import Context
-from resolvers.pagination import Page
+from resolvers.core import ids
+from resolvers.core.context import Context
+from resolvers.core.pagination import Page
 from resolvers.pricing import line_total
 from schema.account import CustomerNumber, User
-from schema.base import (
+from schema.core.base import (
     Money,
     Node,
     PageInfo,
@@ -31,7 +31,7 @@ from schema.base import (
     money_field,
     total_count_field,
 )
-from schema.node import node_type
+from schema.core.node import node_type
 
 if TYPE_CHECKING:
     from schema.catalog import Product

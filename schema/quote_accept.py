@@ -6,7 +6,7 @@ import strawberry
 from strawberry.types import Info
 
 from resolvers import quote_accept as rq
-from schema.base import attempt, ctx
+from schema.core.base import attempt, ctx
 from schema.validation import SubmitInput, ValidationList, ValidationListPayload
 
 

@@ -10,14 +10,14 @@ import strawberry
 from strawberry.types import Info
 
 from models import request as m
-from resolvers import ids
 from resolvers import requests as rules
-from resolvers.access import readable
-from resolvers.context import Context
-from resolvers.roles import Permission
+from resolvers.core import ids
+from resolvers.core.access import readable
+from resolvers.core.context import Context
+from resolvers.core.permissions import Permission
 from schema.account import CustomerNumber, CustomerNumberKind
-from schema.base import Address, AddressInput, Node, UserError, attempt, ctx, errors_field
-from schema.node import node_type
+from schema.core.base import Address, AddressInput, Node, UserError, attempt, ctx, errors_field
+from schema.core.node import node_type
 
 M = TypeVar("M", m.AddressChangeRequest, m.CustomerNumberRequest)
 TicketKind = strawberry.enum(m.TicketKind, name="TicketKind")

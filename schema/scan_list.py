@@ -12,16 +12,17 @@ import strawberry
 from strawberry.types import Info
 
 from models import order as m
-from resolvers import catalog, ids
+from resolvers import catalog
 from resolvers import scan_list as rs
-from resolvers.context import Context
-from resolvers.errors import DomainError
-from resolvers.pagination import Page
+from resolvers.core import ids
+from resolvers.core.context import Context
+from resolvers.core.errors import DomainError
+from resolvers.core.pagination import Page
 from resolvers.scan_print import print_url
 from schema.account import Company
-from schema.base import Node, PageInfo, UserError, attempt, ctx, errors_field, total_count_field, user_errors
+from schema.core.base import Node, PageInfo, UserError, attempt, ctx, errors_field, total_count_field, user_errors
+from schema.core.node import node_type
 from schema.delivery import DeliveryInput
-from schema.node import node_type
 from schema.quote import LineInput
 
 if TYPE_CHECKING:

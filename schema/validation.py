@@ -13,15 +13,16 @@ import strawberry
 from strawberry.types import Info
 
 from models import order as m
-from resolvers import catalog, ids
+from resolvers import catalog
 from resolvers import submit as rs
 from resolvers import validation as rv
-from resolvers.context import Context
+from resolvers.core import ids
+from resolvers.core.context import Context
+from resolvers.core.pagination import Page
 from resolvers.order import visible_for_node
-from resolvers.pagination import Page
 from resolvers.pricing import line_total
 from schema.account import User
-from schema.base import (
+from schema.core.base import (
     Money,
     Node,
     PageInfo,
@@ -34,8 +35,8 @@ from schema.base import (
     money_field,
     total_count_field,
 )
+from schema.core.node import node_type
 from schema.delivery import Delivery, DeliveryInput
-from schema.node import node_type
 
 if TYPE_CHECKING:
     from schema.catalog import Product

@@ -16,8 +16,8 @@ from models import (
     StaffRole,
     User,
 )
-from resolvers import ids
 from resolvers.auth_core import create_session, hash_password
+from resolvers.core import ids
 
 PASSWORD = "correct horse battery"
 _seq = itertools.count(1)

@@ -6,7 +6,7 @@ import httpx
 import pytest
 
 from app import create_app
-from schema.limits import MAX_ALIASES, MAX_DEPTH, MAX_MUTATIONS
+from schema.core.limits import MAX_ALIASES, MAX_DEPTH, MAX_MUTATIONS
 from settings import Settings
 from tests.conftest import error_codes, production_settings
 
@@ -68,7 +68,7 @@ async def test_a_body_over_one_mib_is_refused(api):
 
 
 async def test_unexpected_errors_are_masked(api, monkeypatch):
-    from resolvers import context
+    from resolvers.core import context
 
     def explode(self):
         raise RuntimeError("secret SQL: SELECT password_hash FROM user")

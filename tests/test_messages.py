@@ -1,5 +1,5 @@
 """User-facing messages follow the request's locale (Accept-Language FR, NL or EN; FR by default);
-every message of resolvers/ has its French and Dutch in resolvers.i18n.CATALOGUE."""
+every message of resolvers/ has its French and Dutch in resolvers.core.i18n.CATALOGUE."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from models import OutboxMail, Role
-from resolvers.i18n import CATALOGUE, tr
+from resolvers.core.i18n import CATALOGUE, tr
 from tests.cart.helpers import ADD, FAST_ENTRY, line
 from tests.catalog.factories import make_product
 from tests.company.helpers import register_input
@@ -40,7 +40,7 @@ def _scan() -> tuple[dict[str, set[str]], list[str]]:
     places where a message is written without them."""
     used: dict[str, set[str]] = {}
     bare: list[str] = []
-    for path in sorted(RESOLVERS.glob("*.py")):
+    for path in sorted(RESOLVERS.rglob("*.py")):
         if path.name == "i18n.py":
             continue
         for node in ast.walk(ast.parse(path.read_text())):

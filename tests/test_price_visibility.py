@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from models import Role, StaffRole
-from resolvers.roles import MATRIX, Permission
+from resolvers.core.permissions import MATRIX, Permission
 from tests.catalog.factories import gid, make_branch, make_product, set_price
 from tests.conftest import error_codes
 from tests.factories import Member, make_company, make_member, make_staff

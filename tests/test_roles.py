@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from models import CompanyStatus, MembershipStatus, Role, StaffRole
-from resolvers.roles import MATRIX, Permission
+from resolvers.core.permissions import MATRIX, Permission
 from schema import schema as served
 from tests.conftest import error_codes
 from tests.factories import make_company, make_member, make_staff

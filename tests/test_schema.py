@@ -45,8 +45,8 @@ def _unwrap(t):
 
 
 def test_every_money_field_reads_null_without_view_prices():
-    """Every field of type Money (or a list of it) is declared with schema.base.money_field, whose
-    value the type's constructor computes with schema.base.money() (null without VIEW_PRICES);
+    """Every field of type Money (or a list of it) is declared with schema.core.base.money_field, whose
+    value the type's constructor computes with schema.core.base.money() (null without VIEW_PRICES);
     tests/test_price_visibility.py reads each of them without and with VIEW_PRICES."""
     uncovered = []
     checked = 0

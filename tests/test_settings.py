@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from resolvers import mail
+from resolvers.core import mail
 from settings import Settings
 from tests.conftest import production_settings
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from models import OutboxMail, Session, User
-from resolvers.mail import body_to_send
+from resolvers.core.mail import body_to_send
 
 LOGIN = """
 mutation Login($input: LoginInput!) {

@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from models import CompanyStatus, Membership, MembershipStatus, Role, Session, StaffRole
-from resolvers import ids
+from resolvers.core import ids
 from tests.auth.helpers import LOGIN, codes, login, viewer
 from tests.factories import PASSWORD, make_company, make_member, make_user
 

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from models import OutboxMail, TokenPurpose, User, UserToken
 from resolvers.auth_core import create_session, issue_token, verify_password
-from resolvers.mail import body_to_send
+from resolvers.core.mail import body_to_send
 from tests.auth.helpers import (
     RESET,
     RESET_REQUEST,

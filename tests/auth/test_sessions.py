@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from models import Membership, MembershipStatus, Role, Session
-from resolvers import ids
+from resolvers.core import ids
 from tests.auth.helpers import codes, viewer
 from tests.conftest import error_codes
 from tests.factories import make_company, make_member

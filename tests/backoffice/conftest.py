@@ -21,7 +21,7 @@ from models import (
     TicketKind,
     User,
 )
-from resolvers import ids
+from resolvers.core import ids
 from tests.factories import Member, make_company, make_member, make_staff
 
 

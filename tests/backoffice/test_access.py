@@ -14,9 +14,9 @@ from models import (
     StaffRole,
 )
 from resolvers import backoffice as bo
-from resolvers.context import Context, authenticate
-from resolvers.errors import AccessError
-from resolvers.roles import MATRIX
+from resolvers.core.context import Context, authenticate
+from resolvers.core.errors import AccessError
+from resolvers.core.permissions import MATRIX
 from tests.conftest import error_codes
 from tests.factories import make_member, make_staff
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from models import AuditEvent, Company, CompanyStatus, Role, StaffRole
-from resolvers import ids
+from resolvers.core import ids
 from tests.backoffice.conftest import audit_actions
 from tests.factories import make_company, make_member, make_staff, make_user
 

@@ -14,7 +14,7 @@ from models import (
     Sequence,
     StaffRole,
 )
-from resolvers import ids
+from resolvers.core import ids
 from tests.backoffice.conftest import audit_actions, make_number_request
 from tests.factories import make_staff
 

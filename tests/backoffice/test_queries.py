@@ -7,7 +7,7 @@ import json
 import pytest
 
 from models import AddressChangeRequest, CompanyStatus, CustomerNumberKind, CustomerNumberRequest, RequestStatus
-from resolvers import ids
+from resolvers.core import ids
 from tests.backoffice.conftest import make_address_request, make_number_request, make_ticket
 from tests.conftest import error_codes
 from tests.factories import make_company, make_customer_number

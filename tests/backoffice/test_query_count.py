@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from models import Company, CustomerNumberKind, StaffRole
-from resolvers import audit, ids
+from resolvers.core import audit, ids
 from tests.factories import make_company, make_customer_number, make_staff
 
 COMPANIES = """

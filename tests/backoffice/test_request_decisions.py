@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from models import AddressChangeRequest, AuditEvent, CustomerNumber, HelpdeskTicket, RequestStatus
-from resolvers import ids
+from resolvers.core import ids
 from tests.backoffice.conftest import audit_actions
 
 DECIDE = """

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from models import Cart, CartLine, Role
-from resolvers.roles import MATRIX, Permission
+from resolvers.core.permissions import MATRIX, Permission
 from tests.catalog.factories import gid
 
 CART_FIELDS = """

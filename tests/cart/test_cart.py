@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from models import Cart, CartLine, Product, Role
-from resolvers.roles import Permission
+from resolvers.core.permissions import Permission
 from tests.cart.helpers import (
     ADD,
     CART,

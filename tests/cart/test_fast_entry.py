@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from models import Cart, CartLine, Product, Role
-from resolvers.roles import Permission
+from resolvers.core.permissions import Permission
 from tests.cart.helpers import ADD, FAST_ENTRY, cart_rows, line, roles_with, roles_without
 from tests.catalog.factories import make_product, set_article_code
 from tests.conftest import error_codes

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from models import Role, StaffRole
-from resolvers.roles import Permission
+from resolvers.core.permissions import Permission
 from tests.cart.helpers import ADD, CART, line, roles_without
 from tests.catalog.factories import make_product, set_price
 from tests.factories import make_member, make_staff

@@ -9,7 +9,7 @@ from typing import Any
 from stdnum import ean as ean_check
 
 from models import Branch, BranchStock, Category, Company, CompanyArticleCode, CompanyPrice, Product, SalesUnit
-from resolvers import ids
+from resolvers.core import ids
 
 _seq = itertools.count(1)
 

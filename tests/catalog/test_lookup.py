@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from models import Role
-from resolvers import ids
-from resolvers.roles import MATRIX, Permission
+from resolvers.core import ids
+from resolvers.core.permissions import MATRIX, Permission
 from tests.catalog.factories import gid, make_product, set_article_code
 from tests.conftest import error_codes
 from tests.factories import make_company, make_member

@@ -8,7 +8,7 @@ import pytest
 
 from models import Role
 from resolvers.catalog import StockStatus, stock_status
-from resolvers.roles import MATRIX, Permission
+from resolvers.core.permissions import MATRIX, Permission
 from tests.catalog.factories import gid, make_branch, make_category, make_product, set_stock
 from tests.conftest import error_codes
 from tests.factories import make_member

@@ -14,8 +14,8 @@ from models import (
     Role,
     StaffRole,
 )
-from resolvers import ids
-from resolvers.roles import MATRIX, Permission
+from resolvers.core import ids
+from resolvers.core.permissions import MATRIX, Permission
 from tests.company.helpers import DELIVERY, address, counts, problems
 from tests.conftest import error_codes
 from tests.factories import make_customer_number, make_member, make_staff

@@ -20,7 +20,7 @@ from models import (
 from resolvers import auth_core
 from resolvers import company as company_rules
 from resolvers.auth_core import verify_password
-from resolvers.mail import body_to_send
+from resolvers.core.mail import body_to_send
 from tests.company.helpers import DELIVERY, NEW_VAT, PASSWORD, address, counts, new_user, problems, register_input
 from tests.factories import make_company, make_member, make_user
 

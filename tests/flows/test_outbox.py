@@ -12,8 +12,8 @@ from email.utils import parsedate_to_datetime
 from aiosmtpd.controller import Controller
 
 from models import Locale, OutboxMail, Role, TokenPurpose, UserToken
-from resolvers import mail
-from resolvers.context import token_hash
+from resolvers.core import mail
+from resolvers.core.context import token_hash
 from settings import Settings
 from tests.auth.helpers import RESET_REQUEST
 from tests.company.helpers import register_input

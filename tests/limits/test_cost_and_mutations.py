@@ -4,8 +4,8 @@ however they are spelled (item 4)."""
 from __future__ import annotations
 
 from models import HelpdeskTicket, OutboxMail, Role
-from schema.cost import MAX_COST
-from schema.limits import MAX_MUTATIONS
+from schema.core.cost import MAX_COST
+from schema.core.limits import MAX_MUTATIONS
 from tests.catalog.factories import make_product
 from tests.conftest import error_codes
 from tests.factories import make_member

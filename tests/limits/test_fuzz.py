@@ -16,7 +16,7 @@ from hypothesis_graphql import Mode, mutations, queries
 from models import Role, StaffRole
 from resolvers.auth_core import create_session
 from schema import schema
-from schema.limits import MASKED
+from schema.core.limits import MASKED
 from tests.catalog.factories import make_branch, make_product
 from tests.factories import make_member, make_staff
 

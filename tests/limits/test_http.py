@@ -63,7 +63,7 @@ async def test_expected_errors_are_logged_without_a_traceback(any_api, caplog):
 
 
 async def test_unexpected_errors_are_logged_with_their_traceback(any_api, caplog, monkeypatch):
-    from resolvers import context
+    from resolvers.core import context
 
     def explode(self):
         raise RuntimeError("boom")

@@ -8,7 +8,7 @@ import json
 import pytest
 
 from models import HelpdeskTicket, OutboxMail
-from schema.limits import MAX_ALIASES, MAX_DEPTH
+from schema.core.limits import MAX_ALIASES, MAX_DEPTH
 from tests.conftest import error_codes
 
 HELPDESK = """

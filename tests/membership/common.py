@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from models import AuditEvent, Membership, MembershipCustomerNumber, OutboxMail, User, UserToken
-from resolvers import ids
-from resolvers.roles import MATRIX, Permission
+from resolvers.core import ids
+from resolvers.core.permissions import MATRIX, Permission
 
 FIELDS = """
   membership { id role status user { email firstName lastName emailVerified } customerNumbers { number } }

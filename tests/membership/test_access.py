@@ -8,7 +8,7 @@ import uuid
 import pytest
 
 from models import CompanyStatus, CustomerNumberKind, Membership, MembershipStatus, Role
-from resolvers import ids
+from resolvers.core import ids
 from tests.conftest import error_codes
 from tests.factories import make_company, make_customer_number, make_member, make_staff
 from tests.membership.common import (

@@ -19,7 +19,7 @@ from models import (
     User,
     UserToken,
 )
-from resolvers.mail import body_to_send
+from resolvers.core.mail import body_to_send
 from tests.factories import PASSWORD, make_company, make_customer_number, make_member, make_user
 from tests.membership.common import INVITE, codes, gid, payload, snapshot
 

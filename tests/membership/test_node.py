@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from models import CustomerNumberKind, MembershipStatus, Role
-from resolvers import ids
+from resolvers.core import ids
 from tests.factories import make_customer_number, make_member, make_staff
 from tests.membership.common import gid
 

@@ -8,8 +8,8 @@ import pytest
 
 from models import AuditEvent, Membership, MembershipStatus, Role
 from resolvers import membership as members
-from resolvers.context import Context, authenticate
-from resolvers.errors import DomainError, ErrorCode
+from resolvers.core.context import Context, authenticate
+from resolvers.core.errors import DomainError, ErrorCode
 from tests.conftest import error_codes
 from tests.factories import make_member
 from tests.membership.common import ACTIVATE, DEACTIVATE, REACTIVATE, ROLE_SET, codes, payload, snapshot

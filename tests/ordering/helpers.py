@@ -24,7 +24,7 @@ from models import (
     ValidationListLine,
 )
 from resolvers.cart import cart_id_of
-from resolvers.roles import MATRIX, Permission
+from resolvers.core.permissions import MATRIX, Permission
 from tests.catalog.factories import gid, make_branch, make_product
 from tests.factories import Member
 

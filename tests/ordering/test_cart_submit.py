@@ -20,7 +20,7 @@ from models import (
     ValidationListLine,
 )
 from resolvers import cart as cart_rs
-from resolvers.roles import MATRIX, Permission
+from resolvers.core.permissions import MATRIX, Permission
 from tests.catalog.factories import gid
 from tests.conftest import error_codes
 from tests.factories import make_customer_number, make_member

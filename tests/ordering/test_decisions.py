@@ -22,7 +22,7 @@ from models import (
     User,
     ValidationList,
 )
-from resolvers import ids
+from resolvers.core import ids
 from tests.catalog.factories import gid
 from tests.conftest import error_codes
 from tests.factories import make_member, make_staff

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from models import OrderLine, Role
-from resolvers import ids
+from resolvers.core import ids
 from tests.factories import make_member, make_staff
 from tests.ordering.helpers import make_order, make_stock
 

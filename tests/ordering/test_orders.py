@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from models import CartLine, CustomerNumberKind, MembershipCustomerNumber, MembershipStatus, Product, Role
-from resolvers.roles import MATRIX, Permission
+from resolvers.core.permissions import MATRIX, Permission
 from tests.catalog.factories import gid
 from tests.conftest import error_codes
 from tests.factories import make_customer_number, make_member, make_staff

@@ -17,8 +17,8 @@ from models import (
     ValidationList,
     ValidationListLine,
 )
-from resolvers.context import Context, authenticate
-from resolvers.errors import DomainError, ErrorCode
+from resolvers.core.context import Context, authenticate
+from resolvers.core.errors import DomainError, ErrorCode
 from resolvers.submit import SubmitLine, fingerprint, submit
 from tests.factories import Member, make_customer_number, make_member
 from tests.ordering.helpers import make_stock, snapshot

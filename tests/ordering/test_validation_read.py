@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from models import CustomerNumberKind, MembershipCustomerNumber, MembershipStatus, Role
-from resolvers.roles import MATRIX, Permission
+from resolvers.core.permissions import MATRIX, Permission
 from tests.catalog.factories import gid
 from tests.conftest import error_codes
 from tests.factories import make_customer_number, make_member, make_staff

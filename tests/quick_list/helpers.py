@@ -6,8 +6,8 @@ from decimal import Decimal
 from typing import Any
 
 from models import Company, Product, QuickList, QuickListLine, Role, User
-from resolvers import ids
-from resolvers.roles import MATRIX, Permission
+from resolvers.core import ids
+from resolvers.core.permissions import MATRIX, Permission
 from tests.catalog.factories import gid
 
 ERRORS = "userErrors { field code message }"

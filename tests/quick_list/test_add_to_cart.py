@@ -7,8 +7,8 @@ from decimal import Decimal
 import pytest
 
 from models import Product, QuickListLine, Role
-from resolvers import ids
-from resolvers.roles import Permission
+from resolvers.core import ids
+from resolvers.core.permissions import Permission
 from tests.cart.helpers import cart_rows
 from tests.catalog.factories import make_product, set_price
 from tests.conftest import error_codes

@@ -7,8 +7,8 @@ from decimal import Decimal
 import pytest
 
 from models import Product, QuickList, QuickListLine, Role, StaffRole
-from resolvers import ids
-from resolvers.roles import Permission
+from resolvers.core import ids
+from resolvers.core.permissions import Permission
 from tests.catalog.factories import gid, make_product, set_article_code
 from tests.conftest import error_codes
 from tests.factories import make_member, make_staff

@@ -10,7 +10,7 @@ import asyncio
 from decimal import Decimal
 
 from models import QuickListLine, Role
-from resolvers import ids
+from resolvers.core import ids
 from tests.catalog.factories import gid, make_product
 from tests.factories import make_member
 from tests.quick_list.helpers import DELETE, LINE_UPDATE, LINES_ADD, LINES_REMOVE, line_gid, make_list

@@ -7,8 +7,8 @@ from decimal import Decimal
 import pytest
 
 from models import MembershipStatus, Role, StaffRole
-from resolvers import ids
-from resolvers.roles import MATRIX, Permission
+from resolvers.core import ids
+from resolvers.core.permissions import MATRIX, Permission
 from tests.catalog.factories import make_product, set_price
 from tests.conftest import error_codes
 from tests.factories import make_member, make_staff

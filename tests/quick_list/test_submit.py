@@ -18,8 +18,8 @@ from models import (
     ValidationList,
     ValidationListLine,
 )
-from resolvers import ids
-from resolvers.roles import Permission
+from resolvers.core import ids
+from resolvers.core.permissions import Permission
 from tests.cart.helpers import cart_rows
 from tests.catalog.factories import gid, make_product, set_price
 from tests.conftest import error_codes

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from models import QuickList, QuickListLine, Role, StaffRole
-from resolvers import ids
-from resolvers.roles import Permission
+from resolvers.core import ids
+from resolvers.core.permissions import Permission
 from tests.catalog.factories import make_product
 from tests.conftest import error_codes
 from tests.factories import make_member, make_staff

@@ -17,9 +17,9 @@ from models import (
     Role,
     Sequence,
 )
-from resolvers import ids
+from resolvers.core import ids
+from resolvers.core.permissions import MATRIX, Permission
 from resolvers.quote import today
-from resolvers.roles import MATRIX, Permission
 
 _seq = itertools.count(1)
 

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import pytest
 
 from models import CompanyArticleCode, CustomerNumberKind, MembershipCustomerNumber, Quote, QuoteLine, Role, Sequence
-from resolvers.roles import Permission
+from resolvers.core.permissions import Permission
 from tests.conftest import error_codes
 from tests.factories import make_customer_number, make_member
 from tests.quote.helpers import NUMBER_RE, counts, gid, make_product, roles_without

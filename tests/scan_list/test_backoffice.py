@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from models import Role, StaffRole
-from resolvers import ids
+from resolvers.core import ids
 from tests.catalog.factories import make_product
 from tests.conftest import error_codes
 from tests.factories import make_member, make_staff

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from models import MembershipStatus, Role, StaffRole
-from resolvers.roles import MATRIX, Permission
+from resolvers.core.permissions import MATRIX, Permission
 from tests.catalog.factories import gid, make_product
 from tests.conftest import error_codes
 from tests.factories import make_member, make_staff

@@ -19,7 +19,7 @@ from models import (
     ValidationList,
     ValidationListLine,
 )
-from resolvers.roles import MATRIX, Permission
+from resolvers.core.permissions import MATRIX, Permission
 from tests.catalog.factories import gid, make_branch, make_product, set_article_code, set_price
 from tests.conftest import error_codes
 from tests.factories import make_customer_number, make_member

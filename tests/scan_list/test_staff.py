@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from models import AuditEvent, ScanList, ScanListLine, StaffRole
-from resolvers.roles import MATRIX
+from resolvers.core.permissions import MATRIX
 from tests.catalog.factories import gid, make_product
 from tests.conftest import error_codes
 from tests.factories import make_company, make_member, make_staff

@@ -13,7 +13,7 @@ import aiosmtplib
 from tortoise.expressions import F, Q
 
 from models import Locale, OutboxMail
-from resolvers.context import Context, now
+from resolvers.core.context import Context, now
 from settings import Settings
 
 log = logging.getLogger("mail")

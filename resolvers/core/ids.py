@@ -7,7 +7,7 @@ import binascii
 import uuid
 from collections.abc import Sequence
 
-from resolvers.errors import not_found
+from resolvers.core.errors import not_found
 
 
 def encode(type_name: str, pk: uuid.UUID | str | int) -> str:

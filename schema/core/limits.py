@@ -24,9 +24,9 @@ from strawberry.extensions import SchemaExtension
 from strawberry.types import ExecutionContext
 from strawberry.utils.logging import StrawberryLogger
 
-from resolvers.errors import UNAVAILABLE_MESSAGE, AccessError, DomainError, is_unavailable
-from resolvers.i18n import tr
-from resolvers.logs import current_request_id
+from resolvers.core.errors import UNAVAILABLE_MESSAGE, AccessError, DomainError, is_unavailable
+from resolvers.core.i18n import tr
+from resolvers.core.logs import current_request_id
 
 log = logging.getLogger("graphql")
 

@@ -9,8 +9,8 @@ from stdnum.eu import vat as eu_vat
 from stdnum.exceptions import ValidationError
 from tortoise.models import Model
 
-from resolvers.errors import ErrorCode, Problems
-from resolvers.i18n import tr
+from resolvers.core.errors import ErrorCode, Problems
+from resolvers.core.i18n import tr
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MAX_EMAIL = 254  # the e-mail columns' length

@@ -2,7 +2,7 @@
 
 The English text is the key of CATALOGUE, which holds its French and Dutch ("vous", "u").
 `tr(text, **params)` formats a message in the locale the current request chose (Accept-Language,
-French by default, as for names: see resolvers.context.locale_from_header); GraphQLApp.get_context
+French by default, as for names: see resolvers.core.context.locale_from_header); GraphQLApp.get_context
 sets it with `use_locale`. Outside a request (CLI, mail worker) messages are English. Error codes
 never change with the locale. tests/test_messages.py fails on a message without FR or NL.
 """

@@ -13,10 +13,10 @@ from strawberry.schema.types.base_scalars import DateDefinition, DateTimeDefinit
 from strawberry.types import Info
 from strawberry.types.scalar import ScalarDefinition
 
-from resolvers.context import Context
-from resolvers.errors import DomainError
-from resolvers.errors import ErrorCode as ErrorCodeEnum
-from resolvers.pagination import Page
+from resolvers.core.context import Context
+from resolvers.core.errors import DomainError
+from resolvers.core.errors import ErrorCode as ErrorCodeEnum
+from resolvers.core.pagination import Page
 
 ErrorCode = strawberry.enum(ErrorCodeEnum, name="ErrorCode")
 CENT = Decimal("0.01")

@@ -9,9 +9,9 @@ from typing import TypeVar
 from tortoise.models import Model
 from tortoise.queryset import QuerySet
 
-from resolvers import ids
-from resolvers.context import Context
-from resolvers.errors import not_found
+from resolvers.core import ids
+from resolvers.core.context import Context
+from resolvers.core.errors import not_found
 
 M = TypeVar("M", bound=Model)
 

@@ -20,7 +20,7 @@ from graphql import (
 )
 from strawberry.extensions import SchemaExtension
 
-from resolvers.errors import AccessError, limit_exceeded
+from resolvers.core.errors import AccessError, limit_exceeded
 
 #: NUL is refused by PostgreSQL text columns; a lone surrogate cannot be encoded as UTF-8.
 BAD_TEXT = re.compile("[\x00\ud800-\udfff]")

@@ -43,8 +43,8 @@ from graphql import (
 )
 from strawberry.extensions import SchemaExtension
 
-from resolvers.errors import limit_exceeded
-from resolvers.pagination import MAX_PAGE
+from resolvers.core.errors import limit_exceeded
+from resolvers.core.pagination import MAX_PAGE
 
 MAX_COST = 5000
 DEFAULT_PAGE = 20

@@ -15,8 +15,8 @@ from tortoise.expressions import Q
 from tortoise.models import Model
 from tortoise.queryset import QuerySet
 
-from resolvers.errors import AccessError, limit_exceeded
-from resolvers.i18n import tr
+from resolvers.core.errors import AccessError, limit_exceeded
+from resolvers.core.i18n import tr
 
 M = TypeVar("M", bound=Model)
 MAX_PAGE = 100

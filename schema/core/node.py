@@ -9,9 +9,9 @@ from typing import Any
 import strawberry
 from strawberry.types import Info
 
-from resolvers import ids
-from resolvers.context import Context
-from schema.base import Node, ctx
+from resolvers.core import ids
+from resolvers.core.context import Context
+from schema.core.base import Node, ctx
 
 NodeFetcher = Callable[[Context, uuid.UUID], Awaitable[Any]]
 FETCHERS: dict[str, NodeFetcher] = {}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from graphql import GraphQLError
 from strawberry.extensions import MaskErrors
 
-from resolvers.logs import current_request_id
+from resolvers.core.logs import current_request_id
 
 
 class MaskErrorsWithRequestId(MaskErrors):

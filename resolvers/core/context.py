@@ -31,11 +31,12 @@ from models import (
     ValidationList,
     ValidationListLine,
 )
-from resolvers import catalog_loaders, loaders
-from resolvers.errors import forbidden, unauthenticated
-from resolvers.loaders import DataLoader
-from resolvers.logs import current_request_id
-from resolvers.roles import Permission, permissions_of
+from resolvers import catalog_loaders
+from resolvers.core import loaders
+from resolvers.core.errors import forbidden, unauthenticated
+from resolvers.core.loaders import DataLoader
+from resolvers.core.logs import current_request_id
+from resolvers.core.permissions import Permission, permissions_of
 from settings import Settings
 
 

@@ -7,7 +7,7 @@ from enum import Enum
 import asyncpg
 from tortoise.exceptions import DBConnectionError
 
-from resolvers.i18n import N_, tr
+from resolvers.core.i18n import N_, tr
 
 
 class ErrorCode(str, Enum):

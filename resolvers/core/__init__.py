@@ -1,0 +1,1 @@
+"""Shared infrastructure of the business rules: request context, loaders, access, permissions, errors, ids."""

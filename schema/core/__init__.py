@@ -1,0 +1,2 @@
+"""Shared GraphQL-layer infrastructure: base types (Money, UserError, attempt), limits, node,
+error masking, guards, cost."""
