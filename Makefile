@@ -19,9 +19,11 @@ run: venv
 	$(BIN)/python manage.py seed-demo
 	$(BIN)/uvicorn app:app --host $(HOST) --port $(PORT) --log-config logging.json
 
-## make test: the whole suite (SQLite; set DATABASE_URL=postgres://... for PostgreSQL)
+## make test: the whole suite (SQLite; set DATABASE_URL=postgres://... for PostgreSQL), on 2 pytest-xdist
+## workers (TEST_WORKERS=...): each its own PostgreSQL database; an xdist_group's tests share one worker
+TEST_WORKERS ?= 2
 test: venv browser
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadgroup
 
 ## make browser: Debian's chromium and chromedriver, for the GraphiQL browser test (installed when missing)
 browser:

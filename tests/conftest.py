@@ -52,12 +52,15 @@ def settings() -> Settings:
 
 @pytest.fixture(scope="session")
 def pg_url() -> Iterator[str | None]:
-    """On PostgreSQL: one database for the session, its tables made once (tests truncate them)."""
+    """On PostgreSQL: one database for the session, its tables made once (tests truncate them).
+    Under pytest-xdist (`make test`) each worker is a session of its own, so each worker makes,
+    and drops, its own database (named after the worker: test_gw0_..., test_gw1_...)."""
     if not PG:
         yield None
         return
     admin_url = os.environ["DATABASE_URL"]
-    name = f"test_{uuid.uuid4().hex[:12]}"
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    name = f"test_{worker}_{uuid.uuid4().hex[:12]}"
     url = f"{admin_url.rsplit('/', 1)[0]}/{name}"
 
     async def create() -> None:

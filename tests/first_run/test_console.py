@@ -6,6 +6,10 @@ from __future__ import annotations
 import re
 
 import httpx
+import pytest
+
+# One uvicorn for the module's tests (live_server is module-scoped): on one xdist worker, not one each.
+pytestmark = pytest.mark.xdist_group("first_run_console")
 
 RESET_REQUEST = "mutation($email: String!) { passwordResetRequest(email: $email) { ok } }"
 STAMP = r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z "

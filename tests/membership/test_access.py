@@ -127,7 +127,9 @@ async def test_another_companys_membership_is_not_found(api, operation):
 
 
 @pytest.mark.parametrize(
-    "bogus", ["", "garbage", ids.encode("Membership", uuid.uuid4()), ids.encode("Membership", "x")]
+    "bogus",
+    ["", "garbage", ids.encode("Membership", uuid.uuid4()), ids.encode("Membership", "x")],
+    ids=["empty", "garbage", "unknown-uuid", "not-a-uuid"],  # the same on every xdist worker
 )
 async def test_unknown_or_mistyped_ids_are_not_found(api, bogus):
     admin = await make_member(Role.ADMINISTRATOR)
