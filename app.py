@@ -227,7 +227,7 @@ def _tune_gc() -> tuple[int, int, int]:
 
 async def _say_where_to_start(settings: Settings) -> None:
     """Development start-up: where GraphiQL is and, with the demo data loaded, its password."""
-    from resolvers.demo import DEMO_PASSWORD, STAFF
+    from demo import DEMO_PASSWORD, STAFF
 
     log.info("GraphiQL: %s/graphql", settings.api_url)
     if await User.exists(email=STAFF[0][0]):

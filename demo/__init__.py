@@ -10,6 +10,9 @@ from typing import Any
 
 from tortoise.transactions import in_transaction
 
+from demo.catalog import seed_catalog
+from demo.ordering import seed_ordering
+from demo.quotes import seed_quotes
 from models import (
     Company,
     CompanyStatus,
@@ -24,9 +27,6 @@ from models import (
     User,
 )
 from resolvers.auth_core import hash_password
-from resolvers.demo_catalog import seed_catalog
-from resolvers.demo_ordering import seed_ordering
-from resolvers.demo_quotes import seed_quotes
 from resolvers.sequence import next_customer_number
 
 log = logging.getLogger("demo")
