@@ -278,10 +278,6 @@ def create_app(settings: Settings | None = None) -> Starlette:
     ]
     if not settings.production:  # production has no GraphiQL
         routes.append(Mount("/graphiql-assets", StaticFiles(directory=GRAPHIQL), name="graphiql-assets"))
-    if settings.bench_endpoints:  # bench/run.py only: hand-written twins of some GraphQL pages
-        from bench.handwritten import routes as bench_routes
-
-        routes += bench_routes(settings)
     return Starlette(
         debug=settings.debug,
         routes=routes,

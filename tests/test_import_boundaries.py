@@ -1,5 +1,5 @@
 """What the production code may not import: the demo seed data (demo/, used by `manage.py
-seed-demo` and tests) stays out of resolvers/ and schema/, and the benchmark twin (bench/, which
+seed-demo` and tests) stays out of resolvers/ and schema/, and the benchmark twin (bench/app.py
 wraps the production app itself) stays out of the production app altogether. Read from the
 source with ast, so a function-local import is caught too."""
 
@@ -48,3 +48,7 @@ def test_the_scan_sees_function_local_imports(tmp_path: Path) -> None:
 def test_no_module_under_resolvers_or_schema_imports_demo(folder: str) -> None:
     assert list(sources(folder)), folder
     assert offenders("demo", folder) == []
+
+
+def test_the_production_app_never_imports_bench() -> None:
+    assert offenders("bench", "app.py", "settings.py", "manage.py", "models", "resolvers", "schema") == []
