@@ -34,7 +34,7 @@ browser:
 lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy --explicit-package-bases app.py settings.py manage.py models resolvers schema bench
+	$(BIN)/mypy --explicit-package-bases app.py settings.py manage.py models resolvers schema bench demo
 
 ## make migrations: write a migration for model changes
 migrations: venv

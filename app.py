@@ -228,7 +228,7 @@ def _tune_gc() -> tuple[int, int, int]:
 
 async def _say_where_to_start(settings: Settings) -> None:
     """Development start-up: where GraphiQL is and, with the demo data loaded, its password."""
-    from resolvers.demo import DEMO_PASSWORD, STAFF
+    from demo import DEMO_PASSWORD, STAFF
 
     log.info("GraphiQL: %s/graphql", settings.api_url)
     if await User.exists(email=STAFF[0][0]):
@@ -279,10 +279,6 @@ def create_app(settings: Settings | None = None) -> Starlette:
     ]
     if not settings.production:  # production has no GraphiQL
         routes.append(Mount("/graphiql-assets", StaticFiles(directory=GRAPHIQL), name="graphiql-assets"))
-    if settings.bench_endpoints:  # bench/run.py only: hand-written twins of some GraphQL pages
-        from bench.handwritten import routes as bench_routes
-
-        routes += bench_routes(settings)
     return Starlette(
         debug=settings.debug,
         routes=routes,

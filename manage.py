@@ -57,7 +57,7 @@ async def cmd_migrate(args: argparse.Namespace) -> None:
 
 @command("seed-demo")
 async def cmd_seed_demo(args: argparse.Namespace) -> None:
-    from resolvers.demo import seed_demo
+    from demo import seed_demo
 
     if get_settings().production:  # the demo accounts' password is printed in the README
         raise ValueError("seed-demo refuses to run with APP_ENV=production (its accounts share a public password)")

@@ -61,9 +61,6 @@ class Settings(BaseSettings):
     database_acquire_timeout: float = 5.0
     #: /healthz answers 503 when the database does not answer `SELECT 1` within this many seconds.
     health_timeout: float = 2.0
-    #: Mount bench/handwritten.py's hand-written twins of some GraphQL pages (BENCH_ENDPOINTS=1):
-    #: only for bench/run.py, never in a deployment.
-    bench_endpoints: bool = False
 
     @model_validator(mode="after")
     def _production_is_explicit(self) -> Settings:

@@ -6,7 +6,7 @@ JSON as the GraphQL documents in bench/run.py (PRODUCTS, QUOTES, ORDERS): the sa
 (session, permission, price visibility, customer-number limits, locale fallback, stock status,
 rounding), but plain SQL on an asyncpg pool and orjson, with no ORM and no GraphQL executor.
 
-Mounted only when the setting `bench_endpoints` is true (BENCH_ENDPOINTS=1): see app.py.
+Served only by the benchmark twin, bench/app.py (the production app plus these routes).
 The pure rules (ids, quantities, prices, stock status, roles) are imported from resolvers/ so
 both sides compute values the same way; everything else here is deliberately hand-rolled.
 """
@@ -36,7 +36,6 @@ from resolvers.core.context import locale_from_header
 from resolvers.core.ids import encode
 from resolvers.core.permissions import Permission, permissions_of
 from resolvers.pricing import Break, line_total, net_price
-from settings import Settings
 
 CENT = Decimal("0.01")
 MAX_PAGE = 100
@@ -80,11 +79,14 @@ class Viewer:
 
 
 class Database:
-    """One asyncpg pool per process, made on first use (same size as Tortoise's default)."""
+    """One asyncpg pool per app, made on first use (same size as Tortoise's default), closed by
+    bench/app.py's lifespan. Behind a PgBouncer in transaction pooling (the suite's CI run) no
+    statement is cached on a server connection, as settings.connection_config does for the app."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, *, transaction_pooling: bool = False) -> None:
         parts = urlsplit(url)
         self.dsn = urlunsplit(parts._replace(query=""))
+        self.statement_cache_size = 0 if transaction_pooling else 100  # asyncpg's default
         self.pool: asyncpg.Pool | None = None
         self.lock = asyncio.Lock()
 
@@ -92,8 +94,15 @@ class Database:
         if self.pool is None:
             async with self.lock:
                 if self.pool is None:
-                    self.pool = await asyncpg.create_pool(self.dsn, min_size=1, max_size=5)
+                    self.pool = await asyncpg.create_pool(
+                        self.dsn, min_size=1, max_size=5, statement_cache_size=self.statement_cache_size
+                    )
         return self.pool
+
+    async def close(self) -> None:
+        if self.pool is not None:
+            await self.pool.close()
+            self.pool = None
 
 
 def money(viewer: Viewer, amount: Decimal | None) -> dict | None:
@@ -329,8 +338,7 @@ def endpoint(db: Database, handler: Any) -> Any:
     return serve
 
 
-def routes(settings: Settings) -> list[Route]:
-    db = Database(settings.db_url)
+def routes(db: Database) -> list[Route]:
     return [
         Route("/bench/products", endpoint(db, products), methods=["POST"]),
         Route("/bench/quotes", endpoint(db, quotes), methods=["POST"]),

@@ -7,6 +7,7 @@ import re
 from collections import defaultdict
 from decimal import Decimal
 
+from demo import DEMO_PASSWORD, seed_accounts, seed_catalog, seed_ordering, seed_quotes
 from models import (
     Cart,
     CartLine,
@@ -24,7 +25,6 @@ from models import (
     ValidationListLine,
     ValidationStatus,
 )
-from resolvers.demo import DEMO_PASSWORD, seed_accounts, seed_catalog, seed_ordering, seed_quotes
 from resolvers.pricing import company_breaks, line_total, unit_price
 
 LOGIN = """mutation($input: LoginInput!) { login(input: $input) {

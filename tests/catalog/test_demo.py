@@ -6,8 +6,8 @@ import time
 
 from stdnum import ean
 
+from demo.catalog import seed_catalog
 from models import Branch, BranchStock, Category, CompanyArticleCode, CompanyPrice, Product
-from resolvers.demo_catalog import seed_catalog
 from tests.factories import make_company, make_member
 
 SEARCH = """query($s: String) { products(filter: {search: $s}, first: 3) { totalCount

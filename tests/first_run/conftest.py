@@ -19,7 +19,7 @@ import httpx
 import pytest
 from tortoise.context import TortoiseContext
 
-from resolvers.demo import seed_accounts
+from demo import seed_accounts
 from settings import ROOT, tortoise_config
 
 

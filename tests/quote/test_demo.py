@@ -6,8 +6,8 @@ import re
 from collections import Counter
 from datetime import UTC, datetime
 
+from demo.quotes import seed_quotes
 from models import Quote, QuoteLine, QuoteState, Role
-from resolvers.demo_quotes import seed_quotes
 from tests.factories import make_member
 from tests.quote.helpers import NUMBER_RE, make_product
 

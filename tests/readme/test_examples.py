@@ -7,7 +7,7 @@ import re
 import time
 from pathlib import Path
 
-from resolvers.demo import seed_demo
+from demo import seed_demo
 
 README = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
 

@@ -10,6 +10,9 @@ from typing import Any
 
 from tortoise.transactions import in_transaction
 
+from demo.catalog import seed_catalog
+from demo.ordering import seed_ordering
+from demo.quotes import seed_quotes
 from models import (
     Company,
     CompanyStatus,
@@ -25,9 +28,6 @@ from models import (
 )
 from resolvers.auth_core import hash_password
 from resolvers.core.sequence import next_customer_number
-from resolvers.demo_catalog import seed_catalog
-from resolvers.demo_ordering import seed_ordering
-from resolvers.demo_quotes import seed_quotes
 
 log = logging.getLogger("demo")
 DEMO_PASSWORD = "demo-password-2026"
