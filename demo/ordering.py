@@ -51,7 +51,7 @@ from models import (
 )
 from resolvers import order as order_rs
 from resolvers import submit as submit_rs
-from resolvers.core.context import now
+from resolvers.core.clock import now
 from resolvers.core.permissions import Permission, permissions_of
 from resolvers.pricing import Break, company_breaks, line_total, unit_price
 from resolvers.scan_list import barcode_of

@@ -28,7 +28,7 @@ from models import (
     QuoteState,
     User,
 )
-from resolvers.core.context import now
+from resolvers.core.clock import now
 from resolvers.pricing import line_total
 from resolvers.quote import new_number
 

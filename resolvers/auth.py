@@ -28,7 +28,8 @@ from resolvers.auth_core import (
     verify_password_in_thread,
 )
 from resolvers.core import ids, mail, validate
-from resolvers.core.context import Context, now, token_hash
+from resolvers.core.clock import now
+from resolvers.core.context import Context, token_hash
 from resolvers.core.errors import DomainError, ErrorCode, Problems, not_found
 from resolvers.core.i18n import N_, tr
 

@@ -11,7 +11,8 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from models import Membership, Session, TokenPurpose, User, UserToken
-from resolvers.core.context import now, token_hash
+from resolvers.core.clock import now
+from resolvers.core.context import token_hash
 
 # argon2id at OWASP's first recommended setting (m=19 MiB, t=2, p=1).
 ARGON2_PARAMETERS: dict[str, Any] = {"time_cost": 2, "memory_cost": 19 * 1024, "parallelism": 1}

@@ -17,7 +17,8 @@ from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F, Q
 
 from models import LoginThrottle, User
-from resolvers.core.context import Context, now
+from resolvers.core.clock import now
+from resolvers.core.context import Context
 
 MAX_FAILED_LOGINS = 10
 FAILED_LOGIN_WINDOW = timedelta(minutes=15)

@@ -23,7 +23,6 @@ from models import (
     CustomerNumberRequest,
     HelpdeskTicket,
     RequestStatus,
-    StaffRole,
     User,
 )
 from resolvers.core import ids, validate
@@ -32,14 +31,12 @@ from resolvers.core.audit import record
 from resolvers.core.context import Context
 from resolvers.core.errors import DomainError, ErrorCode, Problems, not_found
 from resolvers.core.i18n import tr
-from resolvers.core.pagination import Page, paginate
+from resolvers.core.pagination import NEWEST_FIRST, Page, paginate
+from resolvers.core.permissions import DECIDERS
 from resolvers.core.sequence import next_customer_number
 
 #: Staff roles that may decide; a REPRESENTATIVE reads only.
-DECIDERS = (StaffRole.CUSTOMER_SERVICE, StaffRole.ADMINISTRATOR)
-NEWEST_FIRST = ("-created_at", "-id")
 MAX_REASON = 1000
-ADDRESS_COLUMNS = ("line1", "line2", "postal_code", "city", "country_code")
 _VAT_NOISE = re.compile(r"[\s.\-]")
 
 
@@ -48,7 +45,7 @@ def _transition_error(message: str) -> DomainError:
 
 
 def _address(row: Any) -> dict[str, Any]:
-    return {column: getattr(row, column) for column in ADDRESS_COLUMNS}
+    return {column: getattr(row, column) for column in validate.ADDRESS_COLUMNS}
 
 
 def _audited_address(columns: dict[str, Any]) -> dict[str, Any]:

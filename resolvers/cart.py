@@ -19,7 +19,8 @@ from tortoise.transactions import in_transaction
 
 from models import Cart, CartLine, Membership, Product
 from resolvers.core import ids
-from resolvers.core.context import Context, now
+from resolvers.core.clock import now
+from resolvers.core.context import Context
 from resolvers.core.errors import DomainError, Problem, Problems, limit_exceeded, not_found
 from resolvers.core.i18n import tr
 from resolvers.core.permissions import Permission

@@ -15,7 +15,8 @@ from typing import Any, Protocol
 from models import Branch, CustomerNumber, CustomerNumberKind, DeliveryMethod, Membership
 from resolvers.core import ids, validate
 from resolvers.core.access import allowed_customer_number_ids
-from resolvers.core.context import Context, now
+from resolvers.core.clock import today
+from resolvers.core.context import Context
 from resolvers.core.errors import DomainError, ErrorCode, Problems, not_found
 from resolvers.core.i18n import tr
 
@@ -32,7 +33,6 @@ COLUMNS = (
     "one_time_country_code",
     "requested_date",
 )
-ADDRESS_COLUMNS = ("line1", "line2", "postal_code", "city", "country_code")
 
 
 class DeliveryValues(Protocol):
@@ -48,10 +48,6 @@ class DeliveryValues(Protocol):
     def branch_id(self) -> str | None: ...
     @property
     def requested_date(self) -> date | None: ...
-
-
-def today() -> date:
-    return now().date()
 
 
 def empty() -> dict[str, Any]:
@@ -87,7 +83,7 @@ async def check_delivery(ctx: Context, membership: Membership, value: DeliveryVa
             columns["ship_to_id"] = await _ship_to(ctx, membership, ship_to_id, *field, "shipToId")
         else:
             checked = validate.address(problems, address, *field, "oneTimeAddress")
-            for name in ADDRESS_COLUMNS:
+            for name in validate.ADDRESS_COLUMNS:
                 columns[f"one_time_{name}"] = checked[name]
     else:
         if ship_to_id is not None or address is not None:
@@ -157,7 +153,7 @@ def delivery_of(row: Any) -> DeliveryValue | None:
         return None
     address = None
     if row.one_time_line1 is not None:
-        address = {name: getattr(row, f"one_time_{name}") for name in ADDRESS_COLUMNS}
+        address = {name: getattr(row, f"one_time_{name}") for name in validate.ADDRESS_COLUMNS}
     return DeliveryValue(
         method=DeliveryMethod(row.delivery_method),
         ship_to_id=row.ship_to_id,

@@ -22,10 +22,11 @@ from models import Cart, Order, OrderLine, OrderSource, OrderStatus, Product, Va
 from resolvers.cart import add_merged, current_cart
 from resolvers.core import ids
 from resolvers.core.access import readable, readable_by_customer_number
-from resolvers.core.context import Context, now
+from resolvers.core.clock import now
+from resolvers.core.context import Context
 from resolvers.core.errors import ErrorCode, Problem, forbidden, not_found
 from resolvers.core.i18n import tr
-from resolvers.core.pagination import Page, paginate
+from resolvers.core.pagination import NEWEST_FIRST, Page, paginate
 from resolvers.core.permissions import Permission
 from resolvers.core.sequence import next_value, placeholder
 from resolvers.delivery import columns_of
@@ -33,8 +34,6 @@ from resolvers.lines import CheckedLine, merge, quantity_problem
 from resolvers.pricing import line_total
 
 M = TypeVar("M", bound=Model)
-
-NEWEST_FIRST = ("-created_at", "-id")
 
 
 async def new_number(year: int) -> str:

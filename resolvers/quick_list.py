@@ -32,7 +32,8 @@ from tortoise.transactions import in_transaction
 from models import Company, Product, QuickList, QuickListLine, User
 from resolvers.core import ids, validate
 from resolvers.core.access import get_any, readable
-from resolvers.core.context import Context, now
+from resolvers.core.clock import now
+from resolvers.core.context import Context
 from resolvers.core.errors import (
     AccessError,
     DomainError,

@@ -25,25 +25,20 @@ from resolvers.core.access import (
     readable_by_customer_number,
 )
 from resolvers.core.audit import record
-from resolvers.core.context import Context, now
+from resolvers.core.clock import now, today
+from resolvers.core.context import Context
 from resolvers.core.errors import DomainError, ErrorCode, Problems, not_found
 from resolvers.core.i18n import tr
-from resolvers.core.pagination import Page, paginate
+from resolvers.core.pagination import NEWEST_FIRST, Page, paginate
 from resolvers.core.permissions import Permission
 from resolvers.core.sequence import next_value, placeholder
 from resolvers.lines import LineLike
 from resolvers.quote_lines import IssueLine, issue_lines, request_lines, save_lines, total_of
 
-NEWEST_FIRST = ("-created_at", "-id")
 OLDEST_FIRST = ("created_at", "id")
 MAX_REFERENCE = 200
 MAX_NOTE = 2000
 MAX_REASON = 1000
-
-
-def today() -> date:
-    """The date quotes are judged against (UTC, like every time of the service)."""
-    return now().date()
 
 
 # ---------------------------------------------------------------------- reading

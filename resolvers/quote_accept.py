@@ -25,15 +25,15 @@ from models import (
     QuoteStatus,
     ValidationList,
 )
-from resolvers.core import ids
+from resolvers.core import ids, validate
 from resolvers.core.access import allowed_customer_number_ids, get_for_customer_number
 from resolvers.core.audit import record
-from resolvers.core.context import Context, now
+from resolvers.core.clock import now, today
+from resolvers.core.context import Context
 from resolvers.core.errors import DomainError, ErrorCode
 from resolvers.core.i18n import N_, tr
 from resolvers.core.permissions import Permission
-from resolvers.delivery import ADDRESS_COLUMNS, DeliveryValues, check_delivery, empty
-from resolvers.quote import today
+from resolvers.delivery import DeliveryValues, check_delivery, empty
 from resolvers.submit import SubmitLine, check_key, check_texts, fingerprint, submit
 
 OPERATION = "quoteAccept"
@@ -59,7 +59,7 @@ async def default_delivery(quote: Quote) -> dict[str, Any]:
     if number.kind == CustomerNumberKind.SHIP_TO:
         columns["ship_to_id"] = number.id
     else:
-        for name in ADDRESS_COLUMNS:
+        for name in validate.ADDRESS_COLUMNS:
             columns[f"one_time_{name}"] = getattr(number, name)
     return columns
 

@@ -17,15 +17,16 @@ from typing import Any
 from stdnum import ean as ean_check
 from tortoise.transactions import in_transaction
 
-from models import Company, Order, OrderSource, Product, ScanList, ScanListLine, StaffRole, ValidationList
+from models import Company, Order, OrderSource, Product, ScanList, ScanListLine, ValidationList
 from resolvers.core import ids, validate
 from resolvers.core.access import allowed_customer_number_ids, get_any
 from resolvers.core.audit import record
-from resolvers.core.context import Context, now
+from resolvers.core.clock import now
+from resolvers.core.context import Context
 from resolvers.core.errors import DomainError, ErrorCode, Problems
 from resolvers.core.i18n import tr
 from resolvers.core.pagination import Page, paginate
-from resolvers.core.permissions import Permission
+from resolvers.core.permissions import DECIDERS, Permission
 from resolvers.delivery import DeliveryValues, check_delivery
 from resolvers.lines import LineLike, all_problems, check_lines, merge
 from resolvers.order import place_order
@@ -35,7 +36,6 @@ MAX_NAME = 200
 MAX_DEVICE_ID = 100
 #: Staff who may approve a scan list (what is approved orders without validation);
 #: any staff member, a REPRESENTATIVE too, may prepare one.
-APPROVERS = (StaffRole.CUSTOMER_SERVICE, StaffRole.ADMINISTRATOR)
 OPERATION = "scanSubmit"
 OLDEST_FIRST = ("created_at", "id")
 
@@ -131,7 +131,7 @@ async def create_scan_list(ctx: Context, company_id: str, name: str, lines: Sequ
 async def approve_scan_list(ctx: Context, global_id: str) -> ScanList:
     """Staff (CUSTOMER_SERVICE, ADMINISTRATOR): approve a list once; its products can then be
     ordered by scanning without validation. An approved list: INVALID_STATUS_TRANSITION."""
-    staff = ctx.require_staff(*APPROVERS)
+    staff = ctx.require_staff(*DECIDERS)
     row = await get_any(ScanList, global_id, ["id"])
     async with in_transaction():
         # Conditional: two staff members approving at once cannot both succeed.

@@ -26,7 +26,7 @@ from stdnum import ean as ean_check
 from models import Company, CompanyStatus, Locale, Product, ScanList, ScanListLine
 from resolvers import catalog
 from resolvers.core import ids
-from resolvers.core.context import now
+from resolvers.core.clock import now
 from settings import Settings
 
 PURPOSE = b"scan-list-print:"

@@ -38,7 +38,8 @@ from resolvers import cart as cart_rs
 from resolvers.core import ids, validate
 from resolvers.core.access import allowed_customer_number_ids
 from resolvers.core.audit import record
-from resolvers.core.context import Context, now
+from resolvers.core.clock import now
+from resolvers.core.context import Context
 from resolvers.core.errors import DomainError, ErrorCode, Problems
 from resolvers.core.i18n import tr
 from resolvers.core.permissions import Permission

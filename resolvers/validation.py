@@ -16,19 +16,19 @@ from tortoise.expressions import F
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
-from models import Locale, OrderSource, Role, StaffRole, User, ValidationList, ValidationStatus
+from models import Locale, OrderSource, Role, User, ValidationList, ValidationStatus
 from resolvers.core import ids, mail, validate
 from resolvers.core.audit import record
-from resolvers.core.context import Context, now
+from resolvers.core.clock import now
+from resolvers.core.context import Context
 from resolvers.core.errors import DomainError, ErrorCode, Problems, forbidden, not_found
 from resolvers.core.i18n import tr
-from resolvers.core.pagination import Page, paginate
+from resolvers.core.pagination import NEWEST_FIRST, Page, paginate
+from resolvers.core.permissions import DECIDERS
 from resolvers.order import create_order, visible
 
-NEWEST_FIRST = ("-created_at", "-id")
 OLDEST_FIRST = ("created_at", "id")
 #: Staff roles that decide on validation lists; a REPRESENTATIVE reads only.
-DECIDERS = (StaffRole.CUSTOMER_SERVICE, StaffRole.ADMINISTRATOR)
 MAX_REASON = 1000
 
 #: The decision as the submitter reads it in the e-mail, per locale.

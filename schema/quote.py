@@ -13,7 +13,7 @@ from strawberry.types import Info
 from models import quote as m
 from resolvers import quote as rq
 from resolvers.catalog import plain
-from resolvers.core import ids
+from resolvers.core import clock, ids
 from resolvers.core.context import Context
 from resolvers.core.pagination import Page
 from resolvers.pricing import line_total
@@ -94,7 +94,7 @@ class Quote(Node):
             id=strawberry.ID(ids.encode("Quote", row.id)),
             number=row.number,
             reference=row.reference,
-            status=row.status_on(rq.today()),
+            status=row.status_on(clock.today()),
             created_at=row.created_at,
             valid_until=row.valid_until,
             note=row.note,

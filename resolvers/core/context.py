@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import uuid
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from functools import cached_property
 from typing import Any
 
@@ -33,6 +32,7 @@ from models import (
 )
 from resolvers import catalog_loaders
 from resolvers.core import loaders
+from resolvers.core.clock import now
 from resolvers.core.errors import forbidden, unauthenticated
 from resolvers.core.loaders import DataLoader
 from resolvers.core.logs import current_request_id
@@ -42,10 +42,6 @@ from settings import Settings
 
 def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
-
-
-def now() -> datetime:
-    return datetime.now(UTC)
 
 
 def locale_from_header(accept_language: str | None) -> Locale:

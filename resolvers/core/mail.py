@@ -13,7 +13,8 @@ import aiosmtplib
 from tortoise.expressions import F, Q
 
 from models import Locale, OutboxMail
-from resolvers.core.context import Context, now
+from resolvers.core.clock import now
+from resolvers.core.context import Context
 from settings import Settings
 
 log = logging.getLogger("mail")

@@ -97,3 +97,7 @@ async def paginate(
     rows = rows[:size]
     cursors = [_encode([getattr(r, f) for f in fields]) for r in rows]
     return Page(rows, cursors, has_next, bool(after), count=qs.count)
+
+
+#: The order of every "newest first" list: creation time, then id to break ties.
+NEWEST_FIRST = ("-created_at", "-id")

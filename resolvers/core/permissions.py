@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import Enum
 
-from models import Role
+from models import Role, StaffRole
 
 
 class Permission(str, Enum):
@@ -73,3 +73,8 @@ def permissions_of(role: Role, fast_entry_enabled: bool) -> frozenset[Permission
     """A role's permissions; FAST_ENTRY only where the distributor enabled it."""
     granted = MATRIX[role]
     return granted if fast_entry_enabled else granted - {Permission.FAST_ENTRY}
+
+
+#: Staff who decide (companies, customer numbers, addresses, validation lists, scan-list approval);
+#: REPRESENTATIVEs read and build lists.
+DECIDERS = (StaffRole.CUSTOMER_SERVICE, StaffRole.ADMINISTRATOR)

@@ -85,6 +85,10 @@ def password(problems: Problems, value: str, user_email: str | None, *field: str
     return value
 
 
+#: The columns of an address, wherever one is stored (customer numbers, deliveries, requests).
+ADDRESS_COLUMNS = ("line1", "line2", "postal_code", "city", "country_code")
+
+
 def address(problems: Problems, value: Any, *field: str) -> dict[str, Any]:
     """The columns of an address (line1, line2, postal_code, city, country_code), checked."""
     country = (value.country_code or "").strip().upper()

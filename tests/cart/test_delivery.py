@@ -7,8 +7,8 @@ from datetime import timedelta
 import pytest
 
 from models import Cart, CustomerNumber, CustomerNumberKind, MembershipCustomerNumber, Role
+from resolvers.core.clock import today
 from resolvers.core.permissions import Permission
-from resolvers.delivery import today
 from tests.cart.helpers import ADD, CLEAR, DELIVERY, errors, line, roles_without
 from tests.catalog.factories import gid, make_branch, make_product
 from tests.conftest import error_codes

@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 
 from models import CustomerNumberKind, Role, StaffRole
-from resolvers.quote import today
+from resolvers.core.clock import today
 from tests.catalog.factories import gid, make_branch, make_product, set_price
 from tests.factories import make_customer_number, make_member, make_staff
 

@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 
 from models import CartLine, Order, QuickList, QuickListLine, Quote, Role, ScanList, StaffRole, ValidationList
-from resolvers.quote import today
+from resolvers.core.clock import today
 from tests.cart.helpers import ADD, UPDATE
 from tests.catalog.factories import gid, make_branch, make_product
 from tests.factories import make_member, make_staff

@@ -18,8 +18,8 @@ from models import (
     Sequence,
 )
 from resolvers.core import ids
+from resolvers.core.clock import today
 from resolvers.core.permissions import MATRIX, Permission
-from resolvers.quote import today
 
 _seq = itertools.count(1)
 

@@ -7,8 +7,8 @@ from datetime import timedelta
 import pytest
 
 from models import AuditEvent, CustomerNumberKind, MembershipCustomerNumber, Quote, QuoteState, Role
+from resolvers.core.clock import today
 from resolvers.core.permissions import Permission
-from resolvers.quote import today
 from tests.conftest import error_codes
 from tests.factories import make_customer_number, make_member, make_staff
 from tests.quote.helpers import gid, make_quote, roles_without

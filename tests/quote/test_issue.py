@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from models import AuditEvent, CustomerNumberKind, Quote, QuoteLine, QuoteState, Role, StaffRole
-from resolvers.quote import today
+from resolvers.core.clock import today
 from tests.conftest import error_codes
 from tests.factories import make_customer_number, make_member, make_staff
 from tests.quote.helpers import NUMBER_RE, counts, gid, make_product, make_quote

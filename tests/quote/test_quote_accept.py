@@ -20,8 +20,8 @@ from models import (
     ValidationList,
     ValidationListLine,
 )
+from resolvers.core.clock import today
 from resolvers.core.permissions import Permission
-from resolvers.quote import today
 from tests.catalog.factories import make_branch
 from tests.conftest import error_codes
 from tests.factories import make_customer_number, make_member
