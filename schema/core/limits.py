@@ -22,7 +22,6 @@ from graphql.validation import ValidationRule
 from strawberry import Schema
 from strawberry.extensions import SchemaExtension
 from strawberry.types import ExecutionContext
-from strawberry.utils.logging import StrawberryLogger
 
 from resolvers.core.errors import UNAVAILABLE_MESSAGE, AccessError, DomainError, is_unavailable
 from resolvers.core.i18n import tr
@@ -141,7 +140,8 @@ def finish_error(error: GraphQLError, production: bool) -> GraphQLError:
 
 class QuietSchema(Schema):
     """Logs expected errors (refusals, the client's mistakes) and UNAVAILABLE ones in one line
-    without a traceback; only unexpected ones carry theirs."""
+    without a traceback; unexpected ones are logged once, with theirs, by should_mask_error
+    (Strawberry's default logged them a second time)."""
 
     def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
         for error in errors:
@@ -149,5 +149,4 @@ class QuietSchema(Schema):
                 log.info("%s: %s", (error.extensions or {}).get("code", "BAD_USER_INPUT"), error.message)
             elif is_unavailable(error.original_error):  # the database's state, not a bug: no traceback
                 log.warning("database unavailable at %s: %r", error.path, error.original_error)
-            else:
-                StrawberryLogger.error(error, execution_context)
+            # Unexpected ones: should_mask_error logs each once, with its traceback.
