@@ -29,12 +29,12 @@ from tortoise.context import get_current_context
 from tortoise.contrib.starlette import RegisterTortoise
 
 from models import User
-from resolvers import scan_print
 from resolvers.core import mail
 from resolvers.core.context import Context, authenticate, locale_from_header
 from resolvers.core.errors import UNAVAILABLE_MESSAGE, is_unavailable
 from resolvers.core.i18n import tr, use_locale
 from resolvers.core.logs import RequestIdMiddleware, install_record_factory
+from resolvers.scan_list import printing as scan_print
 from schema import build_schema
 from schema.core.limits import finish_error
 from settings import ROOT, Settings, get_settings, tortoise_config
@@ -177,7 +177,7 @@ def healthz(settings: Settings) -> Any:
 
 
 def scan_list_print(settings: Settings) -> Any:
-    """GET /scan-lists/{id}/print?token=...: an approved scan list's printable page (resolvers.scan_print);
+    """GET /scan-lists/{id}/print?token=...: an approved scan list's printable page (resolvers.scan_list.printing);
     404 for an unknown or unapproved list, a wrong token or an inactive company, whichever it is;
     410 for a link past its date. The access log redacts the token (logging.json)."""
 

@@ -79,7 +79,7 @@ async def cmd_create_staff(args: argparse.Namespace) -> None:
 
 @command("import-catalog")
 async def cmd_import_catalog(args: argparse.Namespace) -> None:
-    from resolvers.catalog_import import import_catalog
+    from resolvers.catalog.importer import import_catalog
 
     if not (args.branches or args.products or args.prices or args.stock):
         raise ValueError("give at least one of --branches, --products, --prices, --stock")

@@ -31,11 +31,11 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from models import Role
-from resolvers.catalog import plain, stock_status
+from resolvers.catalog.pricing import Break, line_total, net_price
+from resolvers.catalog.products import plain, stock_status
 from resolvers.core.context import locale_from_header
 from resolvers.core.ids import encode
 from resolvers.core.permissions import Permission, permissions_of
-from resolvers.pricing import Break, line_total, net_price
 
 CENT = Decimal("0.01")
 MAX_PAGE = 100

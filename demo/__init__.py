@@ -26,7 +26,7 @@ from models import (
     StaffRole,
     User,
 )
-from resolvers.auth_core import hash_password
+from resolvers.auth.tokens import hash_password
 from resolvers.core.sequence import next_customer_number
 
 log = logging.getLogger("demo")

@@ -3,7 +3,7 @@ and scan lists for each demo company, so that every ordering feature has somethi
 
 Call after the catalog (and its price lists) is seeded. Idempotent: a company that already has
 a quick list, a validation list or an order is left alone. Deterministic per company (seeded
-random). Prices follow the real rule (resolvers.pricing: the company's best break, else the list
+random). Prices follow the real rule (resolvers.catalog.pricing: the company's best break, else the list
 price; line totals half-up to cents) and numbers come from the same yearly counters as the real
 submits and approvals ("V2026-000001", "O2026-000001"), given in the order of the rows' dates.
 """
@@ -50,11 +50,11 @@ from models import (
     ValidationStatus,
 )
 from resolvers import order as order_rs
-from resolvers import submit as submit_rs
+from resolvers.catalog.pricing import Break, company_breaks, line_total, unit_price
 from resolvers.core.clock import now
 from resolvers.core.permissions import Permission, permissions_of
-from resolvers.pricing import Break, company_breaks, line_total, unit_price
-from resolvers.scan_list import barcode_of
+from resolvers.scan_list.scans import barcode_of
+from resolvers.validation import create as submit_rs
 
 #: Texts per company language (the administrator's locale): FR, else NL.
 TEXTS: dict[str, dict[Locale, str]] = {

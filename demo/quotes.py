@@ -28,9 +28,9 @@ from models import (
     QuoteState,
     User,
 )
+from resolvers.catalog.pricing import line_total
 from resolvers.core.clock import now
-from resolvers.pricing import line_total
-from resolvers.quote import new_number
+from resolvers.quote.quotes import new_number
 
 REFERENCES = [
     "Chantier rue de la Loi",

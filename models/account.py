@@ -185,7 +185,7 @@ class UserToken(Entity):
 
 class LoginThrottle(Model):
     """Failed sign-ins counted per key in a fixed window: a client address, or an address and an
-    account (resolvers.auth_throttle). Rows of past windows are simply restarted."""
+    account (resolvers.auth.throttle). Rows of past windows are simply restarted."""
 
     key = fields.CharField(max_length=120, primary_key=True)
     failures = fields.IntField(default=0)

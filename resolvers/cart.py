@@ -18,6 +18,7 @@ from decimal import Decimal
 from tortoise.transactions import in_transaction
 
 from models import Cart, CartLine, Membership, Product
+from resolvers.catalog.pricing import line_total, unit_price
 from resolvers.core import ids
 from resolvers.core.clock import now
 from resolvers.core.context import Context
@@ -39,7 +40,6 @@ from resolvers.lines import (
     quantity_problem,
     require_lines,
 )
-from resolvers.pricing import line_total, unit_price
 
 MAX_LINES_PER_CALL = 500
 #: Cart ids are derived from the membership id, so an unsaved (empty) cart has its final id.

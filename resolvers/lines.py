@@ -1,7 +1,7 @@
 """Lines of products and quantities (LineInput), shared by the cart, quick lists, submits and quotes.
 
 Many lines are resolved in a bounded number of queries whatever their count: one for product
-ids, and resolvers.catalog.resolve_codes for codes (SKU / EAN, and the company's own article
+ids, and resolvers.catalog.products.resolve_codes for codes (SKU / EAN, and the company's own article
 codes). Quantities follow SPEC: positive, at least the minimum, a multiple of the pack size.
 """
 
@@ -16,7 +16,7 @@ from typing import Any, Protocol
 from tortoise.models import Model
 
 from models import Product
-from resolvers import catalog
+from resolvers.catalog import products as catalog
 from resolvers.core import ids, loaders, validate
 from resolvers.core.context import Context
 from resolvers.core.errors import DomainError, ErrorCode, Problem, Problems

@@ -28,7 +28,7 @@ from models import (
     TokenPurpose,
     User,
 )
-from resolvers.auth_core import issue_token, link
+from resolvers.auth.tokens import issue_token, link
 from resolvers.core import access, audit, ids, mail, validate
 from resolvers.core.context import Context
 from resolvers.core.errors import DomainError, ErrorCode, Problems, not_found

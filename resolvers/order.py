@@ -1,7 +1,7 @@
 """Orders: created when staff approve a validation list (or at once by an approved scan), the
 order history, and reordering an order's lines into the cart.
 
-Who reads orders follows the validation lists (`visible` below, used by resolvers.validation too): the company's
+Who reads orders follows the validation lists (`visible` below, used by resolvers.validation.lists too): the company's
 orders, limited to the member's customer numbers, with VIEW_COMPANY_ORDERS; only the member's
 own with VIEW_OWN_ORDERS.
 """
@@ -20,6 +20,7 @@ from tortoise.transactions import in_transaction
 
 from models import Cart, Order, OrderLine, OrderSource, OrderStatus, Product, ValidationList, ValidationListLine
 from resolvers.cart import add_merged, current_cart
+from resolvers.catalog.pricing import line_total
 from resolvers.core import ids
 from resolvers.core.access import readable, readable_by_customer_number
 from resolvers.core.clock import now
@@ -31,7 +32,6 @@ from resolvers.core.permissions import Permission
 from resolvers.core.sequence import next_value, placeholder
 from resolvers.delivery import columns_of
 from resolvers.lines import CheckedLine, merge, quantity_problem
-from resolvers.pricing import line_total
 
 M = TypeVar("M", bound=Model)
 

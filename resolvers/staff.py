@@ -5,7 +5,7 @@ from __future__ import annotations
 from tortoise.transactions import in_transaction
 
 from models import StaffRole, User
-from resolvers.auth_core import hash_password, revoke_sessions
+from resolvers.auth.tokens import hash_password, revoke_sessions
 from resolvers.core import validate
 from resolvers.core.errors import Problems
 

@@ -7,7 +7,7 @@ from typing import Any
 import strawberry
 from strawberry.types import Info
 
-from resolvers import auth
+from resolvers.auth import login as auth
 from schema.account import Locale, Session, User, Viewer, viewer_of
 from schema.core.base import OkPayload, UserError, attempt, ctx, errors_field
 

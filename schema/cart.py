@@ -12,7 +12,7 @@ from strawberry.types import Info
 
 from models import Cart as CartRow
 from resolvers import cart as rs
-from resolvers import catalog
+from resolvers.catalog import products as catalog
 from resolvers.core import ids
 from resolvers.core.context import Context
 from resolvers.core.errors import DomainError

@@ -15,11 +15,11 @@ import strawberry
 from strawberry.types import Info
 
 from models import catalog as m
-from resolvers import catalog
+from resolvers.catalog import products as catalog
+from resolvers.catalog.pricing import Break, net_price
 from resolvers.core import ids
 from resolvers.core.context import Context
 from resolvers.core.pagination import Page
-from resolvers.pricing import Break, net_price
 from schema.core.base import Address, Money, Node, PageInfo, ctx, money, money_field, total_count_field
 from schema.core.node import node_type
 

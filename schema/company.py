@@ -5,7 +5,7 @@ from __future__ import annotations
 import strawberry
 from strawberry.types import Info
 
-from resolvers import company as rules
+from resolvers.company import registration as rules
 from schema.account import Company, Locale, Membership, WorkDomain
 from schema.core.base import AddressInput, ContactInput, UserError, attempt, ctx, errors_field
 

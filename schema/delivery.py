@@ -9,7 +9,7 @@ import strawberry
 from strawberry.types import Info
 
 from models import DeliveryMethod as DeliveryMethodEnum
-from resolvers import catalog
+from resolvers.catalog import products as catalog
 from resolvers.delivery import DeliveryValue, delivery_of
 from schema.account import CustomerNumber
 from schema.core.base import Address, AddressInput, ctx, describe_values

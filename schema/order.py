@@ -11,13 +11,13 @@ import strawberry
 from strawberry.types import Info
 
 from models import order as m
-from resolvers import catalog
 from resolvers import order as ro
+from resolvers.catalog import products as catalog
+from resolvers.catalog.pricing import line_total
 from resolvers.core import ids
 from resolvers.core.context import Context
 from resolvers.core.errors import DomainError
 from resolvers.core.pagination import Page
-from resolvers.pricing import line_total
 from schema.account import CustomerNumber, User
 from schema.core.base import (
     Money,

@@ -1,7 +1,7 @@
 """Quick lists: QuickList, QuickListLine; QuickListQuery and QuickListMutation.
 
-The rules (who reads, who edits, summing, ordering) are in resolvers.quick_list and
-resolvers.quick_list_order.
+The rules (who reads, who edits, summing, ordering) are in resolvers.quick_list.lists and
+resolvers.quick_list.ordering.
 """
 
 from __future__ import annotations
@@ -16,12 +16,12 @@ import strawberry
 from strawberry.types import Info
 
 from models import QuickList as QuickListRow
-from resolvers import catalog
-from resolvers import quick_list as rs
-from resolvers import quick_list_order as ro
+from resolvers.catalog import products as catalog
 from resolvers.core import ids
 from resolvers.core.context import Context
 from resolvers.core.errors import DomainError
+from resolvers.quick_list import lists as rs
+from resolvers.quick_list import ordering as ro
 from schema import catalog as catalog_schema
 from schema.account import User
 from schema.cart import Cart, CartPayload

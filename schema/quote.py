@@ -11,12 +11,12 @@ import strawberry
 from strawberry.types import Info
 
 from models import quote as m
-from resolvers import quote as rq
-from resolvers.catalog import plain
+from resolvers.catalog.pricing import line_total
+from resolvers.catalog.products import plain
 from resolvers.core import clock, ids
 from resolvers.core.context import Context
 from resolvers.core.pagination import Page
-from resolvers.pricing import line_total
+from resolvers.quote import quotes as rq
 from schema.account import CustomerNumber, User
 from schema.core.base import (
     Money,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import strawberry
 from strawberry.types import Info
 
-from resolvers import quote_accept as rq
+from resolvers.quote import accept as rq
 from schema.core.base import attempt, ctx
 from schema.validation import SubmitInput, ValidationList, ValidationListPayload
 

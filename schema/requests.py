@@ -10,7 +10,7 @@ import strawberry
 from strawberry.types import Info
 
 from models import request as m
-from resolvers import requests as rules
+from resolvers.company import requests as rules
 from resolvers.core import ids
 from resolvers.core.access import readable
 from resolvers.core.context import Context

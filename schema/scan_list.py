@@ -12,13 +12,13 @@ import strawberry
 from strawberry.types import Info
 
 from models import order as m
-from resolvers import catalog
-from resolvers import scan_list as rs
+from resolvers.catalog import products as catalog
 from resolvers.core import ids
 from resolvers.core.context import Context
 from resolvers.core.errors import DomainError
 from resolvers.core.pagination import Page
-from resolvers.scan_print import print_url
+from resolvers.scan_list import scans as rs
+from resolvers.scan_list.printing import print_url
 from schema.account import Company
 from schema.core.base import Node, PageInfo, UserError, attempt, ctx, errors_field, total_count_field, user_errors
 from schema.core.node import node_type

@@ -13,14 +13,14 @@ import strawberry
 from strawberry.types import Info
 
 from models import order as m
-from resolvers import catalog
-from resolvers import submit as rs
-from resolvers import validation as rv
+from resolvers.catalog import products as catalog
+from resolvers.catalog.pricing import line_total
 from resolvers.core import ids
 from resolvers.core.context import Context
 from resolvers.core.pagination import Page
 from resolvers.order import visible_for_node
-from resolvers.pricing import line_total
+from resolvers.validation import create as rs
+from resolvers.validation import lists as rv
 from schema.account import User
 from schema.core.base import (
     Money,

@@ -40,7 +40,7 @@ def cheap_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
     """Tests hash many passwords: argon2id with tiny costs there (tests/auth checks the real ones)."""
     from argon2 import PasswordHasher
 
-    from resolvers import auth_core
+    from resolvers.auth import tokens as auth_core
 
     monkeypatch.setattr(auth_core, "HASHER", PasswordHasher(time_cost=1, memory_cost=64, parallelism=1))
 

@@ -16,7 +16,7 @@ from models import (
     StaffRole,
     User,
 )
-from resolvers.auth_core import create_session, hash_password
+from resolvers.auth.tokens import create_session, hash_password
 from resolvers.core import ids
 
 PASSWORD = "correct horse battery"

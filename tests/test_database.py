@@ -21,7 +21,7 @@ from resolvers import cart as cart_rs
 from settings import Settings, tortoise_config
 from tests.conftest import error_codes
 from tests.factories import make_member
-from tests.ordering.helpers import CART_SUBMIT, fill_cart, make_stock, pickup, submit_cart, submit_input
+from tests.order.helpers import CART_SUBMIT, fill_cart, make_stock, pickup, submit_cart, submit_input
 
 needs_pg = pytest.mark.postgres  # row locks and server timeouts (tests/conftest.py)
 

@@ -19,7 +19,7 @@ from settings import Settings
 from tests.cart.helpers import ADD
 from tests.catalog.factories import gid, make_product
 from tests.factories import make_member
-from tests.ordering.helpers import CART_SUBMIT, make_stock, pickup, submit_input
+from tests.order.helpers import CART_SUBMIT, make_stock, pickup, submit_input
 from tests.test_database import app_on, post
 
 PGBOUNCER_URL = os.environ.get("PGBOUNCER_URL")

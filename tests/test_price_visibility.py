@@ -22,7 +22,7 @@ from resolvers.core.permissions import MATRIX, Permission
 from tests.catalog.factories import gid, make_branch, make_product, set_price
 from tests.conftest import error_codes
 from tests.factories import Member, make_company, make_member, make_staff
-from tests.ordering.helpers import fill_cart, make_order, make_validation_list, new_key, pickup
+from tests.order.helpers import fill_cart, make_order, make_validation_list, new_key, pickup
 from tests.quick_list.helpers import make_list
 from tests.quote.helpers import make_quote
 from tests.scan_list.helpers import make_scan_list

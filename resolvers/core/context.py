@@ -30,7 +30,7 @@ from models import (
     ValidationList,
     ValidationListLine,
 )
-from resolvers import catalog_loaders
+from resolvers.catalog import loaders as catalog_loaders
 from resolvers.core import loaders
 from resolvers.core.clock import now
 from resolvers.core.errors import forbidden, unauthenticated
@@ -213,7 +213,7 @@ class Context:
 
     @cached_property
     def prices_by_product_id(self) -> DataLoader:
-        """The acting company's price-list rows (resolvers.pricing.Break) per product; [] for staff."""
+        """The acting company's price-list rows (resolvers.catalog.pricing.Break) per product; [] for staff."""
         return catalog_loaders.prices_by_product_id(lambda: self.company_id)
 
     @cached_property
@@ -233,14 +233,14 @@ class Context:
 
     @cached_property
     def line_count_by_quick_list_id(self) -> DataLoader:
-        from resolvers.quick_list import line_counts  # the quick list rules import this module
+        from resolvers.quick_list.lists import line_counts  # the quick list rules import this module
 
         return loaders.mapped(line_counts)
 
     @cached_property
     def quick_list_product_ids(self) -> DataLoader:
         """The products on the quick lists this viewer may read (key: catalog_loaders.ALL)."""
-        from resolvers.quick_list import product_ids_on_visible_lists
+        from resolvers.quick_list.lists import product_ids_on_visible_lists
 
         async def batch(keys: list[str]) -> list[set[uuid.UUID]]:
             found = await product_ids_on_visible_lists(self)
@@ -252,7 +252,7 @@ class Context:
     def prices_by_company_and_product(self) -> DataLoader:
         """(company id, product id) -> that company's price-list rows: for staff, who act for no
         company, reading a company's prices (one query per company in a batch)."""
-        from resolvers.pricing import company_breaks
+        from resolvers.catalog.pricing import company_breaks
 
         async def fetch(keys: list[tuple[uuid.UUID, uuid.UUID]]) -> dict:
             companies: dict[uuid.UUID, list[uuid.UUID]] = {}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from models import TokenPurpose, User, UserToken
-from resolvers.auth_core import issue_token
+from resolvers.auth.tokens import issue_token
 from tests.auth.helpers import codes, login
 from tests.factories import PASSWORD, make_user
 

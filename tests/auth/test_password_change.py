@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from models import User
-from resolvers.auth_core import create_session, verify_password
+from resolvers.auth.tokens import create_session, verify_password
 from tests.auth.helpers import codes, live_sessions, login, viewer
 from tests.conftest import error_codes
 from tests.factories import PASSWORD, make_member

@@ -5,8 +5,8 @@ import threading
 
 from argon2 import PasswordHasher, Type, extract_parameters
 
-from resolvers import auth_core
-from resolvers.auth_core import ARGON2_PARAMETERS, hash_password, verify_password
+from resolvers.auth import tokens as auth_core
+from resolvers.auth.tokens import ARGON2_PARAMETERS, hash_password, verify_password
 from tests.auth.helpers import codes, login
 from tests.factories import PASSWORD, make_member
 

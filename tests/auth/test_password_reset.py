@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from models import OutboxMail, TokenPurpose, User, UserToken
-from resolvers.auth_core import create_session, issue_token, verify_password
+from resolvers.auth.tokens import create_session, issue_token, verify_password
 from resolvers.core.mail import body_to_send
 from tests.auth.helpers import (
     RESET,

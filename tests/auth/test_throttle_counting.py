@@ -7,7 +7,7 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 
 from models import LoginThrottle, OutboxMail, User
-from resolvers import auth_core
+from resolvers.auth import tokens as auth_core
 from tests.auth.helpers import RESET_REQUEST, codes, login
 from tests.factories import PASSWORD, make_member
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from models import Session, StaffRole, User
-from resolvers.auth_core import create_session, verify_password
+from resolvers.auth.tokens import create_session, verify_password
 from resolvers.staff import create_staff
 from tests.factories import make_user
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from models import Branch, BranchStock, Category, CompanyPrice, CustomerNumberKind, Product
-from resolvers.catalog_import import Progress, import_catalog
+from resolvers.catalog.importer import Progress, import_catalog
 from tests.catalog.factories import make_branch, make_product, valid_ean
 from tests.factories import make_company, make_customer_number
 

@@ -7,8 +7,8 @@ from decimal import Decimal
 import pytest
 
 from models import Role, StaffRole
+from resolvers.catalog.pricing import Break, line_total, net_price, unit_price
 from resolvers.core.permissions import MATRIX, Permission
-from resolvers.pricing import Break, line_total, net_price, unit_price
 from tests.catalog.factories import gid, make_product, set_price
 from tests.conftest import error_codes
 from tests.factories import make_company, make_member, make_staff

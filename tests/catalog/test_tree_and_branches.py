@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from models import Role
-from resolvers.catalog import StockStatus, stock_status
+from resolvers.catalog.products import StockStatus, stock_status
 from resolvers.core.permissions import MATRIX, Permission
 from tests.catalog.factories import gid, make_branch, make_category, make_product, set_stock
 from tests.conftest import error_codes

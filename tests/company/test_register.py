@@ -17,9 +17,9 @@ from models import (
     Role,
     User,
 )
-from resolvers import auth_core
-from resolvers import company as company_rules
-from resolvers.auth_core import verify_password
+from resolvers.auth import tokens as auth_core
+from resolvers.auth.tokens import verify_password
+from resolvers.company import registration as company_rules
 from resolvers.core.mail import body_to_send
 from tests.company.helpers import DELIVERY, NEW_VAT, PASSWORD, address, counts, new_user, problems, register_input
 from tests.factories import make_company, make_member, make_user

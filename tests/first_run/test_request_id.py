@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from resolvers import catalog
+from resolvers.catalog import products as catalog
 
 BRANCHES = "{ branches { id } }"
 

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from hypothesis_graphql import Mode, mutations, queries
 
 from models import Role, StaffRole
-from resolvers.auth_core import create_session
+from resolvers.auth.tokens import create_session
 from schema import schema
 from schema.core.limits import MASKED
 from tests.catalog.factories import make_branch, make_product

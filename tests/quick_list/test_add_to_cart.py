@@ -13,7 +13,7 @@ from tests.cart.helpers import cart_rows
 from tests.catalog.factories import make_product, set_price
 from tests.conftest import error_codes
 from tests.factories import make_member
-from tests.ordering.helpers import fill_cart
+from tests.order.helpers import fill_cart
 from tests.quick_list.helpers import ADD_TO_CART, errors, line_gid, make_list, roles_with, roles_without
 
 

@@ -24,7 +24,7 @@ from tests.cart.helpers import cart_rows
 from tests.catalog.factories import gid, make_product, set_price
 from tests.conftest import error_codes
 from tests.factories import make_customer_number, make_member, make_staff
-from tests.ordering.helpers import VALIDATION_LIST, fill_cart, make_stock, new_key, pickup, snapshot
+from tests.order.helpers import VALIDATION_LIST, fill_cart, make_stock, new_key, pickup, snapshot
 from tests.quick_list.helpers import ADD_TO_CART, SUBMIT, errors, line_gid, make_list, roles_with, roles_without
 
 

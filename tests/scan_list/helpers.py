@@ -21,7 +21,7 @@ from models import (
     ValidationList,
     ValidationListLine,
 )
-from resolvers.scan_list import barcode_of
+from resolvers.scan_list.scans import barcode_of
 
 _keys = itertools.count(1)
 

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 from urllib.parse import parse_qs, urlsplit
 
 from models import CompanyStatus, ScanList
-from resolvers.scan_print import print_token
+from resolvers.scan_list.printing import print_token
 from settings import Settings
 from tests.catalog.factories import gid, make_product
 from tests.factories import make_member, make_staff

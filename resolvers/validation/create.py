@@ -35,6 +35,7 @@ from models import (
     ValidationStatus,
 )
 from resolvers import cart as cart_rs
+from resolvers.catalog.pricing import company_breaks, line_total, unit_price
 from resolvers.core import ids, validate
 from resolvers.core.access import allowed_customer_number_ids
 from resolvers.core.audit import record
@@ -46,7 +47,6 @@ from resolvers.core.permissions import Permission
 from resolvers.core.sequence import next_value, placeholder
 from resolvers.delivery import check_delivery, columns_of, require_delivery
 from resolvers.lines import check_orderable, check_quantity
-from resolvers.pricing import company_breaks, line_total, unit_price
 
 MAX_KEY = 200
 KIND_ORDER = {CustomerNumberKind.SOLD_TO: 0, CustomerNumberKind.BILL_TO: 1, CustomerNumberKind.SHIP_TO: 2}

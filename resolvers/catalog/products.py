@@ -12,7 +12,7 @@ from tortoise.queryset import QuerySet
 
 from models import Branch, Category, CompanyArticleCode, Locale, Product
 from models.catalog import SEARCHED_COLUMNS
-from resolvers import catalog_loaders
+from resolvers.catalog import loaders as catalog_loaders
 from resolvers.core import ids, loaders, validate
 from resolvers.core.context import Context
 from resolvers.core.errors import AccessError, forbidden, unauthenticated
@@ -64,7 +64,7 @@ def plain(value: Decimal) -> Decimal:
 
 async def visible_product_ids_for_quick_lists_only(ctx: Context) -> set[uuid.UUID]:
     """QUICK_LISTS_ONLY members: the products on the quick lists they may read (their company's
-    shared lists and their own), in one query per request (rule: resolvers.quick_list)."""
+    shared lists and their own), in one query per request (rule: resolvers.quick_list.lists)."""
     found: set[uuid.UUID] = await ctx.quick_list_product_ids.load(catalog_loaders.ALL)
     return found
 

@@ -7,8 +7,8 @@ from collections.abc import Callable
 from decimal import Decimal
 
 from models import Branch, BranchStock
+from resolvers.catalog.pricing import Break, company_breaks
 from resolvers.core.loaders import DataLoader
-from resolvers.pricing import Break, company_breaks
 
 #: The only key of `branch_list`: every branch, loaded once per request.
 ALL = "all"

@@ -2,7 +2,7 @@
 quickListSubmit sends them straight to validation (ORDER_FROM_QUICK_LISTS: how
 QUICK_LISTS_ONLY members order, without a cart).
 
-Both read the list as the member may (resolvers.quick_list.get_visible: NOT_FOUND for another
+Both read the list as the member may (resolvers.quick_list.lists.get_visible: NOT_FOUND for another
 member's private list or another company's list) and check every line again against today's
 product rules, since a product's minimum, pack size or availability may have changed since
 the line was added.
@@ -26,8 +26,8 @@ from resolvers.core.i18n import tr
 from resolvers.core.permissions import Permission
 from resolvers.delivery import DeliveryValues, check_delivery
 from resolvers.lines import MergedLine, check_orderable, check_quantity
-from resolvers.quick_list import get_visible
-from resolvers.submit import check_texts, create_validation_list, fingerprint, priced, run_once
+from resolvers.quick_list.lists import get_visible
+from resolvers.validation.create import check_texts, create_validation_list, fingerprint, priced, run_once
 
 Located = tuple[QuickListLine, tuple[str, ...]]
 

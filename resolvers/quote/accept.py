@@ -1,7 +1,7 @@
 """quoteAccept: an ACTIVE quote's lines, at the quoted prices, become a validation list.
 
 The validation list (source QUOTE, quote_id set, made for the quote's customer number) is
-created by resolvers.submit.submit, and the quote turns ACCEPTED in the same transaction by a
+created by resolvers.validation.create.submit, and the quote turns ACCEPTED in the same transaction by a
 conditional UPDATE (still ISSUED and valid today), so a quote is accepted at most once even
 when two members accept it at the same moment. The same idempotency key returns the first
 validation list, also after the quote is ACCEPTED.
@@ -34,7 +34,7 @@ from resolvers.core.errors import DomainError, ErrorCode
 from resolvers.core.i18n import N_, tr
 from resolvers.core.permissions import Permission
 from resolvers.delivery import DeliveryValues, check_delivery, empty
-from resolvers.submit import SubmitLine, check_key, check_texts, fingerprint, submit
+from resolvers.validation.create import SubmitLine, check_key, check_texts, fingerprint, submit
 
 OPERATION = "quoteAccept"
 

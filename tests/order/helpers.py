@@ -226,7 +226,7 @@ async def make_validation_list(
     from datetime import UTC, datetime, timedelta
 
     from models import CustomerNumber, CustomerNumberKind
-    from resolvers.pricing import line_total
+    from resolvers.catalog.pricing import line_total
 
     n = next(_numbers)
     if customer_number is None:

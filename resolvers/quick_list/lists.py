@@ -13,7 +13,7 @@ owner's private lists. Staff edit every list they can read and build lists for a
 (`companyId`, shared by default); a customer giving `companyId` is FORBIDDEN.
 
 A product is on a list at most once: adding it again adds to its quantity, and the sum is
-checked again. Ordering from a list lives in resolvers.quick_list_order.
+checked again. Ordering from a list lives in resolvers.quick_list.ordering.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from models import Company, Product, QuickList, QuickListLine, User
+from resolvers.catalog.pricing import Break, unit_price
 from resolvers.core import ids, validate
 from resolvers.core.access import get_any, readable
 from resolvers.core.clock import now
@@ -59,7 +60,6 @@ from resolvers.lines import (
     quantity_problem,
     require_lines,
 )
-from resolvers.pricing import Break, unit_price
 
 MAX_NAME = 200
 MAX_DESCRIPTION = 2000
@@ -154,7 +154,7 @@ async def list_of_line_for_node(ctx: Context, pk: uuid.UUID) -> QuickList | None
 
 async def product_ids_on_visible_lists(ctx: Context) -> set[uuid.UUID]:
     """One query: the products on the lists this viewer may read (the catalog's scope for
-    QUICK_LISTS_ONLY members, see resolvers.catalog.product_scope)."""
+    QUICK_LISTS_ONLY members, see resolvers.catalog.products.product_scope)."""
     rows = (
         await QuickListLine.filter(quick_list_id__in=Subquery(visible(ctx).values("id")))
         .distinct()

@@ -24,7 +24,7 @@ from resolvers.core.permissions import MATRIX, Permission
 from tests.catalog.factories import gid
 from tests.conftest import error_codes
 from tests.factories import make_customer_number, make_member
-from tests.ordering.helpers import (
+from tests.order.helpers import (
     CART_SUBMIT,
     VALIDATION_LIST,
     fill_cart,

@@ -33,7 +33,7 @@ from resolvers.core.pagination import NEWEST_FIRST, Page, paginate
 from resolvers.core.permissions import Permission
 from resolvers.core.sequence import next_value, placeholder
 from resolvers.lines import LineLike
-from resolvers.quote_lines import IssueLine, issue_lines, request_lines, save_lines, total_of
+from resolvers.quote.lines import IssueLine, issue_lines, request_lines, save_lines, total_of
 
 OLDEST_FIRST = ("created_at", "id")
 MAX_REFERENCE = 200

@@ -25,7 +25,7 @@ from models import (
     ValidationListLine,
     ValidationStatus,
 )
-from resolvers.pricing import company_breaks, line_total, unit_price
+from resolvers.catalog.pricing import company_breaks, line_total, unit_price
 
 LOGIN = """mutation($input: LoginInput!) { login(input: $input) {
   session { token } viewer { permissions } userErrors { code } } }"""

@@ -17,8 +17,8 @@ from models import (
     User,
     UserToken,
 )
-from resolvers import auth_throttle as throttle
-from resolvers.auth_core import (
+from resolvers.auth import throttle
+from resolvers.auth.tokens import (
     consume_token,
     create_session,
     hash_password_in_thread,

@@ -24,7 +24,7 @@ from barcode.writer import SVGWriter
 from stdnum import ean as ean_check
 
 from models import Company, CompanyStatus, Locale, Product, ScanList, ScanListLine
-from resolvers import catalog
+from resolvers.catalog import products as catalog
 from resolvers.core import ids
 from resolvers.core.clock import now
 from settings import Settings

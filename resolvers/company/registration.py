@@ -22,7 +22,7 @@ from models import (
     User,
     WorkDomain,
 )
-from resolvers import auth_core
+from resolvers.auth import tokens as auth_core
 from resolvers.core import audit, ids, mail, validate
 from resolvers.core.context import Context
 from resolvers.core.errors import DomainError, ErrorCode, Problems

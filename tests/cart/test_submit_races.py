@@ -15,7 +15,7 @@ from models import CartLine, ValidationList, ValidationListLine
 from tests.cart.helpers import ADD
 from tests.catalog.factories import gid, make_product
 from tests.factories import make_member, make_staff
-from tests.ordering.helpers import APPROVE, CART_SUBMIT, fill_cart, make_stock, pickup, submit_cart, submit_input
+from tests.order.helpers import APPROVE, CART_SUBMIT, fill_cart, make_stock, pickup, submit_cart, submit_input
 
 ROUNDS = 6
 ADDS = 20

@@ -5,7 +5,7 @@ from __future__ import annotations
 from models import OrderLine, Role
 from resolvers.core import ids
 from tests.factories import make_member, make_staff
-from tests.ordering.helpers import make_order, make_stock
+from tests.order.helpers import make_order, make_stock
 
 NODE = """query($id: ID!) { node(id: $id) { __typename id
   ... on OrderLine { quantity unitPrice { amount } lineTotal { amount } product { sku } } } }"""

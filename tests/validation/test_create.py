@@ -1,4 +1,4 @@
-"""resolvers.submit.submit, as quoteAccept and quickListSubmit use it: given prices, a given
+"""resolvers.validation.create.submit, as quoteAccept and quickListSubmit use it: given prices, a given
 customer number, work of the caller in the same transaction, idempotency."""
 
 from __future__ import annotations
@@ -19,9 +19,9 @@ from models import (
 )
 from resolvers.core.context import Context, authenticate
 from resolvers.core.errors import DomainError, ErrorCode
-from resolvers.submit import SubmitLine, fingerprint, submit
+from resolvers.validation.create import SubmitLine, fingerprint, submit
 from tests.factories import Member, make_customer_number, make_member
-from tests.ordering.helpers import make_stock, snapshot
+from tests.order.helpers import make_stock, snapshot
 
 
 async def context_of(member: Member, settings) -> Context:

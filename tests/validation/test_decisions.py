@@ -26,7 +26,7 @@ from resolvers.core import ids
 from tests.catalog.factories import gid
 from tests.conftest import error_codes
 from tests.factories import make_member, make_staff
-from tests.ordering.helpers import (
+from tests.order.helpers import (
     APPROVE,
     CANCEL,
     QUEUE,

@@ -9,13 +9,13 @@ from decimal import Decimal
 from typing import Protocol
 
 from models import Product, Quote, QuoteLine
-from resolvers import catalog
+from resolvers.catalog import products as catalog
+from resolvers.catalog.pricing import line_total
 from resolvers.core import validate
 from resolvers.core.context import Context
 from resolvers.core.errors import ErrorCode, Problems
 from resolvers.core.i18n import tr
 from resolvers.lines import MAX_LINE_NOTE, LineLike, check_quantity, products_by_id
-from resolvers.pricing import line_total
 
 #: Column limit of unit prices (12 digits, 4 decimals); quantities: resolvers.lines.check_quantity.
 MAX_UNIT_PRICE = Decimal("99999999")

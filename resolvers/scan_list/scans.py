@@ -5,7 +5,7 @@ Staff make a list for a company (scanListCreate) and approve it (scanListApprove
 with PLACE_ORDERS read their company's approved lists (`scanLists`); an unapproved list is seen
 by staff only. A scan whose every product is on a line of one of the company's approved lists
 becomes a CONFIRMED order at once (resolvers.order.place_order); any other scan becomes, whole,
-a validation list (resolvers.submit.submit). Both are idempotent per (membership, key).
+a validation list (resolvers.validation.create.submit). Both are idempotent per (membership, key).
 """
 
 from __future__ import annotations
@@ -30,7 +30,15 @@ from resolvers.core.permissions import DECIDERS, Permission
 from resolvers.delivery import DeliveryValues, check_delivery
 from resolvers.lines import LineLike, all_problems, check_lines, merge
 from resolvers.order import place_order
-from resolvers.submit import MAX_REFERENCE, check_key, customer_number_for, fingerprint, priced, run_once, submit
+from resolvers.validation.create import (
+    MAX_REFERENCE,
+    check_key,
+    customer_number_for,
+    fingerprint,
+    priced,
+    run_once,
+    submit,
+)
 
 MAX_NAME = 200
 MAX_DEVICE_ID = 100

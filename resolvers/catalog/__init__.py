@@ -1,0 +1,1 @@
+"""The catalogue: products and categories (products), customer prices (pricing), loaders, the import."""

@@ -1,0 +1,1 @@
+"""Quick order lists: the lists and their lines (lists), ordering from them (ordering)."""

@@ -1,0 +1,1 @@
+"""Quotes: reading, requesting, issuing and declining (quotes), their lines (lines), acceptance (accept)."""

@@ -1,0 +1,1 @@
+"""Scan lists: the lists, approval and scan submits (scans), the printable barcode sheet (printing)."""
