@@ -66,7 +66,7 @@ async def cmd_seed_demo(args: argparse.Namespace) -> None:
 
 @command("create-staff")
 async def cmd_create_staff(args: argparse.Namespace) -> None:
-    from resolvers.staff import create_staff
+    from resolvers.backoffice import create_staff
 
     password = os.environ.get("STAFF_PASSWORD") or getpass.getpass("Password: ")
 

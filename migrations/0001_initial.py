@@ -1,10 +1,7 @@
 from tortoise import migrations
 from tortoise.migrations import operations as ops
-from models.account import CompanyStatus, CustomerNumberKind, Locale, MembershipStatus, Role, StaffRole, TokenPurpose
-from models.catalog import SalesUnit
-from models.order import DeliveryMethod, OrderSource, OrderStatus, ValidationStatus
-from models.quote import QuoteState
-from models.request import RequestStatus, TicketKind
+from models import CompanyStatus, CustomerNumberKind, DeliveryMethod, Locale, MembershipStatus, OrderSource, OrderStatus, QuoteState, RequestStatus, Role, SalesUnit, StaffRole, TicketKind, TokenPurpose, ValidationStatus
+
 from orjson import loads
 from tortoise.fields.base import OnDelete
 from tortoise.fields.data import JSON_DUMPS

@@ -1,94 +1,73 @@
-from models.account import (
+from __future__ import annotations
+
+from models.account import Locale, StaffRole, User
+from models.audit import AuditEvent
+from models.auth import LoginThrottle, Session, TokenPurpose, UserToken
+from models.base import Sequence
+from models.cart import Cart, CartLine
+from models.catalog import Branch, BranchStock, Category, CompanyArticleCode, CompanyPrice, Product, SalesUnit
+from models.company import (
+    AddressChangeRequest,
     Company,
     CompanyStatus,
     CustomerNumber,
     CustomerNumberKind,
-    Locale,
-    LoginThrottle,
-    Membership,
-    MembershipCustomerNumber,
-    MembershipStatus,
-    Role,
-    Session,
-    StaffRole,
-    TokenPurpose,
-    User,
-    UserToken,
-    WorkDomain,
-)
-from models.audit import AuditEvent
-from models.base import Sequence
-from models.catalog import Branch, BranchStock, Category, CompanyArticleCode, CompanyPrice, Product, SalesUnit
-from models.mail import OutboxMail
-from models.order import (
-    Cart,
-    CartLine,
-    DeliveryMethod,
-    IdempotencyRecord,
-    Order,
-    OrderLine,
-    OrderSource,
-    OrderStatus,
-    QuickList,
-    QuickListLine,
-    ScanList,
-    ScanListLine,
-    ValidationList,
-    ValidationListLine,
-    ValidationStatus,
-)
-from models.quote import Quote, QuoteLine, QuoteState, QuoteStatus
-from models.request import (
-    AddressChangeRequest,
     CustomerNumberRequest,
     HelpdeskTicket,
     RequestStatus,
     TicketKind,
+    WorkDomain,
 )
+from models.delivery import DeliveryMethod
+from models.idempotency import IdempotencyRecord
+from models.mail import OutboxMail
+from models.membership import Membership, MembershipCustomerNumber, MembershipStatus, Role
+from models.order import Order, OrderLine, OrderSource, OrderStatus
+from models.quick_list import QuickList, QuickListLine
+from models.quote import Quote, QuoteLine, QuoteState, QuoteStatus
+from models.scan_list import ScanList, ScanListLine
+from models.validation import ValidationList, ValidationListLine, ValidationStatus
 
 __all__ = [
-    "Cart",
-    "CartLine",
-    "DeliveryMethod",
-    "IdempotencyRecord",
-    "Order",
-    "OrderLine",
-    "OrderSource",
-    "OrderStatus",
-    "QuickList",
-    "QuickListLine",
-    "ScanList",
-    "ScanListLine",
-    "ValidationList",
-    "ValidationListLine",
-    "ValidationStatus",
-    "Branch",
-    "BranchStock",
-    "Category",
-    "CompanyArticleCode",
-    "CompanyPrice",
-    "Product",
-    "Quote",
-    "QuoteLine",
-    "QuoteState",
-    "QuoteStatus",
-    "SalesUnit",
     "AddressChangeRequest",
     "AuditEvent",
+    "Branch",
+    "BranchStock",
+    "Cart",
+    "CartLine",
+    "Category",
     "Company",
+    "CompanyArticleCode",
+    "CompanyPrice",
     "CompanyStatus",
     "CustomerNumber",
     "CustomerNumberKind",
     "CustomerNumberRequest",
+    "DeliveryMethod",
     "HelpdeskTicket",
+    "IdempotencyRecord",
     "Locale",
     "LoginThrottle",
     "Membership",
     "MembershipCustomerNumber",
     "MembershipStatus",
+    "Order",
+    "OrderLine",
+    "OrderSource",
+    "OrderStatus",
     "OutboxMail",
+    "Product",
+    "QuickList",
+    "QuickListLine",
+    "Quote",
+    "QuoteLine",
+    "QuoteState",
+    "QuoteStatus",
     "RequestStatus",
     "Role",
+    "SalesUnit",
+    "ScanList",
+    "ScanListLine",
     "Sequence",
     "Session",
     "StaffRole",
@@ -96,5 +75,8 @@ __all__ = [
     "TokenPurpose",
     "User",
     "UserToken",
+    "ValidationList",
+    "ValidationListLine",
+    "ValidationStatus",
     "WorkDomain",
 ]

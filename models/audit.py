@@ -2,8 +2,9 @@ from __future__ import annotations
 
 from tortoise import fields
 
-from models.account import Company, User
+from models.account import User
 from models.base import Entity
+from models.company import Company
 
 
 class AuditEvent(Entity):

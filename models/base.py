@@ -19,3 +19,11 @@ class Sequence(Model):
 
     name = fields.CharField(max_length=40, primary_key=True)
     value = fields.BigIntField(default=0)
+
+
+class AddressMixin:
+    line1 = fields.CharField(max_length=200)
+    line2 = fields.CharField(max_length=200, null=True)
+    postal_code = fields.CharField(max_length=20)
+    city = fields.CharField(max_length=100)
+    country_code = fields.CharField(max_length=2)

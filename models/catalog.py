@@ -8,8 +8,8 @@ from tortoise import fields
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.models import Model
 
-from models.account import Company
 from models.base import Entity
+from models.company import Company
 
 
 class SalesUnit(str, Enum):

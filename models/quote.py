@@ -5,9 +5,10 @@ from enum import Enum
 
 from tortoise import fields
 
-from models.account import Company, CustomerNumber, User
+from models.account import User
 from models.base import Entity
 from models.catalog import Product
+from models.company import Company, CustomerNumber
 
 
 class QuoteState(str, Enum):

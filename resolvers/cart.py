@@ -14,18 +14,29 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from tortoise.transactions import in_transaction
 
-from models import Cart, CartLine, Membership, Product
+from models import (
+    Cart,
+    CartLine,
+    Membership,
+    OrderSource,
+    Product,
+    ValidationList,
+)
+from resolvers import cart as cart_rs
 from resolvers.catalog.pricing import line_total, unit_price
 from resolvers.core import ids
+from resolvers.core.access import allowed_customer_number_ids
 from resolvers.core.clock import now
 from resolvers.core.context import Context
-from resolvers.core.errors import DomainError, Problem, Problems, limit_exceeded, not_found
+from resolvers.core.errors import DomainError, ErrorCode, Problem, Problems, limit_exceeded, not_found
 from resolvers.core.i18n import tr
+from resolvers.core.idempotency import fingerprint, run_once
 from resolvers.core.permissions import Permission
-from resolvers.delivery import DeliveryValues, check_delivery
+from resolvers.delivery import DeliveryValues, check_delivery, columns_of, require_delivery
 from resolvers.lines import (
     CheckedLine,
     LineLike,
@@ -40,6 +51,7 @@ from resolvers.lines import (
     quantity_problem,
     require_lines,
 )
+from resolvers.validation.create import check_texts, create_validation_list, priced
 
 MAX_LINES_PER_CALL = 500
 #: Cart ids are derived from the membership id, so an unsaved (empty) cart has its final id.
@@ -299,3 +311,63 @@ async def set_delivery(ctx: Context, value: DeliveryValues) -> Cart:
         cart_row = await locked_cart(membership)
         await Cart.filter(id=cart_row.id).update(**columns, updated_at=now())
     return await Cart.get(id=cart_row.id)
+
+
+async def _cart_delivery(ctx: Context, membership: Membership, cart_row: Cart, given: Any) -> dict[str, Any]:
+    """The input's delivery, else the cart's (its SHIP_TO still one the member may use)."""
+    if given is not None:
+        return await check_delivery(ctx, membership, given, "input", "delivery")
+    require_delivery(cart_row, "input", "delivery")
+    columns = columns_of(cart_row)
+    ship_to = columns.get("ship_to_id")
+    allowed = await allowed_customer_number_ids(ctx)
+    if ship_to is not None and allowed is not None and ship_to not in allowed:
+        raise DomainError(
+            ErrorCode.INVALID_DELIVERY,
+            tr("You may no longer deliver to the cart's address; choose another."),
+            ["input", "delivery"],
+        )
+    return columns
+
+
+async def cart_submit(
+    ctx: Context, reference: str | None, note: str | None, delivery: Any, idempotency_key: str
+) -> ValidationList:
+    """cartSubmit (PLACE_ORDERS): the cart's lines at today's prices become a SUBMITTED
+    validation list (source CART) and the cart is emptied, in one transaction.
+
+    CART_EMPTY without lines; DELIVERY_REQUIRED when neither the input nor the cart has a
+    delivery. Every line is checked again (still orderable, quantity still valid for the
+    product); a problem with line i is reported under ["cart", "lines", i] and nothing is sent.
+    """
+    membership = ctx.require(Permission.PLACE_ORDERS)
+    reference, note = check_texts(reference, note)
+    request_hash = fingerprint(reference=reference, note=note, delivery=delivery)
+    # Loaded before the transaction: a loader's batch must not need a second pooled connection.
+    await allowed_customer_number_ids(ctx)
+
+    async def action() -> ValidationList:
+        # Locked before the lines are read: an add waits for this submit (and then fills the
+        # emptied cart), and a second submit of the cart finds it empty (CART_EMPTY).
+        cart_row = await cart_rs.lock_saved_cart(membership)
+        rows = await CartLine.filter(cart_id=cart_row.id).order_by("position", "created_at", "id") if cart_row else []
+        if cart_row is None or not rows:
+            raise DomainError(ErrorCode.CART_EMPTY, tr("Your cart is empty."), ["cart", "lines"])
+        columns = await _cart_delivery(ctx, membership, cart_row, delivery)
+        products = {p.id: p for p in await Product.filter(id__in=[r.product_id for r in rows])}  # type: ignore[attr-defined]
+        problems = Problems()
+        items: list[tuple[Product, Decimal, str | None]] = []
+        for i, row in enumerate(rows):
+            product = products[row.product_id]  # type: ignore[attr-defined]
+            at = ("cart", "lines", str(i))
+            check_orderable(problems, product, *at)
+            check_quantity(problems, product, Decimal(row.quantity), *at, "quantity")
+            items.append((product, Decimal(row.quantity), row.note))
+        problems.raise_any()
+        lines = await priced(membership, items)
+        await cart_rs.empty_cart(cart_row)
+        return await create_validation_list(
+            ctx, membership, lines=lines, delivery=columns, source=OrderSource.CART, reference=reference, note=note
+        )
+
+    return await run_once(membership, idempotency_key, request_hash, "cartSubmit", action)

@@ -1,7 +1,7 @@
 """Where an order goes: a SHIP_TO customer number, a one-time address, or pickup at a branch.
 
 Shared by the cart, submits (validation lists), quotes and orders: `check_delivery` turns a
-DeliveryInput into the columns of models.order.DeliveryMixin, `delivery_of` reads them back.
+DeliveryInput into the columns of models.delivery.DeliveryMixin, `delivery_of` reads them back.
 A one-time address is stored on that row only, never on the account.
 """
 

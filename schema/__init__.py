@@ -13,12 +13,11 @@ from strawberry.extensions import (
 )
 from strawberry.schema.config import StrawberryConfig
 
-from schema.account import AccountQuery
-from schema.auth import AuthMutation
+from schema.auth import AuthMutation, AuthQuery
 from schema.backoffice import BackofficeMutation, BackofficeQuery
 from schema.cart import CartMutation, CartQuery
 from schema.catalog import CatalogQuery
-from schema.company import CompanyMutation
+from schema.company import CompanyMutation, RequestMutation
 from schema.core.base import SCALARS
 from schema.core.cost import QueryCost
 from schema.core.guards import RequestGuard
@@ -33,12 +32,11 @@ from schema.core.limits import (
 )
 from schema.core.masking import MaskErrorsWithRequestId
 from schema.core.node import NodeQuery
+from schema.fast_entry import FastEntryMutation
 from schema.membership import MembershipMutation
 from schema.order import OrderMutation, OrderPayload, OrderQuery
 from schema.quick_list import QuickListMutation, QuickListQuery
-from schema.quote import QuoteMutation, QuoteQuery
-from schema.quote_accept import QuoteAcceptMutation
-from schema.requests import RequestMutation
+from schema.quote import QuoteAcceptMutation, QuoteMutation, QuoteQuery
 from schema.scan_list import ScanListMutation, ScanListQuery
 from schema.validation import ValidationMutation, ValidationQuery
 
@@ -46,7 +44,7 @@ from schema.validation import ValidationMutation, ValidationQuery
 @strawberry.type
 class Query(
     NodeQuery,
-    AccountQuery,
+    AuthQuery,
     BackofficeQuery,
     CatalogQuery,
     QuoteQuery,
@@ -68,6 +66,7 @@ class Mutation(
     BackofficeMutation,
     QuoteMutation,
     CartMutation,
+    FastEntryMutation,
     ValidationMutation,
     OrderMutation,
     QuoteAcceptMutation,

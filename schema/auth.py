@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import strawberry
 from strawberry.types import Info
 
+import models as m
+from resolvers import account
 from resolvers.auth import login as auth
-from schema.account import Locale, Session, User, Viewer, viewer_of
+from resolvers.core.permissions import Permission as PermissionEnum
+from schema.account import Locale, StaffRole, User
+from schema.company import Company
 from schema.core.base import OkPayload, UserError, attempt, ctx, errors_field
+from schema.membership import Membership, Permission
 
 
 @strawberry.input
@@ -106,7 +112,7 @@ class AuthMutation:
             for key in ("first_name", "last_name", "phone", "locale")
             if getattr(input, key) is not strawberry.UNSET
         }
-        return await attempt(UserPayload, auth.profile_update(ctx(info), changes), user=User.of)
+        return await attempt(UserPayload, account.profile_update(ctx(info), changes), user=User.of)
 
     @strawberry.mutation
     async def password_change(self, info: Info, input: PasswordChangeInput) -> OkPayload:
@@ -125,3 +131,48 @@ class AuthMutation:
     @strawberry.mutation
     async def email_verify(self, info: Info, token: str) -> EmailVerifyPayload:
         return await attempt(EmailVerifyPayload, auth.email_verify(ctx(info), token), user=User.of)
+
+
+@strawberry.type(description="The signed-in person and the company account this session acts for.")
+class Viewer:
+    user: User
+    staff_role: StaffRole | None = strawberry.field(description="Set for distributor employees only.")  # type: ignore[valid-type]
+    row: strawberry.Private[m.User]
+
+    @strawberry.field(description="Every company account of this e-mail address (e.g. one per work domain).")
+    async def memberships(self, info: Info) -> list[Membership]:
+        return [Membership.of(r) for r in await ctx(info).memberships_by_user_id.load(self.row.id)]
+
+    @strawberry.field(description="The membership this session acts for; null until one is chosen.")
+    def active_membership(self, info: Info) -> Membership | None:
+        mem = ctx(info).membership
+        return Membership.of(mem) if mem else None
+
+    @strawberry.field
+    def company(self, info: Info) -> Company | None:
+        mem = ctx(info).active_membership
+        return Company.of(mem.company) if mem else None
+
+    @strawberry.field
+    def permissions(self, info: Info) -> list[Permission]:  # type: ignore[valid-type]
+        return sorted(ctx(info).permissions, key=list(PermissionEnum).index)
+
+
+def viewer_of(user: m.User) -> Viewer:
+    return Viewer(user=User.of(user), staff_role=user.staff_role, row=user)
+
+
+@strawberry.type
+class Session:
+    token: str = strawberry.field(
+        description="Bearer token for the Authorization header. Shown once; stored only hashed."
+    )
+    expires_at: datetime
+
+
+@strawberry.type
+class AuthQuery:
+    @strawberry.field(description="Null when the request carries no valid session.")
+    def viewer(self, info: Info) -> Viewer | None:
+        user = ctx(info).user
+        return viewer_of(user) if user else None

@@ -14,19 +14,23 @@ from models import OutboxMail
 from resolvers import backoffice as bo
 from resolvers.core import ids, mail
 from resolvers.core.pagination import Page
-from schema.account import Company, CompanyStatus, CustomerNumber, CustomerNumberKind, User
-from schema.company import CompanyPayload
-from schema.core.base import AddressInput, PageInfo, UserError, attempt, ctx, errors_field, total_count_field
-from schema.quote import QuoteConnection, quote_requests
-from schema.requests import (
+from schema.account import User
+from schema.company import (
     AddressChangeRequest,
     AddressChangeRequestPayload,
+    Company,
+    CompanyPayload,
+    CompanyStatus,
+    CustomerNumber,
+    CustomerNumberKind,
     CustomerNumberRequest,
     CustomerNumberRequestPayload,
     HelpdeskTicket,
     HelpdeskTicketPayload,
     RequestStatus,
 )
+from schema.core.base import AddressInput, PageInfo, UserError, attempt, ctx, errors_field, total_count_field
+from schema.quote import QuoteConnection, quote_requests
 from schema.scan_list import backoffice_scan_lists
 from schema.validation import backoffice_validation_lists
 

@@ -16,25 +16,16 @@ from resolvers.catalog import products as catalog
 from resolvers.core import ids
 from resolvers.core.context import Context
 from resolvers.core.errors import DomainError
-from resolvers.fast_entry import FastEntryStatus as FastEntryStatusEnum
-from resolvers.fast_entry import fast_entry
 from schema import catalog as catalog_schema
-from schema.core.base import Money, Node, UserError, ctx, describe_values, errors_field, money, money_field, user_errors
+from schema.core.base import Money, Node, UserError, attempt, ctx, errors_field, money, money_field, user_errors
 from schema.core.node import node_type
 from schema.delivery import Delivery, DeliveryInput
-from schema.quote import LineInput
+from schema.lines import LineInput
+from schema.validation import SubmitInput, ValidationList, ValidationListPayload
 
 if TYPE_CHECKING:
     from schema.catalog import Product  # noqa: F401
 
-FastEntryStatus = strawberry.enum(FastEntryStatusEnum, name="FastEntryStatus")
-describe_values(
-    FastEntryStatus,
-    OK="Taken as it is.",
-    MERGED="A repeated code; its quantity was added to the first line with that code.",
-    INVALID_QUANTITY="Not positive, below the minimum or not a multiple of the pack size.",
-    UNREADABLE="No code and quantity could be read from the line.",
-)
 ProductRef = Annotated["Product", strawberry.lazy("schema.catalog")]
 
 
@@ -98,26 +89,7 @@ async def _fetch_cart_line(c: Context, pk: uuid.UUID) -> CartLine | None:
 
 
 @strawberry.type
-class FastEntryLine:
-    line_number: int = strawberry.field(
-        description="1-based line number in the pasted text; blank lines are counted but not returned."
-    )
-    input: str = strawberry.field(description="The text of that line as received.")
-    status: FastEntryStatus  # type: ignore[valid-type]
-    product: ProductRef | None
-    quantity: Decimal | None
-    message: str | None = strawberry.field(description="Why the line was not taken, or how its quantity was adjusted.")
-
-
-@strawberry.type
 class CartPayload:
-    cart: Cart | None = None
-    user_errors: list[UserError] = errors_field()
-
-
-@strawberry.type
-class FastEntryPayload:
-    lines: list[FastEntryLine] = strawberry.field(default_factory=list)
     cart: Cart | None = None
     user_errors: list[UserError] = errors_field()
 
@@ -176,30 +148,8 @@ class CartMutation:
         c = ctx(info)
         return await _cart_payload(c, rs.set_delivery(c, input))
 
-    @strawberry.mutation(
-        description=(
-            "Parse pasted text, one line per article: CODE and QUANTITY separated by spaces, tab, ';' or ','. "
-            "A code is a SKU, EAN or own article code; a decimal comma is accepted. At most 500 non-blank "
-            "lines. Every line comes back with its status; with addToCart the OK lines go to the cart."
-        )
-    )
-    async def fast_entry(self, info: Info, text: str, add_to_cart: bool | None = True) -> FastEntryPayload:
+    @strawberry.mutation
+    async def cart_submit(self, info: Info, input: SubmitInput) -> ValidationListPayload:
         c = ctx(info)
-        try:
-            entries, row = await fast_entry(c, text, add_to_cart=add_to_cart is not False)
-        except DomainError as error:
-            return FastEntryPayload(user_errors=user_errors(error))
-        products = await catalog_schema.Product.load(c, [e.product for e in entries if e.product is not None])
-        by_id = {p.row.id: p for p in products}
-        lines = [
-            FastEntryLine(
-                line_number=e.line_number,
-                input=e.input,
-                status=e.status,
-                product=by_id[e.product.id] if e.product is not None else None,
-                quantity=catalog.plain(e.quantity) if e.quantity is not None and e.quantity.is_finite() else None,
-                message=e.message,
-            )
-            for e in entries
-        ]
-        return FastEntryPayload(lines=lines, cart=await Cart.load(c, row))
+        action = rs.cart_submit(c, input.reference, input.note, input.delivery, input.idempotency_key)
+        return await attempt(ValidationListPayload, action, validation_list=lambda r: ValidationList.of(r, c))

@@ -2,12 +2,37 @@
 
 from __future__ import annotations
 
+import uuid
+from datetime import datetime
+from typing import TypeVar
+
 import strawberry
 from strawberry.types import Info
 
+import models as m
 from resolvers.company import registration as rules
-from schema.account import Company, Locale, Membership, WorkDomain
-from schema.core.base import AddressInput, ContactInput, UserError, attempt, ctx, errors_field
+from resolvers.company import requests
+from resolvers.core import ids
+from resolvers.core.access import readable
+from resolvers.core.context import Context
+from resolvers.core.errors import forbidden
+from resolvers.core.permissions import Permission
+from resolvers.core.permissions import Permission as PermissionEnum
+from schema.account import Locale
+from schema.core.base import (
+    Address,
+    AddressInput,
+    ContactDetails,
+    ContactInput,
+    Node,
+    UserError,
+    attempt,
+    ctx,
+    describe_values,
+    errors_field,
+)
+from schema.core.node import node_type
+from schema.membership import Membership, MembershipStatus, sees_company
 
 
 @strawberry.input
@@ -90,3 +115,315 @@ class CompanyMutation:
     @strawberry.mutation
     async def company_contact_update(self, info: Info, input: ContactInput) -> CompanyPayload:
         return await attempt(CompanyPayload, rules.update_contact(ctx(info), input), company=Company.of)
+
+
+CompanyStatus = strawberry.enum(m.CompanyStatus, name="CompanyStatus")
+
+
+WorkDomain = strawberry.enum(m.WorkDomain, name="WorkDomain")
+
+
+CustomerNumberKind = strawberry.enum(m.CustomerNumberKind, name="CustomerNumberKind")
+
+
+describe_values(
+    CompanyStatus,
+    PENDING_REVIEW="Waits for the distributor (e.g. a second account for a VAT number that already has one).",
+)
+
+
+describe_values(
+    CustomerNumberKind,
+    SOLD_TO="The account that orders (assigned at registration).",
+    BILL_TO="An invoicing account.",
+    SHIP_TO="A delivery account (site, depot).",
+)
+
+
+@strawberry.type
+class CustomerNumber(Node):
+    number: str = strawberry.field(description="The distributor's customer number, e.g. 104233.")
+    kind: CustomerNumberKind  # type: ignore[valid-type]
+    name: str
+    address: Address
+
+    @staticmethod
+    def of(row: m.CustomerNumber) -> CustomerNumber:
+        return CustomerNumber(
+            id=strawberry.ID(ids.encode("CustomerNumber", row.id)),
+            number=row.number,
+            kind=row.kind,
+            name=row.name,
+            address=Address.of(row),
+        )
+
+
+@strawberry.type
+class Representative:
+    name: str
+    email: str
+    phone: str | None
+
+
+@strawberry.type
+class Company(Node):
+    name: str
+    vat_number: str = strawberry.field(description="Normalised VAT number, e.g. BE0403170701.")
+    work_domains: list[WorkDomain]  # type: ignore[valid-type]
+    status: CompanyStatus  # type: ignore[valid-type]
+    customer_number: str = strawberry.field(description="The SOLD_TO customer number assigned at registration.")
+    fast_entry_enabled: bool = strawberry.field(
+        description="Whether the distributor enabled fast entry for this account."
+    )
+    created_at: datetime
+    row: strawberry.Private[m.Company]
+    #: Seen by a member whose membership is PENDING or INACTIVE: the name (and id) only.
+    restricted: strawberry.Private[bool] = False
+
+    @staticmethod
+    def of(row: m.Company, restricted: bool = False) -> Company:
+        """With `restricted`, the non-null details read empty ("", [], false) and the others null;
+        the status and creation time stay (they say nothing about the customer)."""
+        return Company(
+            id=strawberry.ID(ids.encode("Company", row.id)),
+            name=row.name,
+            vat_number="" if restricted else row.vat_number,
+            work_domains=[] if restricted else [m.WorkDomain(d) for d in row.work_domains],
+            status=row.status,
+            customer_number="" if restricted else row.customer_number,
+            fast_entry_enabled=row.fast_entry_enabled and not restricted,
+            created_at=row.created_at,
+            row=row,
+            restricted=restricted,
+        )
+
+    @strawberry.field
+    async def customer_numbers(self, info: Info, kind: CustomerNumberKind | None = None) -> list[CustomerNumber]:  # type: ignore[valid-type]
+        if self.restricted or not sees_company(info, self.row.id):
+            return []
+        rows = await ctx(info).customer_numbers_by_company_id.load(self.row.id)
+        return [CustomerNumber.of(r) for r in rows if kind is None or r.kind == kind]
+
+    @strawberry.field
+    def contact(self, info: Info) -> ContactDetails:
+        if self.restricted or not sees_company(info, self.row.id):
+            return ContactDetails(name=None, email=None, phone=None)
+        r = self.row
+        return ContactDetails(name=r.contact_name, email=r.contact_email, phone=r.contact_phone)
+
+    @strawberry.field(description="The distributor's sales representative for this account, who helps with big lists.")
+    async def representative(self, info: Info) -> Representative | None:
+        if self.restricted or self.row.representative_id is None:  # type: ignore[attr-defined]
+            return None
+        user = await ctx(info).user_by_id.load(self.row.representative_id)  # type: ignore[attr-defined]
+        if user is None:
+            return None
+        return Representative(name=f"{user.first_name} {user.last_name}", email=user.email, phone=user.phone)
+
+    @strawberry.field(description="Members of this account. Requires MANAGE_USERS (or staff).")
+    async def memberships(self, info: Info, status: MembershipStatus | None = None) -> list[Membership]:  # type: ignore[valid-type]
+        c = ctx(info)
+        if c.staff_role is None and not (c.company_id == self.row.id and PermissionEnum.MANAGE_USERS in c.permissions):
+            raise forbidden()
+        rows = await c.memberships_by_company_id.load(self.row.id)
+        return [Membership.of(r) for r in rows if status is None or r.status == status]
+
+
+M = TypeVar("M", m.AddressChangeRequest, m.CustomerNumberRequest)
+
+
+TicketKind = strawberry.enum(m.TicketKind, name="TicketKind")
+
+
+RequestStatus = strawberry.enum(m.RequestStatus, name="RequestStatus")
+
+
+@strawberry.type
+class HelpdeskTicket(Node):
+    number: str
+    kind: TicketKind  # type: ignore[valid-type]
+    subject: str
+    created_at: datetime
+    resolved: bool
+
+    @staticmethod
+    def of(row: m.HelpdeskTicket) -> HelpdeskTicket:
+        return HelpdeskTicket(
+            id=strawberry.ID(ids.encode("HelpdeskTicket", row.id)),
+            number=row.number,
+            kind=row.kind,
+            subject=row.subject,
+            created_at=row.created_at,
+            resolved=row.resolved,
+        )
+
+
+@strawberry.type(description="A request for a new BILL_TO or SHIP_TO customer number; staff decide.")
+class CustomerNumberRequest(Node):
+    kind: CustomerNumberKind  # type: ignore[valid-type]
+    name: str
+    address: Address
+    note: str | None
+    status: RequestStatus  # type: ignore[valid-type]
+    created_at: datetime
+    row: strawberry.Private[m.CustomerNumberRequest]
+
+    @staticmethod
+    def of(row: m.CustomerNumberRequest) -> CustomerNumberRequest:
+        return CustomerNumberRequest(
+            id=strawberry.ID(ids.encode("CustomerNumberRequest", row.id)),
+            kind=row.kind,
+            name=row.name,
+            address=Address.of(row),
+            note=row.note,
+            status=row.status,
+            created_at=row.created_at,
+            row=row,
+        )
+
+    @strawberry.field(description="The number created when staff approved the request.")
+    async def customer_number(self, info: Info) -> CustomerNumber | None:
+        cn_id = self.row.customer_number_id  # type: ignore[attr-defined]
+        if cn_id is None:
+            return None
+        row = await ctx(info).customer_number_by_id.load(cn_id)
+        return CustomerNumber.of(row) if row else None
+
+
+@strawberry.type(description="Billing and delivery data change only through the distributor.")
+class AddressChangeRequest(Node):
+    address: Address
+    note: str | None
+    status: RequestStatus  # type: ignore[valid-type]
+    created_at: datetime
+    row: strawberry.Private[m.AddressChangeRequest]
+
+    @staticmethod
+    def of(row: m.AddressChangeRequest) -> AddressChangeRequest:
+        return AddressChangeRequest(
+            id=strawberry.ID(ids.encode("AddressChangeRequest", row.id)),
+            address=Address.of(row),
+            note=row.note,
+            status=row.status,
+            created_at=row.created_at,
+            row=row,
+        )
+
+    @strawberry.field
+    async def customer_number(self, info: Info) -> CustomerNumber:
+        return CustomerNumber.of(
+            await ctx(info).customer_number_by_id.load(self.row.customer_number_id)  # type: ignore[attr-defined]
+        )
+
+
+async def _visible(model: type[M], c: Context, pk: uuid.UUID) -> M | None:
+    """Requests are seen by staff and by the members who manage the company that made them."""
+    if c.staff_role is not None:
+        return await model.get_or_none(id=pk)
+    if Permission.MANAGE_COMPANY not in c.permissions:
+        return None
+    return await readable(model, c).get_or_none(id=pk)
+
+
+@node_type("HelpdeskTicket")
+async def _helpdesk_ticket(c: Context, pk: uuid.UUID) -> HelpdeskTicket | None:
+    row = await requests.ticket_for_node(c, pk)
+    return HelpdeskTicket.of(row) if row else None
+
+
+@node_type("AddressChangeRequest")
+async def _address_change_request(c: Context, pk: uuid.UUID) -> AddressChangeRequest | None:
+    row = await _visible(m.AddressChangeRequest, c, pk)
+    return AddressChangeRequest.of(row) if row else None
+
+
+@node_type("CustomerNumberRequest")
+async def _customer_number_request(c: Context, pk: uuid.UUID) -> CustomerNumberRequest | None:
+    row = await _visible(m.CustomerNumberRequest, c, pk)
+    return CustomerNumberRequest.of(row) if row else None
+
+
+@strawberry.input
+class HelpdeskRequestInput:
+    kind: TicketKind  # type: ignore[valid-type]
+    subject: str
+    message: str
+    email: str | None = strawberry.field(default=None, description="Required when not signed in.")
+    vat_number: str | None = strawberry.field(
+        default=None, description="For ABUSE_REPORT: the VAT number of the company concerned."
+    )
+
+
+@strawberry.type
+class HelpdeskTicketPayload:
+    ticket: HelpdeskTicket | None = None
+    user_errors: list[UserError] = errors_field()
+
+
+@strawberry.input
+class AddressChangeRequestInput:
+    customer_number_id: strawberry.ID
+    address: AddressInput
+    note: str | None = None
+
+
+@strawberry.type
+class AddressChangeRequestPayload:
+    request: AddressChangeRequest | None = None
+    user_errors: list[UserError] = errors_field()
+
+
+@strawberry.input
+class CustomerNumberRequestInput:
+    kind: CustomerNumberKind = strawberry.field(description="BILL_TO or SHIP_TO.")  # type: ignore[valid-type]
+    name: str
+    address: AddressInput
+    note: str | None = None
+
+
+@strawberry.type
+class CustomerNumberRequestPayload:
+    request: CustomerNumberRequest | None = None
+    user_errors: list[UserError] = errors_field()
+
+
+@strawberry.type
+class RequestMutation:
+    @strawberry.mutation
+    async def helpdesk_request(self, info: Info, input: HelpdeskRequestInput) -> HelpdeskTicketPayload:
+        action = requests.open_ticket(
+            ctx(info), input.kind, input.subject, input.message, input.email, input.vat_number
+        )
+        return await attempt(HelpdeskTicketPayload, action, ticket=HelpdeskTicket.of)
+
+    @strawberry.mutation
+    async def address_change_request(self, info: Info, input: AddressChangeRequestInput) -> AddressChangeRequestPayload:
+        action = requests.request_address_change(ctx(info), input.customer_number_id, input.address, input.note)
+        return await attempt(AddressChangeRequestPayload, action, request=AddressChangeRequest.of)
+
+    @strawberry.mutation
+    async def customer_number_request(
+        self, info: Info, input: CustomerNumberRequestInput
+    ) -> CustomerNumberRequestPayload:
+        action = requests.request_customer_number(ctx(info), input.kind, input.name, input.address, input.note)
+        return await attempt(CustomerNumberRequestPayload, action, request=CustomerNumberRequest.of)
+
+
+@node_type("Company")
+async def fetch_company(c: Context, pk: uuid.UUID) -> Company | None:
+    """The acting company; any company for staff."""
+    if not (c.staff_role is not None or (c.company_id is not None and pk == c.company_id)):
+        return None
+    row = await c.company_by_id.load(pk)
+    return Company.of(row) if row else None
+
+
+@node_type("CustomerNumber")
+async def fetch_customer_number(c: Context, pk: uuid.UUID) -> CustomerNumber | None:
+    """The acting company's customer numbers; any for staff."""
+    if not (c.staff_role is not None or c.company_id is not None):
+        return None
+    row = await c.customer_number_by_id.load(pk)
+    if row is None or not (c.staff_role is not None or row.company_id == c.company_id):  # type: ignore[attr-defined]
+        return None
+    return CustomerNumber.of(row)

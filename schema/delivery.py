@@ -11,7 +11,7 @@ from strawberry.types import Info
 from models import DeliveryMethod as DeliveryMethodEnum
 from resolvers.catalog import products as catalog
 from resolvers.delivery import DeliveryValue, delivery_of
-from schema.account import CustomerNumber
+from schema.company import CustomerNumber
 from schema.core.base import Address, AddressInput, ctx, describe_values
 
 if TYPE_CHECKING:

@@ -3,17 +3,32 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 from strawberry.types import Info
 
+import models as m
 from models import Membership as MembershipRow
 from resolvers import membership as members
+from resolvers.core import ids
 from resolvers.core.context import Context
-from resolvers.core.permissions import Permission
-from schema.account import Company, CustomerNumber, Membership, Role, User
-from schema.core.base import UserError, attempt, ctx, errors_field
+from resolvers.core.permissions import Permission as PermissionEnum
+from schema.account import User
+from schema.core.base import (
+    Node,
+    UserError,
+    attempt,
+    ctx,
+    describe_values,
+    errors_field,
+    later,
+)
 from schema.core.node import node_type
+
+if TYPE_CHECKING:  # schema.company imports this module (Company.memberships, the payloads)
+    from schema.company import Company, CustomerNumber
 
 
 @strawberry.input
@@ -99,15 +114,6 @@ async def fetch_user(c: Context, pk: uuid.UUID) -> User | None:
     return User.of(row) if row else None
 
 
-@node_type("Company")
-async def fetch_company(c: Context, pk: uuid.UUID) -> Company | None:
-    """The acting company; any company for staff."""
-    if not (_is_staff(c) or (c.company_id is not None and pk == c.company_id)):
-        return None
-    row = await c.company_by_id.load(pk)
-    return Company.of(row) if row else None
-
-
 @node_type("Membership")
 async def fetch_membership(c: Context, pk: uuid.UUID) -> Membership | None:
     """One's own memberships; the acting company's for MANAGE_USERS; any for staff."""
@@ -124,12 +130,80 @@ async def fetch_membership(c: Context, pk: uuid.UUID) -> Membership | None:
     return Membership.of(row) if visible else None
 
 
-@node_type("CustomerNumber")
-async def fetch_customer_number(c: Context, pk: uuid.UUID) -> CustomerNumber | None:
-    """The acting company's customer numbers; any for staff."""
-    if not (_is_staff(c) or c.company_id is not None):
-        return None
-    row = await c.customer_number_by_id.load(pk)
-    if row is None or not (_is_staff(c) or row.company_id == c.company_id):  # type: ignore[attr-defined]
-        return None
-    return CustomerNumber.of(row)
+Role = strawberry.enum(m.Role, name="Role", description="The five roles a company administrator can give a member.")
+
+
+MembershipStatus = strawberry.enum(m.MembershipStatus, name="MembershipStatus")
+
+
+Permission = strawberry.enum(
+    PermissionEnum,
+    name="Permission",
+    description="What a company-account member may do. Derived from the membership's role\n"
+    "(SPEC.md holds the matrix); never stored per user.",
+)
+
+
+describe_values(
+    Role,
+    ADMINISTRATOR="Administrator: everything, including users and company data.",
+    VIEW_PRICES="Price consultation: sees the catalog with prices and quotes; cannot order.",
+    VIEW_PRICES_AND_ORDER="Price consultation and ordering.",
+    ORDER_WITHOUT_PRICES="Ordering without prices: every price field reads null for this role.",
+    QUICK_LISTS_ONLY="Quick lists only: sees and orders from the company's quick lists, no prices.",
+)
+
+
+describe_values(
+    MembershipStatus,
+    PENDING="Asked to join; waits for a company administrator (or the distributor).",
+    INACTIVE="Deactivated: the member can no longer read or change anything. Users are never deleted.",
+)
+
+
+@strawberry.type
+class Membership(Node):
+    role: Role  # type: ignore[valid-type]
+    status: MembershipStatus  # type: ignore[valid-type]
+    created_at: datetime
+    row: strawberry.Private[m.Membership]
+
+    @staticmethod
+    def of(row: m.Membership) -> Membership:
+        return Membership(
+            id=strawberry.ID(ids.encode("Membership", row.id)),
+            role=row.role,
+            status=row.status,
+            created_at=row.created_at,
+            row=row,
+        )
+
+    @strawberry.field
+    async def user(self, info: Info) -> User:
+        return User.of(await ctx(info).user_by_id.load(self.row.user_id))  # type: ignore[attr-defined]
+
+    @strawberry.field
+    async def company(self, info: Info) -> Annotated[Company, strawberry.lazy("schema.company")]:
+        c = ctx(info)
+        company_id = self.row.company_id  # type: ignore[attr-defined]
+        # Someone else's membership is reached only from inside its company (or by staff), so
+        # a PENDING or INACTIVE one seen from outside is the viewer's own: the name only.
+        restricted = (
+            self.row.status != m.MembershipStatus.ACTIVE and c.staff_role is None and c.company_id != company_id
+        )
+        return later("schema.company", "Company").of(await c.company_by_id.load(company_id), restricted)
+
+    @strawberry.field(description="Customer numbers this member works under; empty means all of the company's.")
+    async def customer_numbers(self, info: Info) -> list[Annotated[CustomerNumber, strawberry.lazy("schema.company")]]:
+        c = ctx(info)
+        if not sees_company(info, self.row.company_id):  # type: ignore[attr-defined]
+            return []
+        cn_ids = await c.customer_number_ids_by_membership_id.load(self.row.id)
+        rows = await c.customer_number_by_id.load_many(cn_ids)
+        number = later("schema.company", "CustomerNumber")
+        return sorted((number.of(r) for r in rows if r), key=lambda cn: cn.number)
+
+
+def sees_company(info: Info, company_id: Any) -> bool:
+    c = ctx(info)
+    return c.staff_role is not None or c.company_id == company_id

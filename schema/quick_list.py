@@ -39,7 +39,7 @@ from schema.core.base import (
 )
 from schema.core.node import node_type
 from schema.delivery import DeliveryInput
-from schema.quote import LineInput
+from schema.lines import LineInput
 from schema.validation import ValidationList, ValidationListPayload
 
 if TYPE_CHECKING:

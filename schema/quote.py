@@ -17,7 +17,8 @@ from resolvers.core import clock, ids
 from resolvers.core.context import Context
 from resolvers.core.pagination import Page
 from resolvers.quote import quotes as rq
-from schema.account import CustomerNumber, User
+from schema.account import User
+from schema.company import CustomerNumber
 from schema.core.base import (
     Money,
     Node,
@@ -35,6 +36,9 @@ from schema.core.node import node_type
 
 if TYPE_CHECKING:
     from schema.catalog import Product
+from resolvers.quote import accept
+from schema.lines import LineInput
+from schema.validation import SubmitInput, ValidationList, ValidationListPayload
 
 QuoteStatus = strawberry.enum(m.QuoteStatus, name="QuoteStatus")
 describe_values(
@@ -155,14 +159,6 @@ class QuoteFilter:
     search: str | None = strawberry.field(default=None, description="Part of the quote number or reference.")
 
 
-@strawberry.input(description="A product and quantity. Give productId or code (SKU, EAN or own article code).")
-class LineInput:
-    product_id: strawberry.ID | None = None
-    code: str | None = None
-    quantity: Decimal
-    note: str | None = None
-
-
 @strawberry.input
 class QuoteRequestInput:
     customer_number_id: strawberry.ID | None = None
@@ -249,3 +245,17 @@ async def quote_requests(info: Info, first: int | None, after: str | None) -> Qu
     """Backoffice.quoteRequests: the REQUESTED quotes of every company, oldest first."""
     c = ctx(info)
     return QuoteConnection.of(await rq.quote_requests(c, first, after), c)
+
+
+@strawberry.type
+class QuoteAcceptMutation:
+    @strawberry.mutation(
+        description=(
+            "Submit an ACTIVE quote's lines at the quoted prices as a validation list (source QUOTE); "
+            "the quote becomes ACCEPTED. Without a delivery: delivery to the quote's customer number."
+        )
+    )
+    async def quote_accept(self, info: Info, id: strawberry.ID, input: SubmitInput) -> ValidationListPayload:
+        c = ctx(info)
+        action = accept.accept_quote(c, id, input.reference, input.note, input.delivery, input.idempotency_key)
+        return await attempt(ValidationListPayload, action, validation_list=lambda r: ValidationList.of(r, c))

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import strawberry
 from strawberry.types import Info
 
-from models import order as m
+import models as m
 from resolvers.catalog import products as catalog
 from resolvers.core import ids
 from resolvers.core.context import Context
@@ -19,11 +19,11 @@ from resolvers.core.errors import DomainError
 from resolvers.core.pagination import Page
 from resolvers.scan_list import scans as rs
 from resolvers.scan_list.printing import print_url
-from schema.account import Company
+from schema.company import Company
 from schema.core.base import Node, PageInfo, UserError, attempt, ctx, errors_field, total_count_field, user_errors
 from schema.core.node import node_type
 from schema.delivery import DeliveryInput
-from schema.quote import LineInput
+from schema.lines import LineInput
 
 if TYPE_CHECKING:
     from schema.catalog import Product

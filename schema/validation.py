@@ -12,14 +12,13 @@ from typing import TYPE_CHECKING, Annotated, Any
 import strawberry
 from strawberry.types import Info
 
-from models import order as m
+import models as m
 from resolvers.catalog import products as catalog
 from resolvers.catalog.pricing import line_total
 from resolvers.core import ids
 from resolvers.core.context import Context
 from resolvers.core.pagination import Page
 from resolvers.order import visible_for_node
-from resolvers.validation import create as rs
 from resolvers.validation import lists as rv
 from schema.account import User
 from schema.core.base import (
@@ -37,6 +36,7 @@ from schema.core.base import (
 )
 from schema.core.node import node_type
 from schema.delivery import Delivery, DeliveryInput
+from schema.order import OrderSource
 
 if TYPE_CHECKING:
     from schema.catalog import Product
@@ -49,7 +49,6 @@ describe_values(
     APPROVED="Validated; an order was created.",
     CANCELLED="Withdrawn by the customer before validation.",
 )
-OrderSource = strawberry.enum(m.OrderSource, name="OrderSource")
 
 
 @strawberry.type
@@ -238,12 +237,6 @@ class ValidationQuery:
 
 @strawberry.type
 class ValidationMutation:
-    @strawberry.mutation
-    async def cart_submit(self, info: Info, input: SubmitInput) -> ValidationListPayload:
-        c = ctx(info)
-        action = rs.cart_submit(c, input.reference, input.note, input.delivery, input.idempotency_key)
-        return await attempt(ValidationListPayload, action, validation_list=lambda r: ValidationList.of(r, c))
-
     @strawberry.mutation
     async def validation_list_cancel(self, info: Info, id: strawberry.ID) -> ValidationListPayload:
         c = ctx(info)

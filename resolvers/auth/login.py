@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
 
 from tortoise.transactions import in_transaction
 
 from models import (
     CompanyStatus,
-    Locale,
     Membership,
     MembershipStatus,
     Session,
@@ -129,31 +127,6 @@ async def account_switch(ctx: Context, company_id: str) -> User:
     await Session.filter(id=session.id).update(membership_id=membership.id)
     session.membership = membership
     ctx.act_as(session)
-    return user
-
-
-# ---------------------------------------------------------------------- profile and password
-async def profile_update(ctx: Context, changes: dict[str, Any]) -> User:
-    """Change the signed-in user's names, phone, locale (only the keys given; names trimmed, never empty)."""
-    user = ctx.require_user()
-    problems = Problems()
-    values: dict[str, Any] = {}
-    for key, name in (("first_name", "firstName"), ("last_name", "lastName")):
-        if key in changes:
-            values[key] = validate.text(problems, changes[key], "input", name, max_length=100)
-    if "phone" in changes:
-        values["phone"] = validate.phone(problems, changes["phone"], "input", "phone")
-    if "locale" in changes:
-        if changes["locale"] is None:
-            problems.add(ErrorCode.REQUIRED, tr("This value is required."), "input", "locale")
-        else:
-            values["locale"] = Locale(changes["locale"])
-    problems.raise_any()
-    if values:
-        await User.filter(id=user.id).update(**values)
-        user.update_from_dict(values)
-        if "user_by_id" in ctx.__dict__:
-            ctx.user_by_id.clear(user.id)
     return user
 
 

@@ -23,11 +23,12 @@ from resolvers.core.access import allowed_customer_number_ids
 from resolvers.core.context import Context
 from resolvers.core.errors import DomainError, ErrorCode, Problem, Problems
 from resolvers.core.i18n import tr
+from resolvers.core.idempotency import fingerprint, run_once
 from resolvers.core.permissions import Permission
 from resolvers.delivery import DeliveryValues, check_delivery
 from resolvers.lines import MergedLine, check_orderable, check_quantity
 from resolvers.quick_list.lists import get_visible
-from resolvers.validation.create import check_texts, create_validation_list, fingerprint, priced, run_once
+from resolvers.validation.create import check_texts, create_validation_list, priced
 
 Located = tuple[QuickListLine, tuple[str, ...]]
 

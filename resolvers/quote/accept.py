@@ -32,9 +32,10 @@ from resolvers.core.clock import now, today
 from resolvers.core.context import Context
 from resolvers.core.errors import DomainError, ErrorCode
 from resolvers.core.i18n import N_, tr
+from resolvers.core.idempotency import check_key, fingerprint
 from resolvers.core.permissions import Permission
 from resolvers.delivery import DeliveryValues, check_delivery, empty
-from resolvers.validation.create import SubmitLine, check_key, check_texts, fingerprint, submit
+from resolvers.validation.create import SubmitLine, check_texts, submit
 
 OPERATION = "quoteAccept"
 

@@ -25,20 +25,13 @@ from resolvers.core.clock import now
 from resolvers.core.context import Context
 from resolvers.core.errors import DomainError, ErrorCode, Problems
 from resolvers.core.i18n import tr
+from resolvers.core.idempotency import check_key, fingerprint, run_once
 from resolvers.core.pagination import Page, paginate
 from resolvers.core.permissions import DECIDERS, Permission
 from resolvers.delivery import DeliveryValues, check_delivery
 from resolvers.lines import LineLike, all_problems, check_lines, merge
 from resolvers.order import place_order
-from resolvers.validation.create import (
-    MAX_REFERENCE,
-    check_key,
-    customer_number_for,
-    fingerprint,
-    priced,
-    run_once,
-    submit,
-)
+from resolvers.validation.create import MAX_REFERENCE, customer_number_for, priced, submit
 
 MAX_NAME = 200
 MAX_DEVICE_ID = 100

@@ -10,31 +10,21 @@ key with another request fingerprint is IDEMPOTENCY_KEY_REUSED.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import uuid
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
-from typing import Any, NamedTuple, TypeVar
-
-from tortoise.exceptions import IntegrityError
-from tortoise.transactions import in_transaction
+from typing import Any, NamedTuple
 
 from models import (
-    Cart,
-    CartLine,
     CustomerNumber,
     CustomerNumberKind,
-    IdempotencyRecord,
     Membership,
-    Order,
     OrderSource,
     Product,
     ValidationList,
     ValidationListLine,
     ValidationStatus,
 )
-from resolvers import cart as cart_rs
 from resolvers.catalog.pricing import company_breaks, line_total, unit_price
 from resolvers.core import ids, validate
 from resolvers.core.access import allowed_customer_number_ids
@@ -43,15 +33,10 @@ from resolvers.core.clock import now
 from resolvers.core.context import Context
 from resolvers.core.errors import DomainError, ErrorCode, Problems
 from resolvers.core.i18n import tr
-from resolvers.core.permissions import Permission
+from resolvers.core.idempotency import run_once
 from resolvers.core.sequence import next_value, placeholder
-from resolvers.delivery import check_delivery, columns_of, require_delivery
-from resolvers.lines import check_orderable, check_quantity
 
-MAX_KEY = 200
 KIND_ORDER = {CustomerNumberKind.SOLD_TO: 0, CustomerNumberKind.BILL_TO: 1, CustomerNumberKind.SHIP_TO: 2}
-
-R = TypeVar("R", ValidationList, Order)
 
 
 class SubmitLine(NamedTuple):
@@ -61,99 +46,6 @@ class SubmitLine(NamedTuple):
     quantity: Decimal
     note: str | None
     unit_price: Decimal
-
-
-class _Taken(Exception):
-    """The idempotency key was claimed by another (committed) submit."""
-
-
-def fingerprint(**values: Any) -> str:
-    """sha256 of the normalised request: keys sorted, Decimals as normalised strings, ids as text."""
-
-    def norm(value: Any) -> Any:
-        if isinstance(value, Decimal):
-            # NaN, infinities and huge exponents (refused after hashing) stay as written:
-            # normalize() raises for some, and "f" would write 1e999999 as a million digits.
-            if not value.is_finite() or abs(value.adjusted()) > 30:
-                return str(value)
-            return format(value.normalize(), "f")
-        if isinstance(value, Mapping):
-            return {str(k): norm(v) for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))}
-        if isinstance(value, (list, tuple)):
-            return [norm(v) for v in value]
-        if isinstance(value, str):
-            return value.strip()
-        if value is None or isinstance(value, (bool, int, float)):
-            return value
-        if hasattr(value, "__dict__") and not isinstance(value, type):
-            return norm({k: v for k, v in vars(value).items() if not k.startswith("_")})
-        return str(value)
-
-    raw = json.dumps(norm(values), sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(raw.encode()).hexdigest()
-
-
-def check_key(key: str | None, field: Sequence[str] = ("input", "idempotencyKey")) -> str:
-    """A non-empty key of at most 200 characters (REQUIRED / TOO_LONG)."""
-    cleaned = (key or "").strip()
-    if not cleaned:
-        raise DomainError(ErrorCode.REQUIRED, tr("An idempotency key is required."), field)
-    if len(cleaned) > MAX_KEY:
-        raise DomainError(ErrorCode.TOO_LONG, tr("At most {count} characters.", count=MAX_KEY), field)
-    return cleaned
-
-
-async def _replay(membership: Membership, key: str, request_hash: str, operation: str) -> Any | None:
-    """The first result for this key, or None when the key is free; REUSED for another request."""
-    rec = await IdempotencyRecord.get_or_none(membership_id=membership.id, key=key)
-    if rec is None:
-        return None
-    if rec.request_hash != request_hash or rec.operation != operation or rec.result_id is None:
-        raise DomainError(
-            ErrorCode.IDEMPOTENCY_KEY_REUSED,
-            tr("This idempotency key was already used for another request."),
-            ["input", "idempotencyKey"],
-        )
-    parsed = ids.parse(rec.result_id)
-    model = {"ValidationList": ValidationList, "Order": Order}[parsed[0]] if parsed else None
-    if model is None or parsed is None:
-        raise RuntimeError(f"idempotency record {rec.id} has an unknown result {rec.result_id!r}")
-    return await model.get(id=uuid.UUID(parsed[1]))
-
-
-async def run_once(
-    membership: Membership,
-    key: str,
-    request_hash: str,
-    operation: str,
-    action: Callable[[], Awaitable[R]],
-) -> R:
-    """Run `action` (which creates a ValidationList or an Order) in one transaction, once per key.
-
-    The IdempotencyRecord is inserted first inside that transaction, so `action` only runs for
-    the submit that owns the key; a DomainError from `action` rolls the claim back too. A repeat
-    (also a concurrent one) returns the first result and creates nothing.
-    """
-    key = check_key(key)
-    first = await _replay(membership, key, request_hash, operation)
-    if first is not None:
-        return first  # type: ignore[no-any-return]
-    try:
-        async with in_transaction():
-            try:
-                claim = await IdempotencyRecord.create(
-                    membership_id=membership.id, key=key, operation=operation, request_hash=request_hash
-                )
-            except IntegrityError:
-                raise _Taken() from None
-            result = await action()
-            await IdempotencyRecord.filter(id=claim.id).update(result_id=ids.encode(type(result).__name__, result.id))
-    except _Taken:
-        first = await _replay(membership, key, request_hash, operation)
-        if first is None:  # the winner rolled back between our insert and this read: try again
-            return await run_once(membership, key, request_hash, operation, action)
-        return first  # type: ignore[no-any-return]
-    return result
 
 
 async def customer_number_for(
@@ -320,63 +212,3 @@ async def priced(membership: Membership, items: Sequence[tuple[Product, Decimal,
     """Lines at the company's current price for their quantity (best break, else list price)."""
     breaks = await company_breaks(membership.company_id, [p.id for p, _, _ in items])  # type: ignore[attr-defined]
     return [SubmitLine(p, q, n, unit_price(p.list_price, breaks.get(p.id, []), q)) for p, q, n in items]
-
-
-async def _cart_delivery(ctx: Context, membership: Membership, cart_row: Cart, given: Any) -> dict[str, Any]:
-    """The input's delivery, else the cart's (its SHIP_TO still one the member may use)."""
-    if given is not None:
-        return await check_delivery(ctx, membership, given, "input", "delivery")
-    require_delivery(cart_row, "input", "delivery")
-    columns = columns_of(cart_row)
-    ship_to = columns.get("ship_to_id")
-    allowed = await allowed_customer_number_ids(ctx)
-    if ship_to is not None and allowed is not None and ship_to not in allowed:
-        raise DomainError(
-            ErrorCode.INVALID_DELIVERY,
-            tr("You may no longer deliver to the cart's address; choose another."),
-            ["input", "delivery"],
-        )
-    return columns
-
-
-async def cart_submit(
-    ctx: Context, reference: str | None, note: str | None, delivery: Any, idempotency_key: str
-) -> ValidationList:
-    """cartSubmit (PLACE_ORDERS): the cart's lines at today's prices become a SUBMITTED
-    validation list (source CART) and the cart is emptied, in one transaction.
-
-    CART_EMPTY without lines; DELIVERY_REQUIRED when neither the input nor the cart has a
-    delivery. Every line is checked again (still orderable, quantity still valid for the
-    product); a problem with line i is reported under ["cart", "lines", i] and nothing is sent.
-    """
-    membership = ctx.require(Permission.PLACE_ORDERS)
-    reference, note = check_texts(reference, note)
-    request_hash = fingerprint(reference=reference, note=note, delivery=delivery)
-    # Loaded before the transaction: a loader's batch must not need a second pooled connection.
-    await allowed_customer_number_ids(ctx)
-
-    async def action() -> ValidationList:
-        # Locked before the lines are read: an add waits for this submit (and then fills the
-        # emptied cart), and a second submit of the cart finds it empty (CART_EMPTY).
-        cart_row = await cart_rs.lock_saved_cart(membership)
-        rows = await CartLine.filter(cart_id=cart_row.id).order_by("position", "created_at", "id") if cart_row else []
-        if cart_row is None or not rows:
-            raise DomainError(ErrorCode.CART_EMPTY, tr("Your cart is empty."), ["cart", "lines"])
-        columns = await _cart_delivery(ctx, membership, cart_row, delivery)
-        products = {p.id: p for p in await Product.filter(id__in=[r.product_id for r in rows])}  # type: ignore[attr-defined]
-        problems = Problems()
-        items: list[tuple[Product, Decimal, str | None]] = []
-        for i, row in enumerate(rows):
-            product = products[row.product_id]  # type: ignore[attr-defined]
-            at = ("cart", "lines", str(i))
-            check_orderable(problems, product, *at)
-            check_quantity(problems, product, Decimal(row.quantity), *at, "quantity")
-            items.append((product, Decimal(row.quantity), row.note))
-        problems.raise_any()
-        lines = await priced(membership, items)
-        await cart_rs.empty_cart(cart_row)
-        return await create_validation_list(
-            ctx, membership, lines=lines, delivery=columns, source=OrderSource.CART, reference=reference, note=note
-        )
-
-    return await run_once(membership, idempotency_key, request_hash, "cartSubmit", action)

@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 import strawberry
 from strawberry.schema.types.base_scalars import DateDefinition, DateTimeDefinition, DecimalDefinition
 from strawberry.types import Info
+from strawberry.types.lazy_type import LazyType
 from strawberry.types.scalar import ScalarDefinition
 
 from resolvers.core.context import Context
@@ -184,3 +185,9 @@ async def attempt(payload: Callable[..., T], action: Awaitable[Any], **wrap: Cal
     except DomainError as error:
         return payload(user_errors=user_errors(error))
     return payload(**{name: convert(result) for name, convert in wrap.items()})
+
+
+def later(module: str, name: str) -> Any:
+    """The GraphQL type `name` of `module`, looked up when a resolver first needs it: for a field
+    whose type lives in a domain that imports this one (what `strawberry.lazy` does for annotations)."""
+    return LazyType(name, module).resolve_type()

@@ -1,4 +1,4 @@
-"""`manage.py create-staff` through resolvers.staff.create_staff: create or update a staff user."""
+"""`manage.py create-staff` through resolvers.backoffice.create_staff: create or update a staff user."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import pytest
 
 from models import Session, StaffRole, User
 from resolvers.auth.tokens import create_session, verify_password
-from resolvers.staff import create_staff
+from resolvers.backoffice import create_staff
 from tests.factories import make_user
 
 STRONG = "a long staff passphrase"

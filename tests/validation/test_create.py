@@ -19,7 +19,8 @@ from models import (
 )
 from resolvers.core.context import Context, authenticate
 from resolvers.core.errors import DomainError, ErrorCode
-from resolvers.validation.create import SubmitLine, fingerprint, submit
+from resolvers.core.idempotency import fingerprint
+from resolvers.validation.create import SubmitLine, submit
 from tests.factories import Member, make_customer_number, make_member
 from tests.order.helpers import make_stock, snapshot
 

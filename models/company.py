@@ -1,11 +1,70 @@
+"""Company accounts, their customer numbers, and what a company asks the distributor for
+(new customer numbers, address changes, helpdesk tickets)."""
+
 from __future__ import annotations
 
 from enum import Enum
 
 from tortoise import fields
 
-from models.account import AddressMixin, Company, CustomerNumber, CustomerNumberKind, User
-from models.base import Entity
+from models.account import User
+from models.base import AddressMixin, Entity
+
+
+class CompanyStatus(str, Enum):
+    PENDING_REVIEW = "PENDING_REVIEW"
+    ACTIVE = "ACTIVE"
+    SUSPENDED = "SUSPENDED"
+    REJECTED = "REJECTED"
+
+
+class WorkDomain(str, Enum):
+    PVC = "PVC"
+    ALUMINIUM = "ALUMINIUM"
+    WOOD = "WOOD"
+    STEEL = "STEEL"
+    GLASS = "GLASS"
+    CONSTRUCTION = "CONSTRUCTION"
+    INSTALLATION = "INSTALLATION"
+    OTHER = "OTHER"
+
+
+class CustomerNumberKind(str, Enum):
+    SOLD_TO = "SOLD_TO"
+    BILL_TO = "BILL_TO"
+    SHIP_TO = "SHIP_TO"
+
+
+class Company(Entity):
+    name = fields.CharField(max_length=200)
+    vat_number = fields.CharField(max_length=20, db_index=True)
+    work_domains: fields.Field[list[str]] = fields.JSONField(default=list)
+    status = fields.CharEnumField(CompanyStatus, default=CompanyStatus.ACTIVE)
+    customer_number = fields.CharField(max_length=20, unique=True)
+    contact_name = fields.CharField(max_length=200, null=True)
+    contact_email = fields.CharField(max_length=254, null=True)
+    contact_phone = fields.CharField(max_length=40, null=True)
+    fast_entry_enabled = fields.BooleanField(default=False)
+    representative: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name=False, null=True, on_delete=fields.SET_NULL
+    )
+    rejection_reason = fields.TextField(null=True)
+
+    class Meta:
+        table = "company"
+
+
+class CustomerNumber(Entity, AddressMixin):
+    company: fields.ForeignKeyRelation[Company] = fields.ForeignKeyField(
+        "models.Company", related_name=False, on_delete=fields.RESTRICT
+    )
+    number = fields.CharField(max_length=20, unique=True)
+    kind = fields.CharEnumField(CustomerNumberKind)
+    name = fields.CharField(max_length=200)
+
+    class Meta:
+        table = "customer_number"
+        indexes = (("company_id", "number"),)  # customer_numbers_by_company_id
 
 
 class RequestStatus(str, Enum):
