@@ -57,7 +57,7 @@ class AuditEvent:
 
     @strawberry.field
     async def actor(self, info: Info) -> User | None:
-        actor_id = self.row.actor_id  # type: ignore[attr-defined]
+        actor_id = self.row.actor_id
         if actor_id is None:  # aiodataloader cannot load None
             return None
         user = await ctx(info).user_by_id.load(actor_id)

@@ -40,7 +40,7 @@ class Category(Node):
 
     @strawberry.field
     async def parent(self, info: Info) -> Category | None:
-        parent_id = self.row.parent_id  # type: ignore[attr-defined]
+        parent_id = self.row.parent_id
         if parent_id is None:
             return None
         row = await ctx(info).category_by_id.load(parent_id)
@@ -139,7 +139,7 @@ class Product(Node):
 
     @strawberry.field
     async def category(self, info: Info) -> Category | None:
-        category_id = self.row.category_id  # type: ignore[attr-defined]
+        category_id = self.row.category_id
         if category_id is None:
             return None
         row = await ctx(info).category_by_id.load(category_id)

@@ -213,9 +213,9 @@ class Company(Node):
 
     @strawberry.field(description="The distributor's sales representative for this account, who helps with big lists.")
     async def representative(self, info: Info) -> Representative | None:
-        if self.restricted or self.row.representative_id is None:  # type: ignore[attr-defined]
+        if self.restricted or self.row.representative_id is None:
             return None
-        user = await ctx(info).user_by_id.load(self.row.representative_id)  # type: ignore[attr-defined]
+        user = await ctx(info).user_by_id.load(self.row.representative_id)
         if user is None:
             return None
         return Representative(name=f"{user.first_name} {user.last_name}", email=user.email, phone=user.phone)
@@ -283,7 +283,7 @@ class CustomerNumberRequest(Node):
 
     @strawberry.field(description="The number created when staff approved the request.")
     async def customer_number(self, info: Info) -> CustomerNumber | None:
-        cn_id = self.row.customer_number_id  # type: ignore[attr-defined]
+        cn_id = self.row.customer_number_id
         if cn_id is None:
             return None
         row = await ctx(info).customer_number_by_id.load(cn_id)
@@ -311,9 +311,7 @@ class AddressChangeRequest(Node):
 
     @strawberry.field
     async def customer_number(self, info: Info) -> CustomerNumber:
-        return CustomerNumber.of(
-            await ctx(info).customer_number_by_id.load(self.row.customer_number_id)  # type: ignore[attr-defined]
-        )
+        return CustomerNumber.of(await ctx(info).customer_number_by_id.load(self.row.customer_number_id))
 
 
 async def _visible(model: type[M], c: Context, pk: uuid.UUID) -> M | None:
@@ -424,6 +422,6 @@ async def fetch_customer_number(c: Context, pk: uuid.UUID) -> CustomerNumber | N
     if not (c.staff_role is not None or c.company_id is not None):
         return None
     row = await c.customer_number_by_id.load(pk)
-    if row is None or not (c.staff_role is not None or row.company_id == c.company_id):  # type: ignore[attr-defined]
+    if row is None or not (c.staff_role is not None or row.company_id == c.company_id):
         return None
     return CustomerNumber.of(row)

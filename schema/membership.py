@@ -122,11 +122,7 @@ async def fetch_membership(c: Context, pk: uuid.UUID) -> Membership | None:
     row = await c.membership_by_id.load(pk)
     if row is None:
         return None
-    visible = (
-        row.user_id == c.user.id  # type: ignore[attr-defined]
-        or _is_staff(c)
-        or (_manages_users(c) and row.company_id == c.company_id)  # type: ignore[attr-defined]
-    )
+    visible = row.user_id == c.user.id or _is_staff(c) or (_manages_users(c) and row.company_id == c.company_id)
     return Membership.of(row) if visible else None
 
 
@@ -180,12 +176,12 @@ class Membership(Node):
 
     @strawberry.field
     async def user(self, info: Info) -> User:
-        return User.of(await ctx(info).user_by_id.load(self.row.user_id))  # type: ignore[attr-defined]
+        return User.of(await ctx(info).user_by_id.load(self.row.user_id))
 
     @strawberry.field
     async def company(self, info: Info) -> Annotated[Company, strawberry.lazy("schema.company")]:
         c = ctx(info)
-        company_id = self.row.company_id  # type: ignore[attr-defined]
+        company_id = self.row.company_id
         # Someone else's membership is reached only from inside its company (or by staff), so
         # a PENDING or INACTIVE one seen from outside is the viewer's own: the name only.
         restricted = (
@@ -196,7 +192,7 @@ class Membership(Node):
     @strawberry.field(description="Customer numbers this member works under; empty means all of the company's.")
     async def customer_numbers(self, info: Info) -> list[Annotated[CustomerNumber, strawberry.lazy("schema.company")]]:
         c = ctx(info)
-        if not sees_company(info, self.row.company_id):  # type: ignore[attr-defined]
+        if not sees_company(info, self.row.company_id):
             return []
         cn_ids = await c.customer_number_ids_by_membership_id.load(self.row.id)
         rows = await c.customer_number_by_id.load_many(cn_ids)

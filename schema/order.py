@@ -69,7 +69,7 @@ class OrderLine(Node):
         """The lines with their products, loaded together (order lines restrict the product's deletion)."""
         from schema.catalog import products_of
 
-        products = await products_of(c, [r.product_id for r in rows])  # type: ignore[attr-defined]
+        products = await products_of(c, [r.product_id for r in rows])
         return [OrderLine.of(r, c, p) for r, p in zip(rows, products, strict=True)]
 
 
@@ -100,11 +100,11 @@ class Order(Node):
 
     @strawberry.field
     async def placed_by(self, info: Info) -> User:
-        return User.of(await ctx(info).user_by_id.load(self.row.placed_by_id))  # type: ignore[attr-defined]
+        return User.of(await ctx(info).user_by_id.load(self.row.placed_by_id))
 
     @strawberry.field
     async def customer_number(self, info: Info) -> CustomerNumber:
-        return CustomerNumber.of(await ctx(info).customer_number_by_id.load(self.row.customer_number_id))  # type: ignore[attr-defined]
+        return CustomerNumber.of(await ctx(info).customer_number_by_id.load(self.row.customer_number_id))
 
     @strawberry.field
     async def lines(self, info: Info) -> list[OrderLine]:
@@ -115,7 +115,7 @@ class Order(Node):
     async def validation_list(
         self, info: Info
     ) -> Annotated[ValidationList, strawberry.lazy("schema.validation")] | None:
-        pk = self.row.validation_list_id  # type: ignore[attr-defined]
+        pk = self.row.validation_list_id
         if pk is None:  # an approved scan becomes an order without a validation list
             return None
         from schema.validation import ValidationList

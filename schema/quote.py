@@ -77,7 +77,7 @@ class QuoteLine:
         """The lines with their products, loaded together (quote lines restrict the product's deletion)."""
         from schema.catalog import products_of
 
-        products = await products_of(c, [r.product_id for r in rows])  # type: ignore[attr-defined]
+        products = await products_of(c, [r.product_id for r in rows])
         return [QuoteLine.of(r, c, p) for r, p in zip(rows, products, strict=True)]
 
 
@@ -108,11 +108,11 @@ class Quote(Node):
 
     @strawberry.field
     async def customer_number(self, info: Info) -> CustomerNumber:
-        return CustomerNumber.of(await ctx(info).customer_number_by_id.load(self.row.customer_number_id))  # type: ignore[attr-defined]
+        return CustomerNumber.of(await ctx(info).customer_number_by_id.load(self.row.customer_number_id))
 
     @strawberry.field
     async def requested_by(self, info: Info) -> User | None:
-        user_id = self.row.requested_by_id  # type: ignore[attr-defined]
+        user_id = self.row.requested_by_id
         if user_id is None:  # aiodataloader cannot load None
             return None
         user = await ctx(info).user_by_id.load(user_id)

@@ -78,7 +78,7 @@ class ValidationListLine:
         """The lines with their products, loaded together (the lines restrict the product's deletion)."""
         from schema.catalog import products_of
 
-        products = await products_of(c, [r.product_id for r in rows])  # type: ignore[attr-defined]
+        products = await products_of(c, [r.product_id for r in rows])
         return [ValidationListLine.of(r, c, p) for r, p in zip(rows, products, strict=True)]
 
 
@@ -122,7 +122,7 @@ class ValidationList(Node):
 
     @strawberry.field
     async def submitted_by(self, info: Info) -> User:
-        return User.of(await ctx(info).user_by_id.load(self.row.submitted_by_id))  # type: ignore[attr-defined]
+        return User.of(await ctx(info).user_by_id.load(self.row.submitted_by_id))
 
     @strawberry.field
     async def lines(self, info: Info) -> list[ValidationListLine]:
