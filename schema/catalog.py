@@ -15,17 +15,19 @@ import strawberry
 from strawberry.types import Info
 
 from models import catalog as m
+from models.catalog import SalesUnit
 from resolvers.catalog import products as catalog
 from resolvers.catalog.pricing import Break, net_price
+from resolvers.catalog.products import ProductCodeStatus, StockStatus
 from resolvers.core import ids
 from resolvers.core.context import Context
 from resolvers.core.pagination import Page
 from schema.core.base import Address, Money, Node, PageInfo, ctx, money, money_field, total_count_field
 from schema.core.node import node_type
 
-SalesUnit = strawberry.enum(m.SalesUnit, name="SalesUnit")
-StockStatus = strawberry.enum(catalog.StockStatus, name="StockStatus")
-ProductCodeStatus = strawberry.enum(catalog.ProductCodeStatus, name="ProductCodeStatus")
+strawberry.enum(SalesUnit, name="SalesUnit")
+strawberry.enum(StockStatus, name="StockStatus")
+strawberry.enum(ProductCodeStatus, name="ProductCodeStatus")
 
 
 @strawberry.type
@@ -83,7 +85,7 @@ class Branch(Node):
 class BranchStock:
     branch: Branch
     quantity: Decimal
-    status: StockStatus  # type: ignore[valid-type]
+    status: StockStatus
 
 
 @strawberry.type
@@ -95,7 +97,7 @@ class Product(Node):
     )
     description: str | None
     brand: str | None
-    unit: SalesUnit  # type: ignore[valid-type]
+    unit: SalesUnit
     order_multiple: Decimal = strawberry.field(description="Ordered quantities must be a multiple of this (pack size).")
     minimum_quantity: Decimal
     orderable: bool
@@ -210,7 +212,7 @@ class ProductFilter:
 @strawberry.type(description="One code looked up by SKU, EAN or the company's own article code.")
 class ProductLookup:
     code: str
-    status: ProductCodeStatus  # type: ignore[valid-type]
+    status: ProductCodeStatus
     product: Product | None
 
 

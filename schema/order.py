@@ -11,6 +11,7 @@ import strawberry
 from strawberry.types import Info
 
 import models as m
+from models import OrderSource, OrderStatus
 from resolvers import order as ro
 from resolvers.catalog import products as catalog
 from resolvers.catalog.pricing import line_total
@@ -42,7 +43,8 @@ if TYPE_CHECKING:
     from schema.catalog import Product
     from schema.validation import ValidationList
 
-OrderStatus = strawberry.enum(m.OrderStatus, name="OrderStatus")
+strawberry.enum(OrderStatus, name="OrderStatus")
+strawberry.enum(OrderSource, name="OrderSource")
 
 
 @strawberry.type
@@ -76,8 +78,8 @@ class OrderLine(Node):
 @strawberry.type
 class Order(Node):
     number: str
-    status: OrderStatus  # type: ignore[valid-type]
-    source: OrderSource  # type: ignore[valid-type]
+    status: OrderStatus
+    source: OrderSource
     reference: str | None
     placed_at: datetime
     delivery: Delivery
@@ -161,7 +163,7 @@ class OrderConnection:
 
 @strawberry.input
 class OrderFilter:
-    status: list[OrderStatus] | None = None  # type: ignore[valid-type]
+    status: list[OrderStatus] | None = None
     year: int | None = strawberry.field(default=None, description="Orders placed in this calendar year.")
     search: str | None = strawberry.field(default=None, description="Part of the order number or reference.")
 
@@ -208,6 +210,3 @@ class OrderMutation:
         except DomainError as error:
             return CartPayload(user_errors=user_errors(error))
         return CartPayload(cart=await Cart.load(c, row), user_errors=user_errors(DomainError(problems)))
-
-
-OrderSource = strawberry.enum(m.OrderSource, name="OrderSource")

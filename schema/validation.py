@@ -13,6 +13,7 @@ import strawberry
 from strawberry.types import Info
 
 import models as m
+from models import ValidationStatus
 from resolvers.catalog import products as catalog
 from resolvers.catalog.pricing import line_total
 from resolvers.core import ids
@@ -42,7 +43,7 @@ if TYPE_CHECKING:
     from schema.catalog import Product
     from schema.order import Order
 
-ValidationStatus = strawberry.enum(m.ValidationStatus, name="ValidationStatus")
+strawberry.enum(ValidationStatus, name="ValidationStatus")
 describe_values(
     ValidationStatus,
     SUBMITTED="Waiting for the distributor's validation.",
@@ -90,8 +91,8 @@ class ValidationListLine:
 )
 class ValidationList(Node):
     number: str
-    status: ValidationStatus  # type: ignore[valid-type]
-    source: OrderSource  # type: ignore[valid-type]
+    status: ValidationStatus
+    source: OrderSource
     reference: str | None
     note: str | None
     submitted_at: datetime
@@ -169,8 +170,8 @@ class ValidationListConnection:
 
 @strawberry.input
 class ValidationListFilter:
-    status: list[ValidationStatus] | None = None  # type: ignore[valid-type]
-    source: list[OrderSource] | None = None  # type: ignore[valid-type]
+    status: list[ValidationStatus] | None = None
+    source: list[OrderSource] | None = None
 
 
 @strawberry.input
