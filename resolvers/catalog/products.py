@@ -25,7 +25,7 @@ LOW_STOCK_QUANTITY = Decimal(10)
 MAX_SEARCH_WORDS = 10
 #: A search word has no spaces, so it lies within one searched column: a longer word matches
 #: nothing (and is never sent as a LIKE pattern; SQLite refuses patterns over 50,000 bytes).
-MAX_SEARCH_WORD = max(Product._meta.fields_map[c].max_length for c in SEARCHED_COLUMNS)  # type: ignore[attr-defined]
+MAX_SEARCH_WORD = max(validate.max_length(Product, c) for c in SEARCHED_COLUMNS)
 
 
 class StockStatus(str, Enum):
