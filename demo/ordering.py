@@ -198,7 +198,7 @@ async def _company(company_id: uuid.UUID, products: list[Product]) -> _Company |
         placers=placers,
         quick_only=quick_only,
         # Limited to SHIP_TO numbers it may deliver to (else it orders for the sold-to).
-        quick_only_numbers=[n for n in limited if n in ship_tos],  # type: ignore[misc]
+        quick_only_numbers=[n for n in limited if n in ship_tos],  # type: ignore[misc]  # Tortoise types values_list(flat=True) as tuples
         priced=[p for p in products if p.id in priced_ids],
         others=[p for p in products if p.id not in priced_ids],
         breaks=await company_breaks(company_id, list(priced_ids)),

@@ -153,7 +153,7 @@ class Product(Node):
             return None
         c = ctx(info)
         return [
-            PriceBreak(minimum_quantity=catalog.plain(b.minimum_quantity), unit_price=money(c, b.unit_price))  # type: ignore[arg-type]
+            PriceBreak(minimum_quantity=catalog.plain(b.minimum_quantity), unit_price=money(c, b.unit_price))  # type: ignore[arg-type]  # not None: prices are visible (checked above)
             for b in self.breaks
         ]
 

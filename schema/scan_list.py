@@ -51,9 +51,9 @@ class ScanListLine:
 
     @strawberry.field
     async def product(self, info: Info) -> Annotated[Product, strawberry.lazy("schema.catalog")]:
-        from schema.catalog import product_of
+        from schema.catalog import products_of
 
-        return await product_of(ctx(info), self.row.product_id)  # type: ignore[return-value]
+        return (await products_of(ctx(info), [self.row.product_id]))[0]
 
 
 @strawberry.type(

@@ -131,7 +131,7 @@ async def cancel(ctx: Context, global_id: str) -> ValidationList:
             status=ValidationStatus.CANCELLED,
             version=F("version") + 1,
             decided_at=now(),
-            decided_by_id=ctx.user.id,  # type: ignore[union-attr]
+            decided_by_id=ctx.require_user().id,
         )
         if not changed:
             raise await _refused(row.id, None, ["id"])
