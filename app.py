@@ -20,6 +20,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
+from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse
 from strawberry.types import ExecutionResult
@@ -60,7 +61,7 @@ class RequestError(HTTPException):
         self.code = code
 
 
-class GraphQLApp(GraphQL):
+class GraphQLApp(GraphQL[Context, None]):
     def __init__(self, settings: Settings) -> None:
         super().__init__(
             build_schema(production=settings.production),
@@ -69,7 +70,7 @@ class GraphQLApp(GraphQL):
         )
         self.settings = settings
 
-    async def get_context(self, request: Request, response: Any = None) -> Context:  # type: ignore[override]
+    async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
         session = await authenticate(request.headers.get("authorization"))
         return Context(
             settings=self.settings,
@@ -204,7 +205,8 @@ def scan_list_print(settings: Settings) -> Any:
 
 def _tortoise_running() -> bool:
     try:
-        return get_current_context() is not None and get_current_context().inited  # type: ignore[union-attr]
+        context = get_current_context()
+        return context is not None and context.inited
     except Exception:
         return False
 

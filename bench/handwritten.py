@@ -65,9 +65,12 @@ class Viewer:
             and row["membership_status"] == "ACTIVE"
             and row["company_status"] == "ACTIVE"
         )
-        self.membership_id = row["membership_id"] if active else None  # type: ignore[index]
-        self.company_id = row["company_id"] if active else None  # type: ignore[index]
-        self.permissions = permissions_of(Role(row["role"]), row["fast_entry_enabled"]) if active else frozenset()  # type: ignore[index]
+        member = row if active else None
+        self.membership_id = member["membership_id"] if member is not None else None
+        self.company_id = member["company_id"] if member is not None else None
+        self.permissions = (
+            permissions_of(Role(member["role"]), member["fast_entry_enabled"]) if member is not None else frozenset()
+        )
         self.can_see_prices = Permission.VIEW_PRICES in self.permissions or self.staff
         self.signed_in = row is not None
 

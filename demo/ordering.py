@@ -167,7 +167,7 @@ class _Submission:
 
     @property
     def customer_number_id(self) -> uuid.UUID:
-        return self.delivery.get("ship_to_id") or self.company.sold_to  # type: ignore[no-any-return]
+        return self.delivery.get("ship_to_id") or self.company.sold_to
 
 
 async def _company(company_id: uuid.UUID, products: list[Product]) -> _Company | None:
@@ -198,7 +198,7 @@ async def _company(company_id: uuid.UUID, products: list[Product]) -> _Company |
         placers=placers,
         quick_only=quick_only,
         # Limited to SHIP_TO numbers it may deliver to (else it orders for the sold-to).
-        quick_only_numbers=[n for n in limited if n in ship_tos],  # type: ignore[misc]
+        quick_only_numbers=[n for n in limited if n in ship_tos],  # type: ignore[misc]  # Tortoise types values_list(flat=True) as tuples
         priced=[p for p in products if p.id in priced_ids],
         others=[p for p in products if p.id not in priced_ids],
         breaks=await company_breaks(company_id, list(priced_ids)),
@@ -218,12 +218,12 @@ async def _quick_lists(c: _Company) -> list[Product]:
     """A shared list of ~30 lines, a private list of the buyer, and for a company with a
     QUICK_LISTS_ONLY member a small shared list for the site crew (its products returned)."""
     created = now() - timedelta(days=c.rng.randint(200, 400))
-    plans = [(c.admin.user_id, "shared", "shared_desc", True, c.pick(30)),  # type: ignore[attr-defined]
-             (c.buyer.user_id, "private", None, False, c.pick(8))]  # type: ignore[attr-defined]  # fmt: skip
+    plans = [(c.admin.user_id, "shared", "shared_desc", True, c.pick(30)),
+             (c.buyer.user_id, "private", None, False, c.pick(8))]  # fmt: skip
     site: list[Product] = []
     if c.quick_only is not None:
         site = c.pick(8)
-        plans.append((c.admin.user_id, "site", "site_desc", True, site))  # type: ignore[attr-defined]
+        plans.append((c.admin.user_id, "site", "site_desc", True, site))
     for owner_id, name, desc, shared, products in plans:
         row = await QuickList.create(company_id=c.id, owner_id=owner_id, name=c.text(name), shared=shared,
                                      description=c.text(desc) if desc else None, created_at=created)  # fmt: skip
@@ -302,7 +302,7 @@ def _plans(
     rejected.decided_at = rejected.created_at + timedelta(hours=5)
     cancelled = sub(c.buyer, 9, status=ValidationStatus.CANCELLED)
     cancelled.decided_at = cancelled.created_at + timedelta(hours=1)
-    cancelled.decided_by_id = c.buyer.user_id  # type: ignore[attr-defined]
+    cancelled.decided_by_id = c.buyer.user_id
 
     # History: newest PROCESSING, then SHIPPED, READY_FOR_PICKUP (at a branch), the rest DELIVERED.
     n = rng.randint(6, 9)  # one order in each of n equal stretches of the last two years
@@ -329,7 +329,7 @@ async def _write(plans: list[_Submission]) -> None:
         decided = s.status != ValidationStatus.SUBMITTED
         row = await ValidationList.create(
             company_id=s.company.id, membership_id=s.membership.id,
-            submitted_by_id=s.membership.user_id,  # type: ignore[attr-defined]
+            submitted_by_id=s.membership.user_id,
             customer_number_id=s.customer_number_id, number=await submit_rs.new_number(s.created_at.year),
             status=s.status, source=s.source, reference=s.reference, note=s.note,
             total=sum((line_total(price, qty) for _, qty, _, price in s.lines), Decimal(0)),
@@ -346,7 +346,7 @@ async def _write(plans: list[_Submission]) -> None:
         at = s.decided_at or s.created_at
         order = await Order.create(
             company_id=s.company.id, membership_id=s.membership.id,
-            placed_by_id=s.membership.user_id,  # type: ignore[attr-defined]
+            placed_by_id=s.membership.user_id,
             customer_number_id=s.customer_number_id, validation_list_id=s.row_id,
             number=await order_rs.new_number(at.year), status=s.order_status, source=s.source,
             reference=s.reference, note=s.note, year=at.year, created_at=at,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from enum import Enum
 
 from tortoise import fields
@@ -23,9 +24,11 @@ class Session(Entity):
     user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
         "models.User", related_name=False, on_delete=fields.CASCADE
     )
+    user_id: uuid.UUID
     membership: fields.ForeignKeyNullableRelation[Membership] = fields.ForeignKeyField(
         "models.Membership", related_name=False, null=True, on_delete=fields.SET_NULL
     )
+    membership_id: uuid.UUID | None
     expires_at = fields.DatetimeField()
     revoked_at = fields.DatetimeField(null=True)
 
@@ -40,6 +43,7 @@ class UserToken(Entity):
     user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
         "models.User", related_name=False, on_delete=fields.CASCADE
     )
+    user_id: uuid.UUID
     purpose = fields.CharEnumField(TokenPurpose)
     expires_at = fields.DatetimeField()
     used_at = fields.DatetimeField(null=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from tortoise import fields
 
 from models.base import Entity
@@ -17,9 +19,11 @@ class Cart(Entity, DeliveryMixin):
     membership: fields.OneToOneRelation[Membership] = fields.OneToOneField(
         "models.Membership", related_name=False, on_delete=fields.CASCADE
     )
+    membership_id: uuid.UUID
     company: fields.ForeignKeyRelation[Company] = fields.ForeignKeyField(
         "models.Company", related_name=False, on_delete=fields.CASCADE
     )
+    company_id: uuid.UUID
     updated_at = fields.DatetimeField(auto_now=True)
 
     class Meta:
@@ -30,9 +34,11 @@ class CartLine(Entity):
     cart: fields.ForeignKeyRelation[Cart] = fields.ForeignKeyField(
         "models.Cart", related_name=False, on_delete=fields.CASCADE
     )
+    cart_id: uuid.UUID
     product: fields.ForeignKeyRelation[Product] = fields.ForeignKeyField(
         "models.Product", related_name=False, on_delete=fields.RESTRICT
     )
+    product_id: uuid.UUID
     quantity = fields.DecimalField(max_digits=12, decimal_places=3)
     note = fields.CharField(max_length=500, null=True)
     #: Lines keep the order they were first added in (many are created in one statement).

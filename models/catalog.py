@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable, Mapping
 from enum import Enum
 from typing import Any
@@ -30,6 +31,7 @@ class Category(Entity):
     parent: fields.ForeignKeyNullableRelation[Category] = fields.ForeignKeyField(
         "models.Category", related_name=False, null=True, on_delete=fields.RESTRICT, db_index=True
     )
+    parent_id: uuid.UUID | None
     #: Slash-separated path of names, e.g. "PVC/Profiles/Windows": the import key.
     path = fields.CharField(max_length=500, unique=True)
     name_fr = fields.CharField(max_length=200)
@@ -64,6 +66,7 @@ class Product(Entity):
     category: fields.ForeignKeyNullableRelation[Category] = fields.ForeignKeyField(
         "models.Category", related_name=False, null=True, on_delete=fields.SET_NULL, db_index=True
     )
+    category_id: uuid.UUID | None
     unit = fields.CharEnumField(SalesUnit, default=SalesUnit.PIECE)
     order_multiple = fields.DecimalField(max_digits=12, decimal_places=3, default=1)
     minimum_quantity = fields.DecimalField(max_digits=12, decimal_places=3, default=1)
@@ -116,9 +119,11 @@ class BranchStock(Model):
     branch: fields.ForeignKeyRelation[Branch] = fields.ForeignKeyField(
         "models.Branch", related_name=False, on_delete=fields.CASCADE
     )
+    branch_id: uuid.UUID
     product: fields.ForeignKeyRelation[Product] = fields.ForeignKeyField(
         "models.Product", related_name=False, on_delete=fields.CASCADE
     )
+    product_id: uuid.UUID
     quantity = fields.DecimalField(max_digits=12, decimal_places=3, default=0)
 
     class Meta:
@@ -133,9 +138,11 @@ class CompanyPrice(Model):
     company: fields.ForeignKeyRelation[Company] = fields.ForeignKeyField(
         "models.Company", related_name=False, on_delete=fields.CASCADE
     )
+    company_id: uuid.UUID
     product: fields.ForeignKeyRelation[Product] = fields.ForeignKeyField(
         "models.Product", related_name=False, on_delete=fields.CASCADE
     )
+    product_id: uuid.UUID
     minimum_quantity = fields.DecimalField(max_digits=12, decimal_places=3, default=1)
     unit_price = fields.DecimalField(max_digits=12, decimal_places=4)
 
@@ -151,10 +158,12 @@ class CompanyArticleCode(Model):
     company: fields.ForeignKeyRelation[Company] = fields.ForeignKeyField(
         "models.Company", related_name=False, on_delete=fields.CASCADE
     )
+    company_id: uuid.UUID
     code = fields.CharField(max_length=60)
     product: fields.ForeignKeyRelation[Product] = fields.ForeignKeyField(
         "models.Product", related_name=False, on_delete=fields.CASCADE
     )
+    product_id: uuid.UUID
 
     class Meta:
         table = "company_article_code"

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import uuid
 from enum import Enum
 
 from tortoise import fields
@@ -48,6 +49,7 @@ class Company(Entity):
     representative: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
         "models.User", related_name=False, null=True, on_delete=fields.SET_NULL
     )
+    representative_id: uuid.UUID | None
     rejection_reason = fields.TextField(null=True)
 
     class Meta:
@@ -58,6 +60,7 @@ class CustomerNumber(Entity, AddressMixin):
     company: fields.ForeignKeyRelation[Company] = fields.ForeignKeyField(
         "models.Company", related_name=False, on_delete=fields.RESTRICT
     )
+    company_id: uuid.UUID
     number = fields.CharField(max_length=20, unique=True)
     kind = fields.CharEnumField(CustomerNumberKind)
     name = fields.CharField(max_length=200)
@@ -83,9 +86,11 @@ class CustomerNumberRequest(Entity, AddressMixin):
     company: fields.ForeignKeyRelation[Company] = fields.ForeignKeyField(
         "models.Company", related_name=False, on_delete=fields.RESTRICT
     )
+    company_id: uuid.UUID
     requested_by: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
         "models.User", related_name=False, on_delete=fields.RESTRICT
     )
+    requested_by_id: uuid.UUID
     kind = fields.CharEnumField(CustomerNumberKind)
     name = fields.CharField(max_length=200)
     note = fields.TextField(null=True)
@@ -93,6 +98,7 @@ class CustomerNumberRequest(Entity, AddressMixin):
     customer_number: fields.ForeignKeyNullableRelation[CustomerNumber] = fields.ForeignKeyField(
         "models.CustomerNumber", related_name=False, null=True, on_delete=fields.RESTRICT
     )
+    customer_number_id: uuid.UUID | None
 
     class Meta:
         table = "customer_number_request"
@@ -102,12 +108,15 @@ class AddressChangeRequest(Entity, AddressMixin):
     company: fields.ForeignKeyRelation[Company] = fields.ForeignKeyField(
         "models.Company", related_name=False, on_delete=fields.RESTRICT
     )
+    company_id: uuid.UUID
     requested_by: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
         "models.User", related_name=False, on_delete=fields.RESTRICT
     )
+    requested_by_id: uuid.UUID
     customer_number: fields.ForeignKeyRelation[CustomerNumber] = fields.ForeignKeyField(
         "models.CustomerNumber", related_name=False, on_delete=fields.RESTRICT
     )
+    customer_number_id: uuid.UUID
     note = fields.TextField(null=True)
     status = fields.CharEnumField(RequestStatus, default=RequestStatus.PENDING)
 
@@ -125,6 +134,7 @@ class HelpdeskTicket(Entity):
     user: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
         "models.User", related_name=False, null=True, on_delete=fields.RESTRICT
     )
+    user_id: uuid.UUID | None
     resolved = fields.BooleanField(default=False)
 
     class Meta:

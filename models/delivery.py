@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from enum import Enum
 
 from tortoise import fields
@@ -25,9 +26,11 @@ class DeliveryMixin:
     ship_to: fields.ForeignKeyNullableRelation[CustomerNumber] = fields.ForeignKeyField(
         "models.CustomerNumber", related_name=False, null=True, on_delete=fields.RESTRICT
     )
+    ship_to_id: uuid.UUID | None
     branch: fields.ForeignKeyNullableRelation[Branch] = fields.ForeignKeyField(
         "models.Branch", related_name=False, null=True, on_delete=fields.RESTRICT
     )
+    branch_id: uuid.UUID | None
     one_time_line1 = fields.CharField(max_length=200, null=True)
     one_time_line2 = fields.CharField(max_length=200, null=True)
     one_time_postal_code = fields.CharField(max_length=20, null=True)

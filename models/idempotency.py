@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from tortoise import fields
 from tortoise.models import Model
 
@@ -15,6 +17,7 @@ class IdempotencyRecord(Model):
     membership: fields.ForeignKeyRelation[Membership] = fields.ForeignKeyField(
         "models.Membership", related_name=False, on_delete=fields.CASCADE
     )
+    membership_id: uuid.UUID
     key = fields.CharField(max_length=200)
     operation = fields.CharField(max_length=40)
     request_hash = fields.CharField(max_length=64)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from enum import Enum
 
 from tortoise import fields
@@ -30,9 +31,11 @@ class Membership(Entity):
     user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
         "models.User", related_name=False, on_delete=fields.RESTRICT
     )
+    user_id: uuid.UUID
     company: fields.ForeignKeyRelation[Company] = fields.ForeignKeyField(
         "models.Company", related_name=False, on_delete=fields.RESTRICT
     )
+    company_id: uuid.UUID
     role = fields.CharEnumField(Role)
     status = fields.CharEnumField(MembershipStatus)
 
@@ -49,9 +52,11 @@ class MembershipCustomerNumber(Model):
     membership: fields.ForeignKeyRelation[Membership] = fields.ForeignKeyField(
         "models.Membership", related_name=False, on_delete=fields.CASCADE
     )
+    membership_id: uuid.UUID
     customer_number: fields.ForeignKeyRelation[CustomerNumber] = fields.ForeignKeyField(
         "models.CustomerNumber", related_name=False, on_delete=fields.CASCADE
     )
+    customer_number_id: uuid.UUID
 
     class Meta:
         table = "membership_customer_number"

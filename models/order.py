@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from enum import Enum
 from typing import TYPE_CHECKING
 
@@ -40,18 +41,23 @@ class Order(Entity, DeliveryMixin):
     company: fields.ForeignKeyRelation[Company] = fields.ForeignKeyField(
         "models.Company", related_name=False, on_delete=fields.RESTRICT
     )
+    company_id: uuid.UUID
     membership: fields.ForeignKeyRelation[Membership] = fields.ForeignKeyField(
         "models.Membership", related_name=False, on_delete=fields.RESTRICT
     )
+    membership_id: uuid.UUID
     placed_by: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
         "models.User", related_name=False, on_delete=fields.RESTRICT
     )
+    placed_by_id: uuid.UUID
     customer_number: fields.ForeignKeyRelation[CustomerNumber] = fields.ForeignKeyField(
         "models.CustomerNumber", related_name=False, on_delete=fields.RESTRICT
     )
+    customer_number_id: uuid.UUID
     validation_list: fields.ForeignKeyNullableRelation[ValidationList] = fields.ForeignKeyField(
         "models.ValidationList", related_name=False, null=True, unique=True, on_delete=fields.RESTRICT
     )
+    validation_list_id: uuid.UUID | None
     number = fields.CharField(max_length=20, unique=True)
     status = fields.CharEnumField(OrderStatus, default=OrderStatus.CONFIRMED)
     source = fields.CharEnumField(OrderSource)
@@ -69,9 +75,11 @@ class OrderLine(Entity):
     order: fields.ForeignKeyRelation[Order] = fields.ForeignKeyField(
         "models.Order", related_name=False, on_delete=fields.CASCADE
     )
+    order_id: uuid.UUID
     product: fields.ForeignKeyRelation[Product] = fields.ForeignKeyField(
         "models.Product", related_name=False, on_delete=fields.RESTRICT
     )
+    product_id: uuid.UUID
     quantity = fields.DecimalField(max_digits=12, decimal_places=3)
     note = fields.CharField(max_length=500, null=True)
     unit_price = fields.DecimalField(max_digits=12, decimal_places=4)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from tortoise import fields
 
 from models.account import User
@@ -14,9 +16,11 @@ class QuickList(Entity):
     company: fields.ForeignKeyRelation[Company] = fields.ForeignKeyField(
         "models.Company", related_name=False, on_delete=fields.CASCADE
     )
+    company_id: uuid.UUID
     owner: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
         "models.User", related_name=False, on_delete=fields.RESTRICT
     )
+    owner_id: uuid.UUID
     name = fields.CharField(max_length=200)
     description = fields.TextField(null=True)
     shared = fields.BooleanField(default=False)
@@ -31,9 +35,11 @@ class QuickListLine(Entity):
     quick_list: fields.ForeignKeyRelation[QuickList] = fields.ForeignKeyField(
         "models.QuickList", related_name=False, on_delete=fields.CASCADE
     )
+    quick_list_id: uuid.UUID
     product: fields.ForeignKeyRelation[Product] = fields.ForeignKeyField(
         "models.Product", related_name=False, on_delete=fields.RESTRICT
     )
+    product_id: uuid.UUID
     quantity = fields.DecimalField(max_digits=12, decimal_places=3)
     note = fields.CharField(max_length=500, null=True)
     #: Lines keep the order they were first added in (many are created in one statement).

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import uuid
 from datetime import date
 from enum import Enum
 
@@ -34,9 +35,11 @@ class Quote(Entity):
     company: fields.ForeignKeyRelation[Company] = fields.ForeignKeyField(
         "models.Company", related_name=False, on_delete=fields.RESTRICT
     )
+    company_id: uuid.UUID
     customer_number: fields.ForeignKeyRelation[CustomerNumber] = fields.ForeignKeyField(
         "models.CustomerNumber", related_name=False, on_delete=fields.RESTRICT
     )
+    customer_number_id: uuid.UUID
     #: "Q2026-000123": sequential per year, never reused.
     number = fields.CharField(max_length=20, unique=True)
     reference = fields.CharField(max_length=200, null=True)
@@ -52,13 +55,16 @@ class Quote(Entity):
     requested_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
         "models.User", related_name=False, null=True, on_delete=fields.SET_NULL
     )
+    requested_by_id: uuid.UUID | None
     issued_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
         "models.User", related_name=False, null=True, on_delete=fields.SET_NULL
     )
+    issued_by_id: uuid.UUID | None
     issued_at = fields.DatetimeField(null=True)
     decided_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
         "models.User", related_name=False, null=True, on_delete=fields.SET_NULL
     )
+    decided_by_id: uuid.UUID | None
     decided_at = fields.DatetimeField(null=True)
     decline_reason = fields.TextField(null=True)
 
@@ -79,9 +85,11 @@ class QuoteLine(Entity):
     quote: fields.ForeignKeyRelation[Quote] = fields.ForeignKeyField(
         "models.Quote", related_name=False, on_delete=fields.CASCADE
     )
+    quote_id: uuid.UUID
     product: fields.ForeignKeyRelation[Product] = fields.ForeignKeyField(
         "models.Product", related_name=False, on_delete=fields.RESTRICT
     )
+    product_id: uuid.UUID
     quantity = fields.DecimalField(max_digits=12, decimal_places=3)
     #: Null until the distributor prices the quote.
     unit_price = fields.DecimalField(max_digits=12, decimal_places=4, null=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from enum import Enum
 
 from tortoise import fields
@@ -28,15 +29,19 @@ class ValidationList(Entity, DeliveryMixin):
     company: fields.ForeignKeyRelation[Company] = fields.ForeignKeyField(
         "models.Company", related_name=False, on_delete=fields.RESTRICT
     )
+    company_id: uuid.UUID
     membership: fields.ForeignKeyRelation[Membership] = fields.ForeignKeyField(
         "models.Membership", related_name=False, on_delete=fields.RESTRICT
     )
+    membership_id: uuid.UUID
     submitted_by: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
         "models.User", related_name=False, on_delete=fields.RESTRICT
     )
+    submitted_by_id: uuid.UUID
     customer_number: fields.ForeignKeyRelation[CustomerNumber] = fields.ForeignKeyField(
         "models.CustomerNumber", related_name=False, on_delete=fields.RESTRICT
     )
+    customer_number_id: uuid.UUID
     number = fields.CharField(max_length=20, unique=True)
     status = fields.CharEnumField(ValidationStatus, default=ValidationStatus.SUBMITTED)
     source = fields.CharEnumField(OrderSource)
@@ -48,6 +53,7 @@ class ValidationList(Entity, DeliveryMixin):
     decided_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
         "models.User", related_name=False, null=True, on_delete=fields.RESTRICT
     )
+    decided_by_id: uuid.UUID | None
     rejection_reason = fields.TextField(null=True)
     #: Increases at every change. Approve and reject quote it (conditional UPDATE).
     version = fields.IntField(default=1)
@@ -61,9 +67,11 @@ class ValidationListLine(Entity):
     validation_list: fields.ForeignKeyRelation[ValidationList] = fields.ForeignKeyField(
         "models.ValidationList", related_name=False, on_delete=fields.CASCADE
     )
+    validation_list_id: uuid.UUID
     product: fields.ForeignKeyRelation[Product] = fields.ForeignKeyField(
         "models.Product", related_name=False, on_delete=fields.RESTRICT
     )
+    product_id: uuid.UUID
     quantity = fields.DecimalField(max_digits=12, decimal_places=3)
     note = fields.CharField(max_length=500, null=True)
     #: Frozen at submission.

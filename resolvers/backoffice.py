@@ -114,7 +114,7 @@ async def audit_events(ctx: Context, company_id: str | None, first: int | None, 
     qs = AuditEvent.all()
     if company_id is not None:
         pk = ids.decode_or_none(company_id, "Company")
-        qs = qs.filter(company_id=pk) if pk else AuditEvent.filter(id=None)  # type: ignore[call-overload]
+        qs = qs.filter(company_id=pk) if pk else AuditEvent.filter(id=None)
     return await paginate(qs, first, after, NEWEST_FIRST)
 
 
@@ -190,11 +190,11 @@ async def company_representative_set(ctx: Context, company_id: str, user_id: str
     user = await User.filter(id=pk, staff_role__isnull=False).first() if pk else None
     if user is None:
         raise not_found(["userId"])
-    before = company.representative_id  # type: ignore[attr-defined]
+    before = company.representative_id
     if before == user.id:
         return company
     async with in_transaction():
-        company.representative_id = user.id  # type: ignore[attr-defined]
+        company.representative_id = user.id
         await company.save(update_fields=["representative_id"])
         await record(
             actor,
@@ -249,7 +249,7 @@ async def customer_number_request_decide(ctx: Context, request_id: str, approve:
     actor = ctx.require_staff(*DECIDERS)
     request = await get_any(CustomerNumberRequest, request_id, ["id"])
     status = RequestStatus.APPROVED if approve else RequestStatus.REJECTED
-    company_id = request.company_id  # type: ignore[attr-defined]
+    company_id = request.company_id
     async with in_transaction():
         if not await CustomerNumberRequest.filter(id=request.id, status=RequestStatus.PENDING).update(status=status):
             raise _transition_error(tr("This request has already been decided."))
@@ -275,14 +275,14 @@ async def address_change_request_decide(ctx: Context, request_id: str, approve: 
     actor = ctx.require_staff(*DECIDERS)
     request = await get_any(AddressChangeRequest, request_id, ["id"])
     status = RequestStatus.APPROVED if approve else RequestStatus.REJECTED
-    company_id = request.company_id  # type: ignore[attr-defined]
+    company_id = request.company_id
     async with in_transaction():
         if not await AddressChangeRequest.filter(id=request.id, status=RequestStatus.PENDING).update(status=status):
             raise _transition_error(tr("This request has already been decided."))
         before: dict[str, Any] = {"status": RequestStatus.PENDING.value}
         after: dict[str, Any] = {"status": status.value}
         if approve:
-            number = await CustomerNumber.get(id=request.customer_number_id)  # type: ignore[attr-defined]
+            number = await CustomerNumber.get(id=request.customer_number_id)
             before["address"] = _audited_address(_address(number))
             after["address"] = _audited_address(_address(request))
             await CustomerNumber.filter(id=number.id).update(**_address(request))

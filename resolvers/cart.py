@@ -68,7 +68,7 @@ def _empty_cart(membership: Membership, at: datetime | None = None) -> Cart:
     return Cart(
         id=cart_id_of(membership),
         membership_id=membership.id,
-        company_id=membership.company_id,  # type: ignore[attr-defined]
+        company_id=membership.company_id,
         created_at=when,
         updated_at=when,
     )
@@ -146,7 +146,7 @@ async def priced_lines(ctx: Context, cart_row: Cart) -> list[PricedLine]:
     rows: list[CartLine] = await ctx.lines_by_cart_id.load(cart_row.id)
     if not rows:
         return []
-    products = await ctx.product_by_id.load_many([r.product_id for r in rows])  # type: ignore[attr-defined]
+    products = await ctx.product_by_id.load_many([r.product_id for r in rows])
     if ctx.can_see_prices and ctx.company_id is not None:
         breaks = await ctx.prices_by_product_id.load_many([p.id for p in products])
     else:
@@ -354,11 +354,11 @@ async def cart_submit(
         if cart_row is None or not rows:
             raise DomainError(ErrorCode.CART_EMPTY, tr("Your cart is empty."), ["cart", "lines"])
         columns = await _cart_delivery(ctx, membership, cart_row, delivery)
-        products = {p.id: p for p in await Product.filter(id__in=[r.product_id for r in rows])}  # type: ignore[attr-defined]
+        products = {p.id: p for p in await Product.filter(id__in=[r.product_id for r in rows])}
         problems = Problems()
         items: list[tuple[Product, Decimal, str | None]] = []
         for i, row in enumerate(rows):
-            product = products[row.product_id]  # type: ignore[attr-defined]
+            product = products[row.product_id]
             at = ("cart", "lines", str(i))
             check_orderable(problems, product, *at)
             check_quantity(problems, product, Decimal(row.quantity), *at, "quantity")

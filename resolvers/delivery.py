@@ -106,7 +106,7 @@ async def _ship_to(ctx: Context, membership: Membership, global_id: str, *field:
     row = (
         await CustomerNumber.get_or_none(
             id=pk,
-            company_id=membership.company_id,  # type: ignore[attr-defined]
+            company_id=membership.company_id,
             kind=CustomerNumberKind.SHIP_TO,
         )
         if pk

@@ -210,7 +210,7 @@ async def plan_additions(
     """Adding `merged` to the rows of `model` under `parent` (e.g. {"cart_id": id}): a product
     already there gets the quantity added and the sum checked again; new products go last.
     `held` says where, for messages ("in the cart", "on the list")."""
-    existing: dict[Any, Any] = {r.product_id: r for r in await model.filter(**parent)}  # type: ignore[attr-defined]
+    existing: dict[Any, Any] = {r.product_id: r for r in await model.filter(**parent)}  # type: ignore[attr-defined]  # CartLine or QuickListLine (Model has no product_id)
     position = max((r.position for r in existing.values()), default=-1) + 1
     plan = Additions([], [], [])
     for m in merged:

@@ -45,8 +45,8 @@ def _gid(row: Membership) -> str:
 def _forget(ctx: Context, row: Membership) -> None:
     """Drop this request's cached reads of the membership, so the payload shows the change."""
     ctx.membership_by_id.clear(row.id)
-    ctx.memberships_by_company_id.clear(row.company_id)  # type: ignore[attr-defined]
-    ctx.memberships_by_user_id.clear(row.user_id)  # type: ignore[attr-defined]
+    ctx.memberships_by_company_id.clear(row.company_id)
+    ctx.memberships_by_user_id.clear(row.user_id)
     ctx.customer_number_ids_by_membership_id.clear(row.id)
 
 
@@ -143,7 +143,7 @@ async def _change(
         await audit.record(
             ctx.user,
             action,
-            company_id=target.company_id,  # type: ignore[attr-defined]
+            company_id=target.company_id,
             target_id=_gid(target),
             before=before,
             after={"role": new_role.value, "status": new_status.value},
@@ -191,7 +191,7 @@ async def set_customer_numbers(ctx: Context, global_id: str, customer_number_ids
         problems = Problems()
         numbers = await _company_customer_numbers(
             problems,
-            target.company_id,  # type: ignore[attr-defined]
+            target.company_id,
             customer_number_ids,
             "customerNumberIds",
         )
@@ -206,7 +206,7 @@ async def set_customer_numbers(ctx: Context, global_id: str, customer_number_ids
             await audit.record(
                 ctx.user,
                 "membership.customer_numbers_changed",
-                company_id=target.company_id,  # type: ignore[attr-defined]
+                company_id=target.company_id,
                 target_id=_gid(target),
                 before={"customerNumbers": before},
                 after={"customerNumbers": after},

@@ -98,15 +98,15 @@ async def create_order(source_row: ValidationList) -> Order:
     its delivery, customer number, source and submitter (call inside the decision's transaction)."""
     lines = await ValidationListLine.filter(validation_list_id=source_row.id).order_by("position")
     return await place_order(
-        company_id=source_row.company_id,  # type: ignore[attr-defined]
-        membership_id=source_row.membership_id,  # type: ignore[attr-defined]
-        placed_by_id=source_row.submitted_by_id,  # type: ignore[attr-defined]
-        customer_number_id=source_row.customer_number_id,  # type: ignore[attr-defined]
+        company_id=source_row.company_id,
+        membership_id=source_row.membership_id,
+        placed_by_id=source_row.submitted_by_id,
+        customer_number_id=source_row.customer_number_id,
         source=source_row.source,
         reference=source_row.reference,
         note=source_row.note,
         delivery=columns_of(source_row),
-        lines=[(line.product_id, line.quantity, line.note, line.unit_price) for line in lines],  # type: ignore[attr-defined]
+        lines=[(line.product_id, line.quantity, line.note, line.unit_price) for line in lines],
         validation_list_id=source_row.id,
     )
 
@@ -143,7 +143,7 @@ async def visible_for_node(model: type[M], ctx: Context, pk: uuid.UUID) -> M | N
 async def order_line_for_node(ctx: Context, pk: uuid.UUID) -> OrderLine | None:
     """Query.node: an order line, if its order is one this viewer may read (visible_for_node)."""
     row = await OrderLine.get_or_none(id=pk)
-    if row is None or await visible_for_node(Order, ctx, row.order_id) is None:  # type: ignore[attr-defined]
+    if row is None or await visible_for_node(Order, ctx, row.order_id) is None:
         return None
     return row
 
@@ -199,12 +199,12 @@ async def reorder(ctx: Context, global_id: str) -> tuple[Cart, list[Problem]]:
     if row is None:
         raise not_found(["id"])
     lines = await OrderLine.filter(order_id=row.id).order_by("position")
-    products = {p.id: p for p in await Product.filter(id__in=[line.product_id for line in lines])}  # type: ignore[attr-defined]
+    products = {p.id: p for p in await Product.filter(id__in=[line.product_id for line in lines])}
     problems: list[Problem] = []
     checked: list[CheckedLine] = []
     for i, line in enumerate(lines):
         at = ("lines", str(i))
-        product = products.get(line.product_id)  # type: ignore[attr-defined]
+        product = products.get(line.product_id)
         if product is None or not product.orderable:
             problems.append(Problem(ErrorCode.PRODUCT_NOT_ORDERABLE, tr("This product can no longer be ordered."), at))
             continue

@@ -7,11 +7,12 @@ from datetime import datetime
 import strawberry
 
 import models as m
+from models import Locale, StaffRole
 from resolvers.core import ids
 from schema.core.base import Node
 
-Locale = strawberry.enum(m.Locale, name="Locale")
-StaffRole = strawberry.enum(m.StaffRole, name="StaffRole", description="Distributor employees using the back office.")
+strawberry.enum(Locale, name="Locale")
+strawberry.enum(StaffRole, name="StaffRole", description="Distributor employees using the back office.")
 
 
 @strawberry.type
@@ -20,7 +21,7 @@ class User(Node):
     first_name: str
     last_name: str
     phone: str | None
-    locale: Locale  # type: ignore[valid-type]
+    locale: Locale
     email_verified: bool
     created_at: datetime
 

@@ -51,7 +51,7 @@ class ProfileUpdateInput:
     first_name: str | None = strawberry.UNSET
     last_name: str | None = strawberry.UNSET
     phone: str | None = strawberry.UNSET
-    locale: Locale | None = strawberry.UNSET  # type: ignore[valid-type]
+    locale: Locale | None = strawberry.UNSET
 
 
 @strawberry.type
@@ -136,7 +136,7 @@ class AuthMutation:
 @strawberry.type(description="The signed-in person and the company account this session acts for.")
 class Viewer:
     user: User
-    staff_role: StaffRole | None = strawberry.field(description="Set for distributor employees only.")  # type: ignore[valid-type]
+    staff_role: StaffRole | None = strawberry.field(description="Set for distributor employees only.")
     row: strawberry.Private[m.User]
 
     @strawberry.field(description="Every company account of this e-mail address (e.g. one per work domain).")
@@ -154,7 +154,7 @@ class Viewer:
         return Company.of(mem.company) if mem else None
 
     @strawberry.field
-    def permissions(self, info: Info) -> list[Permission]:  # type: ignore[valid-type]
+    def permissions(self, info: Info) -> list[Permission]:
         return sorted(ctx(info).permissions, key=list(PermissionEnum).index)
 
 

@@ -57,7 +57,7 @@ class AuditEvent:
 
     @strawberry.field
     async def actor(self, info: Info) -> User | None:
-        actor_id = self.row.actor_id  # type: ignore[attr-defined]
+        actor_id = self.row.actor_id
         if actor_id is None:  # aiodataloader cannot load None
             return None
         user = await ctx(info).user_by_id.load(actor_id)
@@ -116,14 +116,14 @@ class CompanyConnection:
 
 @strawberry.input
 class CompanyFilter:
-    status: list[CompanyStatus] | None = None  # type: ignore[valid-type]
+    status: list[CompanyStatus] | None = None
     search: str | None = strawberry.field(default=None, description="Name, VAT number or customer number.")
 
 
 @strawberry.input
 class CustomerNumberCreateInput:
     company_id: strawberry.ID
-    kind: CustomerNumberKind  # type: ignore[valid-type]
+    kind: CustomerNumberKind
     name: str
     address: AddressInput
 
@@ -166,7 +166,7 @@ class Backoffice:
     async def address_change_requests(
         self,
         info: Info,
-        status: RequestStatus | None = None,  # type: ignore[valid-type]
+        status: RequestStatus | None = None,
     ) -> list[AddressChangeRequest]:
         return [AddressChangeRequest.of(r) for r in await bo.address_change_requests(ctx(info), status)]
 
@@ -174,7 +174,7 @@ class Backoffice:
     async def customer_number_requests(
         self,
         info: Info,
-        status: RequestStatus | None = None,  # type: ignore[valid-type]
+        status: RequestStatus | None = None,
     ) -> list[CustomerNumberRequest]:
         return [CustomerNumberRequest.of(r) for r in await bo.customer_number_requests(ctx(info), status)]
 

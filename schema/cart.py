@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Awaitable
 from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated
@@ -94,9 +95,9 @@ class CartPayload:
     user_errors: list[UserError] = errors_field()
 
 
-async def _cart_payload(c: Context, action: object) -> CartPayload:
+async def _cart_payload(c: Context, action: Awaitable[CartRow]) -> CartPayload:
     try:
-        row = await action  # type: ignore[misc]
+        row = await action
     except DomainError as error:
         return CartPayload(user_errors=user_errors(error))
     return CartPayload(cart=await Cart.load(c, row))

@@ -15,17 +15,19 @@ import strawberry
 from strawberry.types import Info
 
 from models import catalog as m
+from models.catalog import SalesUnit
 from resolvers.catalog import products as catalog
 from resolvers.catalog.pricing import Break, net_price
+from resolvers.catalog.products import ProductCodeStatus, StockStatus
 from resolvers.core import ids
 from resolvers.core.context import Context
 from resolvers.core.pagination import Page
 from schema.core.base import Address, Money, Node, PageInfo, ctx, money, money_field, total_count_field
 from schema.core.node import node_type
 
-SalesUnit = strawberry.enum(m.SalesUnit, name="SalesUnit")
-StockStatus = strawberry.enum(catalog.StockStatus, name="StockStatus")
-ProductCodeStatus = strawberry.enum(catalog.ProductCodeStatus, name="ProductCodeStatus")
+strawberry.enum(SalesUnit, name="SalesUnit")
+strawberry.enum(StockStatus, name="StockStatus")
+strawberry.enum(ProductCodeStatus, name="ProductCodeStatus")
 
 
 @strawberry.type
@@ -40,7 +42,7 @@ class Category(Node):
 
     @strawberry.field
     async def parent(self, info: Info) -> Category | None:
-        parent_id = self.row.parent_id  # type: ignore[attr-defined]
+        parent_id = self.row.parent_id
         if parent_id is None:
             return None
         row = await ctx(info).category_by_id.load(parent_id)
@@ -83,7 +85,7 @@ class Branch(Node):
 class BranchStock:
     branch: Branch
     quantity: Decimal
-    status: StockStatus  # type: ignore[valid-type]
+    status: StockStatus
 
 
 @strawberry.type
@@ -95,7 +97,7 @@ class Product(Node):
     )
     description: str | None
     brand: str | None
-    unit: SalesUnit  # type: ignore[valid-type]
+    unit: SalesUnit
     order_multiple: Decimal = strawberry.field(description="Ordered quantities must be a multiple of this (pack size).")
     minimum_quantity: Decimal
     orderable: bool
@@ -139,7 +141,7 @@ class Product(Node):
 
     @strawberry.field
     async def category(self, info: Info) -> Category | None:
-        category_id = self.row.category_id  # type: ignore[attr-defined]
+        category_id = self.row.category_id
         if category_id is None:
             return None
         row = await ctx(info).category_by_id.load(category_id)
@@ -151,7 +153,7 @@ class Product(Node):
             return None
         c = ctx(info)
         return [
-            PriceBreak(minimum_quantity=catalog.plain(b.minimum_quantity), unit_price=money(c, b.unit_price))  # type: ignore[arg-type]
+            PriceBreak(minimum_quantity=catalog.plain(b.minimum_quantity), unit_price=money(c, b.unit_price))  # type: ignore[arg-type]  # not None: prices are visible (checked above)
             for b in self.breaks
         ]
 
@@ -210,7 +212,7 @@ class ProductFilter:
 @strawberry.type(description="One code looked up by SKU, EAN or the company's own article code.")
 class ProductLookup:
     code: str
-    status: ProductCodeStatus  # type: ignore[valid-type]
+    status: ProductCodeStatus
     product: Product | None
 
 

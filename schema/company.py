@@ -10,6 +10,7 @@ import strawberry
 from strawberry.types import Info
 
 import models as m
+from models import CompanyStatus, CustomerNumberKind, RequestStatus, TicketKind, WorkDomain
 from resolvers.company import registration as rules
 from resolvers.company import requests
 from resolvers.core import ids
@@ -34,6 +35,8 @@ from schema.core.base import (
 from schema.core.node import node_type
 from schema.membership import Membership, MembershipStatus, sees_company
 
+strawberry.enum(WorkDomain, name="WorkDomain")
+
 
 @strawberry.input
 class NewUserInput:
@@ -42,14 +45,14 @@ class NewUserInput:
     first_name: str
     last_name: str
     phone: str | None = None
-    locale: Locale | None = None  # type: ignore[valid-type]
+    locale: Locale | None = None
 
 
 @strawberry.input
 class CompanyRegisterInput:
     company_name: str
     vat_number: str
-    work_domains: list[WorkDomain]  # type: ignore[valid-type]
+    work_domains: list[WorkDomain]
     billing_address: AddressInput
     contact: ContactInput
     delivery_address: AddressInput | None = strawberry.field(
@@ -117,13 +120,10 @@ class CompanyMutation:
         return await attempt(CompanyPayload, rules.update_contact(ctx(info), input), company=Company.of)
 
 
-CompanyStatus = strawberry.enum(m.CompanyStatus, name="CompanyStatus")
+strawberry.enum(CompanyStatus, name="CompanyStatus")
 
 
-WorkDomain = strawberry.enum(m.WorkDomain, name="WorkDomain")
-
-
-CustomerNumberKind = strawberry.enum(m.CustomerNumberKind, name="CustomerNumberKind")
+strawberry.enum(CustomerNumberKind, name="CustomerNumberKind")
 
 
 describe_values(
@@ -143,7 +143,7 @@ describe_values(
 @strawberry.type
 class CustomerNumber(Node):
     number: str = strawberry.field(description="The distributor's customer number, e.g. 104233.")
-    kind: CustomerNumberKind  # type: ignore[valid-type]
+    kind: CustomerNumberKind
     name: str
     address: Address
 
@@ -169,8 +169,8 @@ class Representative:
 class Company(Node):
     name: str
     vat_number: str = strawberry.field(description="Normalised VAT number, e.g. BE0403170701.")
-    work_domains: list[WorkDomain]  # type: ignore[valid-type]
-    status: CompanyStatus  # type: ignore[valid-type]
+    work_domains: list[WorkDomain]
+    status: CompanyStatus
     customer_number: str = strawberry.field(description="The SOLD_TO customer number assigned at registration.")
     fast_entry_enabled: bool = strawberry.field(
         description="Whether the distributor enabled fast entry for this account."
@@ -198,7 +198,7 @@ class Company(Node):
         )
 
     @strawberry.field
-    async def customer_numbers(self, info: Info, kind: CustomerNumberKind | None = None) -> list[CustomerNumber]:  # type: ignore[valid-type]
+    async def customer_numbers(self, info: Info, kind: CustomerNumberKind | None = None) -> list[CustomerNumber]:
         if self.restricted or not sees_company(info, self.row.id):
             return []
         rows = await ctx(info).customer_numbers_by_company_id.load(self.row.id)
@@ -213,15 +213,15 @@ class Company(Node):
 
     @strawberry.field(description="The distributor's sales representative for this account, who helps with big lists.")
     async def representative(self, info: Info) -> Representative | None:
-        if self.restricted or self.row.representative_id is None:  # type: ignore[attr-defined]
+        if self.restricted or self.row.representative_id is None:
             return None
-        user = await ctx(info).user_by_id.load(self.row.representative_id)  # type: ignore[attr-defined]
+        user = await ctx(info).user_by_id.load(self.row.representative_id)
         if user is None:
             return None
         return Representative(name=f"{user.first_name} {user.last_name}", email=user.email, phone=user.phone)
 
     @strawberry.field(description="Members of this account. Requires MANAGE_USERS (or staff).")
-    async def memberships(self, info: Info, status: MembershipStatus | None = None) -> list[Membership]:  # type: ignore[valid-type]
+    async def memberships(self, info: Info, status: MembershipStatus | None = None) -> list[Membership]:
         c = ctx(info)
         if c.staff_role is None and not (c.company_id == self.row.id and PermissionEnum.MANAGE_USERS in c.permissions):
             raise forbidden()
@@ -232,16 +232,16 @@ class Company(Node):
 M = TypeVar("M", m.AddressChangeRequest, m.CustomerNumberRequest)
 
 
-TicketKind = strawberry.enum(m.TicketKind, name="TicketKind")
+strawberry.enum(TicketKind, name="TicketKind")
 
 
-RequestStatus = strawberry.enum(m.RequestStatus, name="RequestStatus")
+strawberry.enum(RequestStatus, name="RequestStatus")
 
 
 @strawberry.type
 class HelpdeskTicket(Node):
     number: str
-    kind: TicketKind  # type: ignore[valid-type]
+    kind: TicketKind
     subject: str
     created_at: datetime
     resolved: bool
@@ -260,11 +260,11 @@ class HelpdeskTicket(Node):
 
 @strawberry.type(description="A request for a new BILL_TO or SHIP_TO customer number; staff decide.")
 class CustomerNumberRequest(Node):
-    kind: CustomerNumberKind  # type: ignore[valid-type]
+    kind: CustomerNumberKind
     name: str
     address: Address
     note: str | None
-    status: RequestStatus  # type: ignore[valid-type]
+    status: RequestStatus
     created_at: datetime
     row: strawberry.Private[m.CustomerNumberRequest]
 
@@ -283,7 +283,7 @@ class CustomerNumberRequest(Node):
 
     @strawberry.field(description="The number created when staff approved the request.")
     async def customer_number(self, info: Info) -> CustomerNumber | None:
-        cn_id = self.row.customer_number_id  # type: ignore[attr-defined]
+        cn_id = self.row.customer_number_id
         if cn_id is None:
             return None
         row = await ctx(info).customer_number_by_id.load(cn_id)
@@ -294,7 +294,7 @@ class CustomerNumberRequest(Node):
 class AddressChangeRequest(Node):
     address: Address
     note: str | None
-    status: RequestStatus  # type: ignore[valid-type]
+    status: RequestStatus
     created_at: datetime
     row: strawberry.Private[m.AddressChangeRequest]
 
@@ -311,9 +311,7 @@ class AddressChangeRequest(Node):
 
     @strawberry.field
     async def customer_number(self, info: Info) -> CustomerNumber:
-        return CustomerNumber.of(
-            await ctx(info).customer_number_by_id.load(self.row.customer_number_id)  # type: ignore[attr-defined]
-        )
+        return CustomerNumber.of(await ctx(info).customer_number_by_id.load(self.row.customer_number_id))
 
 
 async def _visible(model: type[M], c: Context, pk: uuid.UUID) -> M | None:
@@ -345,7 +343,7 @@ async def _customer_number_request(c: Context, pk: uuid.UUID) -> CustomerNumberR
 
 @strawberry.input
 class HelpdeskRequestInput:
-    kind: TicketKind  # type: ignore[valid-type]
+    kind: TicketKind
     subject: str
     message: str
     email: str | None = strawberry.field(default=None, description="Required when not signed in.")
@@ -375,7 +373,7 @@ class AddressChangeRequestPayload:
 
 @strawberry.input
 class CustomerNumberRequestInput:
-    kind: CustomerNumberKind = strawberry.field(description="BILL_TO or SHIP_TO.")  # type: ignore[valid-type]
+    kind: CustomerNumberKind = strawberry.field(description="BILL_TO or SHIP_TO.")
     name: str
     address: AddressInput
     note: str | None = None
@@ -424,6 +422,6 @@ async def fetch_customer_number(c: Context, pk: uuid.UUID) -> CustomerNumber | N
     if not (c.staff_role is not None or c.company_id is not None):
         return None
     row = await c.customer_number_by_id.load(pk)
-    if row is None or not (c.staff_role is not None or row.company_id == c.company_id):  # type: ignore[attr-defined]
+    if row is None or not (c.staff_role is not None or row.company_id == c.company_id):
         return None
     return CustomerNumber.of(row)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import strawberry
 from strawberry.types import Info
 
-from models import DeliveryMethod as DeliveryMethodEnum
+from models import DeliveryMethod
 from resolvers.catalog import products as catalog
 from resolvers.delivery import DeliveryValue, delivery_of
 from schema.company import CustomerNumber
@@ -17,7 +17,7 @@ from schema.core.base import Address, AddressInput, ctx, describe_values
 if TYPE_CHECKING:
     from schema.catalog import Branch  # noqa: F401
 
-DeliveryMethod = strawberry.enum(DeliveryMethodEnum, name="DeliveryMethod")
+strawberry.enum(DeliveryMethod, name="DeliveryMethod")
 describe_values(
     DeliveryMethod,
     DELIVERY="Delivered to a SHIP_TO customer number or to a one-time address.",
@@ -32,7 +32,7 @@ describe_values(
     )
 )
 class DeliveryInput:
-    method: DeliveryMethod  # type: ignore[valid-type]
+    method: DeliveryMethod
     ship_to_id: strawberry.ID | None = None
     one_time_address: AddressInput | None = None
     branch_id: strawberry.ID | None = None
@@ -41,7 +41,7 @@ class DeliveryInput:
 
 @strawberry.type
 class Delivery:
-    method: DeliveryMethod  # type: ignore[valid-type]
+    method: DeliveryMethod
     one_time_address: Address | None
     requested_date: date | None
     value: strawberry.Private[DeliveryValue]

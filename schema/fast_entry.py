@@ -10,8 +10,7 @@ from strawberry.types import Info
 
 from resolvers.catalog import products as catalog
 from resolvers.core.errors import DomainError
-from resolvers.fast_entry import FastEntryStatus as FastEntryStatusEnum
-from resolvers.fast_entry import fast_entry
+from resolvers.fast_entry import FastEntryStatus, fast_entry
 from schema import catalog as catalog_schema
 from schema.cart import Cart, ProductRef
 from schema.core.base import UserError, ctx, describe_values, errors_field, user_errors
@@ -20,7 +19,7 @@ if TYPE_CHECKING:
     from schema.catalog import Product  # noqa: F401
 
 
-FastEntryStatus = strawberry.enum(FastEntryStatusEnum, name="FastEntryStatus")
+strawberry.enum(FastEntryStatus, name="FastEntryStatus")
 
 
 describe_values(
@@ -38,7 +37,7 @@ class FastEntryLine:
         description="1-based line number in the pasted text; blank lines are counted but not returned."
     )
     input: str = strawberry.field(description="The text of that line as received.")
-    status: FastEntryStatus  # type: ignore[valid-type]
+    status: FastEntryStatus
     product: ProductRef | None
     quantity: Decimal | None
     message: str | None = strawberry.field(description="Why the line was not taken, or how its quantity was adjusted.")

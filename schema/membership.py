@@ -11,10 +11,11 @@ from strawberry.types import Info
 
 import models as m
 from models import Membership as MembershipRow
+from models import MembershipStatus, Role
 from resolvers import membership as members
 from resolvers.core import ids
 from resolvers.core.context import Context
-from resolvers.core.permissions import Permission as PermissionEnum
+from resolvers.core.permissions import Permission
 from schema.account import User
 from schema.core.base import (
     Node,
@@ -31,12 +32,43 @@ if TYPE_CHECKING:  # schema.company imports this module (Company.memberships, th
     from schema.company import Company, CustomerNumber
 
 
+strawberry.enum(Role, name="Role", description="The five roles a company administrator can give a member.")
+
+
+strawberry.enum(MembershipStatus, name="MembershipStatus")
+
+
+strawberry.enum(
+    Permission,
+    name="Permission",
+    description="What a company-account member may do. Derived from the membership's role\n"
+    "(SPEC.md holds the matrix); never stored per user.",
+)
+
+
+describe_values(
+    Role,
+    ADMINISTRATOR="Administrator: everything, including users and company data.",
+    VIEW_PRICES="Price consultation: sees the catalog with prices and quotes; cannot order.",
+    VIEW_PRICES_AND_ORDER="Price consultation and ordering.",
+    ORDER_WITHOUT_PRICES="Ordering without prices: every price field reads null for this role.",
+    QUICK_LISTS_ONLY="Quick lists only: sees and orders from the company's quick lists, no prices.",
+)
+
+
+describe_values(
+    MembershipStatus,
+    PENDING="Asked to join; waits for a company administrator (or the distributor).",
+    INACTIVE="Deactivated: the member can no longer read or change anything. Users are never deleted.",
+)
+
+
 @strawberry.input
 class MembershipInviteInput:
     email: str
     first_name: str
     last_name: str
-    role: Role  # type: ignore[valid-type]
+    role: Role
     customer_number_ids: list[strawberry.ID] | None = None
 
 
@@ -60,7 +92,7 @@ class MembershipMutation:
         self,
         info: Info,
         id: strawberry.ID,
-        role: Role,  # type: ignore[valid-type]
+        role: Role,
     ) -> MembershipPayload:
         return await attempt(MembershipPayload, members.activate(ctx(info), id, role), membership=Membership.of)
 
@@ -69,7 +101,7 @@ class MembershipMutation:
         self,
         info: Info,
         id: strawberry.ID,
-        role: Role,  # type: ignore[valid-type]
+        role: Role,
     ) -> MembershipPayload:
         return await attempt(MembershipPayload, members.set_role(ctx(info), id, role), membership=Membership.of)
 
@@ -122,49 +154,14 @@ async def fetch_membership(c: Context, pk: uuid.UUID) -> Membership | None:
     row = await c.membership_by_id.load(pk)
     if row is None:
         return None
-    visible = (
-        row.user_id == c.user.id  # type: ignore[attr-defined]
-        or _is_staff(c)
-        or (_manages_users(c) and row.company_id == c.company_id)  # type: ignore[attr-defined]
-    )
+    visible = row.user_id == c.user.id or _is_staff(c) or (_manages_users(c) and row.company_id == c.company_id)
     return Membership.of(row) if visible else None
-
-
-Role = strawberry.enum(m.Role, name="Role", description="The five roles a company administrator can give a member.")
-
-
-MembershipStatus = strawberry.enum(m.MembershipStatus, name="MembershipStatus")
-
-
-Permission = strawberry.enum(
-    PermissionEnum,
-    name="Permission",
-    description="What a company-account member may do. Derived from the membership's role\n"
-    "(SPEC.md holds the matrix); never stored per user.",
-)
-
-
-describe_values(
-    Role,
-    ADMINISTRATOR="Administrator: everything, including users and company data.",
-    VIEW_PRICES="Price consultation: sees the catalog with prices and quotes; cannot order.",
-    VIEW_PRICES_AND_ORDER="Price consultation and ordering.",
-    ORDER_WITHOUT_PRICES="Ordering without prices: every price field reads null for this role.",
-    QUICK_LISTS_ONLY="Quick lists only: sees and orders from the company's quick lists, no prices.",
-)
-
-
-describe_values(
-    MembershipStatus,
-    PENDING="Asked to join; waits for a company administrator (or the distributor).",
-    INACTIVE="Deactivated: the member can no longer read or change anything. Users are never deleted.",
-)
 
 
 @strawberry.type
 class Membership(Node):
-    role: Role  # type: ignore[valid-type]
-    status: MembershipStatus  # type: ignore[valid-type]
+    role: Role
+    status: MembershipStatus
     created_at: datetime
     row: strawberry.Private[m.Membership]
 
@@ -180,12 +177,12 @@ class Membership(Node):
 
     @strawberry.field
     async def user(self, info: Info) -> User:
-        return User.of(await ctx(info).user_by_id.load(self.row.user_id))  # type: ignore[attr-defined]
+        return User.of(await ctx(info).user_by_id.load(self.row.user_id))
 
     @strawberry.field
     async def company(self, info: Info) -> Annotated[Company, strawberry.lazy("schema.company")]:
         c = ctx(info)
-        company_id = self.row.company_id  # type: ignore[attr-defined]
+        company_id = self.row.company_id
         # Someone else's membership is reached only from inside its company (or by staff), so
         # a PENDING or INACTIVE one seen from outside is the viewer's own: the name only.
         restricted = (
@@ -196,7 +193,7 @@ class Membership(Node):
     @strawberry.field(description="Customer numbers this member works under; empty means all of the company's.")
     async def customer_numbers(self, info: Info) -> list[Annotated[CustomerNumber, strawberry.lazy("schema.company")]]:
         c = ctx(info)
-        if not sees_company(info, self.row.company_id):  # type: ignore[attr-defined]
+        if not sees_company(info, self.row.company_id):
             return []
         cn_ids = await c.customer_number_ids_by_membership_id.load(self.row.id)
         rows = await c.customer_number_by_id.load_many(cn_ids)

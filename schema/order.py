@@ -11,6 +11,7 @@ import strawberry
 from strawberry.types import Info
 
 import models as m
+from models import OrderSource, OrderStatus
 from resolvers import order as ro
 from resolvers.catalog import products as catalog
 from resolvers.catalog.pricing import line_total
@@ -42,7 +43,8 @@ if TYPE_CHECKING:
     from schema.catalog import Product
     from schema.validation import ValidationList
 
-OrderStatus = strawberry.enum(m.OrderStatus, name="OrderStatus")
+strawberry.enum(OrderStatus, name="OrderStatus")
+strawberry.enum(OrderSource, name="OrderSource")
 
 
 @strawberry.type
@@ -69,15 +71,15 @@ class OrderLine(Node):
         """The lines with their products, loaded together (order lines restrict the product's deletion)."""
         from schema.catalog import products_of
 
-        products = await products_of(c, [r.product_id for r in rows])  # type: ignore[attr-defined]
+        products = await products_of(c, [r.product_id for r in rows])
         return [OrderLine.of(r, c, p) for r, p in zip(rows, products, strict=True)]
 
 
 @strawberry.type
 class Order(Node):
     number: str
-    status: OrderStatus  # type: ignore[valid-type]
-    source: OrderSource  # type: ignore[valid-type]
+    status: OrderStatus
+    source: OrderSource
     reference: str | None
     placed_at: datetime
     delivery: Delivery
@@ -100,11 +102,11 @@ class Order(Node):
 
     @strawberry.field
     async def placed_by(self, info: Info) -> User:
-        return User.of(await ctx(info).user_by_id.load(self.row.placed_by_id))  # type: ignore[attr-defined]
+        return User.of(await ctx(info).user_by_id.load(self.row.placed_by_id))
 
     @strawberry.field
     async def customer_number(self, info: Info) -> CustomerNumber:
-        return CustomerNumber.of(await ctx(info).customer_number_by_id.load(self.row.customer_number_id))  # type: ignore[attr-defined]
+        return CustomerNumber.of(await ctx(info).customer_number_by_id.load(self.row.customer_number_id))
 
     @strawberry.field
     async def lines(self, info: Info) -> list[OrderLine]:
@@ -115,7 +117,7 @@ class Order(Node):
     async def validation_list(
         self, info: Info
     ) -> Annotated[ValidationList, strawberry.lazy("schema.validation")] | None:
-        pk = self.row.validation_list_id  # type: ignore[attr-defined]
+        pk = self.row.validation_list_id
         if pk is None:  # an approved scan becomes an order without a validation list
             return None
         from schema.validation import ValidationList
@@ -161,7 +163,7 @@ class OrderConnection:
 
 @strawberry.input
 class OrderFilter:
-    status: list[OrderStatus] | None = None  # type: ignore[valid-type]
+    status: list[OrderStatus] | None = None
     year: int | None = strawberry.field(default=None, description="Orders placed in this calendar year.")
     search: str | None = strawberry.field(default=None, description="Part of the order number or reference.")
 
@@ -208,6 +210,3 @@ class OrderMutation:
         except DomainError as error:
             return CartPayload(user_errors=user_errors(error))
         return CartPayload(cart=await Cart.load(c, row), user_errors=user_errors(DomainError(problems)))
-
-
-OrderSource = strawberry.enum(m.OrderSource, name="OrderSource")

@@ -97,7 +97,7 @@ class QuickList(Node):
 
     @strawberry.field
     async def owner(self, info: Info) -> User:
-        return User.of(await ctx(info).user_by_id.load(self.row.owner_id))  # type: ignore[attr-defined]
+        return User.of(await ctx(info).user_by_id.load(self.row.owner_id))
 
     @strawberry.field
     async def line_count(self, info: Info) -> int:

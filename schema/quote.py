@@ -11,6 +11,7 @@ import strawberry
 from strawberry.types import Info
 
 from models import quote as m
+from models.quote import QuoteStatus
 from resolvers.catalog.pricing import line_total
 from resolvers.catalog.products import plain
 from resolvers.core import clock, ids
@@ -40,7 +41,7 @@ from resolvers.quote import accept
 from schema.lines import LineInput
 from schema.validation import SubmitInput, ValidationList, ValidationListPayload
 
-QuoteStatus = strawberry.enum(m.QuoteStatus, name="QuoteStatus")
+strawberry.enum(QuoteStatus, name="QuoteStatus")
 describe_values(
     QuoteStatus,
     REQUESTED="Asked for by the customer; the distributor has not priced it yet.",
@@ -77,7 +78,7 @@ class QuoteLine:
         """The lines with their products, loaded together (quote lines restrict the product's deletion)."""
         from schema.catalog import products_of
 
-        products = await products_of(c, [r.product_id for r in rows])  # type: ignore[attr-defined]
+        products = await products_of(c, [r.product_id for r in rows])
         return [QuoteLine.of(r, c, p) for r, p in zip(rows, products, strict=True)]
 
 
@@ -85,7 +86,7 @@ class QuoteLine:
 class Quote(Node):
     number: str
     reference: str | None = strawberry.field(description="The customer's project or job-site reference.")
-    status: QuoteStatus  # type: ignore[valid-type]
+    status: QuoteStatus
     created_at: datetime
     valid_until: date | None
     note: str | None
@@ -108,11 +109,11 @@ class Quote(Node):
 
     @strawberry.field
     async def customer_number(self, info: Info) -> CustomerNumber:
-        return CustomerNumber.of(await ctx(info).customer_number_by_id.load(self.row.customer_number_id))  # type: ignore[attr-defined]
+        return CustomerNumber.of(await ctx(info).customer_number_by_id.load(self.row.customer_number_id))
 
     @strawberry.field
     async def requested_by(self, info: Info) -> User | None:
-        user_id = self.row.requested_by_id  # type: ignore[attr-defined]
+        user_id = self.row.requested_by_id
         if user_id is None:  # aiodataloader cannot load None
             return None
         user = await ctx(info).user_by_id.load(user_id)
@@ -154,7 +155,7 @@ class QuoteConnection:
 
 @strawberry.input
 class QuoteFilter:
-    status: list[QuoteStatus] | None = None  # type: ignore[valid-type]
+    status: list[QuoteStatus] | None = None
     year: int | None = strawberry.field(default=None, description="Quotes created in this calendar year.")
     search: str | None = strawberry.field(default=None, description="Part of the quote number or reference.")
 

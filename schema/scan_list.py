@@ -51,9 +51,9 @@ class ScanListLine:
 
     @strawberry.field
     async def product(self, info: Info) -> Annotated[Product, strawberry.lazy("schema.catalog")]:
-        from schema.catalog import product_of
+        from schema.catalog import products_of
 
-        return await product_of(ctx(info), self.row.product_id)  # type: ignore[attr-defined, return-value]
+        return (await products_of(ctx(info), [self.row.product_id]))[0]
 
 
 @strawberry.type(
@@ -89,7 +89,7 @@ class ScanList(Node):
 
     @strawberry.field(description="The company account the list was made for.")
     async def company(self, info: Info) -> Company:
-        return Company.of(await ctx(info).company_by_id.load(self.row.company_id))  # type: ignore[attr-defined]
+        return Company.of(await ctx(info).company_by_id.load(self.row.company_id))
 
 
 @strawberry.type

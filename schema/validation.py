@@ -13,6 +13,7 @@ import strawberry
 from strawberry.types import Info
 
 import models as m
+from models import ValidationStatus
 from resolvers.catalog import products as catalog
 from resolvers.catalog.pricing import line_total
 from resolvers.core import ids
@@ -42,7 +43,7 @@ if TYPE_CHECKING:
     from schema.catalog import Product
     from schema.order import Order
 
-ValidationStatus = strawberry.enum(m.ValidationStatus, name="ValidationStatus")
+strawberry.enum(ValidationStatus, name="ValidationStatus")
 describe_values(
     ValidationStatus,
     SUBMITTED="Waiting for the distributor's validation.",
@@ -78,7 +79,7 @@ class ValidationListLine:
         """The lines with their products, loaded together (the lines restrict the product's deletion)."""
         from schema.catalog import products_of
 
-        products = await products_of(c, [r.product_id for r in rows])  # type: ignore[attr-defined]
+        products = await products_of(c, [r.product_id for r in rows])
         return [ValidationListLine.of(r, c, p) for r, p in zip(rows, products, strict=True)]
 
 
@@ -90,8 +91,8 @@ class ValidationListLine:
 )
 class ValidationList(Node):
     number: str
-    status: ValidationStatus  # type: ignore[valid-type]
-    source: OrderSource  # type: ignore[valid-type]
+    status: ValidationStatus
+    source: OrderSource
     reference: str | None
     note: str | None
     submitted_at: datetime
@@ -122,7 +123,7 @@ class ValidationList(Node):
 
     @strawberry.field
     async def submitted_by(self, info: Info) -> User:
-        return User.of(await ctx(info).user_by_id.load(self.row.submitted_by_id))  # type: ignore[attr-defined]
+        return User.of(await ctx(info).user_by_id.load(self.row.submitted_by_id))
 
     @strawberry.field
     async def lines(self, info: Info) -> list[ValidationListLine]:
@@ -169,8 +170,8 @@ class ValidationListConnection:
 
 @strawberry.input
 class ValidationListFilter:
-    status: list[ValidationStatus] | None = None  # type: ignore[valid-type]
-    source: list[OrderSource] | None = None  # type: ignore[valid-type]
+    status: list[ValidationStatus] | None = None
+    source: list[OrderSource] | None = None
 
 
 @strawberry.input

@@ -196,7 +196,7 @@ async def password_reset(ctx: Context, token: str, new_password: str) -> bool:
     ).first()
     if row is None:
         raise DomainError(ErrorCode.INVALID_TOKEN, tr("This link is invalid or has expired."), ("input", "token"))
-    user = await User.get(id=row.user_id)  # type: ignore[attr-defined]
+    user = await User.get(id=row.user_id)
     problems = Problems()
     validate.password(problems, new_password, user.email, "input", "newPassword")
     problems.raise_any()

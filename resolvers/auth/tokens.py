@@ -87,7 +87,7 @@ async def consume_token(token: str, *purposes: TokenPurpose) -> User | None:
     # Conditional update: of two concurrent uses of one token, only one succeeds.
     if not await UserToken.filter(id=row.id, used_at=None).update(used_at=now()):
         return None
-    return await User.get(id=row.user_id)  # type: ignore[attr-defined]
+    return await User.get(id=row.user_id)
 
 
 def link(public_url: str, path: str, token: str) -> str:

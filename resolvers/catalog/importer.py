@@ -22,6 +22,7 @@ from tortoise.transactions import in_transaction
 
 from models import Branch, BranchStock, Category, CompanyPrice, CustomerNumber, Product, SalesUnit
 from models.catalog import search_text_of
+from resolvers.core.validate import max_length
 
 CHUNK = 500
 T = TypeVar("T")
@@ -191,7 +192,7 @@ def parse_branch(row: dict[str, str]) -> dict[str, Any]:
     }  # fmt: skip
     columns.update({name: row[name] or None for name in BRANCH_OPTIONAL if name in row})
     for name, value in columns.items():
-        limit = Branch._meta.fields_map[name].max_length  # type: ignore[attr-defined]
+        limit = max_length(Branch, name)
         if value and len(value) > limit:
             raise Reject(f"too long: {name} (at most {limit} characters)")
     return columns

@@ -25,7 +25,7 @@ LOW_STOCK_QUANTITY = Decimal(10)
 MAX_SEARCH_WORDS = 10
 #: A search word has no spaces, so it lies within one searched column: a longer word matches
 #: nothing (and is never sent as a LIKE pattern; SQLite refuses patterns over 50,000 bytes).
-MAX_SEARCH_WORD = max(Product._meta.fields_map[c].max_length for c in SEARCHED_COLUMNS)  # type: ignore[attr-defined]
+MAX_SEARCH_WORD = max(validate.max_length(Product, c) for c in SEARCHED_COLUMNS)
 
 
 class StockStatus(str, Enum):
@@ -101,7 +101,7 @@ def product_query(search: str | None, category: Category | None, orderable_only:
     qs = Product.all()
     words = (search or "").lower().split()[:MAX_SEARCH_WORDS]
     if any(len(word) > MAX_SEARCH_WORD for word in words):
-        return Product.filter(id=None)  # type: ignore[call-overload, no-any-return]
+        return Product.filter(id=None)
     for word in words:
         qs = qs.filter(search_text__contains=word)
     if category is not None:
@@ -128,7 +128,7 @@ async def products_page(
         pk = ids.decode_or_none(category_id, "Category")
         category = await ctx.category_by_id.load(pk) if pk else None
         if category is None:  # an unknown category holds no products
-            return await paginate(Product.filter(id=None), first, after, order=("sku",))  # type: ignore[call-overload]
+            return await paginate(Product.filter(id=None), first, after, order=("sku",))
     page = await paginate(product_query(search, category, orderable_only), first, after, order=("sku",))
     loaders.prime(ctx.product_by_id, page.rows)
     return page

@@ -61,7 +61,7 @@ async def request_address_change(
     assert customer_number is not None
     async with in_transaction():
         request = await AddressChangeRequest.create(
-            company_id=membership.company_id,  # type: ignore[attr-defined]
+            company_id=membership.company_id,
             requested_by=ctx.user,
             customer_number=customer_number,
             note=note,
@@ -70,7 +70,7 @@ async def request_address_change(
         await audit.record(
             ctx.user,
             "address_change.requested",
-            company_id=request.company_id,  # type: ignore[attr-defined]
+            company_id=request.company_id,
             target_id=ids.encode("AddressChangeRequest", request.id),
             before={
                 "customerNumber": customer_number.number,
@@ -98,7 +98,7 @@ async def request_customer_number(
     p.raise_any()
     async with in_transaction():
         request = await CustomerNumberRequest.create(
-            company_id=membership.company_id,  # type: ignore[attr-defined]
+            company_id=membership.company_id,
             requested_by=ctx.user,
             kind=kind,
             name=clean_name,
@@ -108,7 +108,7 @@ async def request_customer_number(
         await audit.record(
             ctx.user,
             "customer_number.requested",
-            company_id=request.company_id,  # type: ignore[attr-defined]
+            company_id=request.company_id,
             target_id=ids.encode("CustomerNumberRequest", request.id),
             after={"kind": kind.value, "name": clean_name, **_address_details(columns), "note": note},
         )

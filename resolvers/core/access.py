@@ -20,7 +20,7 @@ def readable(model: type[M], ctx: Context) -> QuerySet[M]:
     """The rows of `model` the acting company may read (none without an active membership)."""
     company_id = ctx.company_id
     if company_id is None:
-        return model.filter(id=None)  # type: ignore[call-overload]
+        return model.filter(id=None)
     return model.filter(company_id=company_id)
 
 

@@ -145,7 +145,7 @@ class Context:
     @property
     def company_id(self) -> uuid.UUID | None:
         m = self.active_membership
-        return m.company_id if m else None  # type: ignore[attr-defined]
+        return m.company_id if m else None
 
     # ------------------------------------------------------------------ loaders
     @cached_property

@@ -34,7 +34,7 @@ class _Transaction(TransactionWrapper):
 
     async def begin(self) -> None:
         await super().begin()
-        settings: dict[str, str] = self._parent.transaction_settings  # type: ignore[attr-defined]
+        settings: dict[str, str] = self._parent.transaction_settings  # type: ignore[attr-defined]  # _parent is the PostgresClient below
         if settings:
             await self._connection.execute(
                 "; ".join(f"SET LOCAL {name} = '{value}'" for name, value in settings.items())

@@ -101,7 +101,7 @@ async def run_once(
     key = check_key(key)
     first = await _replay(membership, key, request_hash, operation)
     if first is not None:
-        return first  # type: ignore[no-any-return]
+        return first
     try:
         async with in_transaction():
             try:
@@ -116,5 +116,5 @@ async def run_once(
         first = await _replay(membership, key, request_hash, operation)
         if first is None:  # the winner rolled back between our insert and this read: try again
             return await run_once(membership, key, request_hash, operation, action)
-        return first  # type: ignore[no-any-return]
+        return first
     return result

@@ -41,7 +41,7 @@ def install_record_factory() -> None:
         record.request_id = REQUEST_ID.get() or "-"
         return record
 
-    factory.stamps_request_id = True  # type: ignore[attr-defined]
+    factory.stamps_request_id = True  # type: ignore[attr-defined]  # a marker: a second install is a no-op
     logging.setLogRecordFactory(factory)
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from stdnum.eu import vat as eu_vat
 from stdnum.exceptions import ValidationError
+from tortoise.fields import CharField
 from tortoise.models import Model
 
 from resolvers.core.errors import ErrorCode, Problems
@@ -53,8 +54,15 @@ def quoted(code: str, limit: int = 40) -> str:
 def fits(model: type[Model], column: str, value: str) -> bool:
     """Whether `value` is non-empty and fits the column: a longer one was never stored there, so
     it matches no row (and Tortoise refuses it as a filter value with a ValidationError)."""
-    max_length: int = model._meta.fields_map[column].max_length  # type: ignore[attr-defined]
-    return 0 < len(value) <= max_length
+    return 0 < len(value) <= max_length(model, column)
+
+
+def max_length(model: type[Model], column: str) -> int:
+    """The length of a CharField column, read from the model so that no limit is copied."""
+    field = model._meta.fields_map[column]
+    if not isinstance(field, CharField):
+        raise TypeError(f"{model.__name__}.{column} is not a CharField")
+    return field.max_length
 
 
 def email(problems: Problems, value: str | None, *field: str) -> str:

@@ -90,7 +90,7 @@ def visible(ctx: Context) -> QuerySet[QuickList]:
     """The lists this viewer may read: shared or their own (customers: of their company only)."""
     user = ctx.user
     if user is None:
-        return QuickList.filter(id=None)  # type: ignore[call-overload]
+        return QuickList.filter(id=None)
     shared_or_mine = Q(shared=True) | Q(owner_id=user.id)
     if user.staff_role is not None:
         return QuickList.filter(shared_or_mine)
@@ -160,7 +160,7 @@ async def product_ids_on_visible_lists(ctx: Context) -> set[uuid.UUID]:
         .distinct()
         .values_list("product_id", flat=True)
     )
-    return set(rows)  # type: ignore[arg-type]
+    return set(rows)  # type: ignore[arg-type]  # Tortoise types values_list(flat=True) as tuples
 
 
 async def line_counts(keys: Sequence[uuid.UUID]) -> dict[uuid.UUID, int]:
@@ -188,14 +188,14 @@ async def priced_lines(ctx: Context, row: QuickList) -> list[PricedLine]:
     """The list's lines in order with their products and prices, through batched loaders: the
     same number of queries for one list or many, with any number of lines."""
     lines: list[QuickListLine] = await ctx.lines_by_quick_list_id.load(row.id)
-    products = await ctx.product_by_id.load_many([r.product_id for r in lines])  # type: ignore[attr-defined]
+    products = await ctx.product_by_id.load_many([r.product_id for r in lines])
     breaks: list[list[Break] | None]
     if not lines or not ctx.can_see_prices:
         breaks = [None] * len(lines)
-    elif ctx.company_id == row.company_id:  # type: ignore[attr-defined]
+    elif ctx.company_id == row.company_id:
         breaks = await ctx.prices_by_product_id.load_many([p.id for p in products])
     else:  # staff: the prices of the list's company
-        keys = [(row.company_id, p.id) for p in products]  # type: ignore[attr-defined]
+        keys = [(row.company_id, p.id) for p in products]
         breaks = await ctx.prices_by_company_and_product.load_many(keys)
     return [
         PricedLine(line, product, unit_price(product.list_price, b, Decimal(line.quantity)) if b is not None else None)
@@ -372,7 +372,7 @@ async def update(
     owner (or staff) changes `shared` (FORBIDDEN for other managers)."""
     row = await _editable(ctx, global_id, "id")
     user = ctx.require_user()
-    if shared is not None and shared != row.shared and user.staff_role is None and row.owner_id != user.id:  # type: ignore[attr-defined]
+    if shared is not None and shared != row.shared and user.staff_role is None and row.owner_id != user.id:
         raise forbidden()
     problems = Problems()
     clean_name, clean_description = _texts(problems, name, description, name_required=False)
@@ -445,7 +445,7 @@ async def update_line(ctx: Context, line_id: str, quantity: Decimal, note: str |
     if note is not None:
         changes["note"] = clean_note
     async with in_transaction():
-        row = await _locked(line.quick_list_id, "lineId")  # type: ignore[attr-defined]
+        row = await _locked(line.quick_list_id, "lineId")
         if not await QuickListLine.filter(id=line.id, quick_list_id=row.id).update(**changes):
             raise not_found(["lineId"])  # removed since it was read
         await _touch(row)

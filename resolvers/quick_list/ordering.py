@@ -70,7 +70,7 @@ def _by_ids(
 
 
 async def _products(lines: Sequence[Located]) -> dict[Any, Product]:
-    wanted = list({line.product_id for line, _ in lines})  # type: ignore[attr-defined]
+    wanted = list({line.product_id for line, _ in lines})
     return {p.id: p for p in await Product.filter(id__in=wanted)} if wanted else {}
 
 
@@ -91,7 +91,7 @@ async def add_to_cart(ctx: Context, global_id: str, line_ids: Sequence[str] | No
     products = await _products(chosen)
     merged: list[MergedLine] = []
     for i, (line, at) in enumerate(chosen):
-        product = products[line.product_id]  # type: ignore[attr-defined]
+        product = products[line.product_id]
         quantity = Decimal(line.quantity)
         check_orderable(problems, product, *at)
         check_quantity(problems, product, quantity, *at, "quantity")
@@ -154,7 +154,7 @@ async def submit(
         products = await _products(chosen)
         items: list[tuple[Product, Decimal, str | None]] = []
         for (line, at), quantity in zip(chosen, quantities, strict=True):
-            product = products[line.product_id]  # type: ignore[attr-defined]
+            product = products[line.product_id]
             name_at = (*at, "lineId") if lines is not None else at
             check_orderable(problems, product, *name_at)
             check_quantity(problems, product, quantity, *at, "quantity")

@@ -54,7 +54,7 @@ def _not_active(status: QuoteStatus) -> DomainError:
 async def default_delivery(quote: Quote) -> dict[str, Any]:
     """Delivery to the quote's customer number: as the ship-to when it is a SHIP_TO number,
     else (SOLD_TO, BILL_TO) as a one-time address copied from that number's address."""
-    number = await CustomerNumber.get(id=quote.customer_number_id)  # type: ignore[attr-defined]
+    number = await CustomerNumber.get(id=quote.customer_number_id)
     columns = empty()
     columns["delivery_method"] = DeliveryMethod.DELIVERY
     if number.kind == CustomerNumberKind.SHIP_TO:
@@ -68,13 +68,10 @@ async def default_delivery(quote: Quote) -> dict[str, Any]:
 async def _quoted_lines(quote: Quote) -> list[SubmitLine]:
     """The quote's lines in order, each at its quoted unit price."""
     rows = await QuoteLine.filter(quote_id=quote.id).order_by("position")
-    products = {p.id: p for p in await Product.filter(id__in=[r.product_id for r in rows])}  # type: ignore[attr-defined]
+    products = {p.id: p for p in await Product.filter(id__in=[r.product_id for r in rows])}
     # A REQUESTED quote has no prices; it never gets past the conditional UPDATE (accept_in_place),
     # so 0 is only a placeholder that is rolled back with everything else.
-    return [
-        SubmitLine(products[r.product_id], Decimal(r.quantity), r.note, Decimal(r.unit_price or 0))  # type: ignore[attr-defined]
-        for r in rows
-    ]
+    return [SubmitLine(products[r.product_id], Decimal(r.quantity), r.note, Decimal(r.unit_price or 0)) for r in rows]
 
 
 async def accept_quote(
@@ -109,7 +106,7 @@ async def accept_quote(
         day = today()
         changed = await Quote.filter(id=quote.id, status=QuoteState.ISSUED, valid_until__gte=day).update(
             status=QuoteState.ACCEPTED,
-            decided_by_id=membership.user_id,  # type: ignore[attr-defined]
+            decided_by_id=membership.user_id,
             decided_at=now(),
         )
         if not changed:
@@ -118,7 +115,7 @@ async def accept_quote(
         await record(
             ctx.user,
             "quote.accepted",
-            company_id=quote.company_id,  # type: ignore[attr-defined]
+            company_id=quote.company_id,
             target_id=ids.encode("Quote", quote.id),
             before={"status": QuoteStatus.ACTIVE.value},
             after={"status": QuoteStatus.ACCEPTED.value, "validationList": row.number},
@@ -136,6 +133,6 @@ async def accept_quote(
         request_fingerprint=request_hash,
         operation=OPERATION,
         quote_id=quote.id,
-        customer_number=quote.customer_number_id,  # type: ignore[attr-defined]
+        customer_number=quote.customer_number_id,
         then=accept_in_place,
     )

@@ -158,14 +158,14 @@ async def request_quote(
     year = now().year
     async with in_transaction():
         row = await Quote.create(
-            company_id=membership.company_id,  # type: ignore[attr-defined]
+            company_id=membership.company_id,
             customer_number_id=customer_number.id,
             number=placeholder(),
             reference=reference,
             note=note,
             status=QuoteState.REQUESTED,
             year=year,
-            requested_by_id=membership.user_id,  # type: ignore[attr-defined]
+            requested_by_id=membership.user_id,
         )
         await save_lines(row, checked)
         row.number = await new_number(year)  # last (resolvers.core.sequence.placeholder)
@@ -196,7 +196,7 @@ async def decline_quote(ctx: Context, global_id: str, reason: str | None) -> Quo
         changed = await still.update(
             status=QuoteState.DECLINED,
             decline_reason=reason,
-            decided_by_id=membership.user_id,  # type: ignore[attr-defined]
+            decided_by_id=membership.user_id,
             decided_at=now(),
         )
         if not changed:
@@ -204,7 +204,7 @@ async def decline_quote(ctx: Context, global_id: str, reason: str | None) -> Quo
         await record(
             ctx.user,
             "quote.declined",
-            company_id=row.company_id,  # type: ignore[attr-defined]
+            company_id=row.company_id,
             target_id=ids.encode("Quote", row.id),
             before={"status": before.value},
             after={"status": QuoteStatus.DECLINED.value, "reason": reason},
@@ -238,7 +238,7 @@ async def issue_quote(
             raise DomainError(
                 ErrorCode.INVALID_STATUS_TRANSITION, tr("Only a requested quote can be priced."), ["input", "quoteId"]
             )
-        company_pk = existing.company_id  # type: ignore[attr-defined]
+        company_pk = existing.company_id
         if company_id and ids.decode_or_none(company_id, "Company") != company_pk:
             problems.add(ErrorCode.INVALID, tr("This is not the company of the quote."), "input", "companyId")
     elif company_id:
@@ -297,7 +297,7 @@ async def _customer_number_for_issue(
         pk = ids.decode_or_none(global_id, "CustomerNumber")
         row = await numbers.get_or_none(id=pk) if pk else None
     elif existing is not None:
-        row = await CustomerNumber.get(id=existing.customer_number_id)  # type: ignore[attr-defined]
+        row = await CustomerNumber.get(id=existing.customer_number_id)
     else:
         row = await numbers.filter(kind=CustomerNumberKind.SOLD_TO).order_by("number").first()
     if row is None:

@@ -96,7 +96,7 @@ async def printable(settings: Settings, global_id: str, token: str | None) -> tu
     row = await ScanList.get_or_none(id=pk, approved_at__isnull=False)
     if row is None:
         return None
-    company = await Company.get(id=row.company_id)  # type: ignore[attr-defined]
+    company = await Company.get(id=row.company_id)
     if company.status != CompanyStatus.ACTIVE:
         return None
     if expires < now().date():
@@ -107,11 +107,11 @@ async def printable(settings: Settings, global_id: str, token: str | None) -> tu
 async def render(row: ScanList, company: Company, locale: Locale) -> str:
     """The HTML page: the list's name and company, then a table with one barcode per line."""
     lines = await ScanListLine.filter(scan_list_id=row.id).order_by("position")
-    products = {p.id: p for p in await Product.filter(id__in=[ln.product_id for ln in lines])}  # type: ignore[attr-defined]
+    products = {p.id: p for p in await Product.filter(id__in=[ln.product_id for ln in lines])}
     e = html.escape
     body = []
     for line in lines:
-        product = products[line.product_id]  # type: ignore[attr-defined]
+        product = products[line.product_id]
         name = catalog.localized(product, "name", locale) or product.sku
         body.append(
             "<tr>"

@@ -59,7 +59,7 @@ def _approved(company_id: uuid.UUID) -> Any:
 async def scan_lists(ctx: Context) -> list[ScanList]:
     """The acting company's approved scan lists, by name (PLACE_ORDERS)."""
     membership = ctx.require(Permission.PLACE_ORDERS)
-    return await _approved(membership.company_id).order_by("name", "id")  # type: ignore[attr-defined, no-any-return]
+    return await _approved(membership.company_id).order_by("name", "id")
 
 
 async def scan_list_for_node(ctx: Context, pk: uuid.UUID) -> ScanList | None:
@@ -69,7 +69,7 @@ async def scan_list_for_node(ctx: Context, pk: uuid.UUID) -> ScanList | None:
         return await ScanList.get_or_none(id=pk)
     if ctx.company_id is None or Permission.PLACE_ORDERS not in ctx.permissions:
         return None
-    return await _approved(ctx.company_id).get_or_none(id=pk)  # type: ignore[no-any-return]
+    return await _approved(ctx.company_id).get_or_none(id=pk)
 
 
 async def backoffice_scan_lists(
@@ -83,7 +83,7 @@ async def backoffice_scan_lists(
         qs = qs.filter(approved_at__isnull=not approved)
     if company_id is not None:
         pk = ids.decode_or_none(company_id, "Company")
-        qs = qs.filter(company_id=pk) if pk else ScanList.filter(id=None)  # type: ignore[call-overload]
+        qs = qs.filter(company_id=pk) if pk else ScanList.filter(id=None)
     return await paginate(qs, first, after, OLDEST_FIRST)
 
 
@@ -144,7 +144,7 @@ async def approve_scan_list(ctx: Context, global_id: str) -> ScanList:
         await record(
             staff,
             "scan_list.approved",
-            company_id=row.company_id,  # type: ignore[attr-defined]
+            company_id=row.company_id,
             target_id=ids.encode("ScanList", row.id),
             before={"approved": False},
             after={"approved": True},
@@ -196,7 +196,7 @@ async def scan_submit(
     merged = merge(checked)
     items = await priced(membership, [(line.product, line.quantity, line.note) for line in merged])
     request_hash = fingerprint(lines=list(lines), delivery=delivery, reference=reference, device_id=device)
-    company_id: uuid.UUID = membership.company_id  # type: ignore[attr-defined]
+    company_id: uuid.UUID = membership.company_id
     on_lists = await approved_product_ids(company_id, [item.product.id for item in items])
 
     if any(item.product.id not in on_lists for item in items):
@@ -218,7 +218,7 @@ async def scan_submit(
         order = await place_order(
             company_id=company_id,
             membership_id=membership.id,
-            placed_by_id=membership.user_id,  # type: ignore[attr-defined]
+            placed_by_id=membership.user_id,
             customer_number_id=customer_number,
             source=OrderSource.SCAN,
             reference=reference,

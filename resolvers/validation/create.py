@@ -61,8 +61,8 @@ async def customer_number_for(
         return given.id if isinstance(given, CustomerNumber) else given
     ship_to = delivery.get("ship_to_id") or getattr(delivery.get("ship_to"), "id", None)
     if ship_to is not None:
-        return ship_to  # type: ignore[no-any-return]
-    company_id = membership.company_id  # type: ignore[attr-defined]
+        return ship_to
+    company_id = membership.company_id
     rows = await CustomerNumber.filter(company_id=company_id)
     acting = ctx.active_membership
     allowed = await allowed_customer_number_ids(ctx) if acting is not None and acting.id == membership.id else None
@@ -112,9 +112,9 @@ async def create_validation_list(
     total = sum((line_total(item.unit_price, item.quantity) for item in items), Decimal(0))
     year = now().year
     row = await ValidationList.create(
-        company_id=membership.company_id,  # type: ignore[attr-defined]
+        company_id=membership.company_id,
         membership_id=membership.id,
-        submitted_by_id=membership.user_id,  # type: ignore[attr-defined]
+        submitted_by_id=membership.user_id,
         customer_number_id=await customer_number_for(ctx, membership, delivery, customer_number),
         number=placeholder(),
         status=ValidationStatus.SUBMITTED,
@@ -144,7 +144,7 @@ async def create_validation_list(
     await record(
         ctx.user,
         "validation_list.submitted",
-        company_id=row.company_id,  # type: ignore[attr-defined]
+        company_id=row.company_id,
         target_id=ids.encode("ValidationList", row.id),
         after={"number": row.number, "source": source.value, "total": str(total), "lines": len(items)},
     )
@@ -210,5 +210,5 @@ def check_texts(reference: str | None, note: str | None) -> tuple[str | None, st
 
 async def priced(membership: Membership, items: Sequence[tuple[Product, Decimal, str | None]]) -> list[SubmitLine]:
     """Lines at the company's current price for their quantity (best break, else list price)."""
-    breaks = await company_breaks(membership.company_id, [p.id for p, _, _ in items])  # type: ignore[attr-defined]
+    breaks = await company_breaks(membership.company_id, [p.id for p, _, _ in items])
     return [SubmitLine(p, q, n, unit_price(p.list_price, breaks.get(p.id, []), q)) for p, q, n in items]

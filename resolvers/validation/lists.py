@@ -124,21 +124,21 @@ async def cancel(ctx: Context, global_id: str) -> ValidationList:
     row = await validation_list(ctx, global_id)
     if row is None:
         raise not_found(["id"])
-    if row.membership_id != membership.id and membership.role != Role.ADMINISTRATOR:  # type: ignore[attr-defined]
+    if row.membership_id != membership.id and membership.role != Role.ADMINISTRATOR:
         raise forbidden()
     async with in_transaction():
         changed = await ValidationList.filter(id=row.id, status=ValidationStatus.SUBMITTED).update(
             status=ValidationStatus.CANCELLED,
             version=F("version") + 1,
             decided_at=now(),
-            decided_by_id=ctx.user.id,  # type: ignore[union-attr]
+            decided_by_id=ctx.require_user().id,
         )
         if not changed:
             raise await _refused(row.id, None, ["id"])
         await record(
             ctx.user,
             "validation_list.cancelled",
-            company_id=row.company_id,  # type: ignore[attr-defined]
+            company_id=row.company_id,
             target_id=_audit_target(row),
             before={"status": row.status.value},
             after={"status": ValidationStatus.CANCELLED.value},
@@ -171,7 +171,7 @@ async def _decide(
         await record(
             staff,
             f"validation_list.{to.value.lower()}",
-            company_id=row.company_id,  # type: ignore[attr-defined]
+            company_id=row.company_id,
             target_id=_audit_target(row),
             before={"status": ValidationStatus.SUBMITTED.value, "version": expected_version},
             after=after,
@@ -182,7 +182,7 @@ async def _decide(
 
 async def _notify(row: ValidationList, status: ValidationStatus, reason: str | None) -> None:
     """E-mail the submitter the decision (outbox, same transaction), in their language."""
-    user = await User.get(id=row.submitted_by_id)  # type: ignore[attr-defined]
+    user = await User.get(id=row.submitted_by_id)
     locale = Locale(user.locale)
     await mail.enqueue(
         user.email,

@@ -15,11 +15,10 @@ from strawberry.types.lazy_type import LazyType
 from strawberry.types.scalar import ScalarDefinition
 
 from resolvers.core.context import Context
-from resolvers.core.errors import DomainError
-from resolvers.core.errors import ErrorCode as ErrorCodeEnum
+from resolvers.core.errors import DomainError, ErrorCode
 from resolvers.core.pagination import Page
 
-ErrorCode = strawberry.enum(ErrorCodeEnum, name="ErrorCode")
+strawberry.enum(ErrorCode, name="ErrorCode")
 CENT = Decimal("0.01")
 
 #: Strawberry's Decimal, Date and DateTime with the contract's descriptions (StrawberryConfig.scalar_map).
@@ -34,7 +33,11 @@ SCALARS: dict[object, ScalarDefinition] = {
 
 def describe_values(enum: Any, **descriptions: str) -> None:
     """Describes the GraphQL values of an enum defined outside schema/ (models, resolvers), whose
-    members cannot be strawberry.enum_value(...) without changing what the ORM stores."""
+    members cannot be strawberry.enum_value(...) without changing what the ORM stores.
+
+    Such an enum is registered with a `strawberry.enum(X, ...)` statement placed above the first
+    type that uses it: Strawberry resolves a type's annotations when it is decorated and would
+    register an unregistered enum a second time (DuplicatedTypeName when the schema is built)."""
     for value in enum.__strawberry_definition__.values:
         value.description = descriptions.get(value.name, value.description)
 
@@ -87,7 +90,7 @@ class UserError:
         description='Path to the input value at fault, e.g. ["input", "lines", "2", "quantity"].'
     )
     message: str
-    code: ErrorCode  # type: ignore[valid-type]
+    code: ErrorCode
 
 
 @strawberry.type
