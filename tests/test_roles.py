@@ -126,6 +126,16 @@ def test_an_undeclared_root_field_fails_the_check():
     assert undeclared(planted._schema) == ["Planted.planted"]
 
 
+def test_only_root_fields_carry_a_declaration():
+    """Leaf and object fields stay free of extensions (the time goes per value returned)."""
+    roots = {served._schema.query_type, served._schema.mutation_type, *map(served._schema.get_type, NAMESPACES)}
+    for graphql_type in served._schema.type_map.values():
+        if graphql_type in roots or not hasattr(graphql_type, "fields") or graphql_type.name.startswith("__"):
+            continue
+        for name, field in graphql_type.fields.items():
+            assert declaration_of(field) is None, f"{graphql_type.name}.{name}"
+
+
 def test_public_fields_are_the_known_ones():
     assert {name for name, d in DECLARED.items() if d is not None and d.public} == PUBLIC_FIELDS
 
