@@ -15,6 +15,7 @@ from resolvers.core.permissions import Permission as PermissionEnum
 from schema.account import Locale, StaffRole, User
 from schema.company import Company
 from schema.core.base import OkPayload, UserError, attempt, ctx, errors_field
+from schema.core.permissions import PUBLIC, SIGNED_IN, requires
 from schema.membership import Membership, Permission
 
 
@@ -88,7 +89,7 @@ def _ok(_: Any) -> bool:
 
 @strawberry.type
 class AuthMutation:
-    @strawberry.mutation
+    @strawberry.mutation(extensions=[requires(PUBLIC)])
     async def login(self, info: Info, input: LoginInput) -> LoginPayload:
         return await attempt(
             LoginPayload,
@@ -97,15 +98,15 @@ class AuthMutation:
             viewer=lambda r: viewer_of(r[2]),
         )
 
-    @strawberry.mutation
+    @strawberry.mutation(extensions=[requires(PUBLIC)])
     async def logout(self, info: Info) -> LogoutPayload:
         return LogoutPayload(ok=await auth.logout(ctx(info)))
 
-    @strawberry.mutation
+    @strawberry.mutation(extensions=[requires(SIGNED_IN)])
     async def account_switch(self, info: Info, company_id: strawberry.ID) -> ViewerPayload:
         return await attempt(ViewerPayload, auth.account_switch(ctx(info), company_id), viewer=viewer_of)
 
-    @strawberry.mutation
+    @strawberry.mutation(extensions=[requires(SIGNED_IN)])
     async def profile_update(self, info: Info, input: ProfileUpdateInput) -> UserPayload:
         changes = {
             key: getattr(input, key)
@@ -114,21 +115,23 @@ class AuthMutation:
         }
         return await attempt(UserPayload, account.profile_update(ctx(info), changes), user=User.of)
 
-    @strawberry.mutation
+    @strawberry.mutation(extensions=[requires(SIGNED_IN)])
     async def password_change(self, info: Info, input: PasswordChangeInput) -> OkPayload:
         return await attempt(
             OkPayload, auth.password_change(ctx(info), input.current_password, input.new_password), ok=_ok
         )
 
-    @strawberry.mutation(description="Always answers ok, whether or not the e-mail exists.")
+    @strawberry.mutation(
+        extensions=[requires(PUBLIC)], description="Always answers ok, whether or not the e-mail exists."
+    )
     async def password_reset_request(self, info: Info, email: str) -> OkPayload:
         return await attempt(OkPayload, auth.password_reset_request(ctx(info), email), ok=_ok)
 
-    @strawberry.mutation
+    @strawberry.mutation(extensions=[requires(PUBLIC)])
     async def password_reset(self, info: Info, input: PasswordResetInput) -> OkPayload:
         return await attempt(OkPayload, auth.password_reset(ctx(info), input.token, input.new_password), ok=_ok)
 
-    @strawberry.mutation
+    @strawberry.mutation(extensions=[requires(PUBLIC)])
     async def email_verify(self, info: Info, token: str) -> EmailVerifyPayload:
         return await attempt(EmailVerifyPayload, auth.email_verify(ctx(info), token), user=User.of)
 
@@ -172,7 +175,7 @@ class Session:
 
 @strawberry.type
 class AuthQuery:
-    @strawberry.field(description="Null when the request carries no valid session.")
+    @strawberry.field(extensions=[requires(PUBLIC)], description="Null when the request carries no valid session.")
     def viewer(self, info: Info) -> Viewer | None:
         user = ctx(info).user
         return viewer_of(user) if user else None

@@ -30,6 +30,7 @@ from schema.company import (
     RequestStatus,
 )
 from schema.core.base import AddressInput, PageInfo, UserError, attempt, ctx, errors_field, total_count_field
+from schema.core.permissions import DECIDERS, STAFF, requires
 from schema.quote import QuoteConnection, quote_requests
 from schema.scan_list import backoffice_scan_lists
 from schema.validation import backoffice_validation_lists
@@ -136,7 +137,7 @@ class CustomerNumberPayload:
 
 @strawberry.type(description="The distributor's side, for internal dashboards. Every field requires a staff role.")
 class Backoffice:
-    @strawberry.field
+    @strawberry.field(extensions=[requires(STAFF)])
     async def companies(
         self, info: Info, filter: CompanyFilter | None = None, first: int | None = None, after: str | None = None
     ) -> CompanyConnection:
@@ -148,21 +149,25 @@ class Backoffice:
             page=page,
         )
 
-    @strawberry.field(description="Quotes customers asked for and nobody priced yet, oldest first.")
+    @strawberry.field(
+        extensions=[requires(STAFF)], description="Quotes customers asked for and nobody priced yet, oldest first."
+    )
     async def quote_requests(self, info: Info, first: int | None = None, after: str | None = None) -> QuoteConnection:
         return await quote_requests(info, first, after)
 
     validation_lists = strawberry.field(
         resolver=backoffice_validation_lists,
+        extensions=[requires(STAFF)],
         description="Validation lists of every company, oldest first; SUBMITTED only unless the filter names statuses.",
     )
 
     scan_lists = strawberry.field(
         resolver=backoffice_scan_lists,
+        extensions=[requires(STAFF)],
         description="Scan lists of every company, oldest first; approved: false gives the lists awaiting approval.",
     )
 
-    @strawberry.field
+    @strawberry.field(extensions=[requires(STAFF)])
     async def address_change_requests(
         self,
         info: Info,
@@ -170,7 +175,7 @@ class Backoffice:
     ) -> list[AddressChangeRequest]:
         return [AddressChangeRequest.of(r) for r in await bo.address_change_requests(ctx(info), status)]
 
-    @strawberry.field
+    @strawberry.field(extensions=[requires(STAFF)])
     async def customer_number_requests(
         self,
         info: Info,
@@ -178,15 +183,18 @@ class Backoffice:
     ) -> list[CustomerNumberRequest]:
         return [CustomerNumberRequest.of(r) for r in await bo.customer_number_requests(ctx(info), status)]
 
-    @strawberry.field(description="E-mails that were never delivered (FAILED), newest first, at most 100.")
+    @strawberry.field(
+        extensions=[requires(STAFF)],
+        description="E-mails that were never delivered (FAILED), newest first, at most 100.",
+    )
     async def failed_mails(self, info: Info) -> list[FailedMail]:
         return [FailedMail.of(r) for r in await mail.failed_mails(ctx(info))]
 
-    @strawberry.field
+    @strawberry.field(extensions=[requires(STAFF)])
     async def helpdesk_tickets(self, info: Info, resolved: bool | None = None) -> list[HelpdeskTicket]:
         return [HelpdeskTicket.of(r) for r in await bo.helpdesk_tickets(ctx(info), resolved)]
 
-    @strawberry.field
+    @strawberry.field(extensions=[requires(STAFF)])
     async def audit_events(
         self, info: Info, company_id: strawberry.ID | None = None, first: int | None = None, after: str | None = None
     ) -> AuditEventConnection:
@@ -201,35 +209,35 @@ class Backoffice:
 
 @strawberry.type
 class BackofficeQuery:
-    @strawberry.field(description="Null unless the viewer is staff.")
+    @strawberry.field(extensions=[requires(STAFF, null=True)], description="Null unless the viewer is staff.")
     def backoffice(self, info: Info) -> Backoffice | None:
-        return Backoffice() if ctx(info).staff_role is not None else None
+        return Backoffice()
 
 
 @strawberry.type
 class BackofficeMutation:
-    @strawberry.mutation
+    @strawberry.mutation(extensions=[requires(*DECIDERS)])
     async def company_approve(self, info: Info, id: strawberry.ID) -> CompanyPayload:
         return await attempt(CompanyPayload, bo.company_approve(ctx(info), id), company=Company.of)
 
-    @strawberry.mutation
+    @strawberry.mutation(extensions=[requires(*DECIDERS)])
     async def company_reject(self, info: Info, id: strawberry.ID, reason: str) -> CompanyPayload:
         return await attempt(CompanyPayload, bo.company_reject(ctx(info), id, reason), company=Company.of)
 
-    @strawberry.mutation
+    @strawberry.mutation(extensions=[requires(*DECIDERS)])
     async def company_fast_entry_set(self, info: Info, id: strawberry.ID, enabled: bool) -> CompanyPayload:
         return await attempt(CompanyPayload, bo.company_fast_entry_set(ctx(info), id, enabled), company=Company.of)
 
-    @strawberry.mutation
+    @strawberry.mutation(extensions=[requires(*DECIDERS)])
     async def company_representative_set(self, info: Info, id: strawberry.ID, user_id: strawberry.ID) -> CompanyPayload:
         return await attempt(CompanyPayload, bo.company_representative_set(ctx(info), id, user_id), company=Company.of)
 
-    @strawberry.mutation
+    @strawberry.mutation(extensions=[requires(*DECIDERS)])
     async def customer_number_create(self, info: Info, input: CustomerNumberCreateInput) -> CustomerNumberPayload:
         action = bo.customer_number_create(ctx(info), input.company_id, input.kind, input.name, input.address)
         return await attempt(CustomerNumberPayload, action, customer_number=CustomerNumber.of)
 
-    @strawberry.mutation
+    @strawberry.mutation(extensions=[requires(*DECIDERS)])
     async def customer_number_request_decide(
         self, info: Info, id: strawberry.ID, approve: bool
     ) -> CustomerNumberRequestPayload:
@@ -239,7 +247,7 @@ class BackofficeMutation:
             request=CustomerNumberRequest.of,
         )
 
-    @strawberry.mutation
+    @strawberry.mutation(extensions=[requires(*DECIDERS)])
     async def address_change_request_decide(
         self, info: Info, id: strawberry.ID, approve: bool
     ) -> AddressChangeRequestPayload:
@@ -249,6 +257,6 @@ class BackofficeMutation:
             request=AddressChangeRequest.of,
         )
 
-    @strawberry.mutation
+    @strawberry.mutation(extensions=[requires(STAFF)])
     async def helpdesk_ticket_resolve(self, info: Info, id: strawberry.ID) -> HelpdeskTicketPayload:
         return await attempt(HelpdeskTicketPayload, bo.helpdesk_ticket_resolve(ctx(info), id), ticket=HelpdeskTicket.of)

@@ -20,6 +20,7 @@ from resolvers.core.errors import DomainError
 from schema import catalog as catalog_schema
 from schema.core.base import Money, Node, UserError, attempt, ctx, errors_field, money, money_field, user_errors
 from schema.core.node import node_type
+from schema.core.permissions import Permission, requires
 from schema.delivery import Delivery, DeliveryInput
 from schema.lines import LineInput
 from schema.validation import SubmitInput, ValidationList, ValidationListPayload
@@ -105,7 +106,10 @@ async def _cart_payload(c: Context, action: Awaitable[CartRow]) -> CartPayload:
 
 @strawberry.type
 class CartQuery:
-    @strawberry.field(description="The member's cart (PLACE_ORDERS); empty until something is added.")
+    @strawberry.field(
+        extensions=[requires(Permission.PLACE_ORDERS)],
+        description="The member's cart (PLACE_ORDERS); empty until something is added.",
+    )
     async def cart(self, info: Info) -> Cart:
         c = ctx(info)
         return await Cart.load(c, await rs.cart(c))
@@ -114,12 +118,13 @@ class CartQuery:
 @strawberry.type
 class CartMutation:
     @strawberry.mutation(
+        extensions=[requires(Permission.PLACE_ORDERS)],
         description=(
             "Add lines to the cart (PLACE_ORDERS). A product already in the cart gets the quantity "
             "added to its line, and the sum is checked again. By default any bad line refuses the "
             "whole call (nothing changes); with partial: true the valid lines go in and the bad "
             "ones come back as userErrors next to the cart."
-        )
+        ),
     )
     async def cart_lines_add(self, info: Info, lines: list[LineInput], partial: bool | None = False) -> CartPayload:
         c = ctx(info)
@@ -129,27 +134,30 @@ class CartMutation:
             return CartPayload(user_errors=user_errors(error))
         return CartPayload(cart=await Cart.load(c, row), user_errors=user_errors(DomainError(problems)))
 
-    @strawberry.mutation
+    @strawberry.mutation(extensions=[requires(Permission.PLACE_ORDERS)])
     async def cart_line_update(self, info: Info, line_id: strawberry.ID, quantity: Decimal) -> CartPayload:
         c = ctx(info)
         return await _cart_payload(c, rs.update_line(c, line_id, quantity))
 
-    @strawberry.mutation
+    @strawberry.mutation(extensions=[requires(Permission.PLACE_ORDERS)])
     async def cart_lines_remove(self, info: Info, line_ids: list[strawberry.ID]) -> CartPayload:
         c = ctx(info)
         return await _cart_payload(c, rs.remove_lines(c, line_ids))
 
-    @strawberry.mutation(description="Remove every line of the cart; the chosen delivery stays.")
+    @strawberry.mutation(
+        extensions=[requires(Permission.PLACE_ORDERS)],
+        description="Remove every line of the cart; the chosen delivery stays.",
+    )
     async def cart_clear(self, info: Info) -> CartPayload:
         c = ctx(info)
         return await _cart_payload(c, rs.clear(c))
 
-    @strawberry.mutation
+    @strawberry.mutation(extensions=[requires(Permission.PLACE_ORDERS)])
     async def cart_delivery_set(self, info: Info, input: DeliveryInput) -> CartPayload:
         c = ctx(info)
         return await _cart_payload(c, rs.set_delivery(c, input))
 
-    @strawberry.mutation
+    @strawberry.mutation(extensions=[requires(Permission.PLACE_ORDERS)])
     async def cart_submit(self, info: Info, input: SubmitInput) -> ValidationListPayload:
         c = ctx(info)
         action = rs.cart_submit(c, input.reference, input.note, input.delivery, input.idempotency_key)

@@ -24,6 +24,7 @@ from resolvers.core.context import Context
 from resolvers.core.pagination import Page
 from schema.core.base import Address, Money, Node, PageInfo, ctx, money, money_field, total_count_field
 from schema.core.node import node_type
+from schema.core.permissions import PUBLIC, STAFF, Permission, requires
 
 strawberry.enum(SalesUnit, name="SalesUnit")
 strawberry.enum(StockStatus, name="StockStatus")
@@ -218,7 +219,7 @@ class ProductLookup:
 
 @strawberry.type
 class CatalogQuery:
-    @strawberry.field
+    @strawberry.field(extensions=[requires(Permission.BROWSE_CATALOG, STAFF)])
     async def products(
         self, info: Info, filter: ProductFilter | None = None, first: int | None = 20, after: str | None = None
     ) -> ProductConnection:
@@ -239,13 +240,16 @@ class CatalogQuery:
             page=page,
         )
 
-    @strawberry.field
+    @strawberry.field(extensions=[requires(Permission.BROWSE_CATALOG, Permission.VIEW_QUICK_LISTS, STAFF)])
     async def product(self, info: Info, id: strawberry.ID | None = None, sku: str | None = None) -> Product | None:
         c = ctx(info)
         row = await catalog.find_product(c, id, sku)
         return (await Product.load(c, [row]))[0] if row else None
 
-    @strawberry.field(description="Resolve many codes at once (SKU, EAN or own article code), in order.")
+    @strawberry.field(
+        extensions=[requires(Permission.BROWSE_CATALOG, STAFF)],
+        description="Resolve many codes at once (SKU, EAN or own article code), in order.",
+    )
     async def product_lookup(self, info: Info, codes: list[str]) -> list[ProductLookup]:
         c = ctx(info)
         found = await catalog.lookup_codes(c, codes)
@@ -256,12 +260,12 @@ class CatalogQuery:
             for f in found
         ]
 
-    @strawberry.field
+    @strawberry.field(extensions=[requires(Permission.BROWSE_CATALOG, STAFF)])
     async def categories(self, info: Info) -> list[Category]:
         c = ctx(info)
         return [Category.of(r, c) for r in await catalog.top_categories(c)]
 
-    @strawberry.field
+    @strawberry.field(extensions=[requires(PUBLIC)])
     async def branches(self, info: Info) -> list[Branch]:
         c = ctx(info)
         return [Branch.of(r, c) for r in await catalog.branches(c)]

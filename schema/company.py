@@ -33,6 +33,7 @@ from schema.core.base import (
     errors_field,
 )
 from schema.core.node import node_type
+from schema.core.permissions import PUBLIC, requires
 from schema.membership import Membership, MembershipStatus, sees_company
 
 strawberry.enum(WorkDomain, name="WorkDomain")
@@ -92,7 +93,7 @@ class CompanyPayload:
 
 @strawberry.type
 class CompanyMutation:
-    @strawberry.mutation
+    @strawberry.mutation(extensions=[requires(PUBLIC)])
     async def company_register(self, info: Info, input: CompanyRegisterInput) -> CompanyRegisterPayload:
         action = rules.register_company(
             ctx(info),
@@ -108,14 +109,14 @@ class CompanyMutation:
             CompanyRegisterPayload, action, membership=Membership.of, company=lambda mem: Company.of(mem.company)
         )
 
-    @strawberry.mutation
+    @strawberry.mutation(extensions=[requires(PUBLIC)])
     async def access_request(self, info: Info, input: AccessRequestInput) -> AccessRequestPayload:
         action = rules.request_access(
             ctx(info), customer_number=input.customer_number, vat_number=input.vat_number, user=input.user
         )
         return await attempt(AccessRequestPayload, action, membership=Membership.of)
 
-    @strawberry.mutation
+    @strawberry.mutation(extensions=[requires(Permission.MANAGE_COMPANY)])
     async def company_contact_update(self, info: Info, input: ContactInput) -> CompanyPayload:
         return await attempt(CompanyPayload, rules.update_contact(ctx(info), input), company=Company.of)
 
@@ -387,19 +388,19 @@ class CustomerNumberRequestPayload:
 
 @strawberry.type
 class RequestMutation:
-    @strawberry.mutation
+    @strawberry.mutation(extensions=[requires(PUBLIC)])
     async def helpdesk_request(self, info: Info, input: HelpdeskRequestInput) -> HelpdeskTicketPayload:
         action = requests.open_ticket(
             ctx(info), input.kind, input.subject, input.message, input.email, input.vat_number
         )
         return await attempt(HelpdeskTicketPayload, action, ticket=HelpdeskTicket.of)
 
-    @strawberry.mutation
+    @strawberry.mutation(extensions=[requires(Permission.MANAGE_COMPANY)])
     async def address_change_request(self, info: Info, input: AddressChangeRequestInput) -> AddressChangeRequestPayload:
         action = requests.request_address_change(ctx(info), input.customer_number_id, input.address, input.note)
         return await attempt(AddressChangeRequestPayload, action, request=AddressChangeRequest.of)
 
-    @strawberry.mutation
+    @strawberry.mutation(extensions=[requires(Permission.MANAGE_COMPANY)])
     async def customer_number_request(
         self, info: Info, input: CustomerNumberRequestInput
     ) -> CustomerNumberRequestPayload:

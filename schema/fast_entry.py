@@ -14,6 +14,7 @@ from resolvers.fast_entry import FastEntryStatus, fast_entry
 from schema import catalog as catalog_schema
 from schema.cart import Cart, ProductRef
 from schema.core.base import UserError, ctx, describe_values, errors_field, user_errors
+from schema.core.permissions import Permission, requires
 
 if TYPE_CHECKING:
     from schema.catalog import Product  # noqa: F401
@@ -53,11 +54,12 @@ class FastEntryPayload:
 @strawberry.type
 class FastEntryMutation:
     @strawberry.mutation(
+        extensions=[requires(Permission.FAST_ENTRY)],
         description=(
             "Parse pasted text, one line per article: CODE and QUANTITY separated by spaces, tab, ';' or ','. "
             "A code is a SKU, EAN or own article code; a decimal comma is accepted. At most 500 non-blank "
             "lines. Every line comes back with its status; with addToCart the OK lines go to the cart."
-        )
+        ),
     )
     async def fast_entry(self, info: Info, text: str, add_to_cart: bool | None = True) -> FastEntryPayload:
         c = ctx(info)

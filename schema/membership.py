@@ -27,6 +27,7 @@ from schema.core.base import (
     later,
 )
 from schema.core.node import node_type
+from schema.core.permissions import requires
 
 if TYPE_CHECKING:  # schema.company imports this module (Company.memberships, the payloads)
     from schema.company import Company, CustomerNumber
@@ -80,14 +81,19 @@ class MembershipPayload:
 
 @strawberry.type
 class MembershipMutation:
-    @strawberry.mutation(description="Add a person to the company as an active member and e-mail an invitation.")
+    @strawberry.mutation(
+        extensions=[requires(PermissionEnum.MANAGE_USERS)],
+        description="Add a person to the company as an active member and e-mail an invitation.",
+    )
     async def membership_invite(self, info: Info, input: MembershipInviteInput) -> MembershipPayload:
         action = members.invite(
             ctx(info), input.email, input.first_name, input.last_name, input.role, input.customer_number_ids
         )
         return await attempt(MembershipPayload, action, membership=Membership.of)
 
-    @strawberry.mutation(description="Accept a PENDING member with a role.")
+    @strawberry.mutation(
+        extensions=[requires(PermissionEnum.MANAGE_USERS)], description="Accept a PENDING member with a role."
+    )
     async def membership_activate(
         self,
         info: Info,
@@ -96,7 +102,7 @@ class MembershipMutation:
     ) -> MembershipPayload:
         return await attempt(MembershipPayload, members.activate(ctx(info), id, role), membership=Membership.of)
 
-    @strawberry.mutation
+    @strawberry.mutation(extensions=[requires(PermissionEnum.MANAGE_USERS)])
     async def membership_role_set(
         self,
         info: Info,
@@ -105,15 +111,21 @@ class MembershipMutation:
     ) -> MembershipPayload:
         return await attempt(MembershipPayload, members.set_role(ctx(info), id, role), membership=Membership.of)
 
-    @strawberry.mutation(description="The member can no longer read or change anything, from their next request on.")
+    @strawberry.mutation(
+        extensions=[requires(PermissionEnum.MANAGE_USERS)],
+        description="The member can no longer read or change anything, from their next request on.",
+    )
     async def membership_deactivate(self, info: Info, id: strawberry.ID) -> MembershipPayload:
         return await attempt(MembershipPayload, members.deactivate(ctx(info), id), membership=Membership.of)
 
-    @strawberry.mutation
+    @strawberry.mutation(extensions=[requires(PermissionEnum.MANAGE_USERS)])
     async def membership_reactivate(self, info: Info, id: strawberry.ID) -> MembershipPayload:
         return await attempt(MembershipPayload, members.reactivate(ctx(info), id), membership=Membership.of)
 
-    @strawberry.mutation(description="Limit a member to these customer numbers; an empty list means all.")
+    @strawberry.mutation(
+        extensions=[requires(PermissionEnum.MANAGE_USERS)],
+        description="Limit a member to these customer numbers; an empty list means all.",
+    )
     async def membership_customer_numbers_set(
         self, info: Info, id: strawberry.ID, customer_number_ids: list[strawberry.ID]
     ) -> MembershipPayload:

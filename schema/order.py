@@ -34,6 +34,7 @@ from schema.core.base import (
     user_errors,
 )
 from schema.core.node import node_type
+from schema.core.permissions import READ_ORDERS, Permission, requires
 from schema.delivery import Delivery
 
 pass
@@ -176,7 +177,7 @@ class OrderPayload:
 
 @strawberry.type
 class OrderQuery:
-    @strawberry.field
+    @strawberry.field(extensions=[requires(*READ_ORDERS)])
     async def orders(
         self, info: Info, filter: OrderFilter | None = None, first: int | None = 20, after: str | None = None
     ) -> OrderConnection:
@@ -184,7 +185,7 @@ class OrderQuery:
         c = ctx(info)
         return OrderConnection.of(await ro.orders(c, f.status, f.year, f.search, first, after), c)
 
-    @strawberry.field
+    @strawberry.field(extensions=[requires(*READ_ORDERS)])
     async def order(self, info: Info, id: strawberry.ID) -> Order | None:
         c = ctx(info)
         row = await ro.order(c, id)
@@ -194,10 +195,11 @@ class OrderQuery:
 @strawberry.type
 class OrderMutation:
     @strawberry.mutation(
+        extensions=[requires(Permission.PLACE_ORDERS)],
         description=(
             "Copy an order's lines into the cart at today's prices (added to lines already there). "
             'Lines that can no longer be ordered come back as userErrors (field ["lines", i]); the others go in.'
-        )
+        ),
     )
     async def order_reorder(
         self, info: Info, id: strawberry.ID

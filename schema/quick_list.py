@@ -38,6 +38,7 @@ from schema.core.base import (
     user_errors,
 )
 from schema.core.node import node_type
+from schema.core.permissions import STAFF, Permission, requires
 from schema.delivery import DeliveryInput
 from schema.lines import LineInput
 from schema.validation import ValidationList, ValidationListPayload
@@ -174,15 +175,19 @@ async def _list_payload(action: Awaitable[QuickListRow]) -> QuickListPayload:
 @strawberry.type
 class QuickListQuery:
     @strawberry.field(
+        extensions=[requires(Permission.VIEW_QUICK_LISTS, STAFF)],
         description=(
             "The quick lists one may read, by name (VIEW_QUICK_LISTS): the company's shared lists and "
             "one's own private ones. Staff: the lists they built."
-        )
+        ),
     )
     async def quick_lists(self, info: Info) -> list[QuickList]:
         return [QuickList.of(r) for r in await rs.quick_lists(ctx(info))]
 
-    @strawberry.field(description="Null when unknown, of another company, or another member's private list.")
+    @strawberry.field(
+        extensions=[requires(Permission.VIEW_QUICK_LISTS, STAFF)],
+        description="Null when unknown, of another company, or another member's private list.",
+    )
     async def quick_list(self, info: Info, id: strawberry.ID) -> QuickList | None:
         row = await rs.quick_list(ctx(info), id)
         return QuickList.of(row) if row else None
@@ -191,10 +196,11 @@ class QuickListQuery:
 @strawberry.type
 class QuickListMutation:
     @strawberry.mutation(
+        extensions=[requires(Permission.MANAGE_QUICK_LISTS, STAFF)],
         description=(
             "Create a quick list (MANAGE_QUICK_LISTS), private unless shared. Staff give companyId and "
             "make the list for that company (shared unless shared: false); members may not give it."
-        )
+        ),
     )
     async def quick_list_create(self, info: Info, input: QuickListInput) -> QuickListPayload:
         action = rs.create(
@@ -208,17 +214,21 @@ class QuickListMutation:
         return await _list_payload(action)
 
     @strawberry.mutation(
+        extensions=[requires(Permission.MANAGE_QUICK_LISTS, STAFF)],
         description=(
             "Change a list (MANAGE_QUICK_LISTS): the owner's private list, or any shared list of the "
             "company. Null leaves a value as it is; an empty description clears it. Only the owner "
             "(or staff) may change shared."
-        )
+        ),
     )
     async def quick_list_update(self, info: Info, id: strawberry.ID, input: QuickListUpdateInput) -> QuickListPayload:
         action = rs.update(ctx(info), id, name=input.name, description=input.description, shared=input.shared)
         return await _list_payload(action)
 
-    @strawberry.mutation(description="Delete a list and its lines (MANAGE_QUICK_LISTS).")
+    @strawberry.mutation(
+        extensions=[requires(Permission.MANAGE_QUICK_LISTS, STAFF)],
+        description="Delete a list and its lines (MANAGE_QUICK_LISTS).",
+    )
     async def quick_list_delete(self, info: Info, id: strawberry.ID) -> OkPayload:
         try:
             ok = await rs.delete(ctx(info), id)
@@ -227,6 +237,7 @@ class QuickListMutation:
         return OkPayload(ok=ok)
 
     @strawberry.mutation(
+        extensions=[requires(Permission.MANAGE_QUICK_LISTS, STAFF)],
         description=(
             "Add lines (MANAGE_QUICK_LISTS): by productId or code, and/or as pasted text, read like fast "
             "entry: one code (SKU, EAN or own article code) and a quantity per line, separated by spaces, "
@@ -234,7 +245,7 @@ class QuickListMutation:
             "summed; at most 500 lines. A product already on the list gets the quantity added. All or "
             "nothing: any bad line leaves the list unchanged and comes back as a userError at "
             '["lines", i, ...] or, for pasted text, ["text", lineNumber].'
-        )
+        ),
     )
     async def quick_list_lines_add(
         self,
@@ -249,24 +260,29 @@ class QuickListMutation:
         return await _list_payload(rs.add_lines(ctx(info), id, lines, text))
 
     @strawberry.mutation(
-        description="A line's default quantity (product rules) and note; a null note is kept, an empty one cleared."
+        extensions=[requires(Permission.MANAGE_QUICK_LISTS, STAFF)],
+        description="A line's default quantity (product rules) and note; a null note is kept, an empty one cleared.",
     )
     async def quick_list_line_update(
         self, info: Info, line_id: strawberry.ID, quantity: Decimal, note: str | None = None
     ) -> QuickListPayload:
         return await _list_payload(rs.update_line(ctx(info), line_id, quantity, note))
 
-    @strawberry.mutation(description="Remove lines: all of them or none (NOT_FOUND for a line not on the list).")
+    @strawberry.mutation(
+        extensions=[requires(Permission.MANAGE_QUICK_LISTS, STAFF)],
+        description="Remove lines: all of them or none (NOT_FOUND for a line not on the list).",
+    )
     async def quick_list_lines_remove(
         self, info: Info, id: strawberry.ID, line_ids: list[strawberry.ID]
     ) -> QuickListPayload:
         return await _list_payload(rs.remove_lines(ctx(info), id, line_ids))
 
     @strawberry.mutation(
+        extensions=[requires(Permission.PLACE_ORDERS)],
         description=(
             "Copy lines (all when lineIds is null) with their default quantities to the cart (PLACE_ORDERS), "
             "summed with the cart's lines of the same products. All or nothing."
-        )
+        ),
     )
     async def quick_list_add_to_cart(
         self, info: Info, id: strawberry.ID, line_ids: list[strawberry.ID] | None = None
@@ -279,10 +295,11 @@ class QuickListMutation:
         return CartPayload(cart=await Cart.load(c, row))
 
     @strawberry.mutation(
+        extensions=[requires(Permission.ORDER_FROM_QUICK_LISTS)],
         description=(
             "Send lines straight to validation (ORDER_FROM_QUICK_LISTS) at today's prices: a SUBMITTED "
             "validation list with source QUICK_LIST. The cart is not touched. Once per idempotencyKey."
-        )
+        ),
     )
     async def quick_list_submit(
         self, info: Info, id: strawberry.ID, input: QuickListSubmitInput

@@ -34,6 +34,7 @@ from schema.core.base import (
     total_count_field,
 )
 from schema.core.node import node_type
+from schema.core.permissions import STAFF, Permission, requires
 
 if TYPE_CHECKING:
     from schema.catalog import Product
@@ -195,7 +196,7 @@ class QuotePayload:
 
 @strawberry.type
 class QuoteQuery:
-    @strawberry.field
+    @strawberry.field(extensions=[requires(Permission.VIEW_QUOTES)])
     async def quotes(
         self, info: Info, filter: QuoteFilter | None = None, first: int | None = 20, after: str | None = None
     ) -> QuoteConnection:
@@ -203,31 +204,35 @@ class QuoteQuery:
         c = ctx(info)
         return QuoteConnection.of(await rq.quotes(c, f.status, f.year, f.search, first, after), c)
 
-    @strawberry.field
+    @strawberry.field(extensions=[requires(Permission.VIEW_QUOTES)])
     async def quote(self, info: Info, id: strawberry.ID) -> Quote | None:
         c = ctx(info)
         row = await rq.quote(c, id)
         return Quote.of(row, c) if row else None
 
-    @strawberry.field(description="Years that have at least one quote, newest first.")
+    @strawberry.field(
+        extensions=[requires(Permission.VIEW_QUOTES)], description="Years that have at least one quote, newest first."
+    )
     async def quote_years(self, info: Info) -> list[int]:
         return await rq.quote_years(ctx(info))
 
 
 @strawberry.type
 class QuoteMutation:
-    @strawberry.mutation
+    @strawberry.mutation(extensions=[requires(Permission.REQUEST_QUOTES)])
     async def quote_request(self, info: Info, input: QuoteRequestInput) -> QuotePayload:
         c = ctx(info)
         action = rq.request_quote(c, input.customer_number_id, input.reference, input.note, input.lines)
         return await attempt(QuotePayload, action, quote=lambda r: Quote.of(r, c))
 
-    @strawberry.mutation
+    @strawberry.mutation(extensions=[requires(Permission.ACCEPT_QUOTES)])
     async def quote_decline(self, info: Info, id: strawberry.ID, reason: str | None = None) -> QuotePayload:
         c = ctx(info)
         return await attempt(QuotePayload, rq.decline_quote(c, id, reason), quote=lambda r: Quote.of(r, c))
 
-    @strawberry.mutation(description="Staff: price a requested quote, or issue a new one for a company.")
+    @strawberry.mutation(
+        extensions=[requires(STAFF)], description="Staff: price a requested quote, or issue a new one for a company."
+    )
     async def quote_issue(self, info: Info, input: QuoteIssueInput) -> QuotePayload:
         c = ctx(info)
         action = rq.issue_quote(
@@ -251,10 +256,11 @@ async def quote_requests(info: Info, first: int | None, after: str | None) -> Qu
 @strawberry.type
 class QuoteAcceptMutation:
     @strawberry.mutation(
+        extensions=[requires(Permission.ACCEPT_QUOTES)],
         description=(
             "Submit an ACTIVE quote's lines at the quoted prices as a validation list (source QUOTE); "
             "the quote becomes ACCEPTED. Without a delivery: delivery to the quote's customer number."
-        )
+        ),
     )
     async def quote_accept(self, info: Info, id: strawberry.ID, input: SubmitInput) -> ValidationListPayload:
         c = ctx(info)

@@ -22,6 +22,7 @@ from resolvers.scan_list.printing import print_url
 from schema.company import Company
 from schema.core.base import Node, PageInfo, UserError, attempt, ctx, errors_field, total_count_field, user_errors
 from schema.core.node import node_type
+from schema.core.permissions import DECIDERS, STAFF, Permission, requires
 from schema.delivery import DeliveryInput
 from schema.lines import LineInput
 
@@ -168,7 +169,7 @@ class ScanSubmitPayload:
 
 @strawberry.type
 class ScanListQuery:
-    @strawberry.field
+    @strawberry.field(extensions=[requires(Permission.PLACE_ORDERS)])
     async def scan_lists(self, info: Info) -> list[ScanList]:
         c = ctx(info)
         return [ScanList.of(r, c) for r in await rs.scan_lists(c)]
@@ -176,7 +177,7 @@ class ScanListQuery:
 
 @strawberry.type
 class ScanListMutation:
-    @strawberry.mutation
+    @strawberry.mutation(extensions=[requires(Permission.PLACE_ORDERS)])
     async def scan_submit(self, info: Info, input: ScanSubmitInput) -> ScanSubmitPayload:
         from schema.order import Order
         from schema.validation import ValidationList
@@ -191,13 +192,19 @@ class ScanListMutation:
             return ScanSubmitPayload(order=Order.of(result, c))
         return ScanSubmitPayload(validation_list=ValidationList.of(result, c))
 
-    @strawberry.mutation(description="Staff: a new scan list for a company (approve it with scanListApprove).")
+    @strawberry.mutation(
+        extensions=[requires(STAFF)],
+        description="Staff: a new scan list for a company (approve it with scanListApprove).",
+    )
     async def scan_list_create(self, info: Info, input: ScanListInput) -> ScanListPayload:
         c = ctx(info)
         action = rs.create_scan_list(c, input.company_id, input.name, input.lines)
         return await attempt(ScanListPayload, action, scan_list=lambda row: ScanList.of(row, c))
 
-    @strawberry.mutation(description="Staff: approve a scan list; its printable page and order-at-once scans start.")
+    @strawberry.mutation(
+        extensions=[requires(*DECIDERS)],
+        description="Staff: approve a scan list; its printable page and order-at-once scans start.",
+    )
     async def scan_list_approve(self, info: Info, id: strawberry.ID) -> ScanListPayload:
         c = ctx(info)
         return await attempt(ScanListPayload, rs.approve_scan_list(c, id), scan_list=lambda row: ScanList.of(row, c))

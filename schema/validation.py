@@ -36,6 +36,7 @@ from schema.core.base import (
     total_count_field,
 )
 from schema.core.node import node_type
+from schema.core.permissions import DECIDERS, MEMBER, READ_ORDERS, requires
 from schema.delivery import Delivery, DeliveryInput
 from schema.order import OrderSource
 
@@ -221,7 +222,7 @@ async def backoffice_validation_lists(
 
 @strawberry.type
 class ValidationQuery:
-    @strawberry.field
+    @strawberry.field(extensions=[requires(*READ_ORDERS)])
     async def validation_lists(
         self, info: Info, filter: ValidationListFilter | None = None, first: int | None = 20, after: str | None = None
     ) -> ValidationListConnection:
@@ -229,7 +230,7 @@ class ValidationQuery:
         c = ctx(info)
         return ValidationListConnection.of(await rv.validation_lists(c, f.status, f.source, first, after), c)
 
-    @strawberry.field
+    @strawberry.field(extensions=[requires(*READ_ORDERS)])
     async def validation_list(self, info: Info, id: strawberry.ID) -> ValidationList | None:
         c = ctx(info)
         row = await rv.validation_list(c, id)
@@ -238,18 +239,18 @@ class ValidationQuery:
 
 @strawberry.type
 class ValidationMutation:
-    @strawberry.mutation
+    @strawberry.mutation(extensions=[requires(MEMBER)])
     async def validation_list_cancel(self, info: Info, id: strawberry.ID) -> ValidationListPayload:
         c = ctx(info)
         return await attempt(ValidationListPayload, rv.cancel(c, id), validation_list=lambda r: ValidationList.of(r, c))
 
-    @strawberry.mutation
+    @strawberry.mutation(extensions=[requires(*DECIDERS)])
     async def validation_list_approve(self, info: Info, input: ApproveInput) -> ValidationListPayload:
         c = ctx(info)
         action = rv.approve(c, input.id, input.expected_version)
         return await attempt(ValidationListPayload, action, validation_list=lambda r: ValidationList.of(r, c))
 
-    @strawberry.mutation
+    @strawberry.mutation(extensions=[requires(*DECIDERS)])
     async def validation_list_reject(self, info: Info, input: RejectInput) -> ValidationListPayload:
         c = ctx(info)
         action = rv.reject(c, input.id, input.expected_version, input.reason)

@@ -121,8 +121,8 @@ async def products_page(
     first: int | None = 20,
     after: str | None = None,
 ) -> Page[Product]:
-    """A page of the catalog by SKU (stable cursors). QUICK_LISTS_ONLY members are refused."""
-    require_browse(ctx)
+    """A page of the catalog by SKU (stable cursors). Who may read it (BROWSE_CATALOG or staff;
+    QUICK_LISTS_ONLY members are refused) is Query.products' declaration."""
     category = None
     if category_id is not None:
         pk = ids.decode_or_none(category_id, "Category")
@@ -213,7 +213,6 @@ async def resolve_codes(ctx: Context, codes: list[str]) -> dict[str, Product]:
 
 async def lookup_codes(ctx: Context, codes: list[str]) -> list[Lookup]:
     """Each code in input order: OK, UNKNOWN_CODE or NOT_ORDERABLE (with the product)."""
-    require_browse(ctx)
     found = await resolve_codes(ctx, codes)
     result = []
     for code in codes:
@@ -231,7 +230,6 @@ async def lookup_codes(ctx: Context, codes: list[str]) -> list[Lookup]:
 
 async def top_categories(ctx: Context) -> list[Category]:
     """The roots of the category tree (children come through categories_by_parent_id)."""
-    require_browse(ctx)
     rows = await Category.filter(parent_id=None).order_by("path")
     loaders.prime(ctx.category_by_id, rows)
     return rows

@@ -12,6 +12,7 @@ from strawberry.types import Info
 from resolvers.core import ids
 from resolvers.core.context import Context
 from schema.core.base import Node, ctx
+from schema.core.permissions import PUBLIC, requires
 
 NodeFetcher = Callable[[Context, uuid.UUID], Awaitable[Any]]
 FETCHERS: dict[str, NodeFetcher] = {}
@@ -29,7 +30,7 @@ def node_type(type_name: str) -> Callable[[NodeFetcher], NodeFetcher]:
 
 @strawberry.type
 class NodeQuery:
-    @strawberry.field
+    @strawberry.field(extensions=[requires(PUBLIC)])
     async def node(self, info: Info, id: strawberry.ID) -> Node | None:
         parsed = ids.parse(id)
         if parsed is None or parsed[0] not in FETCHERS:
