@@ -82,7 +82,7 @@ class MembershipPayload:
 @strawberry.type
 class MembershipMutation:
     @strawberry.mutation(
-        extensions=[requires(PermissionEnum.MANAGE_USERS)],
+        extensions=[requires(Permission.MANAGE_USERS)],
         description="Add a person to the company as an active member and e-mail an invitation.",
     )
     async def membership_invite(self, info: Info, input: MembershipInviteInput) -> MembershipPayload:
@@ -92,7 +92,7 @@ class MembershipMutation:
         return await attempt(MembershipPayload, action, membership=Membership.of)
 
     @strawberry.mutation(
-        extensions=[requires(PermissionEnum.MANAGE_USERS)], description="Accept a PENDING member with a role."
+        extensions=[requires(Permission.MANAGE_USERS)], description="Accept a PENDING member with a role."
     )
     async def membership_activate(
         self,
@@ -102,7 +102,7 @@ class MembershipMutation:
     ) -> MembershipPayload:
         return await attempt(MembershipPayload, members.activate(ctx(info), id, role), membership=Membership.of)
 
-    @strawberry.mutation(extensions=[requires(PermissionEnum.MANAGE_USERS)])
+    @strawberry.mutation(extensions=[requires(Permission.MANAGE_USERS)])
     async def membership_role_set(
         self,
         info: Info,
@@ -112,18 +112,18 @@ class MembershipMutation:
         return await attempt(MembershipPayload, members.set_role(ctx(info), id, role), membership=Membership.of)
 
     @strawberry.mutation(
-        extensions=[requires(PermissionEnum.MANAGE_USERS)],
+        extensions=[requires(Permission.MANAGE_USERS)],
         description="The member can no longer read or change anything, from their next request on.",
     )
     async def membership_deactivate(self, info: Info, id: strawberry.ID) -> MembershipPayload:
         return await attempt(MembershipPayload, members.deactivate(ctx(info), id), membership=Membership.of)
 
-    @strawberry.mutation(extensions=[requires(PermissionEnum.MANAGE_USERS)])
+    @strawberry.mutation(extensions=[requires(Permission.MANAGE_USERS)])
     async def membership_reactivate(self, info: Info, id: strawberry.ID) -> MembershipPayload:
         return await attempt(MembershipPayload, members.reactivate(ctx(info), id), membership=Membership.of)
 
     @strawberry.mutation(
-        extensions=[requires(PermissionEnum.MANAGE_USERS)],
+        extensions=[requires(Permission.MANAGE_USERS)],
         description="Limit a member to these customer numbers; an empty list means all.",
     )
     async def membership_customer_numbers_set(
