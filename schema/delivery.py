@@ -10,6 +10,7 @@ from strawberry.types import Info
 
 from models import DeliveryMethod as DeliveryMethodEnum
 from resolvers.catalog import products as catalog
+from resolvers.company.loaders import customer_number_by_id
 from resolvers.delivery import DeliveryValue, delivery_of
 from schema.company import CustomerNumber
 from schema.core.base import Address, AddressInput, ctx, describe_values
@@ -68,7 +69,7 @@ class Delivery:
     async def ship_to(self, info: Info) -> CustomerNumber | None:
         if self.value.ship_to_id is None:
             return None
-        row = await ctx(info).customer_number_by_id.load(self.value.ship_to_id)
+        row = await customer_number_by_id(ctx(info)).load(self.value.ship_to_id)
         return CustomerNumber.of(row) if row else None
 
     @strawberry.field

@@ -12,12 +12,16 @@ from strawberry.types import Info
 
 import models as m
 from resolvers import order as ro
+from resolvers.account import user_by_id
 from resolvers.catalog import products as catalog
 from resolvers.catalog.pricing import line_total
+from resolvers.company.loaders import customer_number_by_id
 from resolvers.core import ids
 from resolvers.core.context import Context
 from resolvers.core.errors import DomainError
 from resolvers.core.pagination import Page
+from resolvers.order import lines_by_order_id
+from resolvers.validation.loaders import validation_list_by_id
 from schema.account import User
 from schema.company import CustomerNumber
 from schema.core.base import (
@@ -100,16 +104,16 @@ class Order(Node):
 
     @strawberry.field
     async def placed_by(self, info: Info) -> User:
-        return User.of(await ctx(info).user_by_id.load(self.row.placed_by_id))  # type: ignore[attr-defined]
+        return User.of(await user_by_id(ctx(info)).load(self.row.placed_by_id))  # type: ignore[attr-defined]
 
     @strawberry.field
     async def customer_number(self, info: Info) -> CustomerNumber:
-        return CustomerNumber.of(await ctx(info).customer_number_by_id.load(self.row.customer_number_id))  # type: ignore[attr-defined]
+        return CustomerNumber.of(await customer_number_by_id(ctx(info)).load(self.row.customer_number_id))  # type: ignore[attr-defined]
 
     @strawberry.field
     async def lines(self, info: Info) -> list[OrderLine]:
         c = ctx(info)
-        return await OrderLine.load(c, await c.lines_by_order_id.load(self.row.id))
+        return await OrderLine.load(c, await lines_by_order_id(c).load(self.row.id))
 
     @strawberry.field
     async def validation_list(
@@ -121,7 +125,7 @@ class Order(Node):
         from schema.validation import ValidationList
 
         c = ctx(info)
-        row = await c.validation_list_by_id.load(pk)
+        row = await validation_list_by_id(c).load(pk)
         return ValidationList.of(row, c) if row else None
 
 

@@ -36,7 +36,10 @@ from schema.core.node import node_type
 
 if TYPE_CHECKING:
     from schema.catalog import Product
+from resolvers.account import user_by_id
+from resolvers.company.loaders import customer_number_by_id
 from resolvers.quote import accept
+from resolvers.quote.loaders import lines_by_quote_id
 from schema.lines import LineInput
 from schema.validation import SubmitInput, ValidationList, ValidationListPayload
 
@@ -108,20 +111,20 @@ class Quote(Node):
 
     @strawberry.field
     async def customer_number(self, info: Info) -> CustomerNumber:
-        return CustomerNumber.of(await ctx(info).customer_number_by_id.load(self.row.customer_number_id))  # type: ignore[attr-defined]
+        return CustomerNumber.of(await customer_number_by_id(ctx(info)).load(self.row.customer_number_id))  # type: ignore[attr-defined]
 
     @strawberry.field
     async def requested_by(self, info: Info) -> User | None:
         user_id = self.row.requested_by_id  # type: ignore[attr-defined]
         if user_id is None:  # aiodataloader cannot load None
             return None
-        user = await ctx(info).user_by_id.load(user_id)
+        user = await user_by_id(ctx(info)).load(user_id)
         return User.of(user) if user else None
 
     @strawberry.field
     async def lines(self, info: Info) -> list[QuoteLine]:
         c = ctx(info)
-        return await QuoteLine.load(c, await c.lines_by_quote_id.load(self.row.id))
+        return await QuoteLine.load(c, await lines_by_quote_id(c).load(self.row.id))
 
 
 @node_type("Quote")

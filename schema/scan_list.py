@@ -13,11 +13,13 @@ from strawberry.types import Info
 
 import models as m
 from resolvers.catalog import products as catalog
+from resolvers.company.loaders import company_by_id
 from resolvers.core import ids
 from resolvers.core.context import Context
 from resolvers.core.errors import DomainError
 from resolvers.core.pagination import Page
 from resolvers.scan_list import scans as rs
+from resolvers.scan_list.loaders import lines_by_scan_list_id
 from resolvers.scan_list.printing import print_url
 from schema.company import Company
 from schema.core.base import Node, PageInfo, UserError, attempt, ctx, errors_field, total_count_field, user_errors
@@ -85,11 +87,11 @@ class ScanList(Node):
 
     @strawberry.field
     async def lines(self, info: Info) -> list[ScanListLine]:
-        return [ScanListLine.of(r) for r in await ctx(info).lines_by_scan_list_id.load(self.row.id)]
+        return [ScanListLine.of(r) for r in await lines_by_scan_list_id(ctx(info)).load(self.row.id)]
 
     @strawberry.field(description="The company account the list was made for.")
     async def company(self, info: Info) -> Company:
-        return Company.of(await ctx(info).company_by_id.load(self.row.company_id))  # type: ignore[attr-defined]
+        return Company.of(await company_by_id(ctx(info)).load(self.row.company_id))  # type: ignore[attr-defined]
 
 
 @strawberry.type

@@ -13,13 +13,15 @@ import strawberry
 from strawberry.types import Info
 
 import models as m
+from resolvers.account import user_by_id
 from resolvers.catalog import products as catalog
 from resolvers.catalog.pricing import line_total
 from resolvers.core import ids
 from resolvers.core.context import Context
 from resolvers.core.pagination import Page
-from resolvers.order import visible_for_node
+from resolvers.order import order_by_validation_list_id, visible_for_node
 from resolvers.validation import lists as rv
+from resolvers.validation.loaders import lines_by_validation_list_id
 from schema.account import User
 from schema.core.base import (
     Money,
@@ -122,19 +124,19 @@ class ValidationList(Node):
 
     @strawberry.field
     async def submitted_by(self, info: Info) -> User:
-        return User.of(await ctx(info).user_by_id.load(self.row.submitted_by_id))  # type: ignore[attr-defined]
+        return User.of(await user_by_id(ctx(info)).load(self.row.submitted_by_id))  # type: ignore[attr-defined]
 
     @strawberry.field
     async def lines(self, info: Info) -> list[ValidationListLine]:
         c = ctx(info)
-        return await ValidationListLine.load(c, await c.lines_by_validation_list_id.load(self.row.id))
+        return await ValidationListLine.load(c, await lines_by_validation_list_id(c).load(self.row.id))
 
     @strawberry.field
     async def order(self, info: Info) -> Annotated[Order, strawberry.lazy("schema.order")] | None:
         from schema.order import Order
 
         c = ctx(info)
-        row = await c.order_by_validation_list_id.load(self.row.id)
+        row = await order_by_validation_list_id(c).load(self.row.id)
         return Order.of(row, c) if row else None
 
 
