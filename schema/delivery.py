@@ -12,6 +12,7 @@ from models import DeliveryMethod as DeliveryMethodEnum
 from resolvers.catalog import products as catalog
 from resolvers.company.loaders import customer_number_by_id
 from resolvers.delivery import DeliveryValue, delivery_of
+from schema import catalog as catalog_schema
 from schema.company import CustomerNumber
 from schema.core.base import Address, AddressInput, ctx, describe_values
 
@@ -76,8 +77,6 @@ class Delivery:
     async def branch(self, info: Info) -> Annotated[Branch, strawberry.lazy("schema.catalog")] | None:
         if self.value.branch_id is None:
             return None
-        from schema import catalog as catalog_schema
-
         c = ctx(info)
         row = await catalog.branch_by_pk(c, self.value.branch_id)
         return catalog_schema.Branch.of(row, c) if row else None

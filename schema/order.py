@@ -23,6 +23,7 @@ from resolvers.core.pagination import Page
 from resolvers.order import lines_by_order_id
 from resolvers.validation.loaders import validation_list_by_id
 from schema.account import User
+from schema.catalog import products_of
 from schema.company import CustomerNumber
 from schema.core.base import (
     Money,
@@ -31,6 +32,7 @@ from schema.core.base import (
     UserError,
     ctx,
     errors_field,
+    later,
     money,
     money_field,
     total_count_field,
@@ -38,8 +40,6 @@ from schema.core.base import (
 )
 from schema.core.node import node_type
 from schema.delivery import Delivery
-
-pass
 
 if TYPE_CHECKING:
     from schema.cart import CartPayload
@@ -71,8 +71,6 @@ class OrderLine(Node):
     @staticmethod
     async def load(c: Context, rows: list[m.OrderLine]) -> list[OrderLine]:
         """The lines with their products, loaded together (order lines restrict the product's deletion)."""
-        from schema.catalog import products_of
-
         products = await products_of(c, [r.product_id for r in rows])  # type: ignore[attr-defined]
         return [OrderLine.of(r, c, p) for r, p in zip(rows, products, strict=True)]
 
@@ -122,11 +120,9 @@ class Order(Node):
         pk = self.row.validation_list_id  # type: ignore[attr-defined]
         if pk is None:  # an approved scan becomes an order without a validation list
             return None
-        from schema.validation import ValidationList
-
         c = ctx(info)
         row = await validation_list_by_id(c).load(pk)
-        return ValidationList.of(row, c) if row else None
+        return later("schema.validation", "ValidationList").of(row, c) if row else None
 
 
 @node_type("Order")
@@ -204,14 +200,14 @@ class OrderMutation:
     async def order_reorder(
         self, info: Info, id: strawberry.ID
     ) -> Annotated[CartPayload, strawberry.lazy("schema.cart")]:
-        from schema.cart import Cart, CartPayload
-
+        payload = later("schema.cart", "CartPayload")
         c = ctx(info)
         try:
             row, problems = await ro.reorder(c, id)
         except DomainError as error:
-            return CartPayload(user_errors=user_errors(error))
-        return CartPayload(cart=await Cart.load(c, row), user_errors=user_errors(DomainError(problems)))
+            return payload(user_errors=user_errors(error))
+        cart = await later("schema.cart", "Cart").load(c, row)
+        return payload(cart=cart, user_errors=user_errors(DomainError(problems)))
 
 
 OrderSource = strawberry.enum(m.OrderSource, name="OrderSource")

@@ -18,6 +18,7 @@ from resolvers.core.context import Context
 from resolvers.core.pagination import Page
 from resolvers.quote import quotes as rq
 from schema.account import User
+from schema.catalog import products_of
 from schema.company import CustomerNumber
 from schema.core.base import (
     Money,
@@ -78,8 +79,6 @@ class QuoteLine:
     @staticmethod
     async def load(c: Context, rows: list[m.QuoteLine]) -> list[QuoteLine]:
         """The lines with their products, loaded together (quote lines restrict the product's deletion)."""
-        from schema.catalog import products_of
-
         products = await products_of(c, [r.product_id for r in rows])  # type: ignore[attr-defined]
         return [QuoteLine.of(r, c, p) for r, p in zip(rows, products, strict=True)]
 

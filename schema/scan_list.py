@@ -21,16 +21,17 @@ from resolvers.core.pagination import Page
 from resolvers.scan_list import scans as rs
 from resolvers.scan_list.loaders import lines_by_scan_list_id
 from resolvers.scan_list.printing import print_url
+from schema.catalog import product_of
 from schema.company import Company
 from schema.core.base import Node, PageInfo, UserError, attempt, ctx, errors_field, total_count_field, user_errors
 from schema.core.node import node_type
 from schema.delivery import DeliveryInput
 from schema.lines import LineInput
+from schema.order import Order
+from schema.validation import ValidationList
 
 if TYPE_CHECKING:
     from schema.catalog import Product
-    from schema.order import Order
-    from schema.validation import ValidationList
 
 
 @strawberry.type
@@ -53,8 +54,6 @@ class ScanListLine:
 
     @strawberry.field
     async def product(self, info: Info) -> Annotated[Product, strawberry.lazy("schema.catalog")]:
-        from schema.catalog import product_of
-
         return await product_of(ctx(info), self.row.product_id)  # type: ignore[attr-defined, return-value]
 
 
@@ -180,9 +179,6 @@ class ScanListQuery:
 class ScanListMutation:
     @strawberry.mutation
     async def scan_submit(self, info: Info, input: ScanSubmitInput) -> ScanSubmitPayload:
-        from schema.order import Order
-        from schema.validation import ValidationList
-
         c = ctx(info)
         action = rs.scan_submit(c, input.lines, input.delivery, input.reference, input.device_id, input.idempotency_key)
         try:

@@ -23,6 +23,7 @@ from resolvers.order import order_by_validation_list_id, visible_for_node
 from resolvers.validation import lists as rv
 from resolvers.validation.loaders import lines_by_validation_list_id
 from schema.account import User
+from schema.catalog import products_of
 from schema.core.base import (
     Money,
     Node,
@@ -38,11 +39,10 @@ from schema.core.base import (
 )
 from schema.core.node import node_type
 from schema.delivery import Delivery, DeliveryInput
-from schema.order import OrderSource
+from schema.order import Order, OrderSource
 
 if TYPE_CHECKING:
     from schema.catalog import Product
-    from schema.order import Order
 
 ValidationStatus = strawberry.enum(m.ValidationStatus, name="ValidationStatus")
 describe_values(
@@ -78,8 +78,6 @@ class ValidationListLine:
     @staticmethod
     async def load(c: Context, rows: list[m.ValidationListLine]) -> list[ValidationListLine]:
         """The lines with their products, loaded together (the lines restrict the product's deletion)."""
-        from schema.catalog import products_of
-
         products = await products_of(c, [r.product_id for r in rows])  # type: ignore[attr-defined]
         return [ValidationListLine.of(r, c, p) for r, p in zip(rows, products, strict=True)]
 
@@ -133,8 +131,6 @@ class ValidationList(Node):
 
     @strawberry.field
     async def order(self, info: Info) -> Annotated[Order, strawberry.lazy("schema.order")] | None:
-        from schema.order import Order
-
         c = ctx(info)
         row = await order_by_validation_list_id(c).load(self.row.id)
         return Order.of(row, c) if row else None
