@@ -49,10 +49,11 @@ class Loader(Generic[K, V]):
         self.name = name
 
     def __call__(self, ctx: Context) -> DataLoader[K, V]:
-        loader = ctx.loaders.get(self)
-        if loader is None:
+        try:
+            return ctx.loaders[self]
+        except KeyError:
             loader = ctx.loaders[self] = DataLoader(partial(self.batch, ctx))
-        return loader
+            return loader
 
     def __repr__(self) -> str:
         return f"<Loader {self.name}>"
