@@ -65,7 +65,7 @@ def plain(value: Decimal) -> Decimal:
 
 async def visible_product_ids_for_quick_lists_only(ctx: Context) -> set[uuid.UUID]:
     """QUICK_LISTS_ONLY members: the products on the quick lists they may read (their company's
-    shared lists and their own), in one query per request (rule: resolvers.quick_list.lists)."""
+    shared lists and their own), in one query per request (rule: resolvers.quick_list.loaders.visible)."""
     found: set[uuid.UUID] = await quick_list_product_ids(ctx).load(ALL)
     return found
 
