@@ -29,6 +29,7 @@ from tortoise import connections
 from tortoise.context import get_current_context
 from tortoise.contrib.starlette import RegisterTortoise
 
+from demo import DEMO_PASSWORD, STAFF
 from models import User
 from resolvers.core import mail
 from resolvers.core.context import Context, authenticate, locale_from_header
@@ -230,8 +231,6 @@ def _tune_gc() -> tuple[int, int, int]:
 
 async def _say_where_to_start(settings: Settings) -> None:
     """Development start-up: where GraphiQL is and, with the demo data loaded, its password."""
-    from demo import DEMO_PASSWORD, STAFF
-
     log.info("GraphiQL: %s/graphql", settings.api_url)
     if await User.exists(email=STAFF[0][0]):
         log.info("demo data loaded: every demo account (README.md) has the password %s", DEMO_PASSWORD)

@@ -12,6 +12,9 @@ from resolvers.core import validate
 from resolvers.core.context import Context
 from resolvers.core.errors import ErrorCode, Problems
 from resolvers.core.i18n import tr
+from resolvers.core.loaders import by_key
+
+user_by_id = by_key(User)
 
 
 # ---------------------------------------------------------------------- profile and password
@@ -34,6 +37,5 @@ async def profile_update(ctx: Context, changes: dict[str, Any]) -> User:
     if values:
         await User.filter(id=user.id).update(**values)
         user.update_from_dict(values)
-        if "user_by_id" in ctx.__dict__:
-            ctx.user_by_id.clear(user.id)
+        user_by_id(ctx).clear(user.id)
     return user

@@ -27,6 +27,7 @@ from models import (
     User,
 )
 from resolvers.auth.tokens import hash_password, revoke_sessions
+from resolvers.company.loaders import company_by_id, customer_number_by_id
 from resolvers.core import ids, validate
 from resolvers.core.access import get_any
 from resolvers.core.audit import record
@@ -83,7 +84,7 @@ async def companies(
         qs = qs.filter(cond)
     page = await paginate(qs, first, after, NEWEST_FIRST)
     for row in page.rows:
-        ctx.company_by_id.prime(row.id, row)
+        company_by_id(ctx).prime(row.id, row)
     return page
 
 
@@ -286,7 +287,7 @@ async def address_change_request_decide(ctx: Context, request_id: str, approve: 
             before["address"] = _audited_address(_address(number))
             after["address"] = _audited_address(_address(request))
             await CustomerNumber.filter(id=number.id).update(**_address(request))
-            ctx.customer_number_by_id.clear(number.id)
+            customer_number_by_id(ctx).clear(number.id)
         await record(
             actor,
             f"address_change_request.{status.value.lower()}",

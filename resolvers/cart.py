@@ -26,8 +26,8 @@ from models import (
     Product,
     ValidationList,
 )
-from resolvers import cart as cart_rs
-from resolvers.catalog.pricing import line_total, unit_price
+from resolvers.catalog.loaders import prices_by_product_id, product_by_id
+from resolvers.catalog.pricing import Break, line_total, unit_price
 from resolvers.core import ids
 from resolvers.core.access import allowed_customer_number_ids
 from resolvers.core.clock import now
@@ -35,6 +35,7 @@ from resolvers.core.context import Context
 from resolvers.core.errors import DomainError, ErrorCode, Problem, Problems, limit_exceeded, not_found
 from resolvers.core.i18n import tr
 from resolvers.core.idempotency import fingerprint, run_once
+from resolvers.core.loaders import many_by
 from resolvers.core.permissions import Permission
 from resolvers.delivery import DeliveryValues, check_delivery, columns_of, require_delivery
 from resolvers.lines import (
@@ -56,6 +57,8 @@ from resolvers.validation.create import check_texts, create_validation_list, pri
 MAX_LINES_PER_CALL = 500
 #: Cart ids are derived from the membership id, so an unsaved (empty) cart has its final id.
 CART_NAMESPACE = uuid.UUID("6f1d6c1e-63a4-4a8e-9a59-2f7c8d0b9a51")
+
+lines_by_cart_id = many_by(CartLine, "cart_id", order_by=("position", "created_at", "id"))
 
 
 def cart_id_of(membership: Membership) -> uuid.UUID:
@@ -143,12 +146,13 @@ async def priced_lines(ctx: Context, cart_row: Cart) -> list[PricedLine]:
 
     Batched through loaders: the same number of queries for 1 or 500 lines.
     """
-    rows: list[CartLine] = await ctx.lines_by_cart_id.load(cart_row.id)
+    rows: list[CartLine] = await lines_by_cart_id(ctx).load(cart_row.id)
     if not rows:
         return []
-    products = await ctx.product_by_id.load_many([r.product_id for r in rows])
+    products = await product_by_id(ctx).load_many([r.product_id for r in rows])
+    breaks: Sequence[list[Break] | None]
     if ctx.can_see_prices and ctx.company_id is not None:
-        breaks = await ctx.prices_by_product_id.load_many([p.id for p in products])
+        breaks = await prices_by_product_id(ctx).load_many([p.id for p in products])
     else:
         breaks = [None] * len(rows)
     result = []
@@ -349,7 +353,7 @@ async def cart_submit(
     async def action() -> ValidationList:
         # Locked before the lines are read: an add waits for this submit (and then fills the
         # emptied cart), and a second submit of the cart finds it empty (CART_EMPTY).
-        cart_row = await cart_rs.lock_saved_cart(membership)
+        cart_row = await lock_saved_cart(membership)
         rows = await CartLine.filter(cart_id=cart_row.id).order_by("position", "created_at", "id") if cart_row else []
         if cart_row is None or not rows:
             raise DomainError(ErrorCode.CART_EMPTY, tr("Your cart is empty."), ["cart", "lines"])
@@ -365,7 +369,7 @@ async def cart_submit(
             items.append((product, Decimal(row.quantity), row.note))
         problems.raise_any()
         lines = await priced(membership, items)
-        await cart_rs.empty_cart(cart_row)
+        await empty_cart(cart_row)
         return await create_validation_list(
             ctx, membership, lines=lines, delivery=columns, source=OrderSource.CART, reference=reference, note=note
         )

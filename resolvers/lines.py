@@ -17,6 +17,7 @@ from tortoise.models import Model
 
 from models import Product
 from resolvers.catalog import products as catalog
+from resolvers.catalog.loaders import product_by_id
 from resolvers.core import ids, loaders, validate
 from resolvers.core.context import Context
 from resolvers.core.errors import DomainError, ErrorCode, Problem, Problems
@@ -100,7 +101,7 @@ async def products_by_id(ctx: Context, global_ids: Sequence[str | None]) -> dict
     if not wanted:
         return {}
     rows = await Product.filter(id__in=list(wanted))
-    loaders.prime(ctx.product_by_id, rows)
+    loaders.prime(product_by_id(ctx), rows)
     by_pk = {r.id: r for r in rows}
     return {g: by_pk[pk] for g, pk in pks.items() if pk in by_pk}
 

@@ -33,9 +33,14 @@ from resolvers.core import access, audit, ids, mail, validate
 from resolvers.core.context import Context
 from resolvers.core.errors import DomainError, ErrorCode, Problems, not_found
 from resolvers.core.i18n import tr
+from resolvers.core.loaders import by_key, many_by
 from resolvers.core.permissions import Permission
 
 ID_FIELD = ("id",)
+
+membership_by_id = by_key(Membership)
+memberships_by_user_id = many_by(Membership, "user_id")
+memberships_by_company_id = many_by(Membership, "company_id")
 
 
 def _gid(row: Membership) -> str:
@@ -44,10 +49,10 @@ def _gid(row: Membership) -> str:
 
 def _forget(ctx: Context, row: Membership) -> None:
     """Drop this request's cached reads of the membership, so the payload shows the change."""
-    ctx.membership_by_id.clear(row.id)
-    ctx.memberships_by_company_id.clear(row.company_id)
-    ctx.memberships_by_user_id.clear(row.user_id)
-    ctx.customer_number_ids_by_membership_id.clear(row.id)
+    membership_by_id(ctx).clear(row.id)
+    memberships_by_company_id(ctx).clear(row.company_id)
+    memberships_by_user_id(ctx).clear(row.user_id)
+    access.customer_number_ids_by_membership_id(ctx).clear(row.id)
 
 
 async def _company_customer_numbers(

@@ -27,6 +27,7 @@ from resolvers.core.clock import now
 from resolvers.core.context import Context
 from resolvers.core.errors import ErrorCode, Problem, forbidden, not_found
 from resolvers.core.i18n import tr
+from resolvers.core.loaders import by_key, many_by
 from resolvers.core.pagination import NEWEST_FIRST, Page, paginate
 from resolvers.core.permissions import Permission
 from resolvers.core.sequence import next_value, placeholder
@@ -34,6 +35,10 @@ from resolvers.delivery import columns_of
 from resolvers.lines import CheckedLine, merge, quantity_problem
 
 M = TypeVar("M", bound=Model)
+
+order_by_id = by_key(Order)
+order_by_validation_list_id = by_key(Order, "validation_list_id")
+lines_by_order_id = many_by(OrderLine, "order_id", order_by=("position",))
 
 
 async def new_number(year: int) -> str:
@@ -171,7 +176,7 @@ async def orders(
         qs = qs.filter(Q(number__icontains=term) | Q(reference__icontains=term))
     page = await paginate(qs, first, after, NEWEST_FIRST)
     for row in page.rows:
-        ctx.order_by_id.prime(row.id, row)
+        order_by_id(ctx).prime(row.id, row)
     return page
 
 

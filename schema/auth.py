@@ -12,6 +12,7 @@ import models as m
 from resolvers import account
 from resolvers.auth import login as auth
 from resolvers.core.permissions import Permission as PermissionEnum
+from resolvers.membership import memberships_by_user_id
 from schema.account import Locale, StaffRole, User
 from schema.company import Company
 from schema.core.base import OkPayload, UserError, attempt, ctx, errors_field
@@ -144,7 +145,7 @@ class Viewer:
 
     @strawberry.field(description="Every company account of this e-mail address (e.g. one per work domain).")
     async def memberships(self, info: Info) -> list[Membership]:
-        return [Membership.of(r) for r in await ctx(info).memberships_by_user_id.load(self.row.id)]
+        return [Membership.of(r) for r in await memberships_by_user_id(ctx(info)).load(self.row.id)]
 
     @strawberry.field(description="The membership this session acts for; null until one is chosen.")
     def active_membership(self, info: Info) -> Membership | None:

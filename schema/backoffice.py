@@ -12,6 +12,7 @@ from strawberry.types import Info
 from models import AuditEvent as AuditEventRow
 from models import OutboxMail
 from resolvers import backoffice as bo
+from resolvers.account import user_by_id
 from resolvers.core import ids, mail
 from resolvers.core.pagination import Page
 from schema.account import User
@@ -61,7 +62,7 @@ class AuditEvent:
         actor_id = self.row.actor_id
         if actor_id is None:  # aiodataloader cannot load None
             return None
-        user = await ctx(info).user_by_id.load(actor_id)
+        user = await user_by_id(ctx(info)).load(actor_id)
         return User.of(user) if user else None
 
 

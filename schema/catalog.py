@@ -17,6 +17,13 @@ from strawberry.types import Info
 from models import catalog as m
 from models.catalog import SalesUnit
 from resolvers.catalog import products as catalog
+from resolvers.catalog.loaders import (
+    categories_by_parent_id,
+    category_by_id,
+    prices_by_product_id,
+    product_by_id,
+    stock_by_product_id,
+)
 from resolvers.catalog.pricing import Break, net_price
 from resolvers.catalog.products import ProductCodeStatus, StockStatus
 from resolvers.core import ids
@@ -46,12 +53,12 @@ class Category(Node):
         parent_id = self.row.parent_id
         if parent_id is None:
             return None
-        row = await ctx(info).category_by_id.load(parent_id)
+        row = await category_by_id(ctx(info)).load(parent_id)
         return Category.of(row, ctx(info)) if row else None
 
     @strawberry.field
     async def children(self, info: Info) -> list[Category]:
-        rows = await ctx(info).categories_by_parent_id.load(self.row.id)
+        rows = await categories_by_parent_id(ctx(info)).load(self.row.id)
         return [Category.of(r, ctx(info)) for r in rows]
 
 
@@ -135,7 +142,7 @@ class Product(Node):
     async def load(c: Context, rows: Sequence[m.Product]) -> list[Product]:
         """The GraphQL products of these rows, with the acting company's prices (one batched query)."""
         if c.can_see_prices and c.company_id is not None:
-            prices = await c.prices_by_product_id.load_many([r.id for r in rows])
+            prices = await prices_by_product_id(c).load_many([r.id for r in rows])
         else:
             prices = [[] for _ in rows]
         return [Product.of(r, c, p) for r, p in zip(rows, prices, strict=True)]
@@ -145,7 +152,7 @@ class Product(Node):
         category_id = self.row.category_id
         if category_id is None:
             return None
-        row = await ctx(info).category_by_id.load(category_id)
+        row = await category_by_id(ctx(info)).load(category_id)
         return Category.of(row, ctx(info)) if row else None
 
     @strawberry.field(description="This company account's quantity prices. Null without VIEW_PRICES.")
@@ -161,7 +168,7 @@ class Product(Node):
     @strawberry.field(description="Stock per branch; every branch is listed.")
     async def availability(self, info: Info) -> list[BranchStock]:
         c = ctx(info)
-        rows = await c.stock_by_product_id.load(self.row.id)
+        rows = await stock_by_product_id(c).load(self.row.id)
         multiple = self.row.order_multiple
         branches: dict[uuid.UUID, Branch] = c.memo.setdefault(Branch, {})  # one Branch per branch per request
         result = []
@@ -177,7 +184,7 @@ class Product(Node):
 
 async def product_of(c: Context, product_id: uuid.UUID) -> Product | None:
     """A product by primary key for other domains' fields (batched, prices included)."""
-    row = await c.product_by_id.load(product_id)
+    row = await product_by_id(c).load(product_id)
     return (await Product.load(c, [row]))[0] if row else None
 
 
@@ -185,7 +192,7 @@ async def products_of(c: Context, product_ids: Sequence[uuid.UUID]) -> list[Prod
     """The products of these primary keys, in order, for a list's lines: one batched load for
     all of them (prices included), so a line's `product` is a plain field. The lines restrict
     their product's deletion, so every one exists."""
-    rows = await c.product_by_id.load_many(list(product_ids))
+    rows = await product_by_id(c).load_many(list(product_ids))
     return await Product.load(c, rows)
 
 

@@ -11,14 +11,17 @@ from strawberry.types import Info
 
 import models as m
 from models import CompanyStatus, CustomerNumberKind, RequestStatus, TicketKind, WorkDomain
+from resolvers.account import user_by_id
 from resolvers.company import registration as rules
 from resolvers.company import requests
+from resolvers.company.loaders import company_by_id, customer_number_by_id, customer_numbers_by_company_id
 from resolvers.core import ids
 from resolvers.core.access import readable
 from resolvers.core.context import Context
 from resolvers.core.errors import forbidden
 from resolvers.core.permissions import Permission
 from resolvers.core.permissions import Permission as PermissionEnum
+from resolvers.membership import memberships_by_company_id
 from schema.account import Locale
 from schema.core.base import (
     Address,
@@ -202,7 +205,7 @@ class Company(Node):
     async def customer_numbers(self, info: Info, kind: CustomerNumberKind | None = None) -> list[CustomerNumber]:
         if self.restricted or not sees_company(info, self.row.id):
             return []
-        rows = await ctx(info).customer_numbers_by_company_id.load(self.row.id)
+        rows = await customer_numbers_by_company_id(ctx(info)).load(self.row.id)
         return [CustomerNumber.of(r) for r in rows if kind is None or r.kind == kind]
 
     @strawberry.field
@@ -216,7 +219,7 @@ class Company(Node):
     async def representative(self, info: Info) -> Representative | None:
         if self.restricted or self.row.representative_id is None:
             return None
-        user = await ctx(info).user_by_id.load(self.row.representative_id)
+        user = await user_by_id(ctx(info)).load(self.row.representative_id)
         if user is None:
             return None
         return Representative(name=f"{user.first_name} {user.last_name}", email=user.email, phone=user.phone)
@@ -226,7 +229,7 @@ class Company(Node):
         c = ctx(info)
         if c.staff_role is None and not (c.company_id == self.row.id and PermissionEnum.MANAGE_USERS in c.permissions):
             raise forbidden()
-        rows = await c.memberships_by_company_id.load(self.row.id)
+        rows = await memberships_by_company_id(c).load(self.row.id)
         return [Membership.of(r) for r in rows if status is None or r.status == status]
 
 
@@ -287,7 +290,7 @@ class CustomerNumberRequest(Node):
         cn_id = self.row.customer_number_id
         if cn_id is None:
             return None
-        row = await ctx(info).customer_number_by_id.load(cn_id)
+        row = await customer_number_by_id(ctx(info)).load(cn_id)
         return CustomerNumber.of(row) if row else None
 
 
@@ -312,7 +315,7 @@ class AddressChangeRequest(Node):
 
     @strawberry.field
     async def customer_number(self, info: Info) -> CustomerNumber:
-        return CustomerNumber.of(await ctx(info).customer_number_by_id.load(self.row.customer_number_id))
+        return CustomerNumber.of(await customer_number_by_id(ctx(info)).load(self.row.customer_number_id))
 
 
 async def _visible(model: type[M], c: Context, pk: uuid.UUID) -> M | None:
@@ -413,7 +416,7 @@ async def fetch_company(c: Context, pk: uuid.UUID) -> Company | None:
     """The acting company; any company for staff."""
     if not (c.staff_role is not None or (c.company_id is not None and pk == c.company_id)):
         return None
-    row = await c.company_by_id.load(pk)
+    row = await company_by_id(c).load(pk)
     return Company.of(row) if row else None
 
 
@@ -422,7 +425,7 @@ async def fetch_customer_number(c: Context, pk: uuid.UUID) -> CustomerNumber | N
     """The acting company's customer numbers; any for staff."""
     if not (c.staff_role is not None or c.company_id is not None):
         return None
-    row = await c.customer_number_by_id.load(pk)
+    row = await customer_number_by_id(c).load(pk)
     if row is None or not (c.staff_role is not None or row.company_id == c.company_id):
         return None
     return CustomerNumber.of(row)

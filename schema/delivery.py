@@ -10,7 +10,9 @@ from strawberry.types import Info
 
 from models import DeliveryMethod
 from resolvers.catalog import products as catalog
+from resolvers.company.loaders import customer_number_by_id
 from resolvers.delivery import DeliveryValue, delivery_of
+from schema import catalog as catalog_schema
 from schema.company import CustomerNumber
 from schema.core.base import Address, AddressInput, ctx, describe_values
 
@@ -68,15 +70,13 @@ class Delivery:
     async def ship_to(self, info: Info) -> CustomerNumber | None:
         if self.value.ship_to_id is None:
             return None
-        row = await ctx(info).customer_number_by_id.load(self.value.ship_to_id)
+        row = await customer_number_by_id(ctx(info)).load(self.value.ship_to_id)
         return CustomerNumber.of(row) if row else None
 
     @strawberry.field
     async def branch(self, info: Info) -> Annotated[Branch, strawberry.lazy("schema.catalog")] | None:
         if self.value.branch_id is None:
             return None
-        from schema import catalog as catalog_schema
-
         c = ctx(info)
         row = await catalog.branch_by_pk(c, self.value.branch_id)
         return catalog_schema.Branch.of(row, c) if row else None

@@ -13,9 +13,13 @@ import models as m
 from models import Membership as MembershipRow
 from models import MembershipStatus, Role
 from resolvers import membership as members
+from resolvers.account import user_by_id
+from resolvers.company.loaders import company_by_id, customer_number_by_id
 from resolvers.core import ids
+from resolvers.core.access import customer_number_ids_by_membership_id
 from resolvers.core.context import Context
 from resolvers.core.permissions import Permission
+from resolvers.membership import membership_by_id
 from schema.account import User
 from schema.core.base import (
     Node,
@@ -154,7 +158,7 @@ async def fetch_user(c: Context, pk: uuid.UUID) -> User | None:
         or _is_staff(c)
         or (_manages_users(c) and await MembershipRow.exists(user_id=pk, company_id=c.company_id))
     )
-    row = await c.user_by_id.load(pk) if visible else None
+    row = await user_by_id(c).load(pk) if visible else None
     return User.of(row) if row else None
 
 
@@ -163,7 +167,7 @@ async def fetch_membership(c: Context, pk: uuid.UUID) -> Membership | None:
     """One's own memberships; the acting company's for MANAGE_USERS; any for staff."""
     if c.user is None:
         return None
-    row = await c.membership_by_id.load(pk)
+    row = await membership_by_id(c).load(pk)
     if row is None:
         return None
     visible = row.user_id == c.user.id or _is_staff(c) or (_manages_users(c) and row.company_id == c.company_id)
@@ -189,7 +193,7 @@ class Membership(Node):
 
     @strawberry.field
     async def user(self, info: Info) -> User:
-        return User.of(await ctx(info).user_by_id.load(self.row.user_id))
+        return User.of(await user_by_id(ctx(info)).load(self.row.user_id))
 
     @strawberry.field
     async def company(self, info: Info) -> Annotated[Company, strawberry.lazy("schema.company")]:
@@ -200,15 +204,15 @@ class Membership(Node):
         restricted = (
             self.row.status != m.MembershipStatus.ACTIVE and c.staff_role is None and c.company_id != company_id
         )
-        return later("schema.company", "Company").of(await c.company_by_id.load(company_id), restricted)
+        return later("schema.company", "Company").of(await company_by_id(c).load(company_id), restricted)
 
     @strawberry.field(description="Customer numbers this member works under; empty means all of the company's.")
     async def customer_numbers(self, info: Info) -> list[Annotated[CustomerNumber, strawberry.lazy("schema.company")]]:
         c = ctx(info)
         if not sees_company(info, self.row.company_id):
             return []
-        cn_ids = await c.customer_number_ids_by_membership_id.load(self.row.id)
-        rows = await c.customer_number_by_id.load_many(cn_ids)
+        cn_ids = await customer_number_ids_by_membership_id(c).load(self.row.id)
+        rows = await customer_number_by_id(c).load_many(cn_ids)
         number = later("schema.company", "CustomerNumber")
         return sorted((number.of(r) for r in rows if r), key=lambda cn: cn.number)
 

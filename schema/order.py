@@ -13,13 +13,18 @@ from strawberry.types import Info
 import models as m
 from models import OrderSource, OrderStatus
 from resolvers import order as ro
+from resolvers.account import user_by_id
 from resolvers.catalog import products as catalog
 from resolvers.catalog.pricing import line_total
+from resolvers.company.loaders import customer_number_by_id
 from resolvers.core import ids
 from resolvers.core.context import Context
 from resolvers.core.errors import DomainError
 from resolvers.core.pagination import Page
+from resolvers.order import lines_by_order_id
+from resolvers.validation.loaders import validation_list_by_id
 from schema.account import User
+from schema.catalog import products_of
 from schema.company import CustomerNumber
 from schema.core.base import (
     Money,
@@ -28,6 +33,7 @@ from schema.core.base import (
     UserError,
     ctx,
     errors_field,
+    later,
     money,
     money_field,
     total_count_field,
@@ -36,8 +42,6 @@ from schema.core.base import (
 from schema.core.node import node_type
 from schema.core.permissions import READ_ORDERS, Permission, requires
 from schema.delivery import Delivery
-
-pass
 
 if TYPE_CHECKING:
     from schema.cart import CartPayload
@@ -70,8 +74,6 @@ class OrderLine(Node):
     @staticmethod
     async def load(c: Context, rows: list[m.OrderLine]) -> list[OrderLine]:
         """The lines with their products, loaded together (order lines restrict the product's deletion)."""
-        from schema.catalog import products_of
-
         products = await products_of(c, [r.product_id for r in rows])
         return [OrderLine.of(r, c, p) for r, p in zip(rows, products, strict=True)]
 
@@ -103,16 +105,16 @@ class Order(Node):
 
     @strawberry.field
     async def placed_by(self, info: Info) -> User:
-        return User.of(await ctx(info).user_by_id.load(self.row.placed_by_id))
+        return User.of(await user_by_id(ctx(info)).load(self.row.placed_by_id))
 
     @strawberry.field
     async def customer_number(self, info: Info) -> CustomerNumber:
-        return CustomerNumber.of(await ctx(info).customer_number_by_id.load(self.row.customer_number_id))
+        return CustomerNumber.of(await customer_number_by_id(ctx(info)).load(self.row.customer_number_id))
 
     @strawberry.field
     async def lines(self, info: Info) -> list[OrderLine]:
         c = ctx(info)
-        return await OrderLine.load(c, await c.lines_by_order_id.load(self.row.id))
+        return await OrderLine.load(c, await lines_by_order_id(c).load(self.row.id))
 
     @strawberry.field
     async def validation_list(
@@ -121,11 +123,9 @@ class Order(Node):
         pk = self.row.validation_list_id
         if pk is None:  # an approved scan becomes an order without a validation list
             return None
-        from schema.validation import ValidationList
-
         c = ctx(info)
-        row = await c.validation_list_by_id.load(pk)
-        return ValidationList.of(row, c) if row else None
+        row = await validation_list_by_id(c).load(pk)
+        return later("schema.validation", "ValidationList").of(row, c) if row else None
 
 
 @node_type("Order")
@@ -204,11 +204,11 @@ class OrderMutation:
     async def order_reorder(
         self, info: Info, id: strawberry.ID
     ) -> Annotated[CartPayload, strawberry.lazy("schema.cart")]:
-        from schema.cart import Cart, CartPayload
-
+        payload = later("schema.cart", "CartPayload")
         c = ctx(info)
         try:
             row, problems = await ro.reorder(c, id)
         except DomainError as error:
-            return CartPayload(user_errors=user_errors(error))
-        return CartPayload(cart=await Cart.load(c, row), user_errors=user_errors(DomainError(problems)))
+            return payload(user_errors=user_errors(error))
+        cart = await later("schema.cart", "Cart").load(c, row)
+        return payload(cart=cart, user_errors=user_errors(DomainError(problems)))

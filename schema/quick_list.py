@@ -16,12 +16,14 @@ import strawberry
 from strawberry.types import Info
 
 from models import QuickList as QuickListRow
+from resolvers.account import user_by_id
 from resolvers.catalog import products as catalog
 from resolvers.core import ids
 from resolvers.core.context import Context
 from resolvers.core.errors import DomainError
 from resolvers.quick_list import lists as rs
 from resolvers.quick_list import ordering as ro
+from resolvers.quick_list.loaders import line_count_by_quick_list_id
 from schema import catalog as catalog_schema
 from schema.account import User
 from schema.cart import Cart, CartPayload
@@ -98,11 +100,11 @@ class QuickList(Node):
 
     @strawberry.field
     async def owner(self, info: Info) -> User:
-        return User.of(await ctx(info).user_by_id.load(self.row.owner_id))
+        return User.of(await user_by_id(ctx(info)).load(self.row.owner_id))
 
     @strawberry.field
     async def line_count(self, info: Info) -> int:
-        count: int = await ctx(info).line_count_by_quick_list_id.load(self.row.id)
+        count: int = await line_count_by_quick_list_id(ctx(info)).load(self.row.id)
         return count
 
     @strawberry.field

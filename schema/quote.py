@@ -19,6 +19,7 @@ from resolvers.core.context import Context
 from resolvers.core.pagination import Page
 from resolvers.quote import quotes as rq
 from schema.account import User
+from schema.catalog import products_of
 from schema.company import CustomerNumber
 from schema.core.base import (
     Money,
@@ -38,7 +39,10 @@ from schema.core.permissions import STAFF, Permission, requires
 
 if TYPE_CHECKING:
     from schema.catalog import Product
+from resolvers.account import user_by_id
+from resolvers.company.loaders import customer_number_by_id
 from resolvers.quote import accept
+from resolvers.quote.loaders import lines_by_quote_id
 from schema.lines import LineInput
 from schema.validation import SubmitInput, ValidationList, ValidationListPayload
 
@@ -77,8 +81,6 @@ class QuoteLine:
     @staticmethod
     async def load(c: Context, rows: list[m.QuoteLine]) -> list[QuoteLine]:
         """The lines with their products, loaded together (quote lines restrict the product's deletion)."""
-        from schema.catalog import products_of
-
         products = await products_of(c, [r.product_id for r in rows])
         return [QuoteLine.of(r, c, p) for r, p in zip(rows, products, strict=True)]
 
@@ -110,20 +112,20 @@ class Quote(Node):
 
     @strawberry.field
     async def customer_number(self, info: Info) -> CustomerNumber:
-        return CustomerNumber.of(await ctx(info).customer_number_by_id.load(self.row.customer_number_id))
+        return CustomerNumber.of(await customer_number_by_id(ctx(info)).load(self.row.customer_number_id))
 
     @strawberry.field
     async def requested_by(self, info: Info) -> User | None:
         user_id = self.row.requested_by_id
         if user_id is None:  # aiodataloader cannot load None
             return None
-        user = await ctx(info).user_by_id.load(user_id)
+        user = await user_by_id(ctx(info)).load(user_id)
         return User.of(user) if user else None
 
     @strawberry.field
     async def lines(self, info: Info) -> list[QuoteLine]:
         c = ctx(info)
-        return await QuoteLine.load(c, await c.lines_by_quote_id.load(self.row.id))
+        return await QuoteLine.load(c, await lines_by_quote_id(c).load(self.row.id))
 
 
 @node_type("Quote")

@@ -13,23 +13,26 @@ from strawberry.types import Info
 
 import models as m
 from resolvers.catalog import products as catalog
+from resolvers.company.loaders import company_by_id
 from resolvers.core import ids
 from resolvers.core.context import Context
 from resolvers.core.errors import DomainError
 from resolvers.core.pagination import Page
 from resolvers.scan_list import scans as rs
+from resolvers.scan_list.loaders import lines_by_scan_list_id
 from resolvers.scan_list.printing import print_url
+from schema.catalog import products_of
 from schema.company import Company
 from schema.core.base import Node, PageInfo, UserError, attempt, ctx, errors_field, total_count_field, user_errors
 from schema.core.node import node_type
 from schema.core.permissions import DECIDERS, STAFF, Permission, requires
 from schema.delivery import DeliveryInput
 from schema.lines import LineInput
+from schema.order import Order
+from schema.validation import ValidationList
 
 if TYPE_CHECKING:
     from schema.catalog import Product
-    from schema.order import Order
-    from schema.validation import ValidationList
 
 
 @strawberry.type
@@ -52,8 +55,6 @@ class ScanListLine:
 
     @strawberry.field
     async def product(self, info: Info) -> Annotated[Product, strawberry.lazy("schema.catalog")]:
-        from schema.catalog import products_of
-
         return (await products_of(ctx(info), [self.row.product_id]))[0]
 
 
@@ -86,11 +87,11 @@ class ScanList(Node):
 
     @strawberry.field
     async def lines(self, info: Info) -> list[ScanListLine]:
-        return [ScanListLine.of(r) for r in await ctx(info).lines_by_scan_list_id.load(self.row.id)]
+        return [ScanListLine.of(r) for r in await lines_by_scan_list_id(ctx(info)).load(self.row.id)]
 
     @strawberry.field(description="The company account the list was made for.")
     async def company(self, info: Info) -> Company:
-        return Company.of(await ctx(info).company_by_id.load(self.row.company_id))
+        return Company.of(await company_by_id(ctx(info)).load(self.row.company_id))
 
 
 @strawberry.type
@@ -179,9 +180,6 @@ class ScanListQuery:
 class ScanListMutation:
     @strawberry.mutation(extensions=[requires(Permission.PLACE_ORDERS)])
     async def scan_submit(self, info: Info, input: ScanSubmitInput) -> ScanSubmitPayload:
-        from schema.order import Order
-        from schema.validation import ValidationList
-
         c = ctx(info)
         action = rs.scan_submit(c, input.lines, input.delivery, input.reference, input.device_id, input.idempotency_key)
         try:

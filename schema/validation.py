@@ -14,14 +14,17 @@ from strawberry.types import Info
 
 import models as m
 from models import ValidationStatus
+from resolvers.account import user_by_id
 from resolvers.catalog import products as catalog
 from resolvers.catalog.pricing import line_total
 from resolvers.core import ids
 from resolvers.core.context import Context
 from resolvers.core.pagination import Page
-from resolvers.order import visible_for_node
+from resolvers.order import order_by_validation_list_id, visible_for_node
 from resolvers.validation import lists as rv
+from resolvers.validation.loaders import lines_by_validation_list_id
 from schema.account import User
+from schema.catalog import products_of
 from schema.core.base import (
     Money,
     Node,
@@ -38,11 +41,10 @@ from schema.core.base import (
 from schema.core.node import node_type
 from schema.core.permissions import DECIDERS, MEMBER, READ_ORDERS, requires
 from schema.delivery import Delivery, DeliveryInput
-from schema.order import OrderSource
+from schema.order import Order, OrderSource
 
 if TYPE_CHECKING:
     from schema.catalog import Product
-    from schema.order import Order
 
 strawberry.enum(ValidationStatus, name="ValidationStatus")
 describe_values(
@@ -78,8 +80,6 @@ class ValidationListLine:
     @staticmethod
     async def load(c: Context, rows: list[m.ValidationListLine]) -> list[ValidationListLine]:
         """The lines with their products, loaded together (the lines restrict the product's deletion)."""
-        from schema.catalog import products_of
-
         products = await products_of(c, [r.product_id for r in rows])
         return [ValidationListLine.of(r, c, p) for r, p in zip(rows, products, strict=True)]
 
@@ -124,19 +124,17 @@ class ValidationList(Node):
 
     @strawberry.field
     async def submitted_by(self, info: Info) -> User:
-        return User.of(await ctx(info).user_by_id.load(self.row.submitted_by_id))
+        return User.of(await user_by_id(ctx(info)).load(self.row.submitted_by_id))
 
     @strawberry.field
     async def lines(self, info: Info) -> list[ValidationListLine]:
         c = ctx(info)
-        return await ValidationListLine.load(c, await c.lines_by_validation_list_id.load(self.row.id))
+        return await ValidationListLine.load(c, await lines_by_validation_list_id(c).load(self.row.id))
 
     @strawberry.field
     async def order(self, info: Info) -> Annotated[Order, strawberry.lazy("schema.order")] | None:
-        from schema.order import Order
-
         c = ctx(info)
-        row = await c.order_by_validation_list_id.load(self.row.id)
+        row = await order_by_validation_list_id(c).load(self.row.id)
         return Order.of(row, c) if row else None
 
 

@@ -12,12 +12,13 @@ from tortoise.queryset import QuerySet
 
 from models import Branch, Category, CompanyArticleCode, Locale, Product
 from models.catalog import SEARCHED_COLUMNS
-from resolvers.catalog import loaders as catalog_loaders
+from resolvers.catalog.loaders import ALL, branch_list, category_by_id, product_by_id
 from resolvers.core import ids, loaders, validate
 from resolvers.core.context import Context
 from resolvers.core.errors import AccessError, forbidden, unauthenticated
 from resolvers.core.pagination import Page, paginate
 from resolvers.core.permissions import Permission
+from resolvers.quick_list.loaders import quick_list_product_ids
 
 #: Below this quantity (or below two order multiples, whichever is more) stock is LOW.
 LOW_STOCK_QUANTITY = Decimal(10)
@@ -64,8 +65,8 @@ def plain(value: Decimal) -> Decimal:
 
 async def visible_product_ids_for_quick_lists_only(ctx: Context) -> set[uuid.UUID]:
     """QUICK_LISTS_ONLY members: the products on the quick lists they may read (their company's
-    shared lists and their own), in one query per request (rule: resolvers.quick_list.lists)."""
-    found: set[uuid.UUID] = await ctx.quick_list_product_ids.load(catalog_loaders.ALL)
+    shared lists and their own), in one query per request (rule: resolvers.quick_list.loaders.visible)."""
+    found: set[uuid.UUID] = await quick_list_product_ids(ctx).load(ALL)
     return found
 
 
@@ -126,11 +127,11 @@ async def products_page(
     category = None
     if category_id is not None:
         pk = ids.decode_or_none(category_id, "Category")
-        category = await ctx.category_by_id.load(pk) if pk else None
+        category = await category_by_id(ctx).load(pk) if pk else None
         if category is None:  # an unknown category holds no products
             return await paginate(Product.filter(id=None), first, after, order=("sku",))
     page = await paginate(product_query(search, category, orderable_only), first, after, order=("sku",))
-    loaders.prime(ctx.product_by_id, page.rows)
+    loaders.prime(product_by_id(ctx), page.rows)
     return page
 
 
@@ -142,7 +143,7 @@ async def product_by_pk(ctx: Context, pk: uuid.UUID) -> Product | None:
         return None
     if scope is not None and pk not in scope:
         return None
-    return await ctx.product_by_id.load(pk)
+    return await product_by_id(ctx).load(pk)
 
 
 async def find_product(ctx: Context, id: str | None = None, sku: str | None = None) -> Product | None:
@@ -151,13 +152,13 @@ async def find_product(ctx: Context, id: str | None = None, sku: str | None = No
     row: Product | None = None
     if id is not None:
         pk = ids.decode_or_none(id, "Product")
-        row = await ctx.product_by_id.load(pk) if pk else None
+        row = await product_by_id(ctx).load(pk) if pk else None
         if row is not None and sku is not None and row.sku != sku.strip():
             row = None
     elif sku is not None and validate.fits(Product, "sku", sku.strip()):
         row = await Product.get_or_none(sku=sku.strip())
         if row is not None:
-            ctx.product_by_id.prime(row.id, row)
+            product_by_id(ctx).prime(row.id, row)
     if row is None or (scope is not None and row.id not in scope):
         return None
     return row
@@ -197,7 +198,7 @@ async def resolve_codes(ctx: Context, codes: list[str]) -> dict[str, Product]:
     own_products: dict[str, uuid.UUID] = {}
     if ctx.company_id is not None and own:
         own_products = dict(await own_codes.values_list("code", "product_id"))
-    loaders.prime(ctx.product_by_id, rows)
+    loaders.prime(product_by_id(ctx), rows)
     by_sku = {r.sku: r for r in rows}
     by_ean = {r.ean: r for r in rows if r.ean}
     by_id = {r.id: r for r in rows}
@@ -231,7 +232,7 @@ async def lookup_codes(ctx: Context, codes: list[str]) -> list[Lookup]:
 async def top_categories(ctx: Context) -> list[Category]:
     """The roots of the category tree (children come through categories_by_parent_id)."""
     rows = await Category.filter(parent_id=None).order_by("path")
-    loaders.prime(ctx.category_by_id, rows)
+    loaders.prime(category_by_id(ctx), rows)
     return rows
 
 
@@ -241,12 +242,12 @@ async def category_by_pk(ctx: Context, pk: uuid.UUID) -> Category | None:
         require_browse(ctx)
     except AccessError:
         return None
-    return await ctx.category_by_id.load(pk)
+    return await category_by_id(ctx).load(pk)
 
 
 async def branches(ctx: Context) -> list[Branch]:
     """Every branch, by name. Public: private persons are pointed to them."""
-    return await ctx.branch_list.load(catalog_loaders.ALL)
+    return await branch_list(ctx).load(ALL)
 
 
 async def branch_by_pk(ctx: Context, pk: uuid.UUID) -> Branch | None:

@@ -9,9 +9,11 @@ from typing import TypeVar
 from tortoise.models import Model
 from tortoise.queryset import QuerySet
 
+from models import MembershipCustomerNumber
 from resolvers.core import ids
 from resolvers.core.context import Context
 from resolvers.core.errors import not_found
+from resolvers.core.loaders import mapped
 
 M = TypeVar("M", bound=Model)
 
@@ -44,6 +46,18 @@ async def get_any(model: type[M], global_id: str, field: Sequence[str] | None = 
     return row
 
 
+@mapped
+async def customer_number_ids_by_membership_id(keys: list[uuid.UUID]) -> dict[uuid.UUID, list[uuid.UUID]]:
+    """The customer numbers each membership is limited to ([] when it works under all of them)."""
+    rows = await MembershipCustomerNumber.filter(membership_id__in=keys).values_list(
+        "membership_id", "customer_number_id"
+    )
+    found: dict[uuid.UUID, list[uuid.UUID]] = {k: [] for k in keys}
+    for membership_id, cn_id in rows:
+        found[membership_id].append(cn_id)
+    return found
+
+
 async def allowed_customer_number_ids(ctx: Context) -> set[uuid.UUID] | None:
     """The customer numbers the acting member is limited to; None means all of the company's.
 
@@ -52,7 +66,7 @@ async def allowed_customer_number_ids(ctx: Context) -> set[uuid.UUID] | None:
     m = ctx.active_membership
     if m is None:
         return set()
-    limited = await ctx.customer_number_ids_by_membership_id.load(m.id)
+    limited = await customer_number_ids_by_membership_id(ctx).load(m.id)
     return set(limited) or None
 
 

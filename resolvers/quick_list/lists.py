@@ -24,15 +24,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from tortoise.expressions import Q, Subquery
-from tortoise.functions import Count
-from tortoise.queryset import QuerySet
+from tortoise.expressions import Subquery
 from tortoise.transactions import in_transaction
 
 from models import Company, Product, QuickList, QuickListLine, User
+from resolvers.catalog.loaders import prices_by_company_and_product, prices_by_product_id, product_by_id
 from resolvers.catalog.pricing import Break, unit_price
 from resolvers.core import ids, validate
-from resolvers.core.access import get_any, readable
+from resolvers.core.access import get_any
 from resolvers.core.clock import now
 from resolvers.core.context import Context
 from resolvers.core.errors import (
@@ -60,6 +59,7 @@ from resolvers.lines import (
     quantity_problem,
     require_lines,
 )
+from resolvers.quick_list.loaders import lines_by_quick_list_id, visible
 
 MAX_NAME = 200
 MAX_DESCRIPTION = 2000
@@ -84,17 +84,6 @@ def require_manager(ctx: Context) -> User:
     if user.staff_role is None:
         ctx.require(Permission.MANAGE_QUICK_LISTS)
     return user
-
-
-def visible(ctx: Context) -> QuerySet[QuickList]:
-    """The lists this viewer may read: shared or their own (customers: of their company only)."""
-    user = ctx.user
-    if user is None:
-        return QuickList.filter(id=None)
-    shared_or_mine = Q(shared=True) | Q(owner_id=user.id)
-    if user.staff_role is not None:
-        return QuickList.filter(shared_or_mine)
-    return readable(QuickList, ctx).filter(shared_or_mine)
 
 
 async def get_visible(ctx: Context, global_id: str, *field: str) -> QuickList:
@@ -152,30 +141,6 @@ async def list_of_line_for_node(ctx: Context, pk: uuid.UUID) -> QuickList | None
     return await visible(ctx).filter(id__in=Subquery(QuickListLine.filter(id=pk).values("quick_list_id"))).first()
 
 
-async def product_ids_on_visible_lists(ctx: Context) -> set[uuid.UUID]:
-    """One query: the products on the lists this viewer may read (the catalog's scope for
-    QUICK_LISTS_ONLY members, see resolvers.catalog.products.product_scope)."""
-    rows = (
-        await QuickListLine.filter(quick_list_id__in=Subquery(visible(ctx).values("id")))
-        .distinct()
-        .values_list("product_id", flat=True)
-    )
-    return set(rows)  # type: ignore[arg-type]  # Tortoise types values_list(flat=True) as tuples
-
-
-async def line_counts(keys: Sequence[uuid.UUID]) -> dict[uuid.UUID, int]:
-    """One grouped query: the number of lines of each list (0 for lists without lines)."""
-    rows = (
-        await QuickListLine.filter(quick_list_id__in=list(keys))
-        .annotate(n=Count("id"))
-        .group_by("quick_list_id")
-        .values_list("quick_list_id", "n")
-    )
-    found = dict.fromkeys(keys, 0)
-    found.update({k: int(n) for k, n in rows})
-    return found
-
-
 @dataclass
 class PricedLine:
     line: QuickListLine
@@ -187,16 +152,16 @@ class PricedLine:
 async def priced_lines(ctx: Context, row: QuickList) -> list[PricedLine]:
     """The list's lines in order with their products and prices, through batched loaders: the
     same number of queries for one list or many, with any number of lines."""
-    lines: list[QuickListLine] = await ctx.lines_by_quick_list_id.load(row.id)
-    products = await ctx.product_by_id.load_many([r.product_id for r in lines])
-    breaks: list[list[Break] | None]
+    lines: list[QuickListLine] = await lines_by_quick_list_id(ctx).load(row.id)
+    products = await product_by_id(ctx).load_many([r.product_id for r in lines])
+    breaks: Sequence[list[Break] | None]
     if not lines or not ctx.can_see_prices:
         breaks = [None] * len(lines)
     elif ctx.company_id == row.company_id:
-        breaks = await ctx.prices_by_product_id.load_many([p.id for p in products])
+        breaks = await prices_by_product_id(ctx).load_many([p.id for p in products])
     else:  # staff: the prices of the list's company
         keys = [(row.company_id, p.id) for p in products]
-        breaks = await ctx.prices_by_company_and_product.load_many(keys)
+        breaks = await prices_by_company_and_product(ctx).load_many(keys)
     return [
         PricedLine(line, product, unit_price(product.list_price, b, Decimal(line.quantity)) if b is not None else None)
         for line, product, b in zip(lines, products, breaks, strict=True)

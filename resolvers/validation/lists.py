@@ -26,6 +26,7 @@ from resolvers.core.i18n import tr
 from resolvers.core.pagination import NEWEST_FIRST, Page, paginate
 from resolvers.core.permissions import DECIDERS
 from resolvers.order import create_order, visible
+from resolvers.validation.loaders import validation_list_by_id
 
 OLDEST_FIRST = ("created_at", "id")
 #: Staff roles that decide on validation lists; a REPRESENTATIVE reads only.
@@ -64,7 +65,7 @@ async def validation_lists(
     qs = _filtered(await visible(ValidationList, ctx), statuses, sources)
     page = await paginate(qs, first, after, NEWEST_FIRST)
     for row in page.rows:
-        ctx.validation_list_by_id.prime(row.id, row)
+        validation_list_by_id(ctx).prime(row.id, row)
     return page
 
 
@@ -88,7 +89,7 @@ async def queue(
     qs = _filtered(ValidationList.all(), statuses or [ValidationStatus.SUBMITTED], sources)
     page = await paginate(qs, first, after, OLDEST_FIRST)
     for row in page.rows:
-        ctx.validation_list_by_id.prime(row.id, row)
+        validation_list_by_id(ctx).prime(row.id, row)
     return page
 
 
