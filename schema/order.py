@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 from strawberry.types import Info
@@ -17,21 +17,19 @@ from resolvers.catalog.pricing import line_total
 from resolvers.core import ids
 from resolvers.core.context import Context
 from resolvers.core.errors import DomainError
-from resolvers.core.pagination import Page
 from schema.account import User
 from schema.company import CustomerNumber
 from schema.core.base import (
     Money,
     Node,
-    PageInfo,
     UserError,
     ctx,
     errors_field,
     money,
     money_field,
-    total_count_field,
     user_errors,
 )
+from schema.core.connection import Connection
 from schema.core.node import node_type
 from schema.delivery import Delivery
 
@@ -137,28 +135,6 @@ async def _fetch_order_line(c: Context, pk: uuid.UUID) -> OrderLine | None:
     return (await OrderLine.load(c, [row]))[0] if row else None
 
 
-@strawberry.type
-class OrderEdge:
-    cursor: str
-    node: Order
-
-
-@strawberry.type
-class OrderConnection:
-    edges: list[OrderEdge]
-    page_info: PageInfo
-    total_count = total_count_field()
-    page: strawberry.Private[Page[Any]]
-
-    @staticmethod
-    def of(page: Page[m.Order], c: Context) -> OrderConnection:
-        return OrderConnection(
-            edges=[OrderEdge(cursor=cur, node=Order.of(r, c)) for r, cur in zip(page.rows, page.cursors, strict=True)],
-            page_info=PageInfo.of(page),
-            page=page,
-        )
-
-
 @strawberry.input
 class OrderFilter:
     status: list[OrderStatus] | None = None  # type: ignore[valid-type]
@@ -177,10 +153,11 @@ class OrderQuery:
     @strawberry.field
     async def orders(
         self, info: Info, filter: OrderFilter | None = None, first: int | None = 20, after: str | None = None
-    ) -> OrderConnection:
+    ) -> Connection[Order]:
         f = filter or OrderFilter()
         c = ctx(info)
-        return OrderConnection.of(await ro.orders(c, f.status, f.year, f.search, first, after), c)
+        page = await ro.orders(c, f.status, f.year, f.search, first, after)
+        return Connection.of(page, [Order.of(r, c) for r in page.rows])
 
     @strawberry.field
     async def order(self, info: Info, id: strawberry.ID) -> Order | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 from strawberry.types import Info
@@ -22,7 +22,6 @@ from schema.company import CustomerNumber
 from schema.core.base import (
     Money,
     Node,
-    PageInfo,
     UserError,
     attempt,
     ctx,
@@ -30,8 +29,8 @@ from schema.core.base import (
     errors_field,
     money,
     money_field,
-    total_count_field,
 )
+from schema.core.connection import Connection
 from schema.core.node import node_type
 
 if TYPE_CHECKING:
@@ -130,26 +129,8 @@ async def _fetch_quote(c: Context, pk: uuid.UUID) -> Quote | None:
     return Quote.of(row, c) if row else None
 
 
-@strawberry.type
-class QuoteEdge:
-    cursor: str
-    node: Quote
-
-
-@strawberry.type
-class QuoteConnection:
-    edges: list[QuoteEdge]
-    page_info: PageInfo
-    total_count = total_count_field()
-    page: strawberry.Private[Page[Any]]
-
-    @staticmethod
-    def of(page: Page[m.Quote], c: Context) -> QuoteConnection:
-        return QuoteConnection(
-            edges=[QuoteEdge(cursor=cur, node=Quote.of(r, c)) for r, cur in zip(page.rows, page.cursors, strict=True)],
-            page_info=PageInfo.of(page),
-            page=page,
-        )
+def quote_connection(page: Page[m.Quote], c: Context) -> Connection[Quote]:
+    return Connection.of(page, [Quote.of(r, c) for r in page.rows])
 
 
 @strawberry.input
@@ -197,10 +178,10 @@ class QuoteQuery:
     @strawberry.field
     async def quotes(
         self, info: Info, filter: QuoteFilter | None = None, first: int | None = 20, after: str | None = None
-    ) -> QuoteConnection:
+    ) -> Connection[Quote]:
         f = filter or QuoteFilter()
         c = ctx(info)
-        return QuoteConnection.of(await rq.quotes(c, f.status, f.year, f.search, first, after), c)
+        return quote_connection(await rq.quotes(c, f.status, f.year, f.search, first, after), c)
 
     @strawberry.field
     async def quote(self, info: Info, id: strawberry.ID) -> Quote | None:
@@ -241,10 +222,10 @@ class QuoteMutation:
         return await attempt(QuotePayload, action, quote=lambda r: Quote.of(r, c))
 
 
-async def quote_requests(info: Info, first: int | None, after: str | None) -> QuoteConnection:
+async def quote_requests(info: Info, first: int | None, after: str | None) -> Connection[Quote]:
     """Backoffice.quoteRequests: the REQUESTED quotes of every company, oldest first."""
     c = ctx(info)
-    return QuoteConnection.of(await rq.quote_requests(c, first, after), c)
+    return quote_connection(await rq.quote_requests(c, first, after), c)
 
 
 @strawberry.type

@@ -16,11 +16,11 @@ from resolvers.catalog import products as catalog
 from resolvers.core import ids
 from resolvers.core.context import Context
 from resolvers.core.errors import DomainError
-from resolvers.core.pagination import Page
 from resolvers.scan_list import scans as rs
 from resolvers.scan_list.printing import print_url
 from schema.company import Company
-from schema.core.base import Node, PageInfo, UserError, attempt, ctx, errors_field, total_count_field, user_errors
+from schema.core.base import Node, UserError, attempt, ctx, errors_field, user_errors
+from schema.core.connection import Connection
 from schema.core.node import node_type
 from schema.delivery import DeliveryInput
 from schema.lines import LineInput
@@ -92,37 +92,17 @@ class ScanList(Node):
         return Company.of(await ctx(info).company_by_id.load(self.row.company_id))  # type: ignore[attr-defined]
 
 
-@strawberry.type
-class ScanListEdge:
-    cursor: str
-    node: ScanList
-
-
-@strawberry.type
-class ScanListConnection:
-    edges: list[ScanListEdge]
-    page_info: PageInfo
-    total_count = total_count_field()
-    page: strawberry.Private[Page[Any]]
-
-
 async def backoffice_scan_lists(
     info: Info,
     approved: bool | None = None,
     company_id: strawberry.ID | None = None,
     first: int | None = None,
     after: str | None = None,
-) -> ScanListConnection:
+) -> Connection[ScanList]:
     """Backoffice.scanLists: every company's scan lists, oldest first."""
     c = ctx(info)
     page = await rs.backoffice_scan_lists(c, approved, company_id, first, after)
-    return ScanListConnection(
-        edges=[
-            ScanListEdge(cursor=cur, node=ScanList.of(r, c)) for r, cur in zip(page.rows, page.cursors, strict=True)
-        ],
-        page_info=PageInfo.of(page),
-        page=page,
-    )
+    return Connection.of(page, [ScanList.of(r, c) for r in page.rows])
 
 
 @node_type("ScanList")

@@ -7,7 +7,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 from strawberry.types import Info
@@ -24,7 +24,6 @@ from schema.account import User
 from schema.core.base import (
     Money,
     Node,
-    PageInfo,
     UserError,
     attempt,
     ctx,
@@ -32,8 +31,8 @@ from schema.core.base import (
     errors_field,
     money,
     money_field,
-    total_count_field,
 )
+from schema.core.connection import Connection
 from schema.core.node import node_type
 from schema.delivery import Delivery, DeliveryInput
 from schema.order import OrderSource
@@ -144,27 +143,8 @@ async def _fetch_validation_list(c: Context, pk: uuid.UUID) -> ValidationList | 
     return ValidationList.of(row, c) if row else None
 
 
-@strawberry.type
-class ValidationListEdge:
-    cursor: str
-    node: ValidationList
-
-
-@strawberry.type
-class ValidationListConnection:
-    edges: list[ValidationListEdge]
-    page_info: PageInfo
-    total_count = total_count_field()
-    page: strawberry.Private[Page[Any]]
-
-    @staticmethod
-    def of(page: Page[m.ValidationList], c: Context) -> ValidationListConnection:
-        pairs = zip(page.rows, page.cursors, strict=True)
-        return ValidationListConnection(
-            edges=[ValidationListEdge(cursor=cur, node=ValidationList.of(r, c)) for r, cur in pairs],
-            page_info=PageInfo.of(page),
-            page=page,
-        )
+def validation_list_connection(page: Page[m.ValidationList], c: Context) -> Connection[ValidationList]:
+    return Connection.of(page, [ValidationList.of(r, c) for r in page.rows])
 
 
 @strawberry.input
@@ -210,12 +190,12 @@ class ValidationListPayload:
 
 async def backoffice_validation_lists(
     info: Info, filter: ValidationListFilter | None = None, first: int | None = None, after: str | None = None
-) -> ValidationListConnection:
+) -> Connection[ValidationList]:
     """Backoffice.validationLists: the staff queue of every company, oldest first (SUBMITTED
     unless the filter names statuses)."""
     f = filter or ValidationListFilter()
     c = ctx(info)
-    return ValidationListConnection.of(await rv.queue(c, f.status, f.source, first, after), c)
+    return validation_list_connection(await rv.queue(c, f.status, f.source, first, after), c)
 
 
 @strawberry.type
@@ -223,10 +203,10 @@ class ValidationQuery:
     @strawberry.field
     async def validation_lists(
         self, info: Info, filter: ValidationListFilter | None = None, first: int | None = 20, after: str | None = None
-    ) -> ValidationListConnection:
+    ) -> Connection[ValidationList]:
         f = filter or ValidationListFilter()
         c = ctx(info)
-        return ValidationListConnection.of(await rv.validation_lists(c, f.status, f.source, first, after), c)
+        return validation_list_connection(await rv.validation_lists(c, f.status, f.source, first, after), c)
 
     @strawberry.field
     async def validation_list(self, info: Info, id: strawberry.ID) -> ValidationList | None:

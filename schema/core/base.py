@@ -65,16 +65,6 @@ class PageInfo:
         )
 
 
-def total_count_field() -> Any:
-    """Connection.totalCount, counted only when selected: the connection keeps its `page`
-    (strawberry.Private[Page]) and this awaits `page.total()`."""
-
-    async def resolve(root: Any) -> int:
-        return await root.page.total()
-
-    return strawberry.field(resolver=resolve)
-
-
 @strawberry.type(
     description="An expected business or validation failure of a mutation. Mutations return\n"
     "them in their payload's userErrors and change nothing when any is present.\n"
