@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated
 
 import strawberry
@@ -12,8 +11,6 @@ from strawberry.types import Info
 
 import models as m
 from resolvers import order as ro
-from resolvers.catalog import products as catalog
-from resolvers.catalog.pricing import line_total
 from resolvers.core import ids
 from resolvers.core.context import Context
 from resolvers.core.errors import DomainError
@@ -32,43 +29,21 @@ from schema.core.base import (
 from schema.core.connection import Connection
 from schema.core.node import node_type
 from schema.delivery import Delivery
+from schema.lines import Line
 
 pass
 
 if TYPE_CHECKING:
     from schema.cart import CartPayload
-    from schema.catalog import Product
     from schema.validation import ValidationList
 
 OrderStatus = strawberry.enum(m.OrderStatus, name="OrderStatus")
 
 
 @strawberry.type
-class OrderLine(Node):
-    quantity: Decimal
+class OrderLine(Node, Line):
     unit_price: Money | None = money_field("As frozen when the order was submitted. Null without VIEW_PRICES.")
-    line_total: Money | None = money_field("unitPrice x quantity, rounded half-up to cents.")
-    product: Annotated[Product, strawberry.lazy("schema.catalog")]
     row: strawberry.Private[m.OrderLine]
-
-    @staticmethod
-    def of(row: m.OrderLine, c: Context, product: Product) -> OrderLine:
-        return OrderLine(
-            id=strawberry.ID(ids.encode("OrderLine", row.id)),
-            quantity=catalog.plain(row.quantity),
-            unit_price=money(c, row.unit_price),
-            line_total=money(c, line_total(row.unit_price, row.quantity)),
-            product=product,
-            row=row,
-        )
-
-    @staticmethod
-    async def load(c: Context, rows: list[m.OrderLine]) -> list[OrderLine]:
-        """The lines with their products, loaded together (order lines restrict the product's deletion)."""
-        from schema.catalog import products_of
-
-        products = await products_of(c, [r.product_id for r in rows])  # type: ignore[attr-defined]
-        return [OrderLine.of(r, c, p) for r, p in zip(rows, products, strict=True)]
 
 
 @strawberry.type

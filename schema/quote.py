@@ -5,17 +5,16 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated
+from typing import Any
 
 import strawberry
 from strawberry.types import Info
 
 from models import quote as m
-from resolvers.catalog.pricing import line_total
-from resolvers.catalog.products import plain
 from resolvers.core import clock, ids
 from resolvers.core.context import Context
 from resolvers.core.pagination import Page
+from resolvers.quote import accept
 from resolvers.quote import quotes as rq
 from schema.account import User
 from schema.company import CustomerNumber
@@ -32,11 +31,7 @@ from schema.core.base import (
 )
 from schema.core.connection import Connection
 from schema.core.node import node_type
-
-if TYPE_CHECKING:
-    from schema.catalog import Product
-from resolvers.quote import accept
-from schema.lines import LineInput
+from schema.lines import Line, LineInput
 from schema.validation import SubmitInput, ValidationList, ValidationListPayload
 
 QuoteStatus = strawberry.enum(m.QuoteStatus, name="QuoteStatus")
@@ -49,35 +44,14 @@ describe_values(
 
 
 @strawberry.type
-class QuoteLine:
-    id: strawberry.ID
-    quantity: Decimal
+class QuoteLine(Line):
     note: str | None = strawberry.field(description="The customer's remark on this line, if any.")
     unit_price: Money | None = money_field("Null without VIEW_PRICES, and while the quote is REQUESTED.")
-    line_total: Money | None = money_field("unitPrice x quantity, rounded half-up to cents.")
-    product: Annotated[Product, strawberry.lazy("schema.catalog")]
     row: strawberry.Private[m.QuoteLine]
 
     @staticmethod
-    def of(row: m.QuoteLine, c: Context, product: Product) -> QuoteLine:
-        price = row.unit_price
-        return QuoteLine(
-            id=strawberry.ID(ids.encode("QuoteLine", row.id)),
-            quantity=plain(row.quantity),
-            note=row.note,
-            unit_price=money(c, price),
-            line_total=money(c, line_total(price, row.quantity) if price is not None else None),
-            product=product,
-            row=row,
-        )
-
-    @staticmethod
-    async def load(c: Context, rows: list[m.QuoteLine]) -> list[QuoteLine]:
-        """The lines with their products, loaded together (quote lines restrict the product's deletion)."""
-        from schema.catalog import products_of
-
-        products = await products_of(c, [r.product_id for r in rows])  # type: ignore[attr-defined]
-        return [QuoteLine.of(r, c, p) for r, p in zip(rows, products, strict=True)]
+    def own_fields(row: m.QuoteLine) -> dict[str, Any]:
+        return {"note": row.note}
 
 
 @strawberry.type

@@ -6,15 +6,12 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 from strawberry.types import Info
 
 import models as m
-from resolvers.catalog import products as catalog
-from resolvers.catalog.pricing import line_total
 from resolvers.core import ids
 from resolvers.core.context import Context
 from resolvers.core.pagination import Page
@@ -35,10 +32,10 @@ from schema.core.base import (
 from schema.core.connection import Connection
 from schema.core.node import node_type
 from schema.delivery import Delivery, DeliveryInput
+from schema.lines import Line
 from schema.order import OrderSource
 
 if TYPE_CHECKING:
-    from schema.catalog import Product
     from schema.order import Order
 
 ValidationStatus = strawberry.enum(m.ValidationStatus, name="ValidationStatus")
@@ -51,34 +48,14 @@ describe_values(
 
 
 @strawberry.type
-class ValidationListLine:
-    id: strawberry.ID
-    quantity: Decimal
+class ValidationListLine(Line):
     note: str | None
     unit_price: Money | None = money_field("Frozen at submission. Null without VIEW_PRICES.")
-    line_total: Money | None = money_field("unitPrice x quantity, rounded half-up to cents.")
-    product: Annotated[Product, strawberry.lazy("schema.catalog")]
     row: strawberry.Private[m.ValidationListLine]
 
     @staticmethod
-    def of(row: m.ValidationListLine, c: Context, product: Product) -> ValidationListLine:
-        return ValidationListLine(
-            id=strawberry.ID(ids.encode("ValidationListLine", row.id)),
-            quantity=catalog.plain(row.quantity),
-            note=row.note,
-            unit_price=money(c, row.unit_price),
-            line_total=money(c, line_total(row.unit_price, row.quantity)),
-            product=product,
-            row=row,
-        )
-
-    @staticmethod
-    async def load(c: Context, rows: list[m.ValidationListLine]) -> list[ValidationListLine]:
-        """The lines with their products, loaded together (the lines restrict the product's deletion)."""
-        from schema.catalog import products_of
-
-        products = await products_of(c, [r.product_id for r in rows])  # type: ignore[attr-defined]
-        return [ValidationListLine.of(r, c, p) for r, p in zip(rows, products, strict=True)]
+    def own_fields(row: m.ValidationListLine) -> dict[str, Any]:
+        return {"note": row.note}
 
 
 @strawberry.type(
