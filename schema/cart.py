@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Awaitable
 from datetime import datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 from strawberry.types import Info
@@ -15,9 +16,8 @@ from resolvers import cart as rs
 from resolvers.catalog import products as catalog
 from resolvers.core import ids
 from resolvers.core.context import Context
-from resolvers.core.errors import DomainError
 from schema import catalog as catalog_schema
-from schema.core.base import Money, Node, UserError, attempt, ctx, errors_field, money, money_field, user_errors
+from schema.core.base import Money, Node, UserError, attempt, ctx, errors_field, money, money_field
 from schema.core.node import node_type
 from schema.delivery import Delivery, DeliveryInput
 from schema.lines import LineInput
@@ -94,12 +94,8 @@ class CartPayload:
     user_errors: list[UserError] = errors_field()
 
 
-async def _cart_payload(c: Context, action: object) -> CartPayload:
-    try:
-        row = await action  # type: ignore[misc]
-    except DomainError as error:
-        return CartPayload(user_errors=user_errors(error))
-    return CartPayload(cart=await Cart.load(c, row))
+async def _cart_payload(c: Context, action: Awaitable[Any], partial: bool = False) -> CartPayload:
+    return await attempt(CartPayload, action, partial=partial, cart=lambda row: Cart.load(c, row))
 
 
 @strawberry.type
@@ -122,11 +118,7 @@ class CartMutation:
     )
     async def cart_lines_add(self, info: Info, lines: list[LineInput], partial: bool | None = False) -> CartPayload:
         c = ctx(info)
-        try:
-            row, problems = await rs.add_lines(c, lines, partial=bool(partial))
-        except DomainError as error:
-            return CartPayload(user_errors=user_errors(error))
-        return CartPayload(cart=await Cart.load(c, row), user_errors=user_errors(DomainError(problems)))
+        return await _cart_payload(c, rs.add_lines(c, lines, partial=bool(partial)), partial=True)
 
     @strawberry.mutation
     async def cart_line_update(self, info: Info, line_id: strawberry.ID, quantity: Decimal) -> CartPayload:

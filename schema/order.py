@@ -13,18 +13,17 @@ import models as m
 from resolvers import order as ro
 from resolvers.core import ids
 from resolvers.core.context import Context
-from resolvers.core.errors import DomainError
 from schema.account import User
 from schema.company import CustomerNumber
 from schema.core.base import (
     Money,
     Node,
     UserError,
+    attempt,
     ctx,
     errors_field,
     money,
     money_field,
-    user_errors,
 )
 from schema.core.connection import Connection
 from schema.core.node import node_type
@@ -155,11 +154,7 @@ class OrderMutation:
         from schema.cart import Cart, CartPayload
 
         c = ctx(info)
-        try:
-            row, problems = await ro.reorder(c, id)
-        except DomainError as error:
-            return CartPayload(user_errors=user_errors(error))
-        return CartPayload(cart=await Cart.load(c, row), user_errors=user_errors(DomainError(problems)))
+        return await attempt(CartPayload, ro.reorder(c, id), partial=True, cart=lambda row: Cart.load(c, row))
 
 
 OrderSource = strawberry.enum(m.OrderSource, name="OrderSource")

@@ -19,7 +19,6 @@ from models import QuickList as QuickListRow
 from resolvers.catalog import products as catalog
 from resolvers.core import ids
 from resolvers.core.context import Context
-from resolvers.core.errors import DomainError
 from resolvers.quick_list import lists as rs
 from resolvers.quick_list import ordering as ro
 from schema import catalog as catalog_schema
@@ -35,7 +34,6 @@ from schema.core.base import (
     errors_field,
     money,
     money_field,
-    user_errors,
 )
 from schema.core.node import node_type
 from schema.delivery import DeliveryInput
@@ -220,11 +218,7 @@ class QuickListMutation:
 
     @strawberry.mutation(description="Delete a list and its lines (MANAGE_QUICK_LISTS).")
     async def quick_list_delete(self, info: Info, id: strawberry.ID) -> OkPayload:
-        try:
-            ok = await rs.delete(ctx(info), id)
-        except DomainError as error:
-            return OkPayload(user_errors=user_errors(error))
-        return OkPayload(ok=ok)
+        return await attempt(OkPayload, rs.delete(ctx(info), id), ok=lambda ok: ok)
 
     @strawberry.mutation(
         description=(
@@ -272,11 +266,7 @@ class QuickListMutation:
         self, info: Info, id: strawberry.ID, line_ids: list[strawberry.ID] | None = None
     ) -> CartPayload:
         c = ctx(info)
-        try:
-            row = await ro.add_to_cart(c, id, line_ids)
-        except DomainError as error:
-            return CartPayload(user_errors=user_errors(error))
-        return CartPayload(cart=await Cart.load(c, row))
+        return await attempt(CartPayload, ro.add_to_cart(c, id, line_ids), cart=lambda row: Cart.load(c, row))
 
     @strawberry.mutation(
         description=(

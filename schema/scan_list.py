@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 from strawberry.types import Info
@@ -15,11 +15,10 @@ import models as m
 from resolvers.catalog import products as catalog
 from resolvers.core import ids
 from resolvers.core.context import Context
-from resolvers.core.errors import DomainError
 from resolvers.scan_list import scans as rs
 from resolvers.scan_list.printing import print_url
 from schema.company import Company
-from schema.core.base import Node, UserError, attempt, ctx, errors_field, user_errors
+from schema.core.base import Node, UserError, attempt, ctx, errors_field
 from schema.core.connection import Connection
 from schema.core.node import node_type
 from schema.delivery import DeliveryInput
@@ -163,13 +162,13 @@ class ScanListMutation:
 
         c = ctx(info)
         action = rs.scan_submit(c, input.lines, input.delivery, input.reference, input.device_id, input.idempotency_key)
-        try:
-            result: Any = await action
-        except DomainError as error:
-            return ScanSubmitPayload(user_errors=user_errors(error))
-        if isinstance(result, m.Order):
-            return ScanSubmitPayload(order=Order.of(result, c))
-        return ScanSubmitPayload(validation_list=ValidationList.of(result, c))
+        # One of the two: an order at once, or a validation list.
+        return await attempt(
+            ScanSubmitPayload,
+            action,
+            order=lambda r: Order.of(r, c) if isinstance(r, m.Order) else None,
+            validation_list=lambda r: None if isinstance(r, m.Order) else ValidationList.of(r, c),
+        )
 
     @strawberry.mutation(description="Staff: a new scan list for a company (approve it with scanListApprove).")
     async def scan_list_create(self, info: Info, input: ScanListInput) -> ScanListPayload:

@@ -52,6 +52,7 @@ async def request_address_change(
     columns = validate.address(p, address, "input", "address")
     note = validate.text(p, note, "input", "note", max_length=validate.MAX_NOTE, required=False)
     customer_number: CustomerNumber | None = None
+    # Not attempt(): a foreign or unknown number is one more problem, reported with the others.
     try:
         customer_number = await get_for_company(CustomerNumber, customer_number_id, ctx, ("input", "customerNumberId"))
     except DomainError as error:
