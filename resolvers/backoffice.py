@@ -8,7 +8,8 @@ a REPRESENTATIVE only reads (and resolves helpdesk tickets). Each change writes 
 from __future__ import annotations
 
 import re
-from typing import Any
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
 
 from tortoise.expressions import Q, Subquery
 from tortoise.transactions import in_transaction
@@ -38,8 +39,6 @@ from resolvers.core.pagination import NEWEST_FIRST, Page, paginate
 from resolvers.core.permissions import DECIDERS
 from resolvers.core.sequence import next_customer_number
 
-#: Staff roles that may decide; a REPRESENTATIVE reads only.
-MAX_REASON = 1000
 _VAT_NOISE = re.compile(r"[\s.\-]")
 
 
@@ -157,7 +156,7 @@ async def company_reject(ctx: Context, company_id: str, reason: str) -> Company:
     """A company waiting for review becomes REJECTED, with a reason (required, at most 1000 characters)."""
     ctx.require_staff(*DECIDERS)
     problems = Problems()
-    cleaned = validate.text(problems, reason, "reason", max_length=MAX_REASON)
+    cleaned = validate.text(problems, reason, "reason", max_length=validate.MAX_REASON)
     problems.raise_any()
     return await _review(ctx, company_id, CompanyStatus.REJECTED, "company.rejected", cleaned)
 
@@ -245,59 +244,69 @@ async def customer_number_create(
     return row
 
 
-async def customer_number_request_decide(ctx: Context, request_id: str, approve: bool) -> CustomerNumberRequest:
-    """Approve (creates the customer number from the request) or reject a PENDING request."""
-    actor = ctx.require_staff(*DECIDERS)
-    request = await get_any(CustomerNumberRequest, request_id, ["id"])
-    status = RequestStatus.APPROVED if approve else RequestStatus.REJECTED
-    company_id = request.company_id
-    async with in_transaction():
-        if not await CustomerNumberRequest.filter(id=request.id, status=RequestStatus.PENDING).update(status=status):
-            raise _transition_error(tr("This request has already been decided."))
-        after: dict[str, Any] = {"status": status.value}
-        if approve:
-            row = await _new_customer_number(company_id, request.kind, request.name, _address(request))
-            await CustomerNumberRequest.filter(id=request.id).update(customer_number_id=row.id)
-            after["customerNumber"] = row.number
-        await record(
-            actor,
-            f"customer_number_request.{status.value.lower()}",
-            company_id=company_id,
-            target_id=ids.encode("CustomerNumberRequest", request.id),
-            before={"status": RequestStatus.PENDING.value},
-            after=after,
-        )
-    await request.refresh_from_db()
-    return request
+Request = TypeVar("Request", CustomerNumberRequest, AddressChangeRequest)
+#: What approving a request did, for the audit event: (before, after) details beside the status.
+Applied = tuple[dict[str, Any], dict[str, Any]]
 
 
-async def address_change_request_decide(ctx: Context, request_id: str, approve: bool) -> AddressChangeRequest:
-    """Approve (the address is copied onto the customer number) or reject a PENDING request."""
+async def _decide(
+    ctx: Context,
+    model: type[Request],
+    request_id: str,
+    approve: bool,
+    event: str,
+    apply: Callable[[Request], Awaitable[Applied]],
+) -> Request:
+    """Approve or reject a PENDING request once (a conditional UPDATE, so two staff members cannot
+    both decide it; else INVALID_STATUS_TRANSITION); an approval runs `apply` in the same
+    transaction, and one audit event `{event}.approved` / `.rejected` records the decision."""
     actor = ctx.require_staff(*DECIDERS)
-    request = await get_any(AddressChangeRequest, request_id, ["id"])
+    request = await get_any(model, request_id, ["id"])
     status = RequestStatus.APPROVED if approve else RequestStatus.REJECTED
-    company_id = request.company_id
     async with in_transaction():
-        if not await AddressChangeRequest.filter(id=request.id, status=RequestStatus.PENDING).update(status=status):
+        if not await model.filter(id=request.id, status=RequestStatus.PENDING).update(status=status):
             raise _transition_error(tr("This request has already been decided."))
         before: dict[str, Any] = {"status": RequestStatus.PENDING.value}
         after: dict[str, Any] = {"status": status.value}
         if approve:
-            number = await CustomerNumber.get(id=request.customer_number_id)
-            before["address"] = _audited_address(_address(number))
-            after["address"] = _audited_address(_address(request))
-            await CustomerNumber.filter(id=number.id).update(**_address(request))
-            customer_number_by_id(ctx).clear(number.id)
+            applied_before, applied_after = await apply(request)
+            before.update(applied_before)
+            after.update(applied_after)
         await record(
             actor,
-            f"address_change_request.{status.value.lower()}",
-            company_id=company_id,
-            target_id=ids.encode("AddressChangeRequest", request.id),
+            f"{event}.{status.value.lower()}",
+            company_id=request.company_id,
+            target_id=ids.encode(model.__name__, request.id),
             before=before,
             after=after,
         )
     await request.refresh_from_db()
     return request
+
+
+async def customer_number_request_decide(ctx: Context, request_id: str, approve: bool) -> CustomerNumberRequest:
+    """Approve (creates the customer number from the request) or reject a PENDING request."""
+
+    async def create_number(request: CustomerNumberRequest) -> Applied:
+        company_id = request.company_id
+        row = await _new_customer_number(company_id, request.kind, request.name, _address(request))
+        await CustomerNumberRequest.filter(id=request.id).update(customer_number_id=row.id)
+        return {}, {"customerNumber": row.number}
+
+    return await _decide(ctx, CustomerNumberRequest, request_id, approve, "customer_number_request", create_number)
+
+
+async def address_change_request_decide(ctx: Context, request_id: str, approve: bool) -> AddressChangeRequest:
+    """Approve (the address is copied onto the customer number) or reject a PENDING request."""
+
+    async def copy_address(request: AddressChangeRequest) -> Applied:
+        number = await CustomerNumber.get(id=request.customer_number_id)
+        before = {"address": _audited_address(_address(number))}
+        await CustomerNumber.filter(id=number.id).update(**_address(request))
+        customer_number_by_id(ctx).clear(number.id)
+        return before, {"address": _audited_address(_address(request))}
+
+    return await _decide(ctx, AddressChangeRequest, request_id, approve, "address_change_request", copy_address)
 
 
 async def helpdesk_ticket_resolve(ctx: Context, ticket_id: str) -> HelpdeskTicket:

@@ -52,7 +52,7 @@ from resolvers.lines import (
     quantity_problem,
     require_lines,
 )
-from resolvers.validation.create import check_texts, create_validation_list, priced
+from resolvers.validation.create import Wanted, check_texts, submit_lines
 
 MAX_LINES_PER_CALL = 500
 #: Cart ids are derived from the membership id, so an unsaved (empty) cart has its final id.
@@ -359,19 +359,15 @@ async def cart_submit(
             raise DomainError(ErrorCode.CART_EMPTY, tr("Your cart is empty."), ["cart", "lines"])
         columns = await _cart_delivery(ctx, membership, cart_row, delivery)
         products = {p.id: p for p in await Product.filter(id__in=[r.product_id for r in rows])}
-        problems = Problems()
-        items: list[tuple[Product, Decimal, str | None]] = []
-        for i, row in enumerate(rows):
-            product = products[row.product_id]
-            at = ("cart", "lines", str(i))
-            check_orderable(problems, product, *at)
-            check_quantity(problems, product, Decimal(row.quantity), *at, "quantity")
-            items.append((product, Decimal(row.quantity), row.note))
-        problems.raise_any()
-        lines = await priced(membership, items)
+        wanted = [
+            Wanted(products[row.product_id], Decimal(row.quantity), row.note, at=("cart", "lines", str(i)))
+            for i, row in enumerate(rows)
+        ]
+        # Emptied first: the list takes its number last, so the counter's lock is held briefly.
+        # A problem with a line rolls the whole transaction back, the cart's lines with it.
         await empty_cart(cart_row)
-        return await create_validation_list(
-            ctx, membership, lines=lines, delivery=columns, source=OrderSource.CART, reference=reference, note=note
+        return await submit_lines(
+            ctx, membership, wanted, delivery=columns, source=OrderSource.CART, reference=reference, note=note
         )
 
     return await run_once(membership, idempotency_key, request_hash, "cartSubmit", action)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
-from typing import Any
 
 import strawberry
 from strawberry.types import Info
@@ -14,7 +13,6 @@ from models import OutboxMail
 from resolvers import backoffice as bo
 from resolvers.account import user_by_id
 from resolvers.core import ids, mail
-from resolvers.core.pagination import Page
 from schema.account import User
 from schema.company import (
     AddressChangeRequest,
@@ -30,9 +28,10 @@ from schema.company import (
     HelpdeskTicketPayload,
     RequestStatus,
 )
-from schema.core.base import AddressInput, PageInfo, UserError, attempt, ctx, errors_field, total_count_field
+from schema.core.base import AddressInput, UserError, attempt, ctx, errors_field
+from schema.core.connection import Connection
 from schema.core.permissions import DECIDERS, STAFF, requires
-from schema.quote import QuoteConnection, quote_requests
+from schema.quote import Quote, quote_requests
 from schema.scan_list import backoffice_scan_lists
 from schema.validation import backoffice_validation_lists
 
@@ -88,34 +87,6 @@ class FailedMail:
         )
 
 
-@strawberry.type
-class AuditEventEdge:
-    cursor: str
-    node: AuditEvent
-
-
-@strawberry.type
-class AuditEventConnection:
-    edges: list[AuditEventEdge]
-    page_info: PageInfo
-    total_count = total_count_field()
-    page: strawberry.Private[Page[Any]]
-
-
-@strawberry.type
-class CompanyEdge:
-    cursor: str
-    node: Company
-
-
-@strawberry.type
-class CompanyConnection:
-    edges: list[CompanyEdge]
-    page_info: PageInfo
-    total_count = total_count_field()
-    page: strawberry.Private[Page[Any]]
-
-
 @strawberry.input
 class CompanyFilter:
     status: list[CompanyStatus] | None = None
@@ -141,19 +112,15 @@ class Backoffice:
     @strawberry.field(extensions=[requires(STAFF)])
     async def companies(
         self, info: Info, filter: CompanyFilter | None = None, first: int | None = None, after: str | None = None
-    ) -> CompanyConnection:
+    ) -> Connection[Company]:
         f = filter or CompanyFilter()
         page = await bo.companies(ctx(info), f.status, f.search, first, after)
-        return CompanyConnection(
-            edges=[CompanyEdge(cursor=c, node=Company.of(r)) for r, c in zip(page.rows, page.cursors, strict=True)],
-            page_info=PageInfo.of(page),
-            page=page,
-        )
+        return Connection.of(page, [Company.of(r) for r in page.rows])
 
     @strawberry.field(
         extensions=[requires(STAFF)], description="Quotes customers asked for and nobody priced yet, oldest first."
     )
-    async def quote_requests(self, info: Info, first: int | None = None, after: str | None = None) -> QuoteConnection:
+    async def quote_requests(self, info: Info, first: int | None = None, after: str | None = None) -> Connection[Quote]:
         return await quote_requests(info, first, after)
 
     validation_lists = strawberry.field(
@@ -198,14 +165,9 @@ class Backoffice:
     @strawberry.field(extensions=[requires(STAFF)])
     async def audit_events(
         self, info: Info, company_id: strawberry.ID | None = None, first: int | None = None, after: str | None = None
-    ) -> AuditEventConnection:
+    ) -> Connection[AuditEvent]:
         page = await bo.audit_events(ctx(info), company_id, first, after)
-        pairs = zip(page.rows, page.cursors, strict=True)
-        return AuditEventConnection(
-            edges=[AuditEventEdge(cursor=c, node=AuditEvent.of(r)) for r, c in pairs],
-            page_info=PageInfo.of(page),
-            page=page,
-        )
+        return Connection.of(page, [AuditEvent.of(r) for r in page.rows])
 
 
 @strawberry.type

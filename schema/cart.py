@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Awaitable
 from datetime import datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 from strawberry.types import Info
@@ -16,9 +16,8 @@ from resolvers import cart as rs
 from resolvers.catalog import products as catalog
 from resolvers.core import ids
 from resolvers.core.context import Context
-from resolvers.core.errors import DomainError
 from schema import catalog as catalog_schema
-from schema.core.base import Money, Node, UserError, attempt, ctx, errors_field, money, money_field, user_errors
+from schema.core.base import Money, Node, UserError, attempt, ctx, errors_field, money, money_field
 from schema.core.node import node_type
 from schema.core.permissions import Permission, requires
 from schema.delivery import Delivery, DeliveryInput
@@ -96,12 +95,8 @@ class CartPayload:
     user_errors: list[UserError] = errors_field()
 
 
-async def _cart_payload(c: Context, action: Awaitable[CartRow]) -> CartPayload:
-    try:
-        row = await action
-    except DomainError as error:
-        return CartPayload(user_errors=user_errors(error))
-    return CartPayload(cart=await Cart.load(c, row))
+async def _cart_payload(c: Context, action: Awaitable[Any], partial: bool = False) -> CartPayload:
+    return await attempt(CartPayload, action, partial=partial, cart=lambda row: Cart.load(c, row))
 
 
 @strawberry.type
@@ -128,11 +123,7 @@ class CartMutation:
     )
     async def cart_lines_add(self, info: Info, lines: list[LineInput], partial: bool | None = False) -> CartPayload:
         c = ctx(info)
-        try:
-            row, problems = await rs.add_lines(c, lines, partial=bool(partial))
-        except DomainError as error:
-            return CartPayload(user_errors=user_errors(error))
-        return CartPayload(cart=await Cart.load(c, row), user_errors=user_errors(DomainError(problems)))
+        return await _cart_payload(c, rs.add_lines(c, lines, partial=bool(partial)), partial=True)
 
     @strawberry.mutation(extensions=[requires(Permission.PLACE_ORDERS)])
     async def cart_line_update(self, info: Info, line_id: strawberry.ID, quantity: Decimal) -> CartPayload:

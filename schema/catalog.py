@@ -9,7 +9,6 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import Any
 
 import strawberry
 from strawberry.types import Info
@@ -28,8 +27,8 @@ from resolvers.catalog.pricing import Break, net_price
 from resolvers.catalog.products import ProductCodeStatus, StockStatus
 from resolvers.core import ids
 from resolvers.core.context import Context
-from resolvers.core.pagination import Page
-from schema.core.base import Address, Money, Node, PageInfo, ctx, money, money_field, total_count_field
+from schema.core.base import Address, Money, Node, ctx, money, money_field
+from schema.core.connection import Connection
 from schema.core.node import node_type
 from schema.core.permissions import PUBLIC, STAFF, Permission, requires
 
@@ -196,20 +195,6 @@ async def products_of(c: Context, product_ids: Sequence[uuid.UUID]) -> list[Prod
     return await Product.load(c, rows)
 
 
-@strawberry.type
-class ProductEdge:
-    cursor: str
-    node: Product
-
-
-@strawberry.type
-class ProductConnection:
-    edges: list[ProductEdge]
-    page_info: PageInfo
-    total_count = total_count_field()
-    page: strawberry.Private[Page[Any]]
-
-
 @strawberry.input
 class ProductFilter:
     search: str | None = strawberry.field(default=None, description="Words matched against SKU, EAN, name and brand.")
@@ -229,7 +214,7 @@ class CatalogQuery:
     @strawberry.field(extensions=[requires(Permission.BROWSE_CATALOG, STAFF)])
     async def products(
         self, info: Info, filter: ProductFilter | None = None, first: int | None = 20, after: str | None = None
-    ) -> ProductConnection:
+    ) -> Connection[Product]:
         c = ctx(info)
         f = filter or ProductFilter()
         page = await catalog.products_page(
@@ -240,12 +225,7 @@ class CatalogQuery:
             first=first,
             after=after,
         )
-        nodes = await Product.load(c, page.rows)
-        return ProductConnection(
-            edges=[ProductEdge(cursor=cur, node=n) for cur, n in zip(page.cursors, nodes, strict=True)],
-            page_info=PageInfo.of(page),
-            page=page,
-        )
+        return Connection.of(page, await Product.load(c, page.rows))
 
     @strawberry.field(extensions=[requires(Permission.BROWSE_CATALOG, Permission.VIEW_QUICK_LISTS, STAFF)])
     async def product(self, info: Info, id: strawberry.ID | None = None, sku: str | None = None) -> Product | None:

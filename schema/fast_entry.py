@@ -9,11 +9,11 @@ import strawberry
 from strawberry.types import Info
 
 from resolvers.catalog import products as catalog
-from resolvers.core.errors import DomainError
-from resolvers.fast_entry import FastEntryStatus, fast_entry
+from resolvers.core.context import Context
+from resolvers.fast_entry import EntryLine, FastEntryStatus, fast_entry
 from schema import catalog as catalog_schema
 from schema.cart import Cart, ProductRef
-from schema.core.base import UserError, ctx, describe_values, errors_field, user_errors
+from schema.core.base import UserError, attempt, ctx, describe_values, errors_field
 from schema.core.permissions import Permission, requires
 
 if TYPE_CHECKING:
@@ -63,21 +63,24 @@ class FastEntryMutation:
     )
     async def fast_entry(self, info: Info, text: str, add_to_cart: bool | None = True) -> FastEntryPayload:
         c = ctx(info)
-        try:
-            entries, row = await fast_entry(c, text, add_to_cart=add_to_cart is not False)
-        except DomainError as error:
-            return FastEntryPayload(user_errors=user_errors(error))
-        products = await catalog_schema.Product.load(c, [e.product for e in entries if e.product is not None])
-        by_id = {p.row.id: p for p in products}
-        lines = [
-            FastEntryLine(
-                line_number=e.line_number,
-                input=e.input,
-                status=e.status,
-                product=by_id[e.product.id] if e.product is not None else None,
-                quantity=catalog.plain(e.quantity) if e.quantity is not None and e.quantity.is_finite() else None,
-                message=e.message,
-            )
-            for e in entries
-        ]
-        return FastEntryPayload(lines=lines, cart=await Cart.load(c, row))
+        action = fast_entry(c, text, add_to_cart=add_to_cart is not False)
+        return await attempt(
+            FastEntryPayload, action, lines=lambda r: _lines(c, r[0]), cart=lambda r: Cart.load(c, r[1])
+        )
+
+
+async def _lines(c: Context, entries: list[EntryLine]) -> list[FastEntryLine]:
+    """Every parsed line with its product, the products loaded together."""
+    products = await catalog_schema.Product.load(c, [e.product for e in entries if e.product is not None])
+    by_id = {p.row.id: p for p in products}
+    return [
+        FastEntryLine(
+            line_number=e.line_number,
+            input=e.input,
+            status=e.status,
+            product=by_id[e.product.id] if e.product is not None else None,
+            quantity=catalog.plain(e.quantity) if e.quantity is not None and e.quantity.is_finite() else None,
+            message=e.message,
+        )
+        for e in entries
+    ]

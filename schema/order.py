@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 from strawberry.types import Info
@@ -14,38 +13,32 @@ import models as m
 from models import OrderSource, OrderStatus
 from resolvers import order as ro
 from resolvers.account import user_by_id
-from resolvers.catalog import products as catalog
-from resolvers.catalog.pricing import line_total
 from resolvers.company.loaders import customer_number_by_id
 from resolvers.core import ids
 from resolvers.core.context import Context
-from resolvers.core.errors import DomainError
-from resolvers.core.pagination import Page
 from resolvers.order import lines_by_order_id
 from resolvers.validation.loaders import validation_list_by_id
 from schema.account import User
-from schema.catalog import products_of
 from schema.company import CustomerNumber
 from schema.core.base import (
     Money,
     Node,
-    PageInfo,
     UserError,
+    attempt,
     ctx,
     errors_field,
     later,
     money,
     money_field,
-    total_count_field,
-    user_errors,
 )
+from schema.core.connection import Connection
 from schema.core.node import node_type
 from schema.core.permissions import READ_ORDERS, Permission, requires
 from schema.delivery import Delivery
+from schema.lines import Line
 
 if TYPE_CHECKING:
     from schema.cart import CartPayload
-    from schema.catalog import Product
     from schema.validation import ValidationList
 
 strawberry.enum(OrderStatus, name="OrderStatus")
@@ -53,29 +46,9 @@ strawberry.enum(OrderSource, name="OrderSource")
 
 
 @strawberry.type
-class OrderLine(Node):
-    quantity: Decimal
+class OrderLine(Node, Line):
     unit_price: Money | None = money_field("As frozen when the order was submitted. Null without VIEW_PRICES.")
-    line_total: Money | None = money_field("unitPrice x quantity, rounded half-up to cents.")
-    product: Annotated[Product, strawberry.lazy("schema.catalog")]
     row: strawberry.Private[m.OrderLine]
-
-    @staticmethod
-    def of(row: m.OrderLine, c: Context, product: Product) -> OrderLine:
-        return OrderLine(
-            id=strawberry.ID(ids.encode("OrderLine", row.id)),
-            quantity=catalog.plain(row.quantity),
-            unit_price=money(c, row.unit_price),
-            line_total=money(c, line_total(row.unit_price, row.quantity)),
-            product=product,
-            row=row,
-        )
-
-    @staticmethod
-    async def load(c: Context, rows: list[m.OrderLine]) -> list[OrderLine]:
-        """The lines with their products, loaded together (order lines restrict the product's deletion)."""
-        products = await products_of(c, [r.product_id for r in rows])
-        return [OrderLine.of(r, c, p) for r, p in zip(rows, products, strict=True)]
 
 
 @strawberry.type
@@ -140,28 +113,6 @@ async def _fetch_order_line(c: Context, pk: uuid.UUID) -> OrderLine | None:
     return (await OrderLine.load(c, [row]))[0] if row else None
 
 
-@strawberry.type
-class OrderEdge:
-    cursor: str
-    node: Order
-
-
-@strawberry.type
-class OrderConnection:
-    edges: list[OrderEdge]
-    page_info: PageInfo
-    total_count = total_count_field()
-    page: strawberry.Private[Page[Any]]
-
-    @staticmethod
-    def of(page: Page[m.Order], c: Context) -> OrderConnection:
-        return OrderConnection(
-            edges=[OrderEdge(cursor=cur, node=Order.of(r, c)) for r, cur in zip(page.rows, page.cursors, strict=True)],
-            page_info=PageInfo.of(page),
-            page=page,
-        )
-
-
 @strawberry.input
 class OrderFilter:
     status: list[OrderStatus] | None = None
@@ -180,10 +131,11 @@ class OrderQuery:
     @strawberry.field(extensions=[requires(*READ_ORDERS)])
     async def orders(
         self, info: Info, filter: OrderFilter | None = None, first: int | None = 20, after: str | None = None
-    ) -> OrderConnection:
+    ) -> Connection[Order]:
         f = filter or OrderFilter()
         c = ctx(info)
-        return OrderConnection.of(await ro.orders(c, f.status, f.year, f.search, first, after), c)
+        page = await ro.orders(c, f.status, f.year, f.search, first, after)
+        return Connection.of(page, [Order.of(r, c) for r in page.rows])
 
     @strawberry.field(extensions=[requires(*READ_ORDERS)])
     async def order(self, info: Info, id: strawberry.ID) -> Order | None:
@@ -206,9 +158,5 @@ class OrderMutation:
     ) -> Annotated[CartPayload, strawberry.lazy("schema.cart")]:
         payload = later("schema.cart", "CartPayload")
         c = ctx(info)
-        try:
-            row, problems = await ro.reorder(c, id)
-        except DomainError as error:
-            return payload(user_errors=user_errors(error))
-        cart = await later("schema.cart", "Cart").load(c, row)
-        return payload(cart=cart, user_errors=user_errors(DomainError(problems)))
+        cart = later("schema.cart", "Cart")
+        return await attempt(payload, ro.reorder(c, id), partial=True, cart=lambda row: cart.load(c, row))

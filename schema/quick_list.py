@@ -20,7 +20,6 @@ from resolvers.account import user_by_id
 from resolvers.catalog import products as catalog
 from resolvers.core import ids
 from resolvers.core.context import Context
-from resolvers.core.errors import DomainError
 from resolvers.quick_list import lists as rs
 from resolvers.quick_list import ordering as ro
 from resolvers.quick_list.loaders import line_count_by_quick_list_id
@@ -37,7 +36,6 @@ from schema.core.base import (
     errors_field,
     money,
     money_field,
-    user_errors,
 )
 from schema.core.node import node_type
 from schema.core.permissions import STAFF, Permission, requires
@@ -232,11 +230,7 @@ class QuickListMutation:
         description="Delete a list and its lines (MANAGE_QUICK_LISTS).",
     )
     async def quick_list_delete(self, info: Info, id: strawberry.ID) -> OkPayload:
-        try:
-            ok = await rs.delete(ctx(info), id)
-        except DomainError as error:
-            return OkPayload(user_errors=user_errors(error))
-        return OkPayload(ok=ok)
+        return await attempt(OkPayload, rs.delete(ctx(info), id), ok=lambda ok: ok)
 
     @strawberry.mutation(
         extensions=[requires(Permission.MANAGE_QUICK_LISTS, STAFF)],
@@ -290,11 +284,7 @@ class QuickListMutation:
         self, info: Info, id: strawberry.ID, line_ids: list[strawberry.ID] | None = None
     ) -> CartPayload:
         c = ctx(info)
-        try:
-            row = await ro.add_to_cart(c, id, line_ids)
-        except DomainError as error:
-            return CartPayload(user_errors=user_errors(error))
-        return CartPayload(cart=await Cart.load(c, row))
+        return await attempt(CartPayload, ro.add_to_cart(c, id, line_ids), cart=lambda row: Cart.load(c, row))
 
     @strawberry.mutation(
         extensions=[requires(Permission.ORDER_FROM_QUICK_LISTS)],

@@ -5,26 +5,26 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Any
 
 import strawberry
 from strawberry.types import Info
 
 from models import quote as m
 from models.quote import QuoteStatus
-from resolvers.catalog.pricing import line_total
-from resolvers.catalog.products import plain
+from resolvers.account import user_by_id
+from resolvers.company.loaders import customer_number_by_id
 from resolvers.core import clock, ids
 from resolvers.core.context import Context
 from resolvers.core.pagination import Page
+from resolvers.quote import accept
 from resolvers.quote import quotes as rq
+from resolvers.quote.loaders import lines_by_quote_id
 from schema.account import User
-from schema.catalog import products_of
 from schema.company import CustomerNumber
 from schema.core.base import (
     Money,
     Node,
-    PageInfo,
     UserError,
     attempt,
     ctx,
@@ -32,18 +32,11 @@ from schema.core.base import (
     errors_field,
     money,
     money_field,
-    total_count_field,
 )
+from schema.core.connection import Connection
 from schema.core.node import node_type
 from schema.core.permissions import STAFF, Permission, requires
-
-if TYPE_CHECKING:
-    from schema.catalog import Product
-from resolvers.account import user_by_id
-from resolvers.company.loaders import customer_number_by_id
-from resolvers.quote import accept
-from resolvers.quote.loaders import lines_by_quote_id
-from schema.lines import LineInput
+from schema.lines import Line, LineInput
 from schema.validation import SubmitInput, ValidationList, ValidationListPayload
 
 strawberry.enum(QuoteStatus, name="QuoteStatus")
@@ -56,33 +49,14 @@ describe_values(
 
 
 @strawberry.type
-class QuoteLine:
-    id: strawberry.ID
-    quantity: Decimal
+class QuoteLine(Line):
     note: str | None = strawberry.field(description="The customer's remark on this line, if any.")
     unit_price: Money | None = money_field("Null without VIEW_PRICES, and while the quote is REQUESTED.")
-    line_total: Money | None = money_field("unitPrice x quantity, rounded half-up to cents.")
-    product: Annotated[Product, strawberry.lazy("schema.catalog")]
     row: strawberry.Private[m.QuoteLine]
 
     @staticmethod
-    def of(row: m.QuoteLine, c: Context, product: Product) -> QuoteLine:
-        price = row.unit_price
-        return QuoteLine(
-            id=strawberry.ID(ids.encode("QuoteLine", row.id)),
-            quantity=plain(row.quantity),
-            note=row.note,
-            unit_price=money(c, price),
-            line_total=money(c, line_total(price, row.quantity) if price is not None else None),
-            product=product,
-            row=row,
-        )
-
-    @staticmethod
-    async def load(c: Context, rows: list[m.QuoteLine]) -> list[QuoteLine]:
-        """The lines with their products, loaded together (quote lines restrict the product's deletion)."""
-        products = await products_of(c, [r.product_id for r in rows])
-        return [QuoteLine.of(r, c, p) for r, p in zip(rows, products, strict=True)]
+    def own_fields(row: m.QuoteLine) -> dict[str, Any]:
+        return {"note": row.note}
 
 
 @strawberry.type
@@ -134,26 +108,8 @@ async def _fetch_quote(c: Context, pk: uuid.UUID) -> Quote | None:
     return Quote.of(row, c) if row else None
 
 
-@strawberry.type
-class QuoteEdge:
-    cursor: str
-    node: Quote
-
-
-@strawberry.type
-class QuoteConnection:
-    edges: list[QuoteEdge]
-    page_info: PageInfo
-    total_count = total_count_field()
-    page: strawberry.Private[Page[Any]]
-
-    @staticmethod
-    def of(page: Page[m.Quote], c: Context) -> QuoteConnection:
-        return QuoteConnection(
-            edges=[QuoteEdge(cursor=cur, node=Quote.of(r, c)) for r, cur in zip(page.rows, page.cursors, strict=True)],
-            page_info=PageInfo.of(page),
-            page=page,
-        )
+def quote_connection(page: Page[m.Quote], c: Context) -> Connection[Quote]:
+    return Connection.of(page, [Quote.of(r, c) for r in page.rows])
 
 
 @strawberry.input
@@ -201,10 +157,10 @@ class QuoteQuery:
     @strawberry.field(extensions=[requires(Permission.VIEW_QUOTES)])
     async def quotes(
         self, info: Info, filter: QuoteFilter | None = None, first: int | None = 20, after: str | None = None
-    ) -> QuoteConnection:
+    ) -> Connection[Quote]:
         f = filter or QuoteFilter()
         c = ctx(info)
-        return QuoteConnection.of(await rq.quotes(c, f.status, f.year, f.search, first, after), c)
+        return quote_connection(await rq.quotes(c, f.status, f.year, f.search, first, after), c)
 
     @strawberry.field(extensions=[requires(Permission.VIEW_QUOTES)])
     async def quote(self, info: Info, id: strawberry.ID) -> Quote | None:
@@ -249,10 +205,10 @@ class QuoteMutation:
         return await attempt(QuotePayload, action, quote=lambda r: Quote.of(r, c))
 
 
-async def quote_requests(info: Info, first: int | None, after: str | None) -> QuoteConnection:
+async def quote_requests(info: Info, first: int | None, after: str | None) -> Connection[Quote]:
     """Backoffice.quoteRequests: the REQUESTED quotes of every company, oldest first."""
     c = ctx(info)
-    return QuoteConnection.of(await rq.quote_requests(c, first, after), c)
+    return quote_connection(await rq.quote_requests(c, first, after), c)
 
 
 @strawberry.type

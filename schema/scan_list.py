@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 from strawberry.types import Info
@@ -16,14 +16,13 @@ from resolvers.catalog import products as catalog
 from resolvers.company.loaders import company_by_id
 from resolvers.core import ids
 from resolvers.core.context import Context
-from resolvers.core.errors import DomainError
-from resolvers.core.pagination import Page
 from resolvers.scan_list import scans as rs
 from resolvers.scan_list.loaders import lines_by_scan_list_id
 from resolvers.scan_list.printing import print_url
 from schema.catalog import products_of
 from schema.company import Company
-from schema.core.base import Node, PageInfo, UserError, attempt, ctx, errors_field, total_count_field, user_errors
+from schema.core.base import Node, UserError, attempt, ctx, errors_field
+from schema.core.connection import Connection
 from schema.core.node import node_type
 from schema.core.permissions import DECIDERS, STAFF, Permission, requires
 from schema.delivery import DeliveryInput
@@ -94,37 +93,17 @@ class ScanList(Node):
         return Company.of(await company_by_id(ctx(info)).load(self.row.company_id))
 
 
-@strawberry.type
-class ScanListEdge:
-    cursor: str
-    node: ScanList
-
-
-@strawberry.type
-class ScanListConnection:
-    edges: list[ScanListEdge]
-    page_info: PageInfo
-    total_count = total_count_field()
-    page: strawberry.Private[Page[Any]]
-
-
 async def backoffice_scan_lists(
     info: Info,
     approved: bool | None = None,
     company_id: strawberry.ID | None = None,
     first: int | None = None,
     after: str | None = None,
-) -> ScanListConnection:
+) -> Connection[ScanList]:
     """Backoffice.scanLists: every company's scan lists, oldest first."""
     c = ctx(info)
     page = await rs.backoffice_scan_lists(c, approved, company_id, first, after)
-    return ScanListConnection(
-        edges=[
-            ScanListEdge(cursor=cur, node=ScanList.of(r, c)) for r, cur in zip(page.rows, page.cursors, strict=True)
-        ],
-        page_info=PageInfo.of(page),
-        page=page,
-    )
+    return Connection.of(page, [ScanList.of(r, c) for r in page.rows])
 
 
 @node_type("ScanList")
@@ -182,13 +161,13 @@ class ScanListMutation:
     async def scan_submit(self, info: Info, input: ScanSubmitInput) -> ScanSubmitPayload:
         c = ctx(info)
         action = rs.scan_submit(c, input.lines, input.delivery, input.reference, input.device_id, input.idempotency_key)
-        try:
-            result: Any = await action
-        except DomainError as error:
-            return ScanSubmitPayload(user_errors=user_errors(error))
-        if isinstance(result, m.Order):
-            return ScanSubmitPayload(order=Order.of(result, c))
-        return ScanSubmitPayload(validation_list=ValidationList.of(result, c))
+        # One of the two: an order at once, or a validation list.
+        return await attempt(
+            ScanSubmitPayload,
+            action,
+            order=lambda r: Order.of(r, c) if isinstance(r, m.Order) else None,
+            validation_list=lambda r: None if isinstance(r, m.Order) else ValidationList.of(r, c),
+        )
 
     @strawberry.mutation(
         extensions=[requires(STAFF)],

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
@@ -15,8 +14,6 @@ from strawberry.types import Info
 import models as m
 from models import ValidationStatus
 from resolvers.account import user_by_id
-from resolvers.catalog import products as catalog
-from resolvers.catalog.pricing import line_total
 from resolvers.core import ids
 from resolvers.core.context import Context
 from resolvers.core.pagination import Page
@@ -24,11 +21,9 @@ from resolvers.order import order_by_validation_list_id, visible_for_node
 from resolvers.validation import lists as rv
 from resolvers.validation.loaders import lines_by_validation_list_id
 from schema.account import User
-from schema.catalog import products_of
 from schema.core.base import (
     Money,
     Node,
-    PageInfo,
     UserError,
     attempt,
     ctx,
@@ -36,15 +31,16 @@ from schema.core.base import (
     errors_field,
     money,
     money_field,
-    total_count_field,
 )
+from schema.core.connection import Connection
 from schema.core.node import node_type
 from schema.core.permissions import DECIDERS, MEMBER, READ_ORDERS, requires
 from schema.delivery import Delivery, DeliveryInput
 from schema.order import Order, OrderSource
 
 if TYPE_CHECKING:
-    from schema.catalog import Product
+    pass
+from schema.lines import Line
 
 strawberry.enum(ValidationStatus, name="ValidationStatus")
 describe_values(
@@ -56,32 +52,14 @@ describe_values(
 
 
 @strawberry.type
-class ValidationListLine:
-    id: strawberry.ID
-    quantity: Decimal
+class ValidationListLine(Line):
     note: str | None
     unit_price: Money | None = money_field("Frozen at submission. Null without VIEW_PRICES.")
-    line_total: Money | None = money_field("unitPrice x quantity, rounded half-up to cents.")
-    product: Annotated[Product, strawberry.lazy("schema.catalog")]
     row: strawberry.Private[m.ValidationListLine]
 
     @staticmethod
-    def of(row: m.ValidationListLine, c: Context, product: Product) -> ValidationListLine:
-        return ValidationListLine(
-            id=strawberry.ID(ids.encode("ValidationListLine", row.id)),
-            quantity=catalog.plain(row.quantity),
-            note=row.note,
-            unit_price=money(c, row.unit_price),
-            line_total=money(c, line_total(row.unit_price, row.quantity)),
-            product=product,
-            row=row,
-        )
-
-    @staticmethod
-    async def load(c: Context, rows: list[m.ValidationListLine]) -> list[ValidationListLine]:
-        """The lines with their products, loaded together (the lines restrict the product's deletion)."""
-        products = await products_of(c, [r.product_id for r in rows])
-        return [ValidationListLine.of(r, c, p) for r, p in zip(rows, products, strict=True)]
+    def own_fields(row: m.ValidationListLine) -> dict[str, Any]:
+        return {"note": row.note}
 
 
 @strawberry.type(
@@ -144,27 +122,8 @@ async def _fetch_validation_list(c: Context, pk: uuid.UUID) -> ValidationList | 
     return ValidationList.of(row, c) if row else None
 
 
-@strawberry.type
-class ValidationListEdge:
-    cursor: str
-    node: ValidationList
-
-
-@strawberry.type
-class ValidationListConnection:
-    edges: list[ValidationListEdge]
-    page_info: PageInfo
-    total_count = total_count_field()
-    page: strawberry.Private[Page[Any]]
-
-    @staticmethod
-    def of(page: Page[m.ValidationList], c: Context) -> ValidationListConnection:
-        pairs = zip(page.rows, page.cursors, strict=True)
-        return ValidationListConnection(
-            edges=[ValidationListEdge(cursor=cur, node=ValidationList.of(r, c)) for r, cur in pairs],
-            page_info=PageInfo.of(page),
-            page=page,
-        )
+def validation_list_connection(page: Page[m.ValidationList], c: Context) -> Connection[ValidationList]:
+    return Connection.of(page, [ValidationList.of(r, c) for r in page.rows])
 
 
 @strawberry.input
@@ -210,12 +169,12 @@ class ValidationListPayload:
 
 async def backoffice_validation_lists(
     info: Info, filter: ValidationListFilter | None = None, first: int | None = None, after: str | None = None
-) -> ValidationListConnection:
+) -> Connection[ValidationList]:
     """Backoffice.validationLists: the staff queue of every company, oldest first (SUBMITTED
     unless the filter names statuses)."""
     f = filter or ValidationListFilter()
     c = ctx(info)
-    return ValidationListConnection.of(await rv.queue(c, f.status, f.source, first, after), c)
+    return validation_list_connection(await rv.queue(c, f.status, f.source, first, after), c)
 
 
 @strawberry.type
@@ -223,10 +182,10 @@ class ValidationQuery:
     @strawberry.field(extensions=[requires(*READ_ORDERS)])
     async def validation_lists(
         self, info: Info, filter: ValidationListFilter | None = None, first: int | None = 20, after: str | None = None
-    ) -> ValidationListConnection:
+    ) -> Connection[ValidationList]:
         f = filter or ValidationListFilter()
         c = ctx(info)
-        return ValidationListConnection.of(await rv.validation_lists(c, f.status, f.source, first, after), c)
+        return validation_list_connection(await rv.validation_lists(c, f.status, f.source, first, after), c)
 
     @strawberry.field(extensions=[requires(*READ_ORDERS)])
     async def validation_list(self, info: Info, id: strawberry.ID) -> ValidationList | None:

@@ -24,7 +24,6 @@ from resolvers.core.i18n import tr
 from resolvers.core.permissions import Permission
 from resolvers.core.sequence import next_value
 
-MAX_NOTE = 2000
 MAX_SUBJECT = 200
 MAX_MESSAGE = 5000
 
@@ -51,8 +50,9 @@ async def request_address_change(
     membership = ctx.require(Permission.MANAGE_COMPANY)
     p = Problems()
     columns = validate.address(p, address, "input", "address")
-    note = validate.text(p, note, "input", "note", max_length=MAX_NOTE, required=False)
+    note = validate.text(p, note, "input", "note", max_length=validate.MAX_NOTE, required=False)
     customer_number: CustomerNumber | None = None
+    # Not attempt(): a foreign or unknown number is one more problem, reported with the others.
     try:
         customer_number = await get_for_company(CustomerNumber, customer_number_id, ctx, ("input", "customerNumberId"))
     except DomainError as error:
@@ -94,7 +94,7 @@ async def request_customer_number(
         )
     clean_name = validate.text(p, name, "input", "name")
     columns = validate.address(p, address, "input", "address")
-    note = validate.text(p, note, "input", "note", max_length=MAX_NOTE, required=False)
+    note = validate.text(p, note, "input", "note", max_length=validate.MAX_NOTE, required=False)
     p.raise_any()
     async with in_transaction():
         request = await CustomerNumberRequest.create(

@@ -24,6 +24,11 @@ POSTAL_CODE_RE = {
     "DE": re.compile(r"^\d{5}$"),
 }
 MIN_PASSWORD = 10
+#: Limits of the free texts every domain takes (one definition each, the columns' lengths).
+MAX_NAME = 200  # a quick list's or scan list's name
+MAX_REFERENCE = 200  # the customer's reference on a submit, quote or scan
+MAX_NOTE = 2000  # a note on a submit, a quote or a request to the distributor
+MAX_REASON = 1000  # why a validation list was rejected, a quote declined, a company refused
 
 
 def text(

@@ -49,6 +49,7 @@ from resolvers.core.permissions import Permission
 from resolvers.fast_entry import MAX_LINES as MAX_TEXT_LINES
 from resolvers.fast_entry import parse
 from resolvers.lines import (
+    MAX_LINE_NOTE,
     LineLike,
     MergedLine,
     all_problems,
@@ -61,9 +62,7 @@ from resolvers.lines import (
 )
 from resolvers.quick_list.loaders import lines_by_quick_list_id, visible
 
-MAX_NAME = 200
 MAX_DESCRIPTION = 2000
-MAX_NOTE = 500
 MAX_LINES_PER_CALL = 500
 
 
@@ -268,7 +267,7 @@ async def _locked(pk: uuid.UUID, *field: str) -> QuickList:
 def _texts(
     problems: Problems, name: str | None, description: str | None, name_required: bool
 ) -> tuple[str | None, str | None]:
-    clean_name = validate.text(problems, name, "input", "name", max_length=MAX_NAME, required=name_required)
+    clean_name = validate.text(problems, name, "input", "name", max_length=validate.MAX_NAME, required=name_required)
     if name is not None and not name_required and clean_name is None:
         problems.add(ErrorCode.REQUIRED, tr("This value is required."), "input", "name")
     clean_description = validate.text(
@@ -404,7 +403,7 @@ async def update_line(ctx: Context, line_id: str, quantity: Decimal, note: str |
     line = await _own_line(ctx, line_id, "lineId")
     problems = Problems()
     check_quantity(problems, line.product, quantity, "quantity")
-    clean_note = validate.text(problems, note, "note", max_length=MAX_NOTE, required=False)
+    clean_note = validate.text(problems, note, "note", max_length=MAX_LINE_NOTE, required=False)
     problems.raise_any()
     changes: dict[str, Any] = {"quantity": quantity}
     if note is not None:

@@ -28,7 +28,7 @@ from resolvers.core.permissions import Permission
 from resolvers.delivery import DeliveryValues, check_delivery
 from resolvers.lines import MergedLine, check_orderable, check_quantity
 from resolvers.quick_list.lists import get_visible
-from resolvers.validation.create import check_texts, create_validation_list, priced
+from resolvers.validation.create import Wanted, check_texts, submit_lines
 
 Located = tuple[QuickListLine, tuple[str, ...]]
 
@@ -138,6 +138,7 @@ async def submit(
         row = await get_visible(ctx, global_id, "id")
         problems = Problems()
         columns: dict[str, Any] = {}
+        # Not attempt(): delivery problems are reported together with the lines' problems.
         try:
             columns = await check_delivery(ctx, membership, delivery, "input", "delivery")
         except DomainError as error:
@@ -152,18 +153,21 @@ async def submit(
             chosen = [(line, at) for _, line, at in located]
             quantities = [lines[i].quantity for i, _, _ in located]
         products = await _products(chosen)
-        items: list[tuple[Product, Decimal, str | None]] = []
-        for (line, at), quantity in zip(chosen, quantities, strict=True):
-            product = products[line.product_id]
-            name_at = (*at, "lineId") if lines is not None else at
-            check_orderable(problems, product, *name_at)
-            check_quantity(problems, product, quantity, *at, "quantity")
-            items.append((product, quantity, line.note))
-        problems.raise_any()
-        return await create_validation_list(
+        wanted = [
+            Wanted(
+                products[line.product_id],
+                quantity,
+                line.note,
+                at=at,
+                product_at=(*at, "lineId") if lines is not None else None,
+            )
+            for (line, at), quantity in zip(chosen, quantities, strict=True)
+        ]
+        return await submit_lines(
             ctx,
             membership,
-            lines=await priced(membership, items),
+            wanted,
+            problems=problems,
             delivery=columns,
             source=OrderSource.QUICK_LIST,
             reference=reference,

@@ -9,13 +9,11 @@ from decimal import Decimal
 from typing import Protocol
 
 from models import Product, Quote, QuoteLine
-from resolvers.catalog import products as catalog
 from resolvers.catalog.pricing import line_total
-from resolvers.core import validate
 from resolvers.core.context import Context
 from resolvers.core.errors import ErrorCode, Problems
 from resolvers.core.i18n import tr
-from resolvers.lines import MAX_LINE_NOTE, LineLike, check_quantity, products_by_id
+from resolvers.lines import LineLike, all_problems, check_lines, check_quantity, products_by_id
 
 #: Column limit of unit prices (12 digits, 4 decimals); quantities: resolvers.lines.check_quantity.
 MAX_UNIT_PRICE = Decimal("99999999")
@@ -44,32 +42,15 @@ def _decimals(value: Decimal) -> int:
 
 
 async def request_lines(ctx: Context, problems: Problems, lines: Sequence[LineLike]) -> list[LineDraft]:
-    """Each line names a product by id or by code (SKU, EAN, own article code) with a valid quantity."""
+    """At least one line, each checked as every LineInput is (resolvers.lines.check_lines: an
+    unknown productId is NOT_FOUND, an unknown code UNKNOWN_PRODUCT_CODE, orderable products,
+    quantity rules), with its problems under ["input", "lines", i, ...]."""
     if not lines:
         problems.add(ErrorCode.REQUIRED, tr("Add at least one line."), "input", "lines")
         return []
-    by_id = await products_by_id(ctx, [line.product_id for line in lines])
-    by_code = await catalog.resolve_codes(ctx, [line.code for line in lines if not line.product_id and line.code])
-    result: list[LineDraft] = []
-    for i, line in enumerate(lines):
-        at = ("input", "lines", str(i))
-        if line.product_id:
-            product, key = by_id.get(line.product_id), "productId"
-        elif line.code and line.code.strip():
-            product, key = by_code.get(line.code.strip()), "code"
-        else:
-            problems.add(ErrorCode.REQUIRED, tr("Give a product id or a code."), *at, "productId")
-            continue
-        if product is None:
-            problems.add(ErrorCode.UNKNOWN_PRODUCT_CODE, tr("No product has this id or code."), *at, key)
-            continue
-        if not product.orderable:
-            problems.add(ErrorCode.PRODUCT_NOT_ORDERABLE, tr("This product can no longer be ordered."), *at, key)
-            continue
-        check_quantity(problems, product, line.quantity, *at, "quantity")
-        note = validate.text(problems, line.note, *at, "note", max_length=MAX_LINE_NOTE, required=False)
-        result.append(LineDraft(product, line.quantity, note=note))
-    return result
+    checked = await check_lines(ctx, lines, "input", "lines")
+    problems.items.extend(all_problems(checked))
+    return [LineDraft(line.product, line.quantity, note=line.note) for line in checked if line.product is not None]
 
 
 async def issue_lines(ctx: Context, problems: Problems, lines: Sequence[IssueLine]) -> list[LineDraft]:

@@ -36,9 +36,6 @@ from resolvers.lines import LineLike
 from resolvers.quote.lines import IssueLine, issue_lines, request_lines, save_lines, total_of
 
 OLDEST_FIRST = ("created_at", "id")
-MAX_REFERENCE = 200
-MAX_NOTE = 2000
-MAX_REASON = 1000
 
 
 # ---------------------------------------------------------------------- reading
@@ -150,8 +147,10 @@ async def request_quote(
     """A REQUESTED quote (REQUEST_QUOTES) for one of the member's customer numbers, numbered now."""
     membership = ctx.require(Permission.REQUEST_QUOTES)
     problems = Problems()
-    reference = validate.text(problems, reference, "input", "reference", max_length=MAX_REFERENCE, required=False)
-    note = validate.text(problems, note, "input", "note", max_length=MAX_NOTE, required=False)
+    reference = validate.text(
+        problems, reference, "input", "reference", max_length=validate.MAX_REFERENCE, required=False
+    )
+    note = validate.text(problems, note, "input", "note", max_length=validate.MAX_NOTE, required=False)
     customer_number = await _customer_number_for_request(ctx, customer_number_id)
     checked = await request_lines(ctx, problems, lines)
     problems.raise_any()
@@ -177,7 +176,7 @@ async def decline_quote(ctx: Context, global_id: str, reason: str | None) -> Quo
     """ACCEPT_QUOTES: an ACTIVE or REQUESTED quote becomes DECLINED; others INVALID_STATUS_TRANSITION."""
     membership = ctx.require(Permission.ACCEPT_QUOTES)
     problems = Problems()
-    reason = validate.text(problems, reason, "reason", max_length=MAX_REASON, required=False)
+    reason = validate.text(problems, reason, "reason", max_length=validate.MAX_REASON, required=False)
     problems.raise_any()
     row = await get_for_customer_number(Quote, global_id, ctx, ["id"])
     day = today()
@@ -230,7 +229,9 @@ async def issue_quote(
     problems = Problems()
     if valid_until < today():
         problems.add(ErrorCode.INVALID, tr("The validity date cannot be in the past."), "input", "validUntil")
-    reference = validate.text(problems, reference, "input", "reference", max_length=MAX_REFERENCE, required=False)
+    reference = validate.text(
+        problems, reference, "input", "reference", max_length=validate.MAX_REFERENCE, required=False
+    )
     existing: Quote | None = None
     if quote_id:
         existing = await get_any(Quote, quote_id, ["input", "quoteId"])

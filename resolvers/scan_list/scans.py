@@ -31,9 +31,8 @@ from resolvers.core.permissions import DECIDERS, Permission
 from resolvers.delivery import DeliveryValues, check_delivery
 from resolvers.lines import LineLike, all_problems, check_lines, merge
 from resolvers.order import place_order
-from resolvers.validation.create import MAX_REFERENCE, customer_number_for, priced, submit
+from resolvers.validation.create import customer_number_for, priced, submit
 
-MAX_NAME = 200
 MAX_DEVICE_ID = 100
 #: Staff who may approve a scan list (what is approved orders without validation);
 #: any staff member, a REPRESENTATIVE too, may prepare one.
@@ -97,7 +96,7 @@ async def create_scan_list(ctx: Context, company_id: str, name: str, lines: Sequ
     staff = ctx.require_staff()
     company = await get_any(Company, company_id, ["input", "companyId"])
     problems = Problems()
-    cleaned = validate.text(problems, name, "input", "name", max_length=MAX_NAME)
+    cleaned = validate.text(problems, name, "input", "name", max_length=validate.MAX_NAME)
     if not lines:
         problems.add(ErrorCode.REQUIRED, tr("A scan list needs at least one line."), "input", "lines")
     checked = await check_lines(ctx, lines, "input", "lines")
@@ -182,7 +181,9 @@ async def scan_submit(
     membership = ctx.require(Permission.PLACE_ORDERS)
     key = check_key(idempotency_key)
     problems = Problems()
-    reference = validate.text(problems, reference, "input", "reference", max_length=MAX_REFERENCE, required=False)
+    reference = validate.text(
+        problems, reference, "input", "reference", max_length=validate.MAX_REFERENCE, required=False
+    )
     device = validate.text(problems, device_id, "input", "deviceId", max_length=MAX_DEVICE_ID, required=False)
     if not lines:
         problems.add(ErrorCode.CART_EMPTY, tr("Scan at least one article."), "input", "lines")

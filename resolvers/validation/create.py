@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, NamedTuple
 
@@ -35,6 +36,7 @@ from resolvers.core.errors import DomainError, ErrorCode, Problems
 from resolvers.core.i18n import tr
 from resolvers.core.idempotency import run_once
 from resolvers.core.sequence import next_value, placeholder
+from resolvers.lines import check_orderable, check_quantity
 
 KIND_ORDER = {CustomerNumberKind.SOLD_TO: 0, CustomerNumberKind.BILL_TO: 1, CustomerNumberKind.SHIP_TO: 2}
 
@@ -46,6 +48,19 @@ class SubmitLine(NamedTuple):
     quantity: Decimal
     note: str | None
     unit_price: Decimal
+
+
+@dataclass
+class Wanted:
+    """A line to submit at today's price, once checked again against today's product rules."""
+
+    product: Product
+    quantity: Decimal
+    note: str | None
+    #: Where the line's problems go (the quantity's at `at + ("quantity",)`).
+    at: tuple[str, ...]
+    #: Where PRODUCT_NOT_ORDERABLE goes, when not at `at` (a quick-list line named by lineId).
+    product_at: tuple[str, ...] | None = None
 
 
 async def customer_number_for(
@@ -151,11 +166,50 @@ async def create_validation_list(
     return row
 
 
+async def submit_lines(
+    ctx: Context,
+    membership: Membership,
+    lines: Sequence[Wanted | SubmitLine],
+    *,
+    problems: Problems | None = None,
+    delivery: Mapping[str, Any],
+    source: OrderSource,
+    reference: str | None,
+    note: str | None,
+    quote_id: uuid.UUID | None = None,
+    customer_number: CustomerNumber | uuid.UUID | None = None,
+) -> ValidationList:
+    """The one path of every submit, inside its transaction. Each Wanted line is checked again
+    against today's product rules (still orderable, quantity still valid), its problems raised
+    together with the `problems` the caller already found, and priced at the company's current
+    price for its quantity; a SubmitLine keeps its price (a quote's terms; a scan's lines, checked
+    and priced before it chose between an order and a validation list). Then the SUBMITTED list."""
+    problems = Problems() if problems is None else problems
+    wanted = [line for line in lines if isinstance(line, Wanted)]
+    for line in wanted:
+        check_orderable(problems, line.product, *(line.product_at or line.at))
+        check_quantity(problems, line.product, line.quantity, *line.at, "quantity")
+    problems.raise_any()
+    current = iter(await priced(membership, [(w.product, w.quantity, w.note) for w in wanted]) if wanted else [])
+    items = [next(current) if isinstance(line, Wanted) else line for line in lines]
+    return await create_validation_list(
+        ctx,
+        membership,
+        lines=items,
+        delivery=delivery,
+        source=source,
+        reference=reference,
+        note=note,
+        quote_id=quote_id,
+        customer_number=customer_number,
+    )
+
+
 async def submit(
     ctx: Context,
     membership: Membership,
     *,
-    lines: Sequence[SubmitLine | tuple[Product, Decimal, str | None, Decimal]],
+    lines: Sequence[Wanted | SubmitLine],
     delivery: Mapping[str, Any],
     source: OrderSource,
     reference: str | None,
@@ -175,10 +229,10 @@ async def submit(
     """
 
     async def action() -> ValidationList:
-        row = await create_validation_list(
+        row = await submit_lines(
             ctx,
             membership,
-            lines=lines,
+            lines,
             delivery=delivery,
             source=source,
             reference=reference,
@@ -195,15 +249,14 @@ async def submit(
 
 # ---------------------------------------------------------------------- cartSubmit
 
-MAX_REFERENCE = 200
-MAX_NOTE = 2000
-
 
 def check_texts(reference: str | None, note: str | None) -> tuple[str | None, str | None]:
     """The submit's reference (<= 200) and note (<= 2000), trimmed; TOO_LONG under ["input", ...]."""
     problems = Problems()
-    reference = validate.text(problems, reference, "input", "reference", max_length=MAX_REFERENCE, required=False)
-    note = validate.text(problems, note, "input", "note", max_length=MAX_NOTE, required=False)
+    reference = validate.text(
+        problems, reference, "input", "reference", max_length=validate.MAX_REFERENCE, required=False
+    )
+    note = validate.text(problems, note, "input", "note", max_length=validate.MAX_NOTE, required=False)
     problems.raise_any()
     return reference, note
 

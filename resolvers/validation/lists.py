@@ -30,7 +30,6 @@ from resolvers.validation.loaders import validation_list_by_id
 
 OLDEST_FIRST = ("created_at", "id")
 #: Staff roles that decide on validation lists; a REPRESENTATIVE reads only.
-MAX_REASON = 1000
 
 #: The decision as the submitter reads it in the e-mail, per locale.
 STATUS_WORDS: dict[Locale, dict[ValidationStatus, str]] = {
@@ -206,6 +205,6 @@ async def reject(ctx: Context, global_id: str, expected_version: int, reason: st
     """Staff: SUBMITTED at the quoted version -> REJECTED with a reason (required, <= 1000 chars)."""
     ctx.require_staff(*DECIDERS)
     problems = Problems()
-    cleaned = validate.text(problems, reason, "input", "reason", max_length=MAX_REASON)
+    cleaned = validate.text(problems, reason, "input", "reason", max_length=validate.MAX_REASON)
     problems.raise_any()
     return await _decide(ctx, global_id, expected_version, ValidationStatus.REJECTED, cleaned)

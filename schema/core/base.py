@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import inspect
 from collections.abc import Awaitable, Callable
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, TypeVar
@@ -66,16 +67,6 @@ class PageInfo:
             start_cursor=page.cursors[0] if page.cursors else None,
             end_cursor=page.cursors[-1] if page.cursors else None,
         )
-
-
-def total_count_field() -> Any:
-    """Connection.totalCount, counted only when selected: the connection keeps its `page`
-    (strawberry.Private[Page]) and this awaits `page.total()`."""
-
-    async def resolve(root: Any) -> int:
-        return await root.page.total()
-
-    return strawberry.field(resolver=resolve)
 
 
 @strawberry.type(
@@ -176,18 +167,29 @@ def user_errors(error: DomainError) -> list[UserError]:
     return [UserError(field=list(p.field) if p.field else None, message=p.message, code=p.code) for p in error.problems]
 
 
-async def attempt(payload: Callable[..., T], action: Awaitable[Any], **wrap: Callable[[Any], Any]) -> T:
+async def attempt(
+    payload: Callable[..., T], action: Awaitable[Any], *, partial: bool = False, **wrap: Callable[[Any], Any]
+) -> T:
     """Run a mutation's action; a DomainError becomes userErrors, a result the payload's field.
 
     `wrap` names the payload fields and how to make each from the result, e.g.
-    `attempt(MembershipPayload, set_role(...), membership=Membership.of)`. Payload fields
-    default to null and userErrors to [].
+    `attempt(MembershipPayload, set_role(...), membership=Membership.of)`; a converter may be
+    async (`cart=lambda row: Cart.load(c, row)`). With `partial`, the action returns
+    `(result, problems)`: a partial success, whose problems come back as userErrors beside the
+    result. Payload fields default to null and userErrors to [].
     """
     try:
         result = await action
     except DomainError as error:
         return payload(user_errors=user_errors(error))
-    return payload(**{name: convert(result) for name, convert in wrap.items()})
+    fields: dict[str, Any] = {}
+    if partial:
+        result, problems = result
+        fields["user_errors"] = user_errors(DomainError(problems))
+    for name, convert in wrap.items():
+        value = convert(result)
+        fields[name] = await value if inspect.isawaitable(value) else value
+    return payload(**fields)
 
 
 def later(module: str, name: str) -> Any:

@@ -199,7 +199,7 @@ async def test_unknown_products_and_codes(api):
 
     errors = [(e["field"], e["code"]) for e in body["data"]["quoteRequest"]["userErrors"]]
     assert errors == [
-        (["input", "lines", "1", "productId"], "UNKNOWN_PRODUCT_CODE"),
+        (["input", "lines", "1", "productId"], "NOT_FOUND"),  # an unknown id, as for every LineInput
         (["input", "lines", "2", "code"], "UNKNOWN_PRODUCT_CODE"),
         (["input", "lines", "3", "code"], "UNKNOWN_PRODUCT_CODE"),  # another company's own code
         (["input", "lines", "4", "productId"], "REQUIRED"),
