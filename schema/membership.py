@@ -10,9 +10,9 @@ import strawberry
 from strawberry.types import Info
 
 import models as m
-from models import Membership as MembershipRow
 from resolvers import membership as members
 from resolvers.core import ids
+from resolvers.core.access import find_readable
 from resolvers.core.context import Context
 from resolvers.core.permissions import Permission as PermissionEnum
 from schema.account import User
@@ -92,42 +92,18 @@ class MembershipMutation:
 # ---------------------------------------------------------------- Query.node
 
 
-def _is_staff(c: Context) -> bool:
-    return c.staff_role is not None
-
-
-def _manages_users(c: Context) -> bool:
-    return Permission.MANAGE_USERS in c.permissions
-
-
 @node_type("User")
 async def fetch_user(c: Context, pk: uuid.UUID) -> User | None:
     """The viewer themself; members of the acting company for MANAGE_USERS; anyone for staff."""
-    if c.user is None:
-        return None
-    visible = (
-        pk == c.user.id
-        or _is_staff(c)
-        or (_manages_users(c) and await MembershipRow.exists(user_id=pk, company_id=c.company_id))
-    )
-    row = await c.user_by_id.load(pk) if visible else None
+    row = await find_readable(m.User, c, pk)
     return User.of(row) if row else None
 
 
 @node_type("Membership")
 async def fetch_membership(c: Context, pk: uuid.UUID) -> Membership | None:
     """One's own memberships; the acting company's for MANAGE_USERS; any for staff."""
-    if c.user is None:
-        return None
-    row = await c.membership_by_id.load(pk)
-    if row is None:
-        return None
-    visible = (
-        row.user_id == c.user.id  # type: ignore[attr-defined]
-        or _is_staff(c)
-        or (_manages_users(c) and row.company_id == c.company_id)  # type: ignore[attr-defined]
-    )
-    return Membership.of(row) if visible else None
+    row = await find_readable(m.Membership, c, pk)
+    return Membership.of(row) if row else None
 
 
 Role = strawberry.enum(m.Role, name="Role", description="The five roles a company administrator can give a member.")

@@ -14,6 +14,7 @@ from models import quote as m
 from resolvers.catalog.pricing import line_total
 from resolvers.catalog.products import plain
 from resolvers.core import clock, ids
+from resolvers.core.access import find_readable
 from resolvers.core.context import Context
 from resolvers.core.pagination import Page
 from resolvers.quote import quotes as rq
@@ -126,7 +127,7 @@ class Quote(Node):
 
 @node_type("Quote")
 async def _fetch_quote(c: Context, pk: uuid.UUID) -> Quote | None:
-    row = await rq.quote_for_node(c, pk)
+    row = await find_readable(m.Quote, c, pk)
     return Quote.of(row, c) if row else None
 
 

@@ -14,6 +14,7 @@ from strawberry.types import Info
 import models as m
 from resolvers.catalog import products as catalog
 from resolvers.core import ids
+from resolvers.core.access import find_readable
 from resolvers.core.context import Context
 from resolvers.core.errors import DomainError
 from resolvers.core.pagination import Page
@@ -127,7 +128,7 @@ async def backoffice_scan_lists(
 
 @node_type("ScanList")
 async def _fetch_scan_list(c: Context, pk: uuid.UUID) -> ScanList | None:
-    row = await rs.scan_list_for_node(c, pk)
+    row = await find_readable(m.ScanList, c, pk)
     return ScanList.of(row, c) if row else None
 
 

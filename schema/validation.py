@@ -16,9 +16,9 @@ import models as m
 from resolvers.catalog import products as catalog
 from resolvers.catalog.pricing import line_total
 from resolvers.core import ids
+from resolvers.core.access import find_readable
 from resolvers.core.context import Context
 from resolvers.core.pagination import Page
-from resolvers.order import visible_for_node
 from resolvers.validation import lists as rv
 from schema.account import User
 from schema.core.base import (
@@ -140,7 +140,7 @@ class ValidationList(Node):
 
 @node_type("ValidationList")
 async def _fetch_validation_list(c: Context, pk: uuid.UUID) -> ValidationList | None:
-    row = await visible_for_node(m.ValidationList, c, pk)
+    row = await find_readable(m.ValidationList, c, pk)
     return ValidationList.of(row, c) if row else None
 
 

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from tortoise.expressions import Q, Subquery
+from tortoise.expressions import Subquery
 from tortoise.functions import Count
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
@@ -86,21 +86,15 @@ def require_manager(ctx: Context) -> User:
     return user
 
 
-def visible(ctx: Context) -> QuerySet[QuickList]:
+async def visible(ctx: Context) -> QuerySet[QuickList]:
     """The lists this viewer may read: shared or their own (customers: of their company only)."""
-    user = ctx.user
-    if user is None:
-        return QuickList.filter(id=None)  # type: ignore[call-overload]
-    shared_or_mine = Q(shared=True) | Q(owner_id=user.id)
-    if user.staff_role is not None:
-        return QuickList.filter(shared_or_mine)
-    return readable(QuickList, ctx).filter(shared_or_mine)
+    return await readable(QuickList, ctx)
 
 
 async def get_visible(ctx: Context, global_id: str, *field: str) -> QuickList:
     """A list this viewer may read; NOT_FOUND (at `field`) for any other id."""
     pk = ids.decode_or_none(global_id, "QuickList")
-    row = await visible(ctx).get_or_none(id=pk) if pk else None
+    row = await (await visible(ctx)).get_or_none(id=pk) if pk else None
     if row is None:
         raise not_found(field or None)
     return row
@@ -123,7 +117,7 @@ async def quick_lists(ctx: Context) -> list[QuickList]:
     """The lists one may read, by name: members see the company's shared lists and their own;
     staff the lists they built."""
     user = require_reader(ctx)
-    qs = QuickList.filter(owner_id=user.id) if user.staff_role is not None else visible(ctx)
+    qs = QuickList.filter(owner_id=user.id) if user.staff_role is not None else await visible(ctx)
     return await qs.order_by("name", "created_at", "id")
 
 
@@ -131,7 +125,7 @@ async def quick_list(ctx: Context, global_id: str) -> QuickList | None:
     """One list by id; None when unknown or not readable by this viewer."""
     require_reader(ctx)
     pk = ids.decode_or_none(global_id, "QuickList")
-    return await visible(ctx).get_or_none(id=pk) if pk else None
+    return await (await visible(ctx)).get_or_none(id=pk) if pk else None
 
 
 async def quick_list_by_pk(ctx: Context, pk: uuid.UUID) -> QuickList | None:
@@ -140,7 +134,7 @@ async def quick_list_by_pk(ctx: Context, pk: uuid.UUID) -> QuickList | None:
         require_reader(ctx)
     except AccessError:
         return None
-    return await visible(ctx).get_or_none(id=pk)
+    return await (await visible(ctx)).get_or_none(id=pk)
 
 
 async def list_of_line_for_node(ctx: Context, pk: uuid.UUID) -> QuickList | None:
@@ -149,14 +143,15 @@ async def list_of_line_for_node(ctx: Context, pk: uuid.UUID) -> QuickList | None
         require_reader(ctx)
     except AccessError:
         return None
-    return await visible(ctx).filter(id__in=Subquery(QuickListLine.filter(id=pk).values("quick_list_id"))).first()
+    holding = Subquery(QuickListLine.filter(id=pk).values("quick_list_id"))
+    return await (await visible(ctx)).filter(id__in=holding).first()
 
 
 async def product_ids_on_visible_lists(ctx: Context) -> set[uuid.UUID]:
     """One query: the products on the lists this viewer may read (the catalog's scope for
     QUICK_LISTS_ONLY members, see resolvers.catalog.products.product_scope)."""
     rows = (
-        await QuickListLine.filter(quick_list_id__in=Subquery(visible(ctx).values("id")))
+        await QuickListLine.filter(quick_list_id__in=Subquery((await visible(ctx)).values("id")))
         .distinct()
         .values_list("product_id", flat=True)
     )
@@ -422,7 +417,7 @@ async def _own_line(ctx: Context, global_id: str, *field: str) -> QuickListLine:
     require_manager(ctx)
     pk = ids.decode_or_none(global_id, "QuickListLine")
     row = (
-        await QuickListLine.filter(id=pk, quick_list_id__in=Subquery(visible(ctx).values("id")))
+        await QuickListLine.filter(id=pk, quick_list_id__in=Subquery((await visible(ctx)).values("id")))
         .select_related("product")
         .first()
         if pk
