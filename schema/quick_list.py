@@ -18,6 +18,7 @@ from strawberry.types import Info
 from models import QuickList as QuickListRow
 from resolvers.catalog import products as catalog
 from resolvers.core import ids
+from resolvers.core.access import find_readable
 from resolvers.core.context import Context
 from resolvers.core.errors import DomainError
 from resolvers.quick_list import lists as rs
@@ -111,7 +112,7 @@ class QuickList(Node):
 
 @node_type("QuickList")
 async def _fetch_quick_list(c: Context, pk: uuid.UUID) -> QuickList | None:
-    row = await rs.quick_list_by_pk(c, pk)
+    row = await find_readable(QuickListRow, c, pk)
     return QuickList.of(row) if row else None
 
 

@@ -18,6 +18,8 @@ from tortoise.queryset import QuerySet
 
 from models import (
     AddressChangeRequest,
+    Cart,
+    CartLine,
     Company,
     CustomerNumber,
     CustomerNumberRequest,
@@ -78,10 +80,11 @@ def rule(*models: type[Model]) -> Callable[[Rule], Rule]:
 
 
 async def readable(model: type[M], ctx: Context) -> QuerySet[M]:
-    """The rows of `model` this viewer may read: the model's rule, else the acting company's."""
+    """The rows of `model` this viewer may read, by the model's rule (a model without one has no
+    default: who reads it must be written down here)."""
     fn = RULES.get(model)
     if fn is None:
-        return in_company(model, ctx)
+        raise LookupError(f"no read rule for {model.__name__} in resolvers.core.access")
     return cast("QuerySet[M]", await fn(model, ctx))
 
 
@@ -228,13 +231,16 @@ async def _scan_list(model: type[ScanList], ctx: Context) -> QuerySet[ScanList]:
 
 @rule(QuickList)
 async def _quick_list(model: type[QuickList], ctx: Context) -> QuerySet[QuickList]:
-    """Shared lists and one's own: of the acting company for members, of any company for staff."""
+    """Shared lists and one's own: of any company for staff, of the acting company for members
+    with VIEW_QUICK_LISTS."""
     user = ctx.user
     if user is None:
         return nothing(model)
     shared_or_mine = Q(shared=True) | Q(owner_id=user.id)
     if _is_staff(ctx):
         return model.filter(shared_or_mine)
+    if Permission.VIEW_QUICK_LISTS not in ctx.permissions:
+        return nothing(model)
     return in_company(model, ctx).filter(shared_or_mine)
 
 
@@ -242,6 +248,21 @@ async def _quick_list(model: type[QuickList], ctx: Context) -> QuerySet[QuickLis
 async def _quick_list_line(model: type[QuickListLine], ctx: Context) -> QuerySet[QuickListLine]:
     """The lines of the lists one may read."""
     return model.filter(quick_list_id__in=Subquery((await readable(QuickList, ctx)).values("id")))
+
+
+@rule(Cart)
+async def _cart(model: type[Cart], ctx: Context) -> QuerySet[Cart]:
+    """One's own saved cart, with PLACE_ORDERS: a colleague's cart is private to its member."""
+    m = ctx.active_membership
+    if m is None or Permission.PLACE_ORDERS not in ctx.permissions:
+        return nothing(model)
+    return model.filter(membership_id=m.id)
+
+
+@rule(CartLine)
+async def _cart_line(model: type[CartLine], ctx: Context) -> QuerySet[CartLine]:
+    """The lines of one's own cart."""
+    return model.filter(cart_id__in=Subquery((await readable(Cart, ctx)).values("id")))
 
 
 @rule(AddressChangeRequest, CustomerNumberRequest)

@@ -36,7 +36,6 @@ from resolvers.core.access import get_any, readable
 from resolvers.core.clock import now
 from resolvers.core.context import Context
 from resolvers.core.errors import (
-    AccessError,
     DomainError,
     ErrorCode,
     Problem,
@@ -128,21 +127,8 @@ async def quick_list(ctx: Context, global_id: str) -> QuickList | None:
     return await (await visible(ctx)).get_or_none(id=pk) if pk else None
 
 
-async def quick_list_by_pk(ctx: Context, pk: uuid.UUID) -> QuickList | None:
-    """For Query.node: the list if this viewer may read it, else None (never an error)."""
-    try:
-        require_reader(ctx)
-    except AccessError:
-        return None
-    return await (await visible(ctx)).get_or_none(id=pk)
-
-
 async def list_of_line_for_node(ctx: Context, pk: uuid.UUID) -> QuickList | None:
     """Query.node: the list holding this line, if this viewer may read the list; else None."""
-    try:
-        require_reader(ctx)
-    except AccessError:
-        return None
     holding = Subquery(QuickListLine.filter(id=pk).values("quick_list_id"))
     return await (await visible(ctx)).filter(id__in=holding).first()
 
