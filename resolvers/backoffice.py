@@ -30,7 +30,7 @@ from models import (
 from resolvers.auth.tokens import hash_password, revoke_sessions
 from resolvers.company.loaders import company_by_id, customer_number_by_id
 from resolvers.core import ids, validate
-from resolvers.core.access import get_any
+from resolvers.core.access import get_any, nothing, of_company
 from resolvers.core.audit import record
 from resolvers.core.context import Context
 from resolvers.core.errors import DomainError, ErrorCode, Problems, not_found
@@ -114,7 +114,7 @@ async def audit_events(ctx: Context, company_id: str | None, first: int | None, 
     qs = AuditEvent.all()
     if company_id is not None:
         pk = ids.decode_or_none(company_id, "Company")
-        qs = qs.filter(company_id=pk) if pk else AuditEvent.filter(id=None)
+        qs = of_company(qs, pk) if pk else nothing(AuditEvent)
     return await paginate(qs, first, after, NEWEST_FIRST)
 
 
@@ -223,8 +223,9 @@ async def customer_number_create(
     actor = ctx.require_staff(*DECIDERS)
     company = await get_any(Company, company_id, ["input", "companyId"])
     problems = Problems()
-    if kind == CustomerNumberKind.SOLD_TO and await CustomerNumber.exists(
-        company_id=company.id, kind=CustomerNumberKind.SOLD_TO
+    if (
+        kind == CustomerNumberKind.SOLD_TO
+        and await of_company(CustomerNumber, company.id).filter(kind=CustomerNumberKind.SOLD_TO).exists()
     ):
         problems.add(
             ErrorCode.INVALID, tr("A company has one SOLD_TO number; add BILL_TO or SHIP_TO."), "input", "kind"

@@ -29,7 +29,7 @@ from models import (
 from resolvers.catalog.loaders import prices_by_product_id, product_by_id
 from resolvers.catalog.pricing import Break, line_total, unit_price
 from resolvers.core import ids
-from resolvers.core.access import allowed_customer_number_ids
+from resolvers.core.access import allowed_customer_number_ids, readable
 from resolvers.core.clock import now
 from resolvers.core.context import Context
 from resolvers.core.errors import DomainError, ErrorCode, Problem, Problems, limit_exceeded, not_found
@@ -122,9 +122,7 @@ async def cart_for_node(ctx: Context, pk: uuid.UUID) -> Cart | None:
 async def cart_of_line_for_node(ctx: Context, pk: uuid.UUID) -> Cart | None:
     """Query.node: the cart holding this line, if it is the acting member's (PLACE_ORDERS)."""
     membership = ctx.active_membership
-    if membership is None or Permission.PLACE_ORDERS not in ctx.permissions:
-        return None
-    if not await CartLine.exists(id=pk, cart__membership_id=membership.id):
+    if membership is None or not await (await readable(CartLine, ctx)).filter(id=pk).exists():
         return None
     return await current_cart(membership)
 

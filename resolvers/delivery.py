@@ -14,7 +14,7 @@ from typing import Any, Protocol
 
 from models import Branch, CustomerNumber, CustomerNumberKind, DeliveryMethod, Membership
 from resolvers.core import ids, validate
-from resolvers.core.access import allowed_customer_number_ids
+from resolvers.core.access import allowed_customer_number_ids, of_company
 from resolvers.core.clock import today
 from resolvers.core.context import Context
 from resolvers.core.errors import DomainError, ErrorCode, Problems, not_found
@@ -104,9 +104,8 @@ async def _ship_to(ctx: Context, membership: Membership, global_id: str, *field:
     """A SHIP_TO number of the membership's company that the member may use; NOT_FOUND otherwise."""
     pk = ids.decode_or_none(global_id, "CustomerNumber")
     row = (
-        await CustomerNumber.get_or_none(
+        await of_company(CustomerNumber, membership.company_id).get_or_none(
             id=pk,
-            company_id=membership.company_id,
             kind=CustomerNumberKind.SHIP_TO,
         )
         if pk

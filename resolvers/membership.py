@@ -61,7 +61,8 @@ async def _company_customer_numbers(
     """The company's own customer numbers behind the ids (in one query); NOT_FOUND at each bad index."""
     wanted = [ids.decode_or_none(g, "CustomerNumber") for g in global_ids]
     found = {
-        row.id: row for row in await CustomerNumber.filter(company_id=company_id, id__in=[pk for pk in wanted if pk])
+        row.id: row
+        for row in await access.of_company(CustomerNumber, company_id).filter(id__in=[pk for pk in wanted if pk])
     }
     result: dict[uuid.UUID, CustomerNumber] = {}
     for index, pk in enumerate(wanted):
@@ -88,7 +89,7 @@ async def _lock_target(ctx: Context, global_id: str) -> tuple[Membership, int]:
     if pk is None:
         raise not_found(ID_FIELD)
     rows = (
-        await access.readable(Membership, ctx)
+        await access.in_company(Membership, ctx)
         .filter(Q(id=pk) | Q(role=Role.ADMINISTRATOR, status=MembershipStatus.ACTIVE))
         .order_by("id")
         .select_for_update()
@@ -263,7 +264,7 @@ async def invite(
                     email_verified=False,
                     locale=inviter.locale,
                 )
-            elif await Membership.exists(user_id=user.id, company_id=company.id):
+            elif await access.of_company(Membership, company.id).filter(user_id=user.id).exists():
                 raise already
             membership = await Membership.create(user=user, company=company, role=role, status=MembershipStatus.ACTIVE)
             await MembershipCustomerNumber.bulk_create(

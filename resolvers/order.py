@@ -22,7 +22,7 @@ from models import Cart, Order, OrderLine, OrderSource, OrderStatus, Product, Va
 from resolvers.cart import add_merged, current_cart
 from resolvers.catalog.pricing import line_total
 from resolvers.core import ids
-from resolvers.core.access import readable, readable_by_customer_number
+from resolvers.core.access import may_read_orders, readable
 from resolvers.core.clock import now
 from resolvers.core.context import Context
 from resolvers.core.errors import ErrorCode, Problem, forbidden, not_found
@@ -119,38 +119,15 @@ async def create_order(source_row: ValidationList) -> Order:
 # ---------------------------------------------------------------------- who sees what
 
 
-def may_read(ctx: Context) -> bool:
-    return bool({Permission.VIEW_COMPANY_ORDERS, Permission.VIEW_OWN_ORDERS} & ctx.permissions)
-
-
 async def visible(model: type[M], ctx: Context) -> QuerySet[M]:
-    """Validation lists or orders the member may read: the company's (limited to the member's
-    customer numbers) with VIEW_COMPANY_ORDERS, else their own with VIEW_OWN_ORDERS; FORBIDDEN
-    without either, UNAUTHENTICATED without a session."""
+    """Validation lists or orders the member may read (resolvers.core.access: the company's,
+    limited to the member's customer numbers, with VIEW_COMPANY_ORDERS, else their own with
+    VIEW_OWN_ORDERS); FORBIDDEN without either, UNAUTHENTICATED without a session."""
     ctx.require_user()
     m = ctx.active_membership
-    if m is None or not may_read(ctx):
+    if m is None or not may_read_orders(ctx):
         raise forbidden()
-    if Permission.VIEW_COMPANY_ORDERS in ctx.permissions:
-        return await readable_by_customer_number(model, ctx)
-    return readable(model, ctx).filter(membership_id=m.id)
-
-
-async def visible_for_node(model: type[M], ctx: Context, pk: uuid.UUID) -> M | None:
-    """Query.node: staff see any row; members what `visible` allows; None otherwise."""
-    if ctx.staff_role is not None:
-        return await model.get_or_none(id=pk)
-    if ctx.active_membership is None or not may_read(ctx):
-        return None
-    return await (await visible(model, ctx)).get_or_none(id=pk)
-
-
-async def order_line_for_node(ctx: Context, pk: uuid.UUID) -> OrderLine | None:
-    """Query.node: an order line, if its order is one this viewer may read (visible_for_node)."""
-    row = await OrderLine.get_or_none(id=pk)
-    if row is None or await visible_for_node(Order, ctx, row.order_id) is None:
-        return None
-    return row
+    return await readable(model, ctx)
 
 
 # ---------------------------------------------------------------------- reading

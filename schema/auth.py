@@ -11,7 +11,7 @@ from strawberry.types import Info
 import models as m
 from resolvers import account
 from resolvers.auth import login as auth
-from resolvers.core.permissions import Permission as PermissionEnum
+from resolvers.core.permissions import Permission
 from resolvers.membership import memberships_by_user_id
 from schema.account import Locale, StaffRole, User
 from schema.company import Company
@@ -159,7 +159,7 @@ class Viewer:
 
     @strawberry.field
     def permissions(self, info: Info) -> list[Permission]:
-        return sorted(ctx(info).permissions, key=list(PermissionEnum).index)
+        return sorted(ctx(info).permissions, key=list(Permission).index)
 
 
 def viewer_of(user: m.User) -> Viewer:

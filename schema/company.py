@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import TypeVar
 
 import strawberry
 from strawberry.types import Info
@@ -14,13 +13,12 @@ from models import CompanyStatus, CustomerNumberKind, RequestStatus, TicketKind,
 from resolvers.account import user_by_id
 from resolvers.company import registration as rules
 from resolvers.company import requests
-from resolvers.company.loaders import company_by_id, customer_number_by_id, customer_numbers_by_company_id
+from resolvers.company.loaders import customer_number_by_id, customer_numbers_by_company_id
 from resolvers.core import ids
-from resolvers.core.access import readable
+from resolvers.core.access import find_readable
 from resolvers.core.context import Context
 from resolvers.core.errors import forbidden
 from resolvers.core.permissions import Permission
-from resolvers.core.permissions import Permission as PermissionEnum
 from resolvers.membership import memberships_by_company_id
 from schema.account import Locale
 from schema.core.base import (
@@ -227,13 +225,10 @@ class Company(Node):
     @strawberry.field(description="Members of this account. Requires MANAGE_USERS (or staff).")
     async def memberships(self, info: Info, status: MembershipStatus | None = None) -> list[Membership]:
         c = ctx(info)
-        if c.staff_role is None and not (c.company_id == self.row.id and PermissionEnum.MANAGE_USERS in c.permissions):
+        if c.staff_role is None and not (c.company_id == self.row.id and Permission.MANAGE_USERS in c.permissions):
             raise forbidden()
         rows = await memberships_by_company_id(c).load(self.row.id)
         return [Membership.of(r) for r in rows if status is None or r.status == status]
-
-
-M = TypeVar("M", m.AddressChangeRequest, m.CustomerNumberRequest)
 
 
 strawberry.enum(TicketKind, name="TicketKind")
@@ -318,30 +313,21 @@ class AddressChangeRequest(Node):
         return CustomerNumber.of(await customer_number_by_id(ctx(info)).load(self.row.customer_number_id))
 
 
-async def _visible(model: type[M], c: Context, pk: uuid.UUID) -> M | None:
-    """Requests are seen by staff and by the members who manage the company that made them."""
-    if c.staff_role is not None:
-        return await model.get_or_none(id=pk)
-    if Permission.MANAGE_COMPANY not in c.permissions:
-        return None
-    return await readable(model, c).get_or_none(id=pk)
-
-
 @node_type("HelpdeskTicket")
 async def _helpdesk_ticket(c: Context, pk: uuid.UUID) -> HelpdeskTicket | None:
-    row = await requests.ticket_for_node(c, pk)
+    row = await find_readable(m.HelpdeskTicket, c, pk)
     return HelpdeskTicket.of(row) if row else None
 
 
 @node_type("AddressChangeRequest")
 async def _address_change_request(c: Context, pk: uuid.UUID) -> AddressChangeRequest | None:
-    row = await _visible(m.AddressChangeRequest, c, pk)
+    row = await find_readable(m.AddressChangeRequest, c, pk)
     return AddressChangeRequest.of(row) if row else None
 
 
 @node_type("CustomerNumberRequest")
 async def _customer_number_request(c: Context, pk: uuid.UUID) -> CustomerNumberRequest | None:
-    row = await _visible(m.CustomerNumberRequest, c, pk)
+    row = await find_readable(m.CustomerNumberRequest, c, pk)
     return CustomerNumberRequest.of(row) if row else None
 
 
@@ -413,19 +399,13 @@ class RequestMutation:
 
 @node_type("Company")
 async def fetch_company(c: Context, pk: uuid.UUID) -> Company | None:
-    """The acting company; any company for staff."""
-    if not (c.staff_role is not None or (c.company_id is not None and pk == c.company_id)):
-        return None
-    row = await company_by_id(c).load(pk)
+    """The acting company; any company for staff (resolvers.core.access)."""
+    row = await find_readable(m.Company, c, pk)
     return Company.of(row) if row else None
 
 
 @node_type("CustomerNumber")
 async def fetch_customer_number(c: Context, pk: uuid.UUID) -> CustomerNumber | None:
-    """The acting company's customer numbers; any for staff."""
-    if not (c.staff_role is not None or c.company_id is not None):
-        return None
-    row = await customer_number_by_id(c).load(pk)
-    if row is None or not (c.staff_role is not None or row.company_id == c.company_id):
-        return None
-    return CustomerNumber.of(row)
+    """The acting company's customer numbers; any for staff (resolvers.core.access)."""
+    row = await find_readable(m.CustomerNumber, c, pk)
+    return CustomerNumber.of(row) if row else None

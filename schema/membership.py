@@ -10,16 +10,14 @@ import strawberry
 from strawberry.types import Info
 
 import models as m
-from models import Membership as MembershipRow
 from models import MembershipStatus, Role
 from resolvers import membership as members
 from resolvers.account import user_by_id
 from resolvers.company.loaders import company_by_id, customer_number_by_id
 from resolvers.core import ids
-from resolvers.core.access import customer_number_ids_by_membership_id
+from resolvers.core.access import customer_number_ids_by_membership_id, find_readable
 from resolvers.core.context import Context
 from resolvers.core.permissions import Permission
-from resolvers.membership import membership_by_id
 from schema.account import User
 from schema.core.base import (
     Node,
@@ -140,38 +138,18 @@ class MembershipMutation:
 # ---------------------------------------------------------------- Query.node
 
 
-def _is_staff(c: Context) -> bool:
-    return c.staff_role is not None
-
-
-def _manages_users(c: Context) -> bool:
-    return Permission.MANAGE_USERS in c.permissions
-
-
 @node_type("User")
 async def fetch_user(c: Context, pk: uuid.UUID) -> User | None:
     """The viewer themself; members of the acting company for MANAGE_USERS; anyone for staff."""
-    if c.user is None:
-        return None
-    visible = (
-        pk == c.user.id
-        or _is_staff(c)
-        or (_manages_users(c) and await MembershipRow.exists(user_id=pk, company_id=c.company_id))
-    )
-    row = await user_by_id(c).load(pk) if visible else None
+    row = await find_readable(m.User, c, pk)
     return User.of(row) if row else None
 
 
 @node_type("Membership")
 async def fetch_membership(c: Context, pk: uuid.UUID) -> Membership | None:
     """One's own memberships; the acting company's for MANAGE_USERS; any for staff."""
-    if c.user is None:
-        return None
-    row = await membership_by_id(c).load(pk)
-    if row is None:
-        return None
-    visible = row.user_id == c.user.id or _is_staff(c) or (_manages_users(c) and row.company_id == c.company_id)
-    return Membership.of(row) if visible else None
+    row = await find_readable(m.Membership, c, pk)
+    return Membership.of(row) if row else None
 
 
 @strawberry.type

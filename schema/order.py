@@ -15,6 +15,7 @@ from resolvers import order as ro
 from resolvers.account import user_by_id
 from resolvers.company.loaders import customer_number_by_id
 from resolvers.core import ids
+from resolvers.core.access import find_readable
 from resolvers.core.context import Context
 from resolvers.order import lines_by_order_id
 from resolvers.validation.loaders import validation_list_by_id
@@ -103,13 +104,13 @@ class Order(Node):
 
 @node_type("Order")
 async def _fetch_order(c: Context, pk: uuid.UUID) -> Order | None:
-    row = await ro.visible_for_node(m.Order, c, pk)
+    row = await find_readable(m.Order, c, pk)
     return Order.of(row, c) if row else None
 
 
 @node_type("OrderLine")
 async def _fetch_order_line(c: Context, pk: uuid.UUID) -> OrderLine | None:
-    row = await ro.order_line_for_node(c, pk)
+    row = await find_readable(m.OrderLine, c, pk)
     return (await OrderLine.load(c, [row]))[0] if row else None
 
 

@@ -19,6 +19,7 @@ from models import QuickList as QuickListRow
 from resolvers.account import user_by_id
 from resolvers.catalog import products as catalog
 from resolvers.core import ids
+from resolvers.core.access import find_readable
 from resolvers.core.context import Context
 from resolvers.quick_list import lists as rs
 from resolvers.quick_list import ordering as ro
@@ -112,7 +113,7 @@ class QuickList(Node):
 
 @node_type("QuickList")
 async def _fetch_quick_list(c: Context, pk: uuid.UUID) -> QuickList | None:
-    row = await rs.quick_list_by_pk(c, pk)
+    row = await find_readable(QuickListRow, c, pk)
     return QuickList.of(row) if row else None
 
 

@@ -15,6 +15,7 @@ from models.quote import QuoteStatus
 from resolvers.account import user_by_id
 from resolvers.company.loaders import customer_number_by_id
 from resolvers.core import clock, ids
+from resolvers.core.access import find_readable
 from resolvers.core.context import Context
 from resolvers.core.pagination import Page
 from resolvers.quote import accept
@@ -104,7 +105,7 @@ class Quote(Node):
 
 @node_type("Quote")
 async def _fetch_quote(c: Context, pk: uuid.UUID) -> Quote | None:
-    row = await rq.quote_for_node(c, pk)
+    row = await find_readable(m.Quote, c, pk)
     return Quote.of(row, c) if row else None
 
 

@@ -15,6 +15,7 @@ import models as m
 from resolvers.catalog import products as catalog
 from resolvers.company.loaders import company_by_id
 from resolvers.core import ids
+from resolvers.core.access import find_readable
 from resolvers.core.context import Context
 from resolvers.scan_list import scans as rs
 from resolvers.scan_list.loaders import lines_by_scan_list_id
@@ -108,7 +109,7 @@ async def backoffice_scan_lists(
 
 @node_type("ScanList")
 async def _fetch_scan_list(c: Context, pk: uuid.UUID) -> ScanList | None:
-    row = await rs.scan_list_for_node(c, pk)
+    row = await find_readable(m.ScanList, c, pk)
     return ScanList.of(row, c) if row else None
 
 

@@ -15,9 +15,10 @@ import models as m
 from models import ValidationStatus
 from resolvers.account import user_by_id
 from resolvers.core import ids
+from resolvers.core.access import find_readable
 from resolvers.core.context import Context
 from resolvers.core.pagination import Page
-from resolvers.order import order_by_validation_list_id, visible_for_node
+from resolvers.order import order_by_validation_list_id
 from resolvers.validation import lists as rv
 from resolvers.validation.loaders import lines_by_validation_list_id
 from schema.account import User
@@ -118,7 +119,7 @@ class ValidationList(Node):
 
 @node_type("ValidationList")
 async def _fetch_validation_list(c: Context, pk: uuid.UUID) -> ValidationList | None:
-    row = await visible_for_node(m.ValidationList, c, pk)
+    row = await find_readable(m.ValidationList, c, pk)
     return ValidationList.of(row, c) if row else None
 
 

@@ -26,6 +26,7 @@ from resolvers.auth.tokens import (
     verify_password_in_thread,
 )
 from resolvers.core import ids, mail, validate
+from resolvers.core.access import of_company
 from resolvers.core.clock import now
 from resolvers.core.context import Context, token_hash
 from resolvers.core.errors import DomainError, ErrorCode, Problems, not_found
@@ -50,7 +51,7 @@ async def _membership_for_login(user: User, company_id: str | None) -> Membershi
     if company_id is not None:
         field = ("input", "companyId")
         cid = ids.decode(company_id, "Company", field)
-        chosen = await Membership.filter(user_id=user.id, company_id=cid).select_related("company").first()
+        chosen = await of_company(Membership, cid).filter(user_id=user.id).select_related("company").first()
         if chosen is None:
             raise not_found(field)
         if chosen.status == MembershipStatus.INACTIVE:
@@ -117,7 +118,7 @@ async def account_switch(ctx: Context, company_id: str) -> User:
     user = ctx.require_user()
     field = ("companyId",)
     cid = ids.decode(company_id, "Company", field)
-    membership = await Membership.filter(user_id=user.id, company_id=cid).select_related("company").first()
+    membership = await of_company(Membership, cid).filter(user_id=user.id).select_related("company").first()
     if membership is None:
         raise not_found(field)
     if membership.status == MembershipStatus.INACTIVE:

@@ -14,6 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import NamedTuple
 
 from models import CompanyPrice
+from resolvers.core.access import of_company
 
 CENT = Decimal("0.01")
 ONE = Decimal(1)
@@ -53,8 +54,10 @@ async def company_breaks(
     """One query: each product's price-list rows for the company, ascending minimum ({} for none)."""
     if company_id is None or not product_ids:
         return {}
-    rows = await CompanyPrice.filter(company_id=company_id, product_id__in=list(set(product_ids))).values_list(
-        "product_id", "minimum_quantity", "unit_price"
+    rows = (
+        await of_company(CompanyPrice, company_id)
+        .filter(product_id__in=list(set(product_ids)))
+        .values_list("product_id", "minimum_quantity", "unit_price")
     )
     found: dict[uuid.UUID, list[Break]] = defaultdict(list)
     for product_id, minimum, price in rows:

@@ -14,6 +14,7 @@ from models import Branch, Category, CompanyArticleCode, Locale, Product
 from models.catalog import SEARCHED_COLUMNS
 from resolvers.catalog.loaders import ALL, branch_list, category_by_id, product_by_id
 from resolvers.core import ids, loaders, validate
+from resolvers.core.access import in_company
 from resolvers.core.context import Context
 from resolvers.core.errors import AccessError, forbidden, unauthenticated
 from resolvers.core.pagination import Page, paginate
@@ -190,7 +191,7 @@ async def resolve_codes(ctx: Context, codes: list[str]) -> dict[str, Product]:
     own = [c for c in wanted if validate.fits(CompanyArticleCode, "code", c)]
     if not (skus or eans or own):
         return {}
-    own_codes = CompanyArticleCode.filter(company_id=ctx.company_id, code__in=own)
+    own_codes = in_company(CompanyArticleCode, ctx).filter(code__in=own)
     condition = Q(sku__in=skus) | Q(ean__in=eans)
     if ctx.company_id is not None and own:
         condition |= Q(id__in=Subquery(own_codes.values("product_id")))

@@ -24,6 +24,7 @@ from models import (
 )
 from resolvers.auth import tokens as auth_core
 from resolvers.core import audit, ids, mail, validate
+from resolvers.core.access import of_company
 from resolvers.core.context import Context
 from resolvers.core.errors import DomainError, ErrorCode, Problems
 from resolvers.core.i18n import N_, current_locale, tr
@@ -257,7 +258,7 @@ async def request_access(
             )
     p.raise_any()
     assert company is not None
-    if actor is not None and await Membership.filter(user_id=actor.id, company_id=company.id).exists():
+    if actor is not None and await of_company(Membership, company.id).filter(user_id=actor.id).exists():
         raise DomainError(ErrorCode.ALREADY_MEMBER, tr("You already belong to this account."))
 
     password_hash = await auth_core.hash_password_in_thread(new_user.password) if new_user else ""
@@ -272,9 +273,11 @@ async def request_access(
         except IntegrityError:  # a concurrent request of the same user
             raise DomainError(ErrorCode.ALREADY_MEMBER, tr("You already belong to this account.")) from None
         params = {"requester": f"{actor.first_name} {actor.last_name}", "email": actor.email, "company": company.name}
-        admins = await Membership.filter(
-            company_id=company.id, role=Role.ADMINISTRATOR, status=MembershipStatus.ACTIVE
-        ).select_related("user")
+        admins = (
+            await of_company(Membership, company.id)
+            .filter(role=Role.ADMINISTRATOR, status=MembershipStatus.ACTIVE)
+            .select_related("user")
+        )
         for admin in admins:
             await mail.enqueue(
                 admin.user.email, "access_request", admin.user.locale, name=admin.user.first_name, **params

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 from tortoise.transactions import in_transaction
@@ -113,17 +112,6 @@ async def request_customer_number(
             after={"kind": kind.value, "name": clean_name, **_address_details(columns), "note": note},
         )
     return request
-
-
-async def ticket_for_node(ctx: Context, pk: uuid.UUID) -> HelpdeskTicket | None:
-    """Query.node: staff read every ticket; a user the tickets they opened (a ticket is its
-    writer's, not their company's); None otherwise."""
-    user = ctx.user
-    if user is None:
-        return None
-    if user.staff_role is not None:
-        return await HelpdeskTicket.get_or_none(id=pk)
-    return await HelpdeskTicket.get_or_none(id=pk, user_id=user.id)
 
 
 async def open_ticket(

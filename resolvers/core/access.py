@@ -1,37 +1,106 @@
-"""Company scoping in one place: another company's id is NOT_FOUND, like a missing one."""
+"""Company scoping in one place: another company's id is NOT_FOUND, like a missing one.
+
+Each model's visibility is one rule, registered here with `@rule(Model)`: `readable(Model, ctx)`
+answers it for the lists and for Query.node alike (Polar's `get_readable_statement`). Nothing
+outside this module filters by company (tests/test_company_scope.py checks it); the few reads of
+one given company go through `of_company`, and member mutations act inside `in_company`.
+"""
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
-from typing import TypeVar
+from collections.abc import Awaitable, Callable, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
+from tortoise.expressions import Q, Subquery
 from tortoise.models import Model
 from tortoise.queryset import QuerySet
 
-from models import MembershipCustomerNumber
+from models import (
+    AddressChangeRequest,
+    Cart,
+    CartLine,
+    Company,
+    CustomerNumber,
+    CustomerNumberRequest,
+    HelpdeskTicket,
+    Membership,
+    MembershipCustomerNumber,
+    Order,
+    OrderLine,
+    QuickList,
+    QuickListLine,
+    Quote,
+    ScanList,
+    User,
+    ValidationList,
+)
 from resolvers.core import ids
-from resolvers.core.context import Context
 from resolvers.core.errors import not_found
 from resolvers.core.loaders import mapped
+from resolvers.core.permissions import Permission
+
+if TYPE_CHECKING:  # context.py builds the catalog loaders, which scope prices through here
+    from resolvers.core.context import Context
 
 M = TypeVar("M", bound=Model)
+Rule = Callable[[type[Any], "Context"], Awaitable[QuerySet[Any]]]
+RULES: dict[type[Model], Rule] = {}
 
 
-def readable(model: type[M], ctx: Context) -> QuerySet[M]:
-    """The rows of `model` the acting company may read (none without an active membership)."""
+def nothing(model: type[M]) -> QuerySet[M]:
+    """No row at all (an empty scope that still composes with filters)."""
+    return model.filter(id=None)
+
+
+def in_company(model: type[M], ctx: Context) -> QuerySet[M]:
+    """The acting company's rows (none without an active membership): the scope of member
+    mutations, and the base of most read rules."""
     company_id = ctx.company_id
     if company_id is None:
-        return model.filter(id=None)
+        return nothing(model)
     return model.filter(company_id=company_id)
+
+
+def of_company(rows: type[M] | QuerySet[M], company_id: Any) -> QuerySet[M]:
+    """The rows (of a model or a query) of one given company, for callers whose right to that
+    company is already settled: staff in the back office, a row already read through `readable`
+    and its company's other rows, a user choosing among their own memberships."""
+    return rows.filter(company_id=company_id)
+
+
+def rule(*models: type[Model]) -> Callable[[Rule], Rule]:
+    """Register the read rule of `models` (one per model)."""
+
+    def register(fn: Rule) -> Rule:
+        for model in models:
+            assert model not in RULES, f"{model.__name__} has two read rules"
+            RULES[model] = fn
+        return fn
+
+    return register
+
+
+async def readable(model: type[M], ctx: Context) -> QuerySet[M]:
+    """The rows of `model` this viewer may read, by the model's rule (a model without one has no
+    default: who reads it must be written down here)."""
+    fn = RULES.get(model)
+    if fn is None:
+        raise LookupError(f"no read rule for {model.__name__} in resolvers.core.access")
+    return cast("QuerySet[M]", await fn(model, ctx))
+
+
+async def find_readable(model: type[M], ctx: Context, pk: uuid.UUID) -> M | None:
+    """Query.node: the row if this viewer may read it, else None (never an error)."""
+    return await (await readable(model, ctx)).get_or_none(id=pk)
 
 
 async def get_for_company(
     model: type[M], global_id: str | uuid.UUID, ctx: Context, field: Sequence[str] | None = None
 ) -> M:
-    """The row behind an id, if it belongs to the acting company; NOT_FOUND otherwise."""
+    """The row behind an id, if this viewer may read it (`readable`); NOT_FOUND otherwise."""
     pk = global_id if isinstance(global_id, uuid.UUID) else ids.decode_or_none(global_id, model.__name__)
-    row = await readable(model, ctx).get_or_none(id=pk) if pk else None
+    row = await (await readable(model, ctx)).get_or_none(id=pk) if pk else None
     if row is None:
         raise not_found(field)
     return row
@@ -70,22 +139,161 @@ async def allowed_customer_number_ids(ctx: Context) -> set[uuid.UUID] | None:
     return set(limited) or None
 
 
-async def readable_by_customer_number(model: type[M], ctx: Context) -> QuerySet[M]:
-    """Rows of the acting company (as `readable`) made for a customer number the member may use.
-
-    For models with a `customer_number` foreign key (quotes, orders, validation lists).
-    """
-    qs = readable(model, ctx)
+async def _by_customer_number(model: type[M], ctx: Context) -> QuerySet[M]:
+    """The acting company's rows made for a customer number the member may use (models with a
+    `customer_number` foreign key: quotes, orders, validation lists)."""
+    qs = in_company(model, ctx)
     allowed = await allowed_customer_number_ids(ctx)
     return qs if allowed is None else qs.filter(customer_number_id__in=allowed)
 
 
-async def get_for_customer_number(
-    model: type[M], global_id: str | uuid.UUID, ctx: Context, field: Sequence[str] | None = None
-) -> M:
-    """As get_for_company, and NOT_FOUND too when made for a customer number the member may not use."""
-    pk = global_id if isinstance(global_id, uuid.UUID) else ids.decode_or_none(global_id, model.__name__)
-    row = await (await readable_by_customer_number(model, ctx)).get_or_none(id=pk) if pk else None
-    if row is None:
-        raise not_found(field)
-    return row
+def _is_staff(ctx: Context) -> bool:
+    return ctx.staff_role is not None
+
+
+# ---------------------------------------------------------------------- the rules
+
+
+@rule(Company)
+async def _company(model: type[Company], ctx: Context) -> QuerySet[Company]:
+    """Staff read every company; a member the acting company."""
+    if _is_staff(ctx):
+        return model.all()
+    return model.filter(id=ctx.company_id) if ctx.company_id is not None else nothing(model)
+
+
+@rule(CustomerNumber)
+async def _customer_number(model: type[CustomerNumber], ctx: Context) -> QuerySet[CustomerNumber]:
+    """Staff read every number; a member all of the acting company's (limits apply to what is
+    made for a number, not to reading the number)."""
+    return model.all() if _is_staff(ctx) else in_company(model, ctx)
+
+
+@rule(User)
+async def _user(model: type[User], ctx: Context) -> QuerySet[User]:
+    """The viewer themself; the acting company's members for MANAGE_USERS; anyone for staff."""
+    user = ctx.user
+    if user is None:
+        return nothing(model)
+    if _is_staff(ctx):
+        return model.all()
+    seen = Q(id=user.id)
+    if Permission.MANAGE_USERS in ctx.permissions:
+        seen |= Q(id__in=Subquery(in_company(Membership, ctx).values("user_id")))
+    return model.filter(seen)
+
+
+@rule(Membership)
+async def _membership(model: type[Membership], ctx: Context) -> QuerySet[Membership]:
+    """One's own memberships; the acting company's for MANAGE_USERS; any for staff."""
+    user = ctx.user
+    if user is None:
+        return nothing(model)
+    if _is_staff(ctx):
+        return model.all()
+    seen = Q(user_id=user.id)
+    if Permission.MANAGE_USERS in ctx.permissions and ctx.company_id is not None:
+        seen |= Q(company_id=ctx.company_id)
+    return model.filter(seen)
+
+
+@rule(Quote)
+async def _quote(model: type[Quote], ctx: Context) -> QuerySet[Quote]:
+    """Staff read every quote; members with VIEW_QUOTES the company's made for their numbers."""
+    if _is_staff(ctx):
+        return model.all()
+    if Permission.VIEW_QUOTES not in ctx.permissions:
+        return nothing(model)
+    return await _by_customer_number(model, ctx)
+
+
+def may_read_orders(ctx: Context) -> bool:
+    return bool({Permission.VIEW_COMPANY_ORDERS, Permission.VIEW_OWN_ORDERS} & ctx.permissions)
+
+
+@rule(ValidationList, Order)
+async def _ordered(model: type[M], ctx: Context) -> QuerySet[M]:
+    """Staff read every row; with VIEW_COMPANY_ORDERS the company's (limited to the member's
+    customer numbers); with VIEW_OWN_ORDERS one's own; nothing otherwise."""
+    if _is_staff(ctx):
+        return model.all()
+    m = ctx.active_membership
+    if m is None or not may_read_orders(ctx):
+        return nothing(model)
+    if Permission.VIEW_COMPANY_ORDERS in ctx.permissions:
+        return await _by_customer_number(model, ctx)
+    return in_company(model, ctx).filter(membership_id=m.id)
+
+
+@rule(OrderLine)
+async def _order_line(model: type[OrderLine], ctx: Context) -> QuerySet[OrderLine]:
+    """The lines of the orders one may read."""
+    if _is_staff(ctx):
+        return model.all()
+    return model.filter(order_id__in=Subquery((await readable(Order, ctx)).values("id")))
+
+
+@rule(ScanList)
+async def _scan_list(model: type[ScanList], ctx: Context) -> QuerySet[ScanList]:
+    """Staff read every list, approved or not; members with PLACE_ORDERS the company's approved ones."""
+    if _is_staff(ctx):
+        return model.all()
+    if Permission.PLACE_ORDERS not in ctx.permissions:
+        return nothing(model)
+    return in_company(model, ctx).filter(approved_at__isnull=False)
+
+
+@rule(QuickList)
+async def _quick_list(model: type[QuickList], ctx: Context) -> QuerySet[QuickList]:
+    """Shared lists and one's own: of any company for staff, of the acting company for members
+    with VIEW_QUICK_LISTS."""
+    user = ctx.user
+    if user is None:
+        return nothing(model)
+    shared_or_mine = Q(shared=True) | Q(owner_id=user.id)
+    if _is_staff(ctx):
+        return model.filter(shared_or_mine)
+    if Permission.VIEW_QUICK_LISTS not in ctx.permissions:
+        return nothing(model)
+    return in_company(model, ctx).filter(shared_or_mine)
+
+
+@rule(QuickListLine)
+async def _quick_list_line(model: type[QuickListLine], ctx: Context) -> QuerySet[QuickListLine]:
+    """The lines of the lists one may read."""
+    return model.filter(quick_list_id__in=Subquery((await readable(QuickList, ctx)).values("id")))
+
+
+@rule(Cart)
+async def _cart(model: type[Cart], ctx: Context) -> QuerySet[Cart]:
+    """One's own saved cart, with PLACE_ORDERS: a colleague's cart is private to its member."""
+    m = ctx.active_membership
+    if m is None or Permission.PLACE_ORDERS not in ctx.permissions:
+        return nothing(model)
+    return model.filter(membership_id=m.id)
+
+
+@rule(CartLine)
+async def _cart_line(model: type[CartLine], ctx: Context) -> QuerySet[CartLine]:
+    """The lines of one's own cart."""
+    return model.filter(cart_id__in=Subquery((await readable(Cart, ctx)).values("id")))
+
+
+@rule(AddressChangeRequest, CustomerNumberRequest)
+async def _request(model: type[M], ctx: Context) -> QuerySet[M]:
+    """Requests are seen by staff and by the members who manage the company that made them."""
+    if _is_staff(ctx):
+        return model.all()
+    if Permission.MANAGE_COMPANY not in ctx.permissions:
+        return nothing(model)
+    return in_company(model, ctx)
+
+
+@rule(HelpdeskTicket)
+async def _ticket(model: type[HelpdeskTicket], ctx: Context) -> QuerySet[HelpdeskTicket]:
+    """Staff read every ticket; a user the tickets they opened (a ticket is its writer's, not
+    their company's)."""
+    user = ctx.user
+    if user is None:
+        return nothing(model)
+    return model.all() if _is_staff(ctx) else model.filter(user_id=user.id)

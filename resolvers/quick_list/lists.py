@@ -35,7 +35,6 @@ from resolvers.core.access import get_any
 from resolvers.core.clock import now
 from resolvers.core.context import Context
 from resolvers.core.errors import (
-    AccessError,
     DomainError,
     ErrorCode,
     Problem,
@@ -88,7 +87,7 @@ def require_manager(ctx: Context) -> User:
 async def get_visible(ctx: Context, global_id: str, *field: str) -> QuickList:
     """A list this viewer may read; NOT_FOUND (at `field`) for any other id."""
     pk = ids.decode_or_none(global_id, "QuickList")
-    row = await visible(ctx).get_or_none(id=pk) if pk else None
+    row = await (await visible(ctx)).get_or_none(id=pk) if pk else None
     if row is None:
         raise not_found(field or None)
     return row
@@ -111,7 +110,7 @@ async def quick_lists(ctx: Context) -> list[QuickList]:
     """The lists one may read, by name: members see the company's shared lists and their own;
     staff the lists they built."""
     user = require_reader(ctx)
-    qs = QuickList.filter(owner_id=user.id) if user.staff_role is not None else visible(ctx)
+    qs = QuickList.filter(owner_id=user.id) if user.staff_role is not None else await visible(ctx)
     return await qs.order_by("name", "created_at", "id")
 
 
@@ -119,25 +118,13 @@ async def quick_list(ctx: Context, global_id: str) -> QuickList | None:
     """One list by id; None when unknown or not readable by this viewer."""
     require_reader(ctx)
     pk = ids.decode_or_none(global_id, "QuickList")
-    return await visible(ctx).get_or_none(id=pk) if pk else None
-
-
-async def quick_list_by_pk(ctx: Context, pk: uuid.UUID) -> QuickList | None:
-    """For Query.node: the list if this viewer may read it, else None (never an error)."""
-    try:
-        require_reader(ctx)
-    except AccessError:
-        return None
-    return await visible(ctx).get_or_none(id=pk)
+    return await (await visible(ctx)).get_or_none(id=pk) if pk else None
 
 
 async def list_of_line_for_node(ctx: Context, pk: uuid.UUID) -> QuickList | None:
     """Query.node: the list holding this line, if this viewer may read the list; else None."""
-    try:
-        require_reader(ctx)
-    except AccessError:
-        return None
-    return await visible(ctx).filter(id__in=Subquery(QuickListLine.filter(id=pk).values("quick_list_id"))).first()
+    holding = Subquery(QuickListLine.filter(id=pk).values("quick_list_id"))
+    return await (await visible(ctx)).filter(id__in=holding).first()
 
 
 @dataclass
@@ -386,7 +373,7 @@ async def _own_line(ctx: Context, global_id: str, *field: str) -> QuickListLine:
     require_manager(ctx)
     pk = ids.decode_or_none(global_id, "QuickListLine")
     row = (
-        await QuickListLine.filter(id=pk, quick_list_id__in=Subquery(visible(ctx).values("id")))
+        await QuickListLine.filter(id=pk, quick_list_id__in=Subquery((await visible(ctx)).values("id")))
         .select_related("product")
         .first()
         if pk

@@ -8,7 +8,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 
-from tortoise.expressions import Q, Subquery
+from tortoise.expressions import Subquery
 from tortoise.functions import Count
 from tortoise.queryset import QuerySet
 
@@ -20,22 +20,16 @@ from resolvers.core.loaders import loader, many_by, mapped
 lines_by_quick_list_id = many_by(QuickListLine, "quick_list_id", order_by=("position", "created_at", "id"))
 
 
-def visible(ctx: Context) -> QuerySet[QuickList]:
-    """The lists this viewer may read: shared or their own (customers: of their company only)."""
-    user = ctx.user
-    if user is None:
-        return QuickList.filter(id=None)
-    shared_or_mine = Q(shared=True) | Q(owner_id=user.id)
-    if user.staff_role is not None:
-        return QuickList.filter(shared_or_mine)
-    return readable(QuickList, ctx).filter(shared_or_mine)
+async def visible(ctx: Context) -> QuerySet[QuickList]:
+    """The lists this viewer may read (the QuickList rule of resolvers.core.access)."""
+    return await readable(QuickList, ctx)
 
 
 async def product_ids_on_visible_lists(ctx: Context) -> set[uuid.UUID]:
     """One query: the products on the lists this viewer may read (the catalog's scope for
     QUICK_LISTS_ONLY members, see resolvers.catalog.products.product_scope)."""
     rows = (
-        await QuickListLine.filter(quick_list_id__in=Subquery(visible(ctx).values("id")))
+        await QuickListLine.filter(quick_list_id__in=Subquery((await visible(ctx)).values("id")))
         .distinct()
         .values_list("product_id", flat=True)
     )

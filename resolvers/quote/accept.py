@@ -26,7 +26,7 @@ from models import (
     ValidationList,
 )
 from resolvers.core import ids, validate
-from resolvers.core.access import allowed_customer_number_ids, get_for_customer_number
+from resolvers.core.access import allowed_customer_number_ids, get_for_company
 from resolvers.core.audit import record
 from resolvers.core.clock import now, today
 from resolvers.core.context import Context
@@ -89,7 +89,7 @@ async def accept_quote(
     membership = ctx.require(Permission.ACCEPT_QUOTES)
     key = check_key(idempotency_key)
     reference, note = check_texts(reference, note)
-    quote = await get_for_customer_number(Quote, global_id, ctx, ["id"])
+    quote = await get_for_company(Quote, global_id, ctx, ["id"])
     status = quote.status_on(today())
     # A repeat of a successful accept finds the quote ACCEPTED: let submit() answer the first result.
     if status != QuoteStatus.ACTIVE and not await IdempotencyRecord.exists(membership_id=membership.id, key=key):

@@ -2,7 +2,7 @@
 
 ACTIVE and EXPIRED are never stored: an ISSUED quote is ACTIVE through its validUntil day
 and EXPIRED after it (Quote.status_on(today())). Members limited to some customer numbers
-see only the quotes made for those (resolvers.core.access.readable_by_customer_number).
+see only the quotes made for those (the Quote rule in resolvers.core.access).
 """
 
 from __future__ import annotations
@@ -21,8 +21,10 @@ from resolvers.core import ids, validate
 from resolvers.core.access import (
     allowed_customer_number_ids,
     get_any,
-    get_for_customer_number,
-    readable_by_customer_number,
+    get_for_company,
+    in_company,
+    of_company,
+    readable,
 )
 from resolvers.core.audit import record
 from resolvers.core.clock import now, today
@@ -56,7 +58,7 @@ def _status_condition(statuses: Sequence[QuoteStatus], day: date) -> Q:
 
 async def _readable(ctx: Context) -> QuerySet[Quote]:
     ctx.require(Permission.VIEW_QUOTES)
-    return await readable_by_customer_number(Quote, ctx)
+    return await readable(Quote, ctx)
 
 
 async def quotes(
@@ -87,15 +89,6 @@ async def quote(ctx: Context, global_id: str) -> Quote | None:
     return await qs.get_or_none(id=pk) if pk else None
 
 
-async def quote_for_node(ctx: Context, pk: uuid.UUID) -> Quote | None:
-    """Query.node: staff see any quote; members need VIEW_QUOTES; None otherwise."""
-    if ctx.staff_role is not None:
-        return await Quote.get_or_none(id=pk)
-    if Permission.VIEW_QUOTES not in ctx.permissions:
-        return None
-    return await (await readable_by_customer_number(Quote, ctx)).get_or_none(id=pk)
-
-
 async def quote_years(ctx: Context) -> list[int]:
     """Years with at least one quote the member may see, newest first."""
     qs = await _readable(ctx)
@@ -121,7 +114,7 @@ async def _customer_number_for_request(ctx: Context, global_id: str | None) -> C
     """The given number (the company's and allowed for the member, else NOT_FOUND), or by default
     the company's SOLD_TO, or, for a member limited to other numbers, the first allowed one."""
     allowed = await allowed_customer_number_ids(ctx)
-    numbers = CustomerNumber.filter(company_id=ctx.company_id)
+    numbers = in_company(CustomerNumber, ctx)
     if allowed is not None:
         numbers = numbers.filter(id__in=allowed)
     if global_id:
@@ -178,7 +171,7 @@ async def decline_quote(ctx: Context, global_id: str, reason: str | None) -> Quo
     problems = Problems()
     reason = validate.text(problems, reason, "reason", max_length=validate.MAX_REASON, required=False)
     problems.raise_any()
-    row = await get_for_customer_number(Quote, global_id, ctx, ["id"])
+    row = await get_for_company(Quote, global_id, ctx, ["id"])
     day = today()
     before = row.status_on(day)
     if before not in (QuoteStatus.ACTIVE, QuoteStatus.REQUESTED):
@@ -293,7 +286,7 @@ async def _customer_number_for_issue(
     company_pk: uuid.UUID, global_id: str | None, existing: Quote | None
 ) -> CustomerNumber:
     """The given number of that company (NOT_FOUND otherwise), else the quote's, else its SOLD_TO."""
-    numbers = CustomerNumber.filter(company_id=company_pk)
+    numbers = of_company(CustomerNumber, company_pk)
     if global_id:
         pk = ids.decode_or_none(global_id, "CustomerNumber")
         row = await numbers.get_or_none(id=pk) if pk else None

@@ -15,11 +15,12 @@ from collections.abc import Sequence
 from typing import Any
 
 from stdnum import ean as ean_check
+from tortoise.expressions import Subquery
 from tortoise.transactions import in_transaction
 
 from models import Company, Order, OrderSource, Product, ScanList, ScanListLine, ValidationList
 from resolvers.core import ids, validate
-from resolvers.core.access import allowed_customer_number_ids, get_any
+from resolvers.core.access import allowed_customer_number_ids, get_any, nothing, of_company, readable
 from resolvers.core.audit import record
 from resolvers.core.clock import now
 from resolvers.core.context import Context
@@ -51,24 +52,10 @@ def barcode_of(product: Product) -> str:
 # ---------------------------------------------------------------------- reading
 
 
-def _approved(company_id: uuid.UUID) -> Any:
-    return ScanList.filter(company_id=company_id, approved_at__isnull=False)
-
-
 async def scan_lists(ctx: Context) -> list[ScanList]:
     """The acting company's approved scan lists, by name (PLACE_ORDERS)."""
-    membership = ctx.require(Permission.PLACE_ORDERS)
-    return await _approved(membership.company_id).order_by("name", "id")
-
-
-async def scan_list_for_node(ctx: Context, pk: uuid.UUID) -> ScanList | None:
-    """Query.node: staff see any list, approved or not; members with PLACE_ORDERS their
-    company's approved ones; None otherwise."""
-    if ctx.staff_role is not None:
-        return await ScanList.get_or_none(id=pk)
-    if ctx.company_id is None or Permission.PLACE_ORDERS not in ctx.permissions:
-        return None
-    return await _approved(ctx.company_id).get_or_none(id=pk)
+    ctx.require(Permission.PLACE_ORDERS)
+    return await (await readable(ScanList, ctx)).order_by("name", "id")
 
 
 async def backoffice_scan_lists(
@@ -82,7 +69,7 @@ async def backoffice_scan_lists(
         qs = qs.filter(approved_at__isnull=not approved)
     if company_id is not None:
         pk = ids.decode_or_none(company_id, "Company")
-        qs = qs.filter(company_id=pk) if pk else ScanList.filter(id=None)
+        qs = of_company(qs, pk) if pk else nothing(ScanList)
     return await paginate(qs, first, after, OLDEST_FIRST)
 
 
@@ -158,8 +145,7 @@ async def approved_product_ids(company_id: uuid.UUID, product_ids: Sequence[uuid
     """Which of these products are on a line of one of the company's approved scan lists (one query)."""
     rows: list[Any] = await ScanListLine.filter(
         product_id__in=list(set(product_ids)),
-        scan_list__company_id=company_id,
-        scan_list__approved_at__isnull=False,
+        scan_list_id__in=Subquery(of_company(ScanList, company_id).filter(approved_at__isnull=False).values("id")),
     ).values_list("product_id", flat=True)
     return set(rows)
 

@@ -28,7 +28,7 @@ from models import (
 )
 from resolvers.catalog.pricing import company_breaks, line_total, unit_price
 from resolvers.core import ids, validate
-from resolvers.core.access import allowed_customer_number_ids
+from resolvers.core.access import allowed_customer_number_ids, of_company
 from resolvers.core.audit import record
 from resolvers.core.clock import now
 from resolvers.core.context import Context
@@ -78,7 +78,7 @@ async def customer_number_for(
     if ship_to is not None:
         return ship_to
     company_id = membership.company_id
-    rows = await CustomerNumber.filter(company_id=company_id)
+    rows = await of_company(CustomerNumber, company_id)
     acting = ctx.active_membership
     allowed = await allowed_customer_number_ids(ctx) if acting is not None and acting.id == membership.id else None
     usable = [r for r in rows if allowed is None or r.id in allowed] or rows
