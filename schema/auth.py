@@ -11,7 +11,6 @@ from strawberry.types import Info
 import models as m
 from resolvers import account
 from resolvers.auth import login as auth
-from resolvers.core.permissions import Permission
 from resolvers.membership import memberships_by_user_id
 from schema.account import Locale, StaffRole, User
 from schema.company import Company
