@@ -1,6 +1,7 @@
 """SPEC's role x permission matrix against what every root field declares (`requires(...)` in
 schema/core/permissions.py), read from the served schema; then one real request per kind of
-declaration, for a refused and an allowed caller, to prove that the one mechanism enforces it.
+declaration and one per permission, for a refused and an allowed caller, to prove that the one
+mechanism enforces it.
 Domain-specific refusals (a foreign id, the submitter's own list, ...) are tested in their domain."""
 
 from __future__ import annotations
@@ -340,3 +341,75 @@ async def test_company_memberships_need_manage_users(api, role):
         assert "errors" not in body, body
     else:
         assert error_codes(body) == ["FORBIDDEN"], body
+
+
+# ---------------------------------------------------------------- one request per permission
+
+#: permission -> (document behind that permission, a refused caller, an allowed caller). Every
+#: permission a root field declares is here; VIEW_PRICES guards no root field (every Money field's
+#: one rule: tests/test_price_visibility.py). Every role holds VIEW_QUICK_LISTS and VIEW_OWN_ORDERS,
+#: so a PENDING member stands for the refused caller there.
+PER_PERMISSION: dict[Permission, tuple[str, str, str]] = {
+    P.MANAGE_USERS: (
+        'mutation { membershipDeactivate(id: "x") { userErrors { code } } }',
+        "member VIEW_PRICES_AND_ORDER",
+        "member ADMINISTRATOR",
+    ),
+    P.MANAGE_COMPANY: (
+        'mutation { customerNumberRequest(input: {kind: SHIP_TO, name: "Depot", address: ' + ADDRESS + "})"
+        " { userErrors { code } } }",
+        "member VIEW_PRICES_AND_ORDER",
+        "member ADMINISTRATOR",
+    ),
+    P.BROWSE_CATALOG: ("{ products(first: 1) { totalCount } }", "member QUICK_LISTS_ONLY", "member VIEW_PRICES"),
+    P.PLACE_ORDERS: ("{ cart { id } }", "member VIEW_PRICES", "member ORDER_WITHOUT_PRICES"),
+    P.FAST_ENTRY: (
+        'mutation { fastEntry(text: "X 1", addToCart: false) { userErrors { code } } }',
+        "member VIEW_PRICES",
+        "member VIEW_PRICES_AND_ORDER",
+    ),
+    P.VIEW_QUICK_LISTS: ("{ quickLists { id } }", "PENDING member", "member QUICK_LISTS_ONLY"),
+    P.MANAGE_QUICK_LISTS: (
+        'mutation { quickListDelete(id: "x") { ok } }',
+        "member VIEW_PRICES",
+        "member ORDER_WITHOUT_PRICES",
+    ),
+    P.ORDER_FROM_QUICK_LISTS: (
+        'mutation { quickListSubmit(id: "x", input: {delivery: {method: PICKUP}, idempotencyKey: "k"})'
+        " { userErrors { code } } }",
+        "member VIEW_PRICES",
+        "member QUICK_LISTS_ONLY",
+    ),
+    P.VIEW_QUOTES: ("{ quoteYears }", "member ORDER_WITHOUT_PRICES", "member VIEW_PRICES"),
+    P.REQUEST_QUOTES: (
+        'mutation { quoteRequest(input: {lines: [{code: "X", quantity: "1"}]}) { userErrors { code } } }',
+        "member ORDER_WITHOUT_PRICES",
+        "member VIEW_PRICES",
+    ),
+    P.ACCEPT_QUOTES: (
+        'mutation { quoteDecline(id: "x") { userErrors { code } } }',
+        "member VIEW_PRICES",
+        "member VIEW_PRICES_AND_ORDER",
+    ),
+    P.VIEW_COMPANY_ORDERS: ("{ orders(first: 1) { totalCount } }", "PENDING member", "member VIEW_PRICES"),
+    P.VIEW_OWN_ORDERS: ("{ orders(first: 1) { totalCount } }", "PENDING member", "member QUICK_LISTS_ONLY"),
+}
+
+
+def test_every_declared_permission_has_its_request():
+    declared = {p for d in DECLARED.values() if d is not None for p in d.permissions}
+    assert declared == set(PER_PERMISSION), declared ^ set(PER_PERMISSION)
+    assert P.VIEW_PRICES not in declared
+
+
+@pytest.mark.parametrize("permission", sorted(PER_PERMISSION))
+async def test_each_permission_is_enforced_by_a_request(api, permission):
+    document, refused, allowed = PER_PERMISSION[permission]
+    who = refused.removeprefix("member ")
+    if who in Role.__members__:
+        assert not granted(permission, Role(who))
+    assert granted(permission, Role(allowed.removeprefix("member ")))
+    body = await api(document, token=await _token(refused))
+    assert error_codes(body) == ["FORBIDDEN"], body
+    body = await api(document, token=await _token(allowed))
+    assert "errors" not in body, body
