@@ -74,7 +74,7 @@ def by_key(model: type[M], key: str = "id") -> Loader[Any, M]:
     async def batch(ctx: Context, keys: list[Hashable]) -> list[M]:
         rows = await model.filter(**{f"{key}__in": list(set(keys))})
         found = {getattr(r, key): r for r in rows}
-        return [found.get(k) for k in keys]  # type: ignore[misc]
+        return [found.get(k) for k in keys]  # type: ignore[misc]  # None for a missing key: typed as the row (see the docstring)
 
     return Loader(batch, f"{model.__name__} by {key}")
 
@@ -100,7 +100,7 @@ def mapped(fetch: Callable[[list[K]], Awaitable[Mapping[K, V]]]) -> Loader[K, V]
 
     async def batch(ctx: Context, keys: list[K]) -> list[V]:
         found = await fetch(list(set(keys)))
-        return [found.get(k) for k in keys]  # type: ignore[misc]
+        return [found.get(k) for k in keys]  # type: ignore[misc]  # None for a missing key: typed as the value (see the docstring)
 
     return Loader(batch, fetch.__qualname__)
 

@@ -33,7 +33,7 @@ async def product_ids_on_visible_lists(ctx: Context) -> set[uuid.UUID]:
         .distinct()
         .values_list("product_id", flat=True)
     )
-    return set(rows)  # type: ignore[arg-type]
+    return set(rows)  # type: ignore[arg-type]  # Tortoise types values_list(flat=True) as tuples
 
 
 @loader
