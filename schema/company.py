@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import datetime
 
 import strawberry
@@ -15,8 +14,6 @@ from resolvers.company import registration as rules
 from resolvers.company import requests
 from resolvers.company.loaders import customer_number_by_id, customer_numbers_by_company_id
 from resolvers.core import ids
-from resolvers.core.access import find_readable
-from resolvers.core.context import Context
 from resolvers.core.errors import forbidden
 from resolvers.core.permissions import Permission
 from resolvers.membership import memberships_by_company_id
@@ -33,7 +30,7 @@ from schema.core.base import (
     describe_values,
     errors_field,
 )
-from schema.core.node import node_type
+from schema.core.node import readable_node
 from schema.core.permissions import PUBLIC, requires
 from schema.membership import Membership, MembershipStatus, sees_company
 
@@ -313,22 +310,13 @@ class AddressChangeRequest(Node):
         return CustomerNumber.of(await customer_number_by_id(ctx(info)).load(self.row.customer_number_id))
 
 
-@node_type("HelpdeskTicket")
-async def _helpdesk_ticket(c: Context, pk: uuid.UUID) -> HelpdeskTicket | None:
-    row = await find_readable(m.HelpdeskTicket, c, pk)
-    return HelpdeskTicket.of(row) if row else None
+readable_node(m.HelpdeskTicket, lambda row, c: HelpdeskTicket.of(row))
 
 
-@node_type("AddressChangeRequest")
-async def _address_change_request(c: Context, pk: uuid.UUID) -> AddressChangeRequest | None:
-    row = await find_readable(m.AddressChangeRequest, c, pk)
-    return AddressChangeRequest.of(row) if row else None
+readable_node(m.AddressChangeRequest, lambda row, c: AddressChangeRequest.of(row))
 
 
-@node_type("CustomerNumberRequest")
-async def _customer_number_request(c: Context, pk: uuid.UUID) -> CustomerNumberRequest | None:
-    row = await find_readable(m.CustomerNumberRequest, c, pk)
-    return CustomerNumberRequest.of(row) if row else None
+readable_node(m.CustomerNumberRequest, lambda row, c: CustomerNumberRequest.of(row))
 
 
 @strawberry.input
@@ -397,15 +385,7 @@ class RequestMutation:
         return await attempt(CustomerNumberRequestPayload, action, request=CustomerNumberRequest.of)
 
 
-@node_type("Company")
-async def fetch_company(c: Context, pk: uuid.UUID) -> Company | None:
-    """The acting company; any company for staff (resolvers.core.access)."""
-    row = await find_readable(m.Company, c, pk)
-    return Company.of(row) if row else None
+readable_node(m.Company, lambda row, c: Company.of(row))
 
 
-@node_type("CustomerNumber")
-async def fetch_customer_number(c: Context, pk: uuid.UUID) -> CustomerNumber | None:
-    """The acting company's customer numbers; any for staff (resolvers.core.access)."""
-    row = await find_readable(m.CustomerNumber, c, pk)
-    return CustomerNumber.of(row) if row else None
+readable_node(m.CustomerNumber, lambda row, c: CustomerNumber.of(row))

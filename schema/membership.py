@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import datetime
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -15,8 +14,7 @@ from resolvers import membership as members
 from resolvers.account import user_by_id
 from resolvers.company.loaders import company_by_id, customer_number_by_id
 from resolvers.core import ids
-from resolvers.core.access import customer_number_ids_by_membership_id, find_readable
-from resolvers.core.context import Context
+from resolvers.core.access import customer_number_ids_by_membership_id
 from resolvers.core.permissions import Permission
 from schema.account import User
 from schema.core.base import (
@@ -28,7 +26,7 @@ from schema.core.base import (
     errors_field,
     later,
 )
-from schema.core.node import node_type
+from schema.core.node import readable_node
 from schema.core.permissions import requires
 
 if TYPE_CHECKING:  # schema.company imports this module (Company.memberships, the payloads)
@@ -138,18 +136,10 @@ class MembershipMutation:
 # ---------------------------------------------------------------- Query.node
 
 
-@node_type("User")
-async def fetch_user(c: Context, pk: uuid.UUID) -> User | None:
-    """The viewer themself; members of the acting company for MANAGE_USERS; anyone for staff."""
-    row = await find_readable(m.User, c, pk)
-    return User.of(row) if row else None
+readable_node(m.User, lambda row, c: User.of(row))
 
 
-@node_type("Membership")
-async def fetch_membership(c: Context, pk: uuid.UUID) -> Membership | None:
-    """One's own memberships; the acting company's for MANAGE_USERS; any for staff."""
-    row = await find_readable(m.Membership, c, pk)
-    return Membership.of(row) if row else None
+readable_node(m.Membership, lambda row, c: Membership.of(row))
 
 
 @strawberry.type

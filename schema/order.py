@@ -33,7 +33,7 @@ from schema.core.base import (
     money_field,
 )
 from schema.core.connection import Connection
-from schema.core.node import node_type
+from schema.core.node import node_type, readable_node
 from schema.core.permissions import READ_ORDERS, Permission, requires
 from schema.delivery import Delivery
 from schema.lines import Line
@@ -102,10 +102,7 @@ class Order(Node):
         return later("schema.validation", "ValidationList").of(row, c) if row else None
 
 
-@node_type("Order")
-async def _fetch_order(c: Context, pk: uuid.UUID) -> Order | None:
-    row = await find_readable(m.Order, c, pk)
-    return Order.of(row, c) if row else None
+readable_node(m.Order, Order.of)
 
 
 @node_type("OrderLine")

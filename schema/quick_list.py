@@ -19,7 +19,6 @@ from models import QuickList as QuickListRow
 from resolvers.account import user_by_id
 from resolvers.catalog import products as catalog
 from resolvers.core import ids
-from resolvers.core.access import find_readable
 from resolvers.core.context import Context
 from resolvers.quick_list import lists as rs
 from resolvers.quick_list import ordering as ro
@@ -38,7 +37,7 @@ from schema.core.base import (
     money,
     money_field,
 )
-from schema.core.node import node_type
+from schema.core.node import node_type, readable_node
 from schema.core.permissions import STAFF, Permission, requires
 from schema.delivery import DeliveryInput
 from schema.lines import LineInput
@@ -111,10 +110,7 @@ class QuickList(Node):
         return await QuickListLine.load(ctx(info), self.row)
 
 
-@node_type("QuickList")
-async def _fetch_quick_list(c: Context, pk: uuid.UUID) -> QuickList | None:
-    row = await find_readable(QuickListRow, c, pk)
-    return QuickList.of(row) if row else None
+readable_node(QuickListRow, lambda row, c: QuickList.of(row))
 
 
 @node_type("QuickListLine")

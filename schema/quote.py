@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -15,7 +14,6 @@ from models.quote import QuoteStatus
 from resolvers.account import user_by_id
 from resolvers.company.loaders import customer_number_by_id
 from resolvers.core import clock, ids
-from resolvers.core.access import find_readable
 from resolvers.core.context import Context
 from resolvers.core.pagination import Page
 from resolvers.quote import accept
@@ -35,7 +33,7 @@ from schema.core.base import (
     money_field,
 )
 from schema.core.connection import Connection
-from schema.core.node import node_type
+from schema.core.node import readable_node
 from schema.core.permissions import STAFF, Permission, requires
 from schema.lines import Line, LineInput
 from schema.validation import SubmitInput, ValidationList, ValidationListPayload
@@ -103,10 +101,7 @@ class Quote(Node):
         return await QuoteLine.load(c, await lines_by_quote_id(c).load(self.row.id))
 
 
-@node_type("Quote")
-async def _fetch_quote(c: Context, pk: uuid.UUID) -> Quote | None:
-    row = await find_readable(m.Quote, c, pk)
-    return Quote.of(row, c) if row else None
+readable_node(m.Quote, Quote.of)
 
 
 def quote_connection(page: Page[m.Quote], c: Context) -> Connection[Quote]:

@@ -3,7 +3,6 @@ scanListApprove), and the ScanList / ScanListLine types."""
 
 from __future__ import annotations
 
-import uuid
 from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated
@@ -15,7 +14,6 @@ import models as m
 from resolvers.catalog import products as catalog
 from resolvers.company.loaders import company_by_id
 from resolvers.core import ids
-from resolvers.core.access import find_readable
 from resolvers.core.context import Context
 from resolvers.scan_list import scans as rs
 from resolvers.scan_list.loaders import lines_by_scan_list_id
@@ -24,7 +22,7 @@ from schema.catalog import products_of
 from schema.company import Company
 from schema.core.base import Node, UserError, attempt, ctx, errors_field
 from schema.core.connection import Connection
-from schema.core.node import node_type
+from schema.core.node import readable_node
 from schema.core.permissions import DECIDERS, STAFF, Permission, requires
 from schema.delivery import DeliveryInput
 from schema.lines import LineInput
@@ -107,10 +105,7 @@ async def backoffice_scan_lists(
     return Connection.of(page, [ScanList.of(r, c) for r in page.rows])
 
 
-@node_type("ScanList")
-async def _fetch_scan_list(c: Context, pk: uuid.UUID) -> ScanList | None:
-    row = await find_readable(m.ScanList, c, pk)
-    return ScanList.of(row, c) if row else None
+readable_node(m.ScanList, ScanList.of)
 
 
 @strawberry.input

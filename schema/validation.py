@@ -4,7 +4,6 @@ shared with the other submits (quickListSubmit, quoteAccept)."""
 
 from __future__ import annotations
 
-import uuid
 from datetime import datetime
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -15,7 +14,6 @@ import models as m
 from models import ValidationStatus
 from resolvers.account import user_by_id
 from resolvers.core import ids
-from resolvers.core.access import find_readable
 from resolvers.core.context import Context
 from resolvers.core.pagination import Page
 from resolvers.order import order_by_validation_list_id
@@ -34,7 +32,7 @@ from schema.core.base import (
     money_field,
 )
 from schema.core.connection import Connection
-from schema.core.node import node_type
+from schema.core.node import readable_node
 from schema.core.permissions import DECIDERS, MEMBER, READ_ORDERS, requires
 from schema.delivery import Delivery, DeliveryInput
 from schema.order import Order, OrderSource
@@ -117,10 +115,7 @@ class ValidationList(Node):
         return Order.of(row, c) if row else None
 
 
-@node_type("ValidationList")
-async def _fetch_validation_list(c: Context, pk: uuid.UUID) -> ValidationList | None:
-    row = await find_readable(m.ValidationList, c, pk)
-    return ValidationList.of(row, c) if row else None
+readable_node(m.ValidationList, ValidationList.of)
 
 
 def validation_list_connection(page: Page[m.ValidationList], c: Context) -> Connection[ValidationList]:
