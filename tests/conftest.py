@@ -1,5 +1,17 @@
-"""A fresh database per test (SQLite in memory, or an emptied PostgreSQL database when
-DATABASE_URL points at PostgreSQL), the app in-process, and helpers to call it."""
+"""A fresh database per test, the app in-process, and helpers to call it.
+
+- SQLite (the default): a new in-memory database per test.
+- PostgreSQL (DATABASE_URL=postgres://...): one database per pytest-xdist worker, its tables made
+  once (`pg_url`). Each test runs inside one transaction that is rolled back at the end
+  (`RolledBack`: the app's own transactions become savepoints in it), which is much cheaper than
+  emptying every table. Tests that need the database for real (transactions committed and seen
+  by other connections, several transactions at once: races with asyncio.gather, row locks,
+  server timeouts, the app's lifespan with its outbox worker, other processes) are marked
+  `real_db`; `postgres` and `pgbouncer` imply it. Those commit, and every table is emptied with
+  TRUNCATE after them. A test that runs two transactions at once without the marker fails
+  (NeedsRealDatabase): on the one rolled-back connection they could only take turns, so the race
+  it sets up would never happen.
+"""
 
 from __future__ import annotations
 
