@@ -6,6 +6,8 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from models import LoginThrottle, OutboxMail, User
 from resolvers.auth import tokens as auth_core
 from tests.auth.helpers import RESET_REQUEST, codes, login
@@ -14,6 +16,7 @@ from tests.factories import PASSWORD, make_member
 WRONG = "not the password at all"
 
 
+@pytest.mark.real_db
 async def test_150_parallel_wrong_logins_evaluate_at_most_ten(client_at):
     member = await make_member()
     email = member.user.email
@@ -27,6 +30,7 @@ async def test_150_parallel_wrong_logins_evaluate_at_most_ten(client_at):
     assert codes(await login(client_at("192.0.2.1"), email, PASSWORD)) == ["TOO_MANY_ATTEMPTS"]
 
 
+@pytest.mark.real_db
 async def test_20_parallel_reset_requests_send_five_mails(api):
     member = await make_member()
     results = await asyncio.gather(*(api.ok(RESET_REQUEST, {"email": member.user.email}) for _ in range(20)))
@@ -46,6 +50,7 @@ async def test_one_address_cannot_lock_an_account(client_at):
     assert codes(await login(attacker, member.user.email, PASSWORD)) == ["TOO_MANY_ATTEMPTS"]
 
 
+@pytest.mark.real_db
 async def test_an_address_over_its_limit_is_refused_and_counts_against_no_account(client_at):
     members = [await make_member() for _ in range(8)]
     attacker = client_at("203.0.113.10")

@@ -427,6 +427,7 @@ async def test_clear_without_session_is_unauthenticated(api):
     assert error_codes(await api(CLEAR)) == ["UNAUTHENTICATED"]
 
 
+@pytest.mark.real_db
 async def test_concurrent_adds_of_one_product_make_one_line(api):
     import asyncio
 

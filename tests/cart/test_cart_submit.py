@@ -268,6 +268,7 @@ async def test_empty_key_is_required(api) -> None:
     assert await ValidationList.all().count() == 0
 
 
+@pytest.mark.real_db
 async def test_twenty_concurrent_identical_submits_create_one(api) -> None:
     """On PostgreSQL the twenty transactions really overlap (each has its own pooled connection)
     and the unique idempotency key makes nineteen of them wait and then answer the winner's

@@ -11,11 +11,15 @@ from __future__ import annotations
 import asyncio
 from decimal import Decimal
 
+import pytest
+
 from models import CartLine, ValidationList, ValidationListLine
 from tests.cart.helpers import ADD
 from tests.catalog.factories import gid, make_product
 from tests.factories import make_member, make_staff
 from tests.order.helpers import APPROVE, CART_SUBMIT, fill_cart, make_stock, pickup, submit_cart, submit_input
+
+pytestmark = pytest.mark.real_db  # real races on PostgreSQL
 
 ROUNDS = 6
 ADDS = 20

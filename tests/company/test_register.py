@@ -284,6 +284,7 @@ async def test_an_administrator_membership_that_is_not_active_cannot_open_a_seco
     assert problems(payload) == [("COMPANY_ALREADY_REGISTERED", ["input", "vatNumber"])]
 
 
+@pytest.mark.real_db
 async def test_concurrent_registrations_of_one_vat_number_open_one_account(api):
     results = await asyncio.gather(
         *[register(api, register_input(user=new_user(email=f"user{i}@bouw.test"))) for i in range(4)]

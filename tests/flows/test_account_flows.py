@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 
 import httpx
+import pytest
 from asgi_lifespan import LifespanManager
 
 from app import create_app
@@ -12,6 +13,8 @@ from models import MembershipStatus, OutboxMail, Role
 from tests.conftest import Api
 from tests.factories import PASSWORD, make_member
 from tests.flows.conftest import SMTPServer, free_port, token_in
+
+pytestmark = pytest.mark.real_db  # the app's lifespan runs the outbox worker beside the requests
 
 REGISTER = """
 mutation($input: CompanyRegisterInput!) {

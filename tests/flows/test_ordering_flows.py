@@ -14,6 +14,8 @@ from resolvers.core.clock import today
 from tests.catalog.factories import gid, make_branch, make_product, set_price
 from tests.factories import make_customer_number, make_member, make_staff
 
+pytestmark = pytest.mark.real_db  # the app's lifespan runs the outbox worker beside the requests
+
 ERRORS = "userErrors { field code message }"
 VL = "id number status source version total { amount } lines { quantity unitPrice { amount } product { sku } }"
 DELIVERY = "delivery { method shipTo { number } branch { name } oneTimeAddress { line1 city } }"

@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 
+import pytest
 from aiosmtpd.controller import Controller
 
 from models import Locale, OutboxMail, Role, TokenPurpose, UserToken
@@ -60,6 +61,7 @@ async def outbox(n: int) -> list[OutboxMail]:
     return [await mail.enqueue(f"to{i}@example.com", "verify_email", Locale.EN, name="A", link="x") for i in range(n)]
 
 
+@pytest.mark.real_db
 async def test_two_racing_workers_on_a_slow_server_deliver_each_mail_once(db, monkeypatch):
     handler = Server(delay=0.3)
     # One round of the first worker (8 x 0.3 s) lasts far longer than a claim (1 s); the
@@ -108,6 +110,7 @@ async def test_a_5xx_recipient_fails_the_mail_at_once_and_staff_see_it(db, api):
     assert failed["to"] == row.to and failed["attempts"] == 1 and "550" in failed["lastError"]
 
 
+@pytest.mark.real_db
 async def test_racing_workers_count_a_4xx_once_and_retry_it_later(db):
     handler = Server(rcpt_reply="451 4.3.0 try again later")
     (row,) = await outbox(1)

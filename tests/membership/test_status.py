@@ -249,6 +249,7 @@ async def test_the_last_active_administrator_stays(api, settings, change):
     assert await snapshot() == before
 
 
+@pytest.mark.real_db
 async def test_two_administrators_deactivating_each_other_at_once_leave_one(api):
     a = await make_member(Role.ADMINISTRATOR)
     b = await make_member(Role.ADMINISTRATOR, company=a.company)

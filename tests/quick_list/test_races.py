@@ -9,11 +9,15 @@ from __future__ import annotations
 import asyncio
 from decimal import Decimal
 
+import pytest
+
 from models import QuickListLine, Role
 from resolvers.core import ids
 from tests.catalog.factories import gid, make_product
 from tests.factories import make_member
 from tests.quick_list.helpers import DELETE, LINE_UPDATE, LINES_ADD, LINES_REMOVE, line_gid, make_list
+
+pytestmark = pytest.mark.real_db  # real races on PostgreSQL
 
 ROUNDS = 8
 

@@ -99,6 +99,7 @@ async def test_same_key_same_request_returns_the_first(db, settings) -> None:
     assert error.value.problems[0].code == ErrorCode.IDEMPOTENCY_KEY_REUSED
 
 
+@pytest.mark.real_db
 async def test_twenty_concurrent_calls_create_one(db, settings) -> None:
     """Twenty requests at once, each with its own Context (on PostgreSQL each transaction takes
     its own pooled connection and really overlaps; on SQLite they take turns)."""

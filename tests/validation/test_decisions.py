@@ -216,6 +216,7 @@ async def test_decisions_need_a_session(api) -> None:
     ]
 
 
+@pytest.mark.real_db
 @pytest.mark.parametrize("second", ["approve", "reject"])
 async def test_two_concurrent_decisions_one_wins(api, second: str) -> None:
     """On PostgreSQL both UPDATEs run at once and the row lock makes the second see version 2;
