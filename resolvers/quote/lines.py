@@ -54,7 +54,8 @@ async def request_lines(ctx: Context, problems: Problems, lines: Sequence[LineLi
 
 
 async def issue_lines(ctx: Context, problems: Problems, lines: Sequence[IssueLine]) -> list[LineDraft]:
-    """Each line a known product (by id), a valid quantity and a unit price of at least 0."""
+    """Each line a known product (by id: NOT_FOUND otherwise, as for every LineInput), a valid
+    quantity and a unit price of at least 0."""
     if not lines:
         problems.add(ErrorCode.REQUIRED, tr("Add at least one line."), "input", "lines")
         return []
@@ -64,7 +65,7 @@ async def issue_lines(ctx: Context, problems: Problems, lines: Sequence[IssueLin
         at = ("input", "lines", str(i))
         product = by_id.get(line.product_id)
         if product is None:
-            problems.add(ErrorCode.UNKNOWN_PRODUCT_CODE, tr("No product has this id."), *at, "productId")
+            problems.add(ErrorCode.NOT_FOUND, tr("No product has this id."), *at, "productId")
             continue
         check_quantity(problems, product, line.quantity, *at, "quantity")
         price = line.unit_price

@@ -153,7 +153,7 @@ async def test_refused_input_changes_nothing(api):
         (["input", "validUntil"], "INVALID"),
         (["input", "reference"], "TOO_LONG"),
         (["input", "lines", "0", "unitPrice"], "INVALID"),
-        (["input", "lines", "1", "productId"], "UNKNOWN_PRODUCT_CODE"),
+        (["input", "lines", "1", "productId"], "NOT_FOUND"),
         (["input", "lines", "2", "quantity"], "INVALID_QUANTITY"),
         (["input", "lines", "3", "quantity"], "BELOW_MINIMUM_QUANTITY"),
         (["input", "lines", "4", "quantity"], "QUANTITY_NOT_MULTIPLE"),
