@@ -65,7 +65,7 @@ class RequestError(HTTPException):
 class GraphQLApp(GraphQL[Context, None]):
     def __init__(self, settings: Settings) -> None:
         super().__init__(
-            build_schema(production=settings.production),
+            build_schema(production=settings.production, differential=settings.graphql_differential),
             graphql_ide=None if settings.production else "graphiql",
             allow_queries_via_get=False,
         )

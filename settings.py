@@ -22,6 +22,9 @@ class Settings(BaseSettings):
 
     app_env: Literal["development", "production"] = "development"
     debug: bool = False
+    #: A test mode: every query is also executed by plain graphql-core and both answers compared
+    #: (schema/core/executor.py, DifferentialExecutor). `.ci/run` sets it for the SQLite run.
+    graphql_differential: bool = False
     database_url: str | None = None
     host: str = "127.0.0.1"
     port: int = 8000

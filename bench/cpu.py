@@ -99,7 +99,8 @@ async def main() -> None:
                         start = time.process_time()
                         await once()
                         cpu.append((time.process_time() - start) * 1000)
-                    line = f"{scenario:10} {endpoint:12} cpu ms/request best {min(cpu):6.1f} median {statistics.median(cpu):6.1f}"
+                    line = f"{scenario:10} {endpoint:12} cpu ms/request best {min(cpu):6.1f}"
+                    line += f" median {statistics.median(cpu):6.1f}"
                     if args.cycles:
                         gc.collect()
                         gc.disable()

@@ -20,6 +20,7 @@ from schema.catalog import CatalogQuery
 from schema.company import CompanyMutation, RequestMutation
 from schema.core.base import SCALARS
 from schema.core.cost import QueryCost
+from schema.core.executor import executor_class
 from schema.core.guards import RequestGuard
 from schema.core.limits import (
     MAX_ALIASES,
@@ -76,7 +77,7 @@ class Mutation(
     pass
 
 
-def build_schema(production: bool = False) -> QuietSchema:
+def build_schema(production: bool = False, differential: bool = False) -> QuietSchema:
     rules: list = [MaxMutationsRule, MaxListRule]
     if production:
         rules.append(NoSchemaIntrospectionCustomRule)
@@ -84,6 +85,7 @@ def build_schema(production: bool = False) -> QuietSchema:
         query=Query,
         types=[OrderPayload],
         mutation=Mutation,
+        execution_context_class=executor_class(differential),
         config=StrawberryConfig(disable_field_suggestions=production, scalar_map=SCALARS),
         extensions=[
             lambda: MaskErrorsWithRequestId(should_mask_error=should_mask_error),

@@ -35,6 +35,7 @@ from tortoise.context import TortoiseContext, tortoise_test_context
 import app as app_module
 from app import create_app
 from resolvers.core.database import _Transaction
+from schema.core.executor import MISMATCHES, SHADOW
 from settings import MODEL_MODULES, Settings, tortoise_config
 
 PG = os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
@@ -72,6 +73,15 @@ _built_schema = functools.cache(app_module.build_schema)
 @pytest.fixture(autouse=True)
 def schema_built_once(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(app_module, "build_schema", _built_schema)
+
+
+@pytest.fixture(autouse=True)
+def same_answer_as_graphql_core() -> Iterator[None]:
+    """In the differential mode (GRAPHQL_DIFFERENTIAL=1), a query the fast executor answered
+    differently from plain graphql-core fails the test that sent it."""
+    MISMATCHES.clear()
+    yield
+    assert not MISMATCHES, "\n".join(MISMATCHES)
 
 
 @pytest.fixture
@@ -311,7 +321,8 @@ class SQLCounter(logging.Handler):
         self.statements: list[str] = []
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.statements.append(record.getMessage())
+        if not SHADOW.get():  # the differential mode's second execution is not the request's
+            self.statements.append(record.getMessage())
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ order.
 from __future__ import annotations
 
 import asyncio
+import weakref
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Coroutine, Hashable, Iterable, Mapping
 from functools import partial
@@ -39,6 +40,10 @@ class DataLoader(aiodataloader.DataLoader[K, V]):
         return asyncio.shield(super().load(key))
 
 
+def weak(ctx: Context) -> Context:
+    return ctx if isinstance(ctx, weakref.ProxyType) else weakref.proxy(ctx)  # a batch's ctx is one already
+
+
 class Loader(Generic[K, V]):
     """A loader declaration: `declaration(ctx)` is this request's DataLoader (built on first use)."""
 
@@ -52,7 +57,10 @@ class Loader(Generic[K, V]):
         try:
             return ctx.loaders[self]
         except KeyError:
-            loader = ctx.loaders[self] = DataLoader(partial(self.batch, ctx))
+            # A weak reference: the Context holds its loaders, and a loader holding the Context
+            # would make the request's Context, loaders, rows and futures one reference cycle,
+            # left to the garbage collector instead of freed with the request (bench/cpu.py --cycles).
+            loader = ctx.loaders[self] = DataLoader(partial(self.batch, weak(ctx)))
             return loader
 
     def __repr__(self) -> str:
