@@ -7,7 +7,7 @@ which also loads the acting company's prices in one batched query per request.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Container, Sequence
 from decimal import Decimal
 from typing import Any, cast
 
@@ -33,7 +33,7 @@ from resolvers.core import ids
 from resolvers.core.context import Context
 from schema.core.base import Address, Money, Node, ctx, money, money_field
 from schema.core.connection import Connection
-from schema.core.lookahead import Selected, selection
+from schema.core.lookahead import EVERYTHING, Selected, selection
 from schema.core.node import node_type
 from schema.core.permissions import PUBLIC, STAFF, Permission, requires
 
@@ -124,23 +124,26 @@ class Product(Node):
     stock: strawberry.Private[list[BranchStock] | None] = None
 
     @staticmethod
-    def of(row: m.Product | ProductRow, c: Context, breaks: list[Break]) -> Product:
-        """`breaks`: the acting company's price-list rows for this product (see `Product.load`)."""
+    def of(row: m.Product | ProductRow, c: Context, breaks: list[Break], selected: Selected | None = None) -> Product:
+        """`breaks`: the acting company's price-list rows for this product (see `Product.load`).
+        With `selected` (a page's selection below Product) only the fields it names are
+        computed; the others are None, never read (the look-ahead over-approximates)."""
+        want: Container[str] = EVERYTHING if selected is None else selected.fields
         return Product(
-            id=strawberry.ID(ids.encode("Product", row.id)),
+            id=strawberry.ID(ids.encode("Product", row.id)) if "id" in want else None,  # type: ignore[arg-type]
             sku=row.sku,
             ean=row.ean,
-            name=catalog.localized(row, "name", c.locale) or "",
-            description=catalog.localized(row, "description", c.locale),
+            name=(catalog.localized(row, "name", c.locale) or "") if "name" in want else None,  # type: ignore[arg-type]
+            description=catalog.localized(row, "description", c.locale) if "description" in want else None,
             brand=row.brand,
             unit=row.unit,
-            order_multiple=catalog.plain(row.order_multiple),
-            minimum_quantity=catalog.plain(row.minimum_quantity),
+            order_multiple=catalog.plain(row.order_multiple) if "orderMultiple" in want else None,  # type: ignore[arg-type]
+            minimum_quantity=catalog.plain(row.minimum_quantity) if "minimumQuantity" in want else None,  # type: ignore[arg-type]
             orderable=row.orderable,
-            vat_rate=catalog.plain(row.vat_rate),
+            vat_rate=catalog.plain(row.vat_rate) if "vatRate" in want else None,  # type: ignore[arg-type]
             row=row,
-            list_price=money(c, row.list_price),
-            net_price=money(c, net_price(row.list_price, breaks)),
+            list_price=money(c, row.list_price) if "listPrice" in want else None,
+            net_price=money(c, net_price(row.list_price, breaks)) if "netPrice" in want else None,
             breaks=breaks,
         )
 
@@ -162,7 +165,7 @@ class Product(Node):
         prices: dict[uuid.UUID, list[Break]] = {}
         if selected is not None and selected.any("netPrice", "priceBreaks") and c.can_see_prices:
             prices = await company_breaks(c.company_id, ids)
-        products = [Product.of(r, c, prices.get(r.id, [])) for r in rows]
+        products = [Product.of(r, c, prices.get(r.id, []), selected) for r in rows]
         if selected is not None and "availability" in selected:
             for product, stock in zip(products, await stock_of(c, ids), strict=True):
                 product.stock = _branch_stock(c, product.row.order_multiple, stock)

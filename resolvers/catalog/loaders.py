@@ -92,11 +92,27 @@ class ProductRow:
     list_price: Decimal
 
     def __init__(self, values: Sequence[Any]) -> None:
-        for name, value in zip(PRODUCT_COLUMNS, values, strict=True):
-            setattr(self, name, value)
-        self.unit = SalesUnit(self.unit)  # PostgreSQL answers the text, Tortoise on SQLite the member
-        for name in ("order_multiple", "minimum_quantity", "vat_rate", "list_price"):
-            setattr(self, name, Decimal(getattr(self, name)))
+        # Decimals, UUIDs and booleans come typed from asyncpg and from Tortoise's values_list alike.
+        (
+            self.id,
+            self.sku,
+            self.ean,
+            self.name_fr,
+            self.name_nl,
+            self.name_en,
+            self.description_fr,
+            self.description_nl,
+            self.description_en,
+            self.brand,
+            self.category_id,
+            unit,
+            self.order_multiple,
+            self.minimum_quantity,
+            self.orderable,
+            self.vat_rate,
+            self.list_price,
+        ) = values
+        self.unit = SalesUnit(unit)  # PostgreSQL answers the text, Tortoise on SQLite the member
 
 
 async def product_rows(product_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, ProductRow]:

@@ -14,7 +14,6 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Sequence
-from decimal import Decimal
 from typing import Any, cast
 
 from tortoise.queryset import QuerySet
@@ -59,9 +58,8 @@ class LineRow:
     __slots__ = ("id", "owner_id", "product_id", "quantity", "unit_price", "note")
 
     def __init__(self, values: Sequence[Any]) -> None:
-        self.id, self.owner_id, self.product_id, quantity, price, self.note = values
-        self.quantity = Decimal(quantity)
-        self.unit_price = None if price is None else Decimal(price)
+        # Decimals and UUIDs come typed from asyncpg and from Tortoise's values_list alike.
+        self.id, self.owner_id, self.product_id, self.quantity, self.unit_price, self.note = values
 
 
 async def lines_by_owner(

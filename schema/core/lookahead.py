@@ -57,6 +57,16 @@ class Selected:
                         self._add([fragment.selection_set], fragments)
 
 
+class _Everything:
+    """Stands for a selection of every field (`name in EVERYTHING` is always true)."""
+
+    def __contains__(self, name: object) -> bool:
+        return True
+
+
+EVERYTHING = _Everything()
+
+
 def selection(info: Info) -> Selected:
     """Everything selected below the field being resolved (all its aliases and fragments)."""
     raw = info._raw_info
