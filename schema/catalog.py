@@ -209,12 +209,17 @@ class Product(Node):
 
 def _branch_stock(c: Context, multiple: Decimal, rows: list[tuple[m.Branch, Decimal]]) -> list[BranchStock]:
     branches: dict[uuid.UUID, Branch] = c.memo.setdefault(Branch, {})  # one Branch per branch per request
+    plain: dict[Decimal, Decimal] = c.memo.setdefault(catalog.plain, {})  # quantities repeat across a page
+    status = catalog.stock_rule(multiple)
     result = []
     for b, q in rows:
         branch = branches.get(b.id)
         if branch is None:
             branch = branches[b.id] = Branch.of(b, c)
-        result.append(BranchStock(branch=branch, quantity=catalog.plain(q), status=catalog.stock_status(q, multiple)))
+        quantity = plain.get(q)
+        if quantity is None:
+            quantity = plain[q] = catalog.plain(q)
+        result.append(BranchStock(branch=branch, quantity=quantity, status=status(q)))
     return result
 
 
