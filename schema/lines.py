@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Container, Sequence
 from decimal import Decimal
 from typing import Any, Self
 
@@ -17,7 +17,7 @@ from resolvers.core.context import Context
 from resolvers.core.rows import lines_by_owner
 from schema.catalog import Product, products_of
 from schema.core.base import Money, money, money_field
-from schema.core.lookahead import Selected
+from schema.core.lookahead import EVERYTHING, Selected
 
 
 @strawberry.input(description="A product and quantity. Give productId or code (SKU, EAN or own article code).")
@@ -42,14 +42,21 @@ class Line:
     row: strawberry.Private[Any]
 
     @classmethod
-    def of(cls, row: Any, c: Context, product: Product | None) -> Self:
-        """`product` is None only on a page whose selection has no `product` (Line.page)."""
+    def of(cls, row: Any, c: Context, product: Product | None, selected: Selected | None = None) -> Self:
+        """`product` is None only on a page whose selection has no `product` (Line.page); with
+        `selected` (the page's selection below `lines`) only the fields it names are computed,
+        the others are None and never read."""
+        want: Container[str] = EVERYTHING if selected is None else selected.fields
         price = row.unit_price  # a REQUESTED quote's lines have none yet
         return cls(
-            id=strawberry.ID(ids.encode(cls.__name__, row.id)),
-            quantity=plain(row.quantity),
-            unit_price=money(c, price),
-            line_total=money(c, line_total(price, row.quantity) if price is not None else None),
+            id=strawberry.ID(ids.encode(cls.__name__, row.id)) if "id" in want else None,  # type: ignore[arg-type]
+            quantity=plain(row.quantity) if "quantity" in want else None,  # type: ignore[arg-type]
+            unit_price=money(c, price) if "unitPrice" in want else None,
+            line_total=(
+                money(c, line_total(price, row.quantity) if price is not None else None)
+                if "lineTotal" in want
+                else None
+            ),
             product=product,  # type: ignore[arg-type]  # None only where not selected (see above)
             row=row,
             **cls.own_fields(row),
@@ -78,4 +85,6 @@ class Line:
         if product is not None:
             ids = list({r.product_id: None for rows in lines.values() for r in rows})
             products = await Product.of_ids(c, ids, product)
-        return {owner: [cls.of(r, c, products.get(r.product_id)) for r in rows] for owner, rows in lines.items()}
+        return {
+            owner: [cls.of(r, c, products.get(r.product_id), selected) for r in rows] for owner, rows in lines.items()
+        }
