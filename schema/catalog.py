@@ -7,8 +7,9 @@ which also loads the acting company's prices in one batched query per request.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Container, Sequence
 from decimal import Decimal
+from typing import Any, cast
 
 import strawberry
 from strawberry.types import Info
@@ -17,18 +18,22 @@ from models import catalog as m
 from models.catalog import SalesUnit
 from resolvers.catalog import products as catalog
 from resolvers.catalog.loaders import (
+    ProductRow,
     categories_by_parent_id,
     category_by_id,
     prices_by_product_id,
     product_by_id,
+    product_rows,
     stock_by_product_id,
+    stock_of,
 )
-from resolvers.catalog.pricing import Break, net_price
+from resolvers.catalog.pricing import Break, company_breaks, net_price
 from resolvers.catalog.products import ProductCodeStatus, StockStatus
 from resolvers.core import ids
 from resolvers.core.context import Context
 from schema.core.base import Address, Money, Node, ctx, money, money_field
 from schema.core.connection import Connection
+from schema.core.lookahead import EVERYTHING, Selected, selection
 from schema.core.node import node_type
 from schema.core.permissions import PUBLIC, STAFF, Permission, requires
 
@@ -113,27 +118,32 @@ class Product(Node):
     net_price: Money | None = money_field(
         "This company account's own unit price for one unit. Null without VIEW_PRICES."
     )
-    row: strawberry.Private[m.Product]
+    row: strawberry.Private[m.Product | ProductRow]
     breaks: strawberry.Private[list[Break]]
+    #: availability, when loaded with the page (Product.page); else its field loads it.
+    stock: strawberry.Private[list[BranchStock] | None] = None
 
     @staticmethod
-    def of(row: m.Product, c: Context, breaks: list[Break]) -> Product:
-        """`breaks`: the acting company's price-list rows for this product (see `Product.load`)."""
+    def of(row: m.Product | ProductRow, c: Context, breaks: list[Break], selected: Selected | None = None) -> Product:
+        """`breaks`: the acting company's price-list rows for this product (see `Product.load`).
+        With `selected` (a page's selection below Product) only the fields it names are
+        computed; the others are None, never read (the look-ahead over-approximates)."""
+        want: Container[str] = EVERYTHING if selected is None else selected.fields
         return Product(
-            id=strawberry.ID(ids.encode("Product", row.id)),
+            id=strawberry.ID(ids.encode("Product", row.id)) if "id" in want else None,  # type: ignore[arg-type]
             sku=row.sku,
             ean=row.ean,
-            name=catalog.localized(row, "name", c.locale) or "",
-            description=catalog.localized(row, "description", c.locale),
+            name=(catalog.localized(row, "name", c.locale) or "") if "name" in want else None,  # type: ignore[arg-type]
+            description=catalog.localized(row, "description", c.locale) if "description" in want else None,
             brand=row.brand,
             unit=row.unit,
-            order_multiple=catalog.plain(row.order_multiple),
-            minimum_quantity=catalog.plain(row.minimum_quantity),
+            order_multiple=catalog.plain(row.order_multiple) if "orderMultiple" in want else None,  # type: ignore[arg-type]
+            minimum_quantity=catalog.plain(row.minimum_quantity) if "minimumQuantity" in want else None,  # type: ignore[arg-type]
             orderable=row.orderable,
-            vat_rate=catalog.plain(row.vat_rate),
+            vat_rate=catalog.plain(row.vat_rate) if "vatRate" in want else None,  # type: ignore[arg-type]
             row=row,
-            list_price=money(c, row.list_price),
-            net_price=money(c, net_price(row.list_price, breaks)),
+            list_price=money(c, row.list_price) if "listPrice" in want else None,
+            net_price=money(c, net_price(row.list_price, breaks)) if "netPrice" in want else None,
             breaks=breaks,
         )
 
@@ -145,6 +155,29 @@ class Product(Node):
         else:
             prices = [[] for _ in rows]
         return [Product.of(r, c, p) for r, p in zip(rows, prices, strict=True)]
+
+    @staticmethod
+    async def page(c: Context, rows: Sequence[m.Product | ProductRow], selected: Selected | None) -> list[Product]:
+        """The GraphQL products of a page's rows, with what `selected` (the selection below a
+        Product) asks for loaded in one statement per level for all of them: the acting
+        company's prices (netPrice, priceBreaks) and the stock per branch (availability)."""
+        ids = [r.id for r in rows]
+        prices: dict[uuid.UUID, list[Break]] = {}
+        if selected is not None and selected.any("netPrice", "priceBreaks") and c.can_see_prices:
+            prices = await company_breaks(c.company_id, ids)
+        products = [Product.of(r, c, prices.get(r.id, []), selected) for r in rows]
+        if selected is not None and "availability" in selected:
+            for product, stock in zip(products, await stock_of(c, ids), strict=True):
+                product.stock = _branch_stock(c, product.row.order_multiple, stock)
+        return products
+
+    @staticmethod
+    async def of_ids(c: Context, product_ids: Sequence[uuid.UUID], selected: Selected) -> dict[uuid.UUID, Product]:
+        """The products of these ids (a page's lines' products) by id, from plain rows, one
+        statement per selected level (`Product.page`). The lines restrict their product's
+        deletion, so every one exists."""
+        rows = await product_rows(product_ids)
+        return {p.row.id: p for p in await Product.page(c, list(rows.values()), selected)}
 
     @strawberry.field
     async def category(self, info: Info) -> Category | None:
@@ -165,20 +198,29 @@ class Product(Node):
         ]
 
     @strawberry.field(description="Stock per branch; every branch is listed.")
-    async def availability(self, info: Info) -> list[BranchStock]:
-        c = ctx(info)
-        rows = await stock_by_product_id(c).load(self.row.id)
-        multiple = self.row.order_multiple
-        branches: dict[uuid.UUID, Branch] = c.memo.setdefault(Branch, {})  # one Branch per branch per request
-        result = []
-        for b, q in rows:
-            branch = branches.get(b.id)
-            if branch is None:
-                branch = branches[b.id] = Branch.of(b, c)
-            result.append(
-                BranchStock(branch=branch, quantity=catalog.plain(q), status=catalog.stock_status(q, multiple))
-            )
-        return result
+    def availability(self, info: Info) -> list[BranchStock]:
+        if self.stock is not None:  # loaded with its page (Product.page)
+            return self.stock
+        return cast(Any, self._availability(ctx(info)))
+
+    async def _availability(self, c: Context) -> list[BranchStock]:
+        return _branch_stock(c, self.row.order_multiple, await stock_by_product_id(c).load(self.row.id))
+
+
+def _branch_stock(c: Context, multiple: Decimal, rows: list[tuple[m.Branch, Decimal]]) -> list[BranchStock]:
+    branches: dict[uuid.UUID, Branch] = c.memo.setdefault(Branch, {})  # one Branch per branch per request
+    plain: dict[Decimal, Decimal] = c.memo.setdefault(catalog.plain, {})  # quantities repeat across a page
+    status = catalog.stock_rule(multiple)
+    result = []
+    for b, q in rows:
+        branch = branches.get(b.id)
+        if branch is None:
+            branch = branches[b.id] = Branch.of(b, c)
+        quantity = plain.get(q)
+        if quantity is None:
+            quantity = plain[q] = catalog.plain(q)
+        result.append(BranchStock(branch=branch, quantity=quantity, status=status(q)))
+    return result
 
 
 async def product_of(c: Context, product_id: uuid.UUID) -> Product | None:
@@ -225,7 +267,7 @@ class CatalogQuery:
             first=first,
             after=after,
         )
-        return Connection.of(page, await Product.load(c, page.rows))
+        return Connection.of(page, await Product.page(c, page.rows, selection(info).get("edges", "node")))
 
     @strawberry.field(extensions=[requires(Permission.BROWSE_CATALOG, Permission.VIEW_QUICK_LISTS, STAFF)])
     async def product(self, info: Info, id: strawberry.ID | None = None, sku: str | None = None) -> Product | None:

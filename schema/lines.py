@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import uuid
+from collections.abc import Container, Sequence
 from decimal import Decimal
 from typing import Any, Self
 
 import strawberry
+from tortoise.queryset import QuerySet
 
 from resolvers.catalog.pricing import line_total
 from resolvers.catalog.products import plain
 from resolvers.core import ids
 from resolvers.core.context import Context
+from resolvers.core.rows import lines_by_owner
 from schema.catalog import Product, products_of
 from schema.core.base import Money, money, money_field
+from schema.core.lookahead import EVERYTHING, Selected
 
 
 @strawberry.input(description="A product and quantity. Give productId or code (SKU, EAN or own article code).")
@@ -38,14 +42,22 @@ class Line:
     row: strawberry.Private[Any]
 
     @classmethod
-    def of(cls, row: Any, c: Context, product: Product) -> Self:
+    def of(cls, row: Any, c: Context, product: Product | None, selected: Selected | None = None) -> Self:
+        """`product` is None only on a page whose selection has no `product` (Line.page); with
+        `selected` (the page's selection below `lines`) only the fields it names are computed,
+        the others are None and never read."""
+        want: Container[str] = EVERYTHING if selected is None else selected.fields
         price = row.unit_price  # a REQUESTED quote's lines have none yet
         return cls(
-            id=strawberry.ID(ids.encode(cls.__name__, row.id)),
-            quantity=plain(row.quantity),
-            unit_price=money(c, price),
-            line_total=money(c, line_total(price, row.quantity) if price is not None else None),
-            product=product,
+            id=strawberry.ID(ids.encode(cls.__name__, row.id)) if "id" in want else None,  # type: ignore[arg-type]
+            quantity=plain(row.quantity) if "quantity" in want else None,  # type: ignore[arg-type]
+            unit_price=money(c, price) if "unitPrice" in want else None,
+            line_total=(
+                money(c, line_total(price, row.quantity) if price is not None else None)
+                if "lineTotal" in want
+                else None
+            ),
+            product=product,  # type: ignore[arg-type]  # None only where not selected (see above)
             row=row,
             **cls.own_fields(row),
         )
@@ -59,3 +71,20 @@ class Line:
         """The lines with their products, loaded together (the lines restrict the product's deletion)."""
         products = await products_of(c, [r.product_id for r in rows])
         return [cls.of(r, c, p) for r, p in zip(rows, products, strict=True)]
+
+    @classmethod
+    async def page(
+        cls, c: Context, qs: QuerySet[Any], owner_key: str, owner_ids: Sequence[uuid.UUID], selected: Selected
+    ) -> dict[uuid.UUID, list[Self]]:
+        """The lines of a page's owners (`owner_key`: quote_id, order_id) by owner, from plain rows:
+        one statement for the lines, and for their products only what `selected` (the selection
+        below `lines`) asks for, one statement per level (Product.of_ids)."""
+        lines = await lines_by_owner(qs, owner_key, owner_ids)
+        product = selected.get("product")
+        products: dict[uuid.UUID, Product] = {}
+        if product is not None:
+            ids = list({r.product_id: None for rows in lines.values() for r in rows})
+            products = await Product.of_ids(c, ids, product)
+        return {
+            owner: [cls.of(r, c, products.get(r.product_id), selected) for r in rows] for owner, rows in lines.items()
+        }

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any, cast
 
 import strawberry
 from strawberry.types import Info
@@ -33,6 +33,7 @@ from schema.core.base import (
     money_field,
 )
 from schema.core.connection import Connection
+from schema.core.lookahead import selection
 from schema.core.node import node_type, readable_node
 from schema.core.permissions import READ_ORDERS, Permission, requires
 from schema.delivery import Delivery
@@ -62,6 +63,8 @@ class Order(Node):
     delivery: Delivery
     total: Money | None = money_field("Null without VIEW_PRICES.")
     row: strawberry.Private[m.Order]
+    #: lines, when loaded with the page (Query.orders); else its field loads them.
+    preloaded_lines: strawberry.Private[list[OrderLine] | None] = None
 
     @staticmethod
     def of(row: m.Order, c: Context) -> Order:
@@ -86,8 +89,12 @@ class Order(Node):
         return CustomerNumber.of(await customer_number_by_id(ctx(info)).load(self.row.customer_number_id))
 
     @strawberry.field
-    async def lines(self, info: Info) -> list[OrderLine]:
-        c = ctx(info)
+    def lines(self, info: Info) -> list[OrderLine]:
+        if self.preloaded_lines is not None:
+            return self.preloaded_lines
+        return cast(Any, self._lines(ctx(info)))
+
+    async def _lines(self, c: Context) -> list[OrderLine]:
         return await OrderLine.load(c, await lines_by_order_id(c).load(self.row.id))
 
     @strawberry.field
@@ -133,7 +140,13 @@ class OrderQuery:
         f = filter or OrderFilter()
         c = ctx(info)
         page = await ro.orders(c, f.status, f.year, f.search, first, after)
-        return Connection.of(page, [Order.of(r, c) for r in page.rows])
+        orders = [Order.of(r, c) for r in page.rows]
+        selected = selection(info).get("edges", "node", "lines")
+        if selected is not None and orders:  # the page's lines at once: one statement per level
+            lines = await OrderLine.page(c, m.OrderLine.all(), "order_id", [r.id for r in page.rows], selected)
+            for order in orders:
+                order.preloaded_lines = lines.get(order.row.id, [])
+        return Connection.of(page, orders)
 
     @strawberry.field(extensions=[requires(*READ_ORDERS)])
     async def order(self, info: Info, id: strawberry.ID) -> Order | None:

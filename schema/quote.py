@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 import strawberry
 from strawberry.types import Info
@@ -33,6 +33,7 @@ from schema.core.base import (
     money_field,
 )
 from schema.core.connection import Connection
+from schema.core.lookahead import selection
 from schema.core.node import readable_node
 from schema.core.permissions import STAFF, Permission, requires
 from schema.lines import Line, LineInput
@@ -68,6 +69,8 @@ class Quote(Node):
     note: str | None
     total: Money | None = money_field("Null without VIEW_PRICES.")
     row: strawberry.Private[m.Quote]
+    #: lines, when loaded with the page (quote_connection); else its field loads them.
+    preloaded_lines: strawberry.Private[list[QuoteLine] | None] = None
 
     @staticmethod
     def of(row: m.Quote, c: Context) -> Quote:
@@ -96,16 +99,28 @@ class Quote(Node):
         return User.of(user) if user else None
 
     @strawberry.field
-    async def lines(self, info: Info) -> list[QuoteLine]:
-        c = ctx(info)
+    def lines(self, info: Info) -> list[QuoteLine]:
+        if self.preloaded_lines is not None:
+            return self.preloaded_lines
+        return cast(Any, self._lines(ctx(info)))
+
+    async def _lines(self, c: Context) -> list[QuoteLine]:
         return await QuoteLine.load(c, await lines_by_quote_id(c).load(self.row.id))
 
 
 readable_node(m.Quote, Quote.of)
 
 
-def quote_connection(page: Page[m.Quote], c: Context) -> Connection[Quote]:
-    return Connection.of(page, [Quote.of(r, c) for r in page.rows])
+async def quote_connection(page: Page[m.Quote], c: Context, info: Info) -> Connection[Quote]:
+    """A page of quotes, with their lines (and what is selected of them) loaded for the whole
+    page at once when selected: one statement per level, whatever the page size."""
+    quotes = [Quote.of(r, c) for r in page.rows]
+    selected = selection(info).get("edges", "node", "lines")
+    if selected is not None and quotes:
+        lines = await QuoteLine.page(c, m.QuoteLine.all(), "quote_id", [r.id for r in page.rows], selected)
+        for quote in quotes:
+            quote.preloaded_lines = lines.get(quote.row.id, [])
+    return Connection.of(page, quotes)
 
 
 @strawberry.input
@@ -156,7 +171,7 @@ class QuoteQuery:
     ) -> Connection[Quote]:
         f = filter or QuoteFilter()
         c = ctx(info)
-        return quote_connection(await rq.quotes(c, f.status, f.year, f.search, first, after), c)
+        return await quote_connection(await rq.quotes(c, f.status, f.year, f.search, first, after), c, info)
 
     @strawberry.field(extensions=[requires(Permission.VIEW_QUOTES)])
     async def quote(self, info: Info, id: strawberry.ID) -> Quote | None:
@@ -204,7 +219,7 @@ class QuoteMutation:
 async def quote_requests(info: Info, first: int | None, after: str | None) -> Connection[Quote]:
     """Backoffice.quoteRequests: the REQUESTED quotes of every company, oldest first."""
     c = ctx(info)
-    return quote_connection(await rq.quote_requests(c, first, after), c)
+    return await quote_connection(await rq.quote_requests(c, first, after), c, info)
 
 
 @strawberry.type

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from decimal import Decimal
+from typing import Any
 
 from models import Branch, BranchStock, Category, Product
+from models.catalog import SalesUnit
 from resolvers.catalog.pricing import Break, company_breaks
 from resolvers.core.context import Context
 from resolvers.core.loaders import by_key, loader, many_by, mapped
+from resolvers.core.rows import fetch
 
 #: The only key of `branch_list` (and of resolvers.quick_list.loaders.quick_list_product_ids).
 ALL = "all"
@@ -25,14 +29,96 @@ async def branch_list(ctx: Context, keys: list[str]) -> list[list[Branch]]:
     return [rows for _ in keys]
 
 
-@loader
-async def stock_by_product_id(ctx: Context, keys: list[uuid.UUID]) -> list[list[tuple[Branch, Decimal]]]:
-    """Per product, (branch, quantity) for EVERY branch: quantity 0 where the branch has no stock row."""
-    rows = await BranchStock.filter(product_id__in=list(set(keys))).values_list("product_id", "branch_id", "quantity")
+async def stock_of(ctx: Context, product_ids: Sequence[uuid.UUID]) -> list[list[tuple[Branch, Decimal]]]:
+    """Per product, (branch, quantity) for EVERY branch: quantity 0 where the branch has no stock
+    row. One statement (the ids as one array parameter on PostgreSQL), the branches once per request."""
+    rows = await fetch(BranchStock.all(), "product_id", product_ids, "product_id", "branch_id", "quantity")
     every = await branch_list(ctx).load(ALL)
     found: dict[tuple[uuid.UUID, uuid.UUID], Decimal] = {(p, b): Decimal(q) for p, b, q in rows}
     zero = Decimal(0)
-    return [[(b, found.get((k, b.id), zero)) for b in every] for k in keys]
+    return [[(b, found.get((k, b.id), zero)) for b in every] for k in product_ids]
+
+
+@loader
+async def stock_by_product_id(ctx: Context, keys: list[uuid.UUID]) -> list[list[tuple[Branch, Decimal]]]:
+    """Per product, (branch, quantity) for EVERY branch (`stock_of`)."""
+    return await stock_of(ctx, keys)
+
+
+#: The columns of a product that its GraphQL type reads (ProductRow).
+PRODUCT_COLUMNS = (
+    "id",
+    "sku",
+    "ean",
+    "name_fr",
+    "name_nl",
+    "name_en",
+    "description_fr",
+    "description_nl",
+    "description_en",
+    "brand",
+    "category_id",
+    "unit",
+    "order_multiple",
+    "minimum_quantity",
+    "orderable",
+    "vat_rate",
+    "list_price",
+)
+
+
+class ProductRow:
+    """A product's columns as a plain row (no model hydration), for the per-page read paths:
+    the attributes the GraphQL Product reads, named as on the model."""
+
+    __slots__ = PRODUCT_COLUMNS
+
+    id: uuid.UUID
+    sku: str
+    ean: str | None
+    name_fr: str
+    name_nl: str | None
+    name_en: str | None
+    description_fr: str | None
+    description_nl: str | None
+    description_en: str | None
+    brand: str | None
+    category_id: uuid.UUID | None
+    unit: SalesUnit
+    order_multiple: Decimal
+    minimum_quantity: Decimal
+    orderable: bool
+    vat_rate: Decimal
+    list_price: Decimal
+
+    def __init__(self, values: Sequence[Any]) -> None:
+        # Decimals, UUIDs and booleans come typed from asyncpg and from Tortoise's values_list alike.
+        (
+            self.id,
+            self.sku,
+            self.ean,
+            self.name_fr,
+            self.name_nl,
+            self.name_en,
+            self.description_fr,
+            self.description_nl,
+            self.description_en,
+            self.brand,
+            self.category_id,
+            unit,
+            self.order_multiple,
+            self.minimum_quantity,
+            self.orderable,
+            self.vat_rate,
+            self.list_price,
+        ) = values
+        self.unit = SalesUnit(unit)  # PostgreSQL answers the text, Tortoise on SQLite the member
+
+
+async def product_rows(product_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, ProductRow]:
+    """These products as plain rows, by id, in one statement (missing ids are left out)."""
+    rows = await fetch(Product.all(), "id", product_ids, *PRODUCT_COLUMNS)
+    return {r.id: r for r in map(ProductRow, rows)}
 
 
 @loader

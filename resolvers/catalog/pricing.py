@@ -15,6 +15,7 @@ from typing import NamedTuple
 
 from models import CompanyPrice
 from resolvers.core.access import of_company
+from resolvers.core.rows import fetch
 
 CENT = Decimal("0.01")
 ONE = Decimal(1)
@@ -51,13 +52,12 @@ def sort_breaks(breaks: Iterable[Break]) -> list[Break]:
 async def company_breaks(
     company_id: uuid.UUID | None, product_ids: Sequence[uuid.UUID]
 ) -> dict[uuid.UUID, list[Break]]:
-    """One query: each product's price-list rows for the company, ascending minimum ({} for none)."""
+    """One query (the ids as one array parameter on PostgreSQL): each product's price-list rows
+    for the company, ascending minimum ({} for none)."""
     if company_id is None or not product_ids:
         return {}
-    rows = (
-        await of_company(CompanyPrice, company_id)
-        .filter(product_id__in=list(set(product_ids)))
-        .values_list("product_id", "minimum_quantity", "unit_price")
+    rows = await fetch(
+        of_company(CompanyPrice, company_id), "product_id", product_ids, "product_id", "minimum_quantity", "unit_price"
     )
     found: dict[uuid.UUID, list[Break]] = defaultdict(list)
     for product_id, minimum, price in rows:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import Enum
@@ -44,11 +45,19 @@ class ProductCodeStatus(str, Enum):
 
 def stock_status(quantity: Decimal, order_multiple: Decimal) -> StockStatus:
     """0 or less: OUT_OF_STOCK; under max(10, 2 x order multiple): LOW_STOCK; else IN_STOCK."""
-    if quantity <= 0:
-        return StockStatus.OUT_OF_STOCK
-    if quantity < max(LOW_STOCK_QUANTITY, 2 * order_multiple):
-        return StockStatus.LOW_STOCK
-    return StockStatus.IN_STOCK
+    return stock_rule(order_multiple)(quantity)
+
+
+def stock_rule(order_multiple: Decimal) -> Callable[[Decimal], StockStatus]:
+    """`stock_status` of one product (its LOW_STOCK threshold worked out once), for its branches."""
+    low = max(LOW_STOCK_QUANTITY, 2 * order_multiple)
+
+    def status(quantity: Decimal) -> StockStatus:
+        if quantity <= 0:
+            return StockStatus.OUT_OF_STOCK
+        return StockStatus.LOW_STOCK if quantity < low else StockStatus.IN_STOCK
+
+    return status
 
 
 def localized(row: object, base: str, locale: Locale) -> str | None:

@@ -1,0 +1,76 @@
+"""Plain rows for the per-page read paths: one statement per list level, no model hydration.
+
+`fetch(qs, key, keys, *columns)` reads `columns` of the rows of a query set (its scope kept:
+`readable`, `of_company`, ...) whose `key` is one of `keys`. On PostgreSQL the keys go as one
+array parameter (`key = ANY($n::uuid[])`), so neither pypika nor the server sees one term per
+key, and the rows come back as asyncpg Records (indexable by position and by name). SQLite has
+no arrays: there the query set runs as it is (`key__in`, its values converted by Tortoise).
+Both answer tuples of the columns in order; values are the column's Python type (UUID, Decimal,
+bool, str; a CharEnumField may come as its value or its member: convert with the enum).
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Sequence
+from typing import Any, cast
+
+from tortoise.queryset import QuerySet
+
+#: Stands in for the keys while the statement is built: found again among its parameters.
+_SENTINEL = uuid.UUID("00000000-0000-4000-8000-5e47e1000000")
+
+
+def _on_postgres(qs: QuerySet[Any]) -> bool:
+    return qs.model._meta.db.capabilities.dialect == "postgres"
+
+
+async def fetch(qs: QuerySet[Any], key: str, keys: Sequence[uuid.UUID], *columns: str) -> Sequence[Sequence[Any]]:
+    """The `columns` of the rows of `qs` whose UUID column `key` is one of `keys` (one statement;
+    none for no keys), in the order of `qs` (its `order_by`)."""
+    if not keys:
+        return []
+    unique = list(dict.fromkeys(keys))
+    if not _on_postgres(qs):
+        rows: list[tuple[Any, ...]] = await qs.filter(**{f"{key}__in": unique}).values_list(*columns)
+        return rows
+    query = qs.filter(**{f"{key}__in": [_SENTINEL]}).values_list(*columns)
+    query._choose_db_if_not_chosen()
+    query._make_query()
+    sql, params = query.query.get_parameterized_sql()
+    at = [i for i, p in enumerate(params) if str(p) == str(_SENTINEL)]  # Tortoise may send it as text
+    if len(at) != 1:  # pragma: no cover - a query set that already names the sentinel
+        raise AssertionError(f"rows.fetch: cannot place the keys of {key} in {sql}")
+    n = at[0] + 1
+    sql, replaced = re.subn(rf"\bIN \(\${n}\)", f"= ANY(${n}::uuid[])", sql)
+    if replaced != 1:  # pragma: no cover - pypika spelled IN differently
+        raise AssertionError(f"rows.fetch: cannot place the keys of {key} in {sql}")
+    params[at[0]] = unique
+    _, records = await query._db.execute_query(sql, params)  # asyncpg Records, typed there as dicts
+    return cast("Sequence[Sequence[Any]]", records)
+
+
+class LineRow:
+    """One line of an order, quote or validation list as a plain row: the columns the GraphQL
+    line types read, named as on the models."""
+
+    __slots__ = ("id", "owner_id", "product_id", "quantity", "unit_price", "note")
+
+    def __init__(self, values: Sequence[Any]) -> None:
+        # Decimals and UUIDs come typed from asyncpg and from Tortoise's values_list alike.
+        self.id, self.owner_id, self.product_id, self.quantity, self.unit_price, self.note = values
+
+
+async def lines_by_owner(
+    qs: QuerySet[Any], owner_key: str, owner_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, list[LineRow]]:
+    """The lines of these owners (`owner_key`: quote_id, order_id, ...) by position, grouped by
+    owner (owners without lines are left out), in one statement."""
+    rows = await fetch(
+        qs.order_by("position"), owner_key, owner_ids, "id", owner_key, "product_id", "quantity", "unit_price", "note"
+    )
+    found: dict[uuid.UUID, list[LineRow]] = {}
+    for line in map(LineRow, rows):
+        found.setdefault(line.owner_id, []).append(line)
+    return found
