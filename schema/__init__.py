@@ -3,14 +3,8 @@
 from __future__ import annotations
 
 import strawberry
-from graphql.validation import NoSchemaIntrospectionCustomRule
-from strawberry.extensions import (
-    AddValidationRules,
-    MaxAliasesLimiter,
-    ParserCache,
-    QueryDepthLimiter,
-    ValidationCache,
-)
+from graphql.validation import NoSchemaIntrospectionCustomRule, specified_rules
+from strawberry.extensions import MaxAliasesLimiter, QueryDepthLimiter
 from strawberry.schema.config import StrawberryConfig
 
 from schema.auth import AuthMutation, AuthQuery
@@ -25,6 +19,8 @@ from schema.core.guards import RequestGuard
 from schema.core.limits import (
     MAX_ALIASES,
     MAX_DEPTH,
+    CheckedDocuments,
+    DocumentCache,
     MaxListInVariables,
     MaxListRule,
     MaxMutationsRule,
@@ -78,9 +74,18 @@ class Mutation(
 
 
 def build_schema(production: bool = False, differential: bool = False) -> QuietSchema:
-    rules: list = [MaxMutationsRule, MaxListRule]
+    # Built once: a limiter built per request makes a new rule class, and no cached validation
+    # would ever match it again.
+    rules = [
+        *specified_rules,
+        *QueryDepthLimiter(max_depth=MAX_DEPTH).validation_rules,
+        *MaxAliasesLimiter(max_alias_count=MAX_ALIASES).validation_rules,
+        MaxMutationsRule,
+        MaxListRule,
+    ]
     if production:
         rules.append(NoSchemaIntrospectionCustomRule)
+    documents = DocumentCache(rules)
     return QuietSchema(
         query=Query,
         types=[OrderPayload],
@@ -89,12 +94,8 @@ def build_schema(production: bool = False, differential: bool = False) -> QuietS
         config=StrawberryConfig(disable_field_suggestions=production, scalar_map=SCALARS),
         extensions=[
             lambda: MaskErrorsWithRequestId(should_mask_error=should_mask_error),
-            RequestGuard,  # before ValidationCache, which validates on entering on_validate
-            lambda: ParserCache(maxsize=256),
-            lambda: ValidationCache(maxsize=256),
-            lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
-            lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
-            lambda: AddValidationRules(rules),
+            RequestGuard,
+            lambda: CheckedDocuments(documents),
             MaxListInVariables,
             QueryCost,
         ],

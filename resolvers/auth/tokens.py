@@ -12,7 +12,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 from models import Membership, Session, TokenPurpose, User, UserToken
 from resolvers.core.clock import now
-from resolvers.core.context import token_hash
+from resolvers.core.context import SessionRow, token_hash
 
 # argon2id at OWASP's first recommended setting (m=19 MiB, t=2, p=1).
 ARGON2_PARAMETERS: dict[str, Any] = {"time_cost": 2, "memory_cost": 19 * 1024, "parallelism": 1}
@@ -61,7 +61,7 @@ async def create_session(user: User, membership: Membership | None, hours: int) 
     return session, token
 
 
-async def revoke_sessions(user: User, keep: Session | None = None) -> None:
+async def revoke_sessions(user: User, keep: Session | SessionRow | None = None) -> None:
     qs = Session.filter(user_id=user.id, revoked_at=None)
     if keep is not None:
         qs = qs.exclude(id=keep.id)

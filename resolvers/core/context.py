@@ -7,9 +7,9 @@ import hashlib
 import uuid
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
-from models import CompanyStatus, Locale, Membership, MembershipStatus, Session, StaffRole, User
+from models import Company, CompanyStatus, Locale, Membership, MembershipStatus, Role, Session, StaffRole, User
 from resolvers.core.clock import now
 from resolvers.core.errors import forbidden, unauthenticated
 from resolvers.core.logs import current_request_id
@@ -44,10 +44,155 @@ def locale_from_header(accept_language: str | None) -> Locale:
     return Locale.FR
 
 
+def _uuid(value: Any) -> uuid.UUID | None:
+    """A key as the ORM gives it: asyncpg's own UUIDs as they are, SQLite's text parsed."""
+    return value if value is None or isinstance(value, uuid.UUID) else uuid.UUID(value)
+
+
+class _Acting(Protocol):
+    """What decides a request's rights: a Session model, authenticate's SessionRow, or a test's stand-in."""
+
+    @property
+    def user(self) -> User | None: ...
+    @property
+    def membership(self) -> Membership | None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Viewer:
+    """Who is asking, as the plain values every permission check reads."""
+
+    user_id: uuid.UUID | None
+    staff_role: StaffRole | None
+    membership_id: uuid.UUID | None = None
+    role: Role | None = None
+    membership_status: MembershipStatus | None = None
+    company_id: uuid.UUID | None = None
+    company_status: CompanyStatus | None = None
+    fast_entry_enabled: bool = False
+
+    @property
+    def acting(self) -> bool:
+        """The membership may act: it is ACTIVE, and so is its company."""
+        return self.membership_status == MembershipStatus.ACTIVE and self.company_status == CompanyStatus.ACTIVE
+
+    @classmethod
+    def of(cls, session: _Acting) -> Viewer:
+        """From models (a session made by login or accountSwitch, or a test's stand-in)."""
+        user, m = session.user, session.membership
+        staff_role = user.staff_role if user is not None else None
+        user_id = getattr(user, "id", None)
+        if m is None:
+            return cls(user_id, staff_role)
+        company = m.company
+        return cls(
+            user_id,
+            staff_role,
+            getattr(m, "id", None),
+            m.role,
+            m.status,
+            getattr(m, "company_id", None),
+            company.status,
+            bool(company.fast_entry_enabled),
+        )
+
+
+_TABLES: tuple[tuple[str, type[Any]], ...] = (("s", Session), ("u", User), ("m", Membership), ("c", Company))
+_SQL: dict[str, str] = {}
+
+
+def _session_sql(dialect: str) -> str:
+    """authenticate's one statement: the session, its user, membership and company, every column
+    of each (aliased `<table letter>_<column>`), so models built from the row are complete."""
+    if dialect not in _SQL:
+        columns = ", ".join(
+            f'{alias}."{column}" AS "{alias}_{column}"'
+            for alias, model in _TABLES
+            for column in model._meta.fields_db_projection.values()
+        )
+        first, second = ("$1", "$2") if dialect == "postgres" else ("?", "?")
+        _SQL[dialect] = (
+            f'SELECT {columns} FROM "session" s JOIN "user" u ON u."id" = s."user_id" '
+            f'LEFT JOIN "membership" m ON m."id" = s."membership_id" '
+            f'LEFT JOIN "company" c ON c."id" = m."company_id" '
+            f'WHERE s."token_hash" = {first} AND s."revoked_at" IS NULL AND s."expires_at" > {second}'
+        )
+    return _SQL[dialect]
+
+
+def _model(model: type[Any], alias: str, row: dict[str, Any]) -> Any:
+    prefix = f"{alias}_"
+    return model._init_from_db(**{column: row[prefix + column] for column in model._meta.fields_db_projection.values()})
+
+
+class SessionRow:
+    """The live session as authenticate read it, in one statement: plain values for the checks
+    every request makes (`viewer`), and its User and Membership (with its Company) as models
+    built from the same row only when a resolver asks for them: no second statement, and, every
+    column being read, models a mutation may save."""
+
+    __slots__ = (
+        "_membership",
+        "_membership_built",
+        "_row",
+        "_user",
+        "id",
+        "membership_id",
+        "user_id",
+        "viewer",
+    )
+
+    def __init__(self, row: dict[str, Any]) -> None:
+        self._row = row
+        self._user: User | None = None
+        self._membership: Membership | None = None
+        self._membership_built = False
+        self.id = _uuid(row["s_id"])
+        self.user_id = _uuid(row["s_user_id"])
+        self.membership_id = _uuid(row["s_membership_id"])
+        staff_role = StaffRole(row["u_staff_role"]) if row["u_staff_role"] is not None else None
+        if row["m_id"] is None:
+            self.viewer = Viewer(self.user_id, staff_role)
+        else:
+            self.viewer = Viewer(
+                self.user_id,
+                staff_role,
+                self.membership_id,
+                Role(row["m_role"]),
+                MembershipStatus(row["m_status"]),
+                _uuid(row["m_company_id"]),
+                CompanyStatus(row["c_status"]),
+                bool(row["c_fast_entry_enabled"]),
+            )
+
+    @property
+    def user(self) -> User:
+        if self._user is None:
+            self._user = _model(User, "u", self._row)
+        return self._user
+
+    @property
+    def membership(self) -> Membership | None:
+        if not self._membership_built:
+            if self._row["m_id"] is not None:
+                membership = _model(Membership, "m", self._row)
+                membership.company = _model(Company, "c", self._row)
+                self._membership = membership
+            self._membership_built = True
+        return self._membership
+
+    @membership.setter
+    def membership(self, membership: Membership | None) -> None:
+        """accountSwitch: the session acts for another membership (its company loaded) from now on."""
+        self._membership, self._membership_built = membership, True
+        self.membership_id = membership.id if membership else None
+        self.viewer = Viewer.of(self)
+
+
 @dataclass
 class Context:
     settings: Settings
-    session: Session | None = None
+    session: Session | SessionRow | None = None
     locale: Locale = Locale.FR
     request_id: str = field(default_factory=current_request_id)
     request: Any = None
@@ -58,8 +203,18 @@ class Context:
     loaders: dict[Loader[Any, Any], DataLoader[Any, Any]] = field(default_factory=dict, repr=False)
 
     # ------------------------------------------------------------------ who is asking
+    @cached_property
+    def viewer(self) -> Viewer | None:
+        """Who is asking, as plain values (no model is built for the checks)."""
+        if self.session is None:
+            return None
+        if isinstance(self.session, SessionRow):
+            return self.session.viewer
+        return Viewer.of(self.session)
+
     @property
     def user(self) -> User | None:
+        """The signed-in user's model (built on first use from authenticate's row)."""
         return self.session.user if self.session else None
 
     @property
@@ -68,44 +223,41 @@ class Context:
 
     @property
     def staff_role(self) -> StaffRole | None:
-        return self.user.staff_role if self.user else None
+        return self.viewer.staff_role if self.viewer else None
 
-    @cached_property
+    @property
     def active_membership(self) -> Membership | None:
         """The membership this session acts for, if it may act at all (ACTIVE, company ACTIVE)."""
-        m = self.membership
-        if m is None or m.status != MembershipStatus.ACTIVE:
-            return None
-        if m.company.status != CompanyStatus.ACTIVE:
-            return None
-        return m
+        return self.membership if self.viewer is not None and self.viewer.acting else None
 
     @cached_property
     def permissions(self) -> frozenset[Permission]:
-        m = self.active_membership
-        if m is None:
+        v = self.viewer
+        if v is None or not v.acting or v.role is None:
             return frozenset()
-        return permissions_of(m.role, m.company.fast_entry_enabled)
+        return permissions_of(v.role, v.fast_entry_enabled)
 
     @cached_property
     def can_see_prices(self) -> bool:
         """Read once per request by every Money field (no per-field permission extension)."""
         return Permission.VIEW_PRICES in self.permissions or self.staff_role is not None
 
-    def act_as(self, session: Session | None) -> None:
+    def act_as(self, session: Session | SessionRow | None) -> None:
         """From now on this request acts for `session` (login, accountSwitch, logout)."""
         self.session = session
-        for name in ("active_membership", "permissions", "can_see_prices"):
+        for name in ("viewer", "permissions", "can_see_prices"):
             self.__dict__.pop(name, None)
 
     def require_user(self) -> User:
-        if self.user is None:
+        user = self.user
+        if user is None:
             raise unauthenticated()
-        return self.user
+        return user
 
     def require(self, permission: Permission) -> Membership:
         """The acting membership, if it holds the permission; else UNAUTHENTICATED/FORBIDDEN."""
-        self.require_user()
+        if self.viewer is None:
+            raise unauthenticated()
         m = self.active_membership
         if m is None or permission not in self.permissions:
             raise forbidden()
@@ -113,10 +265,12 @@ class Context:
 
     def require_company(self) -> Membership:
         """Any active membership of an active company (no particular permission)."""
-        self.require_user()
-        if self.active_membership is None:
+        if self.viewer is None:
+            raise unauthenticated()
+        m = self.active_membership
+        if m is None:
             raise forbidden()
-        return self.active_membership
+        return m
 
     def require_staff(self, *roles: StaffRole) -> User:
         user = self.require_user()
@@ -126,8 +280,8 @@ class Context:
 
     @property
     def company_id(self) -> uuid.UUID | None:
-        m = self.active_membership
-        return m.company_id if m else None
+        v = self.viewer
+        return v.company_id if v is not None and v.acting else None
 
     @cached_property
     def memo(self) -> dict[Any, Any]:
@@ -135,15 +289,14 @@ class Context:
         return {}
 
 
-async def authenticate(authorization: str | None) -> Session | None:
-    """The live session behind a bearer token, with its user, membership and company."""
+async def authenticate(authorization: str | None) -> SessionRow | None:
+    """The live session behind a bearer token (not revoked, not expired), with its user,
+    membership and company: one statement, read as a plain row (SessionRow)."""
     if not authorization or not authorization.lower().startswith("bearer "):
         return None
     token = authorization[7:].strip()
     if not token:
         return None
-    return (
-        await Session.filter(token_hash=token_hash(token), revoked_at=None, expires_at__gt=now())
-        .select_related("user", "membership", "membership__company")
-        .first()
-    )
+    db = Session._meta.db
+    rows = await db.execute_query_dict(_session_sql(db.capabilities.dialect), [token_hash(token), now()])
+    return SessionRow(rows[0]) if rows else None

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from graphql import (
@@ -138,23 +139,41 @@ def fragment_shape(definitions: _Definitions) -> tuple[int, int]:
     return longest, expanded
 
 
-def check_document(document: DocumentNode, operation_name: str | None) -> None:
+@dataclass(frozen=True, slots=True)
+class DocumentShape:
+    """What the limits below need to know of a document, computed once per document text."""
+
+    operations: int
+    longest_fragment_chain: int
+    expanded_fields: int
+
+
+def document_shape(document: DocumentNode) -> DocumentShape:
     definitions = _Definitions()
     visit(document, definitions)
-    if definitions.operations > 1 and operation_name is None:
-        raise bad_user_input("Must provide operation name if query contains multiple operations.")
     longest, expanded = fragment_shape(definitions)
-    if longest > MAX_FRAGMENT_NESTING:
+    return DocumentShape(definitions.operations, longest, expanded)
+
+
+def check_shape(shape: DocumentShape, operation_name: str | None) -> None:
+    if shape.operations > 1 and operation_name is None:
+        raise bad_user_input("Must provide operation name if query contains multiple operations.")
+    if shape.longest_fragment_chain > MAX_FRAGMENT_NESTING:
         raise limit_exceeded(f"Fragments nest at most {MAX_FRAGMENT_NESTING} levels deep.")
-    if expanded > MAX_EXPANDED_FIELDS:
+    if shape.expanded_fields > MAX_EXPANDED_FIELDS:
         raise limit_exceeded(
             f"A document selects at most {MAX_EXPANDED_FIELDS} fields once its fragments are expanded."
         )
 
 
+def check_document(document: DocumentNode, operation_name: str | None) -> None:
+    check_shape(document_shape(document), operation_name)
+
+
 class RequestGuard(SchemaExtension):
-    """Refuses bad text anywhere in the request and documents that would overflow or flood the
-    validators, before anything runs. Must come before ValidationCache, which validates on entry."""
+    """Refuses bad text anywhere in the request before anything runs. The document's own shape
+    (fragment nesting, fields once expanded) is checked by schema.core.limits.CheckedDocuments
+    before it validates, once per document text."""
 
     def on_operation(self) -> Iterator[None]:
         ctx = self.execution_context
@@ -165,10 +184,4 @@ class RequestGuard(SchemaExtension):
         if provided and (what := _bad_text(provided)):
             raise _refuse_text("The operation name", what)
         check_variables(ctx.variables or {})
-        yield
-
-    def on_validate(self) -> Iterator[None]:
-        ctx = self.execution_context
-        assert ctx.graphql_document is not None
-        check_document(ctx.graphql_document, ctx._provided_operation_name)
         yield

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterator
+from collections import OrderedDict
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from graphql import (
@@ -18,14 +20,17 @@ from graphql import (
     SelectionSetNode,
     VariableDefinitionNode,
 )
-from graphql.validation import ValidationRule
+from graphql.language import DocumentNode
+from graphql.validation import ASTValidationRule, ValidationRule
 from strawberry import Schema
 from strawberry.extensions import SchemaExtension
+from strawberry.schema import schema as strawberry_schema
 from strawberry.types import ExecutionContext
 
 from resolvers.core.errors import UNAVAILABLE_MESSAGE, AccessError, DomainError, is_unavailable
 from resolvers.core.i18n import tr
 from resolvers.core.logs import current_request_id
+from schema.core.guards import DocumentShape, check_shape, document_shape
 
 log = logging.getLogger("graphql")
 
@@ -150,3 +155,104 @@ class QuietSchema(Schema):
             elif is_unavailable(error.original_error):  # the database's state, not a bug: no traceback
                 log.warning("database unavailable at %s: %r", error.path, error.original_error)
             # Unexpected ones: should_mask_error logs each once, with its traceback.
+
+
+#: A document is cached only up to this many characters, and the cache holds at most
+#: CACHED_CHARS of document text in all: a parsed document keeps its tokens, many times its size.
+CACHED_DOCUMENTS = 256
+CACHED_DOCUMENT_CHARS = 50_000
+CACHED_CHARS = 2_000_000
+
+
+@dataclass(slots=True)
+class _Checked:
+    document: DocumentNode
+    shape: DocumentShape | None = None
+    errors: list[GraphQLError] | None = field(default=None)
+
+
+class DocumentCache:
+    """The documents seen lately by one schema: each parsed, measured (guards.document_shape) and
+    validated once per document text, least recently used first out. The validation rules are
+    fixed when the schema is built, so the text (and the parse options) is the whole key."""
+
+    def __init__(
+        self,
+        rules: Sequence[type[ASTValidationRule]],
+        maxsize: int = CACHED_DOCUMENTS,
+        max_document_chars: int = CACHED_DOCUMENT_CHARS,
+        max_chars: int = CACHED_CHARS,
+    ) -> None:
+        self.rules = tuple(rules)
+        self.maxsize = maxsize
+        self.max_document_chars = max_document_chars
+        self.max_chars = max_chars
+        self._entries: OrderedDict[tuple[str, tuple[tuple[str, Any], ...]], _Checked] = OrderedDict()
+        self._chars = 0
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def get(self, key: tuple[str, tuple[tuple[str, Any], ...]]) -> _Checked | None:
+        entry = self._entries.get(key)
+        if entry is not None:
+            self._entries.move_to_end(key)
+        return entry
+
+    def put(self, key: tuple[str, tuple[tuple[str, Any], ...]], document: DocumentNode) -> _Checked:
+        entry = _Checked(document)
+        if len(key[0]) > self.max_document_chars:
+            return entry
+        self._entries[key] = entry
+        self._chars += len(key[0])
+        while len(self._entries) > self.maxsize or self._chars > self.max_chars:
+            (text, _), _ = self._entries.popitem(last=False)
+            self._chars -= len(text)
+        return entry
+
+
+def _copy(error: GraphQLError) -> GraphQLError:
+    """Each request gets its own error objects: later steps may rewrite an error's message."""
+    extensions = dict(error.extensions) if error.extensions else None
+    return GraphQLError(
+        error.message, error.nodes, error.source, error.positions, error.path, error.original_error, extensions
+    )
+
+
+class CheckedDocuments(SchemaExtension):
+    """Parses, checks the shape of (fragment nesting, fields once expanded: before the recursive
+    depth and alias rules run) and validates a document once per document text, with the rules
+    built once with the schema (Strawberry's ValidationCache keyed on rule classes its limiters
+    rebuild per request, so it never hit, issue #4635). Built per request around the schema's
+    one DocumentCache; per-request state stays on this instance."""
+
+    def __init__(self, cache: DocumentCache) -> None:
+        self.cache = cache
+        self.entry: _Checked | None = None
+
+    def on_parse(self) -> Iterator[None]:
+        ctx = self.execution_context
+        key = None
+        if ctx.query is not None and ctx.graphql_document is None:
+            key = (ctx.query, tuple(sorted(ctx.parse_options.items())))
+            self.entry = self.cache.get(key)
+            if self.entry is not None:
+                ctx.graphql_document = self.entry.document
+        yield
+        # Strawberry parsed it (a syntax error leaves no document, and is not cached).
+        if key is not None and self.entry is None and ctx.graphql_document is not None:
+            self.entry = self.cache.put(key, ctx.graphql_document)
+
+    def on_validate(self) -> Iterator[None]:
+        ctx = self.execution_context
+        document = ctx.graphql_document
+        assert document is not None
+        entry = self.entry if self.entry is not None and self.entry.document is document else _Checked(document)
+        if entry.shape is None:
+            entry.shape = document_shape(document)
+        check_shape(entry.shape, ctx._provided_operation_name)
+        if entry.errors is None:
+            entry.errors = strawberry_schema.validate_document(ctx.schema._schema, document, self.cache.rules)
+        ctx.validation_rules = self.cache.rules
+        ctx.pre_execution_errors = [_copy(error) for error in entry.errors]
+        yield
