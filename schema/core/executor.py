@@ -23,9 +23,12 @@ both executors and compares.
 
 from __future__ import annotations
 
+import enum
 import keyword
 from collections.abc import Callable
 from contextvars import ContextVar
+from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from graphql import (
@@ -52,6 +55,8 @@ None for __typename, spec or None), ...))."""
 
 #: Python classes whose values a scalar's coercion returns unchanged: checked inline.
 UNCHANGED: dict[str, type] = {"String": str, "ID": str, "Boolean": bool}
+#: The Python class a custom scalar's values come as (SCALARS): called inline for those.
+TYPED: dict[str, type] = {"Decimal": Decimal, "Date": date, "DateTime": datetime}
 
 
 class Compiled:
@@ -132,17 +137,39 @@ class Generator:
                 plain = attribute.isidentifier() and not keyword.iskeyword(attribute)
                 read = f"v.{attribute}" if plain else f"getattr(v, {attribute!r})"
                 body.append(f"    a{i} = {read}")
-                if child[0] == "leaf" and child[2] in UNCHANGED:
-                    fast = self.name("T", UNCHANGED[child[2]])
-                    guard = f"a{i} is not None and " if child[1] else ""
-                    body.append(f"    if {guard}a{i}.__class__ is not {fast}:")
-                    body.append(f"        a{i} = {self.coerce(child[2])}(a{i})")
+                if child[0] == "leaf":
+                    body += self.leaf(f"a{i}", child[2], child[1])
                 else:
                     body.append(f"    a{i} = {self.emit(child)}(a{i})")
                 items.append(f"{response_name!r}: a{i}")
             body.append("    return {" + ", ".join(items) + "}")
         self.lines += [f"def {name}(v):", *body, ""]
         return name
+
+    def leaf(self, var: str, type_name: str, nullable: bool) -> list[str]:
+        """Statements completing the leaf in `var`: inline for the Python class a scalar or enum
+        is expected as, through `coerce` (which raises where graphql-core would not answer the
+        value as it is) for any other."""
+        slow = [f"    {'elif' if nullable else 'else'}{f' {var} is not None' if nullable else ''}:"]
+        slow.append(f"        {var} = {self.coerce(type_name)}({var})")
+        type_ = self.schema.get_type(type_name)
+        if type_name in UNCHANGED:
+            fast = [f"    if {var}.__class__ is {self.name('T', UNCHANGED[type_name])}:", "        pass"]
+        elif isinstance(type_, GraphQLEnumType) and (members := enum_names(type_)) is not None:
+            fast = [
+                f"    if {var}.__class__ is {self.name('E', members[0])}:",
+                f"        {var} = {self.name('N', members[1])}[{var}]",
+            ]
+        elif isinstance(type_, GraphQLScalarType) and type_name in TYPED:
+            fast = [
+                f"    if {var}.__class__ is {self.name('T', TYPED[type_name])}:",
+                f"        {var} = {self.name('C', type_.coerce_output_value)}({var})",
+                f"        if {var} is None or {var} is Undefined:",
+                "            raise LookupError",
+            ]
+        else:  # no class to expect: every value goes through `coerce`
+            return [f"    if {var} is not None:", slow[1]] if nullable else [slow[1][4:]]
+        return fast + slow
 
     def coerce(self, type_name: str) -> str:
         """A function coercing a non-null leaf as `complete_leaf_value` does, or raising."""
@@ -157,6 +184,18 @@ def strawberry_origin(type_: GraphQLObjectType) -> type | None:
     definition = (type_.extensions or {}).get("strawberry-definition")
     own = getattr(type_.is_type_of, "__qualname__", "").endswith("_get_is_type_of.<locals>.is_type_of")
     return definition.origin if own and isinstance(definition, StrawberryObjectDefinition) else None
+
+
+def enum_names(type_: GraphQLEnumType) -> tuple[type, dict[Any, str]] | None:
+    """For a Strawberry enum: its Python class and the name each member is answered as (what its
+    `coerce_output_value` returns for it, computed once)."""
+    cls = getattr(type_, "wrapped_cls", None)
+    if not isinstance(cls, type) or not issubclass(cls, enum.Enum):
+        return None
+    try:
+        return cls, {member: type_.coerce_output_value(member) for member in cls}
+    except Exception:  # a member it does not answer: every value goes through `coerce`
+        return None
 
 
 def leaf_coercion(type_: GraphQLScalarType | GraphQLEnumType) -> Callable[[Any], Any]:
