@@ -159,8 +159,10 @@ class Result:
     seconds: float = 0.0
     p50s: list[float] = field(default_factory=list)
     p99s: list[float] = field(default_factory=list)
-    #: utime + stime of the uvicorn process over the loaded slices, in seconds
+    #: utime + stime of the uvicorn process over the loaded slices, in seconds, and the requests
+    #: it served meanwhile (wrk's, plus the one each connection leaves in flight when wrk stops)
     cpu_seconds: float = 0.0
+    cpu_requests: int = 0
     #: p50 / p99 of the unloaded run (--latency-connections, default 1 connection)
     idle_p50: float = 0.0
     idle_p99: float = 0.0
@@ -185,7 +187,7 @@ class Result:
     @property
     def cpu_ms(self) -> float:
         """Server CPU (user + system) per request under load, in ms."""
-        return self.cpu_seconds * 1000 / self.requests if self.requests else 0.0
+        return self.cpu_seconds * 1000 / self.cpu_requests if self.cpu_requests else 0.0
 
 
 # ---------------------------------------------------------------------- the server
@@ -278,6 +280,20 @@ class Server:
         stat = Path(f"/proc/{self.proc.pid}/stat").read_text()
         fields = stat[stat.rindex(")") + 2 :].split()  # after "pid (comm) ": fields[0] is the state, field 3
         return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS  # fields 14 and 15: utime, stime
+
+    def wait_quiet(self, quiet: float = 0.15, timeout: float = 30.0) -> float:
+        """The process's CPU seconds once it has used none for `quiet` seconds (its in-flight requests
+        done; a clock tick is 10 ms, so 0.15 s without one is idle), or after `timeout`."""
+        last, since = self.cpu_seconds(), time.monotonic()
+        deadline = since + timeout
+        while time.monotonic() < deadline:
+            time.sleep(0.05)
+            now = self.cpu_seconds()
+            if now != last:
+                last, since = now, time.monotonic()
+            elif time.monotonic() - since >= quiet:
+                break
+        return last
 
     def stop(self) -> None:
         if self.proc is None or self.proc.poll() is not None:
@@ -464,10 +480,17 @@ class Target:
 
 
 def measured_wrk(target: Target, token: str, seconds: float, threads: int, connections: int) -> tuple:
-    """wrk on one target, with the server's CPU seconds over the run."""
+    """wrk on one target, and the server's CPU seconds per request over the run.
+
+    When wrk stops, each of its connections leaves one request in flight, which the server still
+    completes: the CPU is read once the server has gone quiet again, and divided by the requests
+    wrk completed plus those `connections`. (Read right after wrk, a 1 s slice at 15 req/s and 16
+    connections gave twice the CPU per request of a 10 s one.) Draining also keeps that work out of
+    the next target's slice."""
     before = target.server.cpu_seconds()
     requests, elapsed, p50, p99 = wrk(target.server, target.path, target.body, token, seconds, threads, connections)
-    return requests, elapsed, p50, p99, target.server.cpu_seconds() - before
+    cpu = target.server.wait_quiet() - before
+    return requests, elapsed, p50, p99, cpu, requests + connections
 
 
 def say(target: Target, what: str, connections: str) -> None:
@@ -481,28 +504,32 @@ def measure(targets: list[Target], token: str, args: argparse.Namespace) -> None
     slice_seconds = args.duration / args.rounds
     for t in targets:  # warm up: caches, pool connections
         wrk(t.server, t.path, t.body, token, 1, 1, min(4, args.connections))
+        t.server.wait_quiet()
     for round_ in range(args.rounds):
         for t in targets if round_ % 2 == 0 else list(reversed(targets)):
-            requests, seconds, p50, p99, cpu = measured_wrk(t, token, slice_seconds, args.threads, args.connections)
+            requests, seconds, p50, p99, cpu, served = measured_wrk(
+                t, token, slice_seconds, args.threads, args.connections
+            )
             result = t.result
             result.requests += requests
             result.seconds += seconds
             result.cpu_seconds += cpu
+            result.cpu_requests += served
             result.p50s.append(p50)
             result.p99s.append(p99)
             say(
                 t,
                 f"{requests / seconds:8.1f} req/s  p50 {p50:7.1f} ms  p99 {p99:7.1f} ms"
-                f"  cpu {cpu * 1000 / max(requests, 1):6.1f} ms/req",
+                f"  cpu {cpu * 1000 / served:6.1f} ms/req",
                 f"{args.connections} connections",
             )
     if args.latency_duration > 0:
         for t in targets:
             connections = args.latency_connections
-            requests, seconds, p50, p99, cpu = measured_wrk(t, token, args.latency_duration, 1, connections)
+            requests, seconds, p50, p99, cpu, served = measured_wrk(t, token, args.latency_duration, 1, connections)
             result = t.result
             result.idle_rps, result.idle_p50, result.idle_p99 = requests / seconds, p50, p99
-            result.idle_cpu_ms = cpu * 1000 / max(requests, 1)
+            result.idle_cpu_ms = cpu * 1000 / served
             say(
                 t,
                 f"{result.idle_rps:8.1f} req/s  p50 {p50:7.1f} ms  p99 {p99:7.1f} ms"
@@ -546,6 +573,9 @@ def bench_database(db: str, args: argparse.Namespace, ref: Checkout | None) -> l
     token = token_file.read_text().strip()
     server = Server(db_url, args.port, name="current checkout")
     ref_server = Server(db_url, args.port + 1, ref.root, ref.app, f"{ref.ref} {ref.commit[:10]}") if ref else None
+    # With --compare the twin gets a uvicorn of its own (the current checkout's, on port + 2), so
+    # that each GraphQL process serves GraphQL only and the two are measured alike.
+    hand_server = Server(db_url, args.port + 2, name="current checkout, twin") if ref else server
     ref_label = f"graphql@{ref.ref}" if ref else ""
     commit = current_commit()
     results: list[Result] = []
@@ -555,6 +585,8 @@ def bench_database(db: str, args: argparse.Namespace, ref: Checkout | None) -> l
         if ref and ref_server:
             print(f"   {ref_label} ({ref.commit[:10]}, {ref.app}): uvicorn on {ref_server.base}", flush=True)
             ref_server.start()
+            print(f"   handwritten: uvicorn on {hand_server.base}", flush=True)
+            hand_server.start()
         for scenario in args.scenarios:
             targets: list[Target] = []
             if scenario == "fast_entry":
@@ -571,23 +603,24 @@ def bench_database(db: str, args: argparse.Namespace, ref: Checkout | None) -> l
                     targets.append(Target(Result(db, scenario, ref_label, ref.commit), ref_server, "/graphql", body))
                 print("  fast_entry: checked (200 lines, addToCart false)", flush=True)
             else:
-                edges = check_same(server, server, token, scenario)
+                edges = check_same(server, hand_server, token, scenario)
                 print(f"  {scenario}: GraphQL == hand-written on pages 1 and 2 ({edges} edges)", flush=True)
                 document, _, path = PAGES[scenario]
                 body = {"query": document, "variables": {"first": 20, "after": None}}
                 targets.append(Target(Result(db, scenario, "graphql", commit), server, "/graphql", body))
                 if ref and ref_server:
-                    check_same(ref_server, server, token, scenario)
+                    check_same(ref_server, hand_server, token, scenario)
                     print(f"  {scenario}: {ref_label} == hand-written on pages 1 and 2", flush=True)
                     targets.append(Target(Result(db, scenario, ref_label, ref.commit), ref_server, "/graphql", body))
                 hand_body = {"first": 20, "after": None}
-                targets.append(Target(Result(db, scenario, "handwritten", commit), server, path, hand_body))
+                targets.append(Target(Result(db, scenario, "handwritten", commit), hand_server, path, hand_body))
             measure(targets, token, args)
             results += [t.result for t in targets]
     finally:
         server.stop()
         if ref_server:
             ref_server.stop()
+        hand_server.stop()
     return results
 
 
@@ -609,6 +642,15 @@ def report(results: list[Result], args: argparse.Namespace) -> str:
         out.append(
             f"{r.db:12} {r.scenario:11} {r.endpoint:{width}} {r.rps:8.1f} {r.p50:8.1f} {r.p99:8.1f} {r.cpu_ms:10.1f}"
             f"   {r.idle_rps:8.1f} {r.idle_p50:8.1f} {r.idle_p99:8.1f} {r.idle_cpu_ms:10.1f}"
+        )
+    short = [r for r in results if r.requests and r.requests / args.rounds < 10 * args.connections]
+    if short:
+        # wrk counts only the replies within its duration: the request each connection has in flight
+        # at the end is lost, about connections / 2 requests' worth of time per slice.
+        worst = max(args.connections / 2 / (r.requests / args.rounds) for r in short)
+        out.append(
+            f"note: {len(short)} rows have fewer than 10 x {args.connections} requests per slice; their loaded"
+            f" req/s reads up to {worst:.0%} low (longer --duration or fewer --rounds)"
         )
     if any(r.openloop for r in results):
         out += [
