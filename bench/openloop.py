@@ -75,6 +75,8 @@ class OpenLoopResult:
     #: reused connections the server had closed meanwhile (the request was sent again on a new one)
     retried: int = 0
     latencies_ms: list[float] = field(default_factory=list, repr=False)
+    #: how far behind its schedule each send went out
+    lags_ms: list[float] = field(default_factory=list, repr=False)
     #: seconds from the first send to the last
     send_span: float = 0.0
     generator_cpu_s: float = 0.0
@@ -103,6 +105,8 @@ class OpenLoopResult:
             "p99_ms": round(self.p(99), 2),
             "max_ms": round(self.max_ms, 2),
             "late_sends": self.late,
+            "p50_send_lag_ms": round(percentile(self.lags_ms, 50), 3),
+            "p99_send_lag_ms": round(percentile(self.lags_ms, 99), 3),
             "max_send_lag_ms": round(self.max_lag_ms, 2),
             "waited_for_connection": self.waited,
             "connections": self.connections,
@@ -220,6 +224,7 @@ class OpenLoop:
         if lag > LATE:
             result.late += 1
         result.max_lag_ms = max(result.max_lag_ms, lag * 1000)
+        result.lags_ms.append(lag * 1000)
 
     async def exchange(self, due: float, conn: Connection | None) -> None:
         """One request due at `due` (perf_counter): on `conn` (already sent) or on one acquired here."""

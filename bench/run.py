@@ -1,8 +1,9 @@
-"""Throughput and latency of the GraphQL API against hand-written SQL + orjson, with wrk.
+"""Throughput, server CPU and latency of the GraphQL API against hand-written SQL + orjson.
 
     .venv/bin/python bench/load.py --products 1000 --db bench_1k
     .venv/bin/python bench/load.py --products 100000 --db bench_100k
     .venv/bin/python bench/run.py --dbs bench_1k,bench_100k
+    .venv/bin/python bench/run.py --dbs bench_1k --compare main      # this checkout against main
 
 For each database: start uvicorn (httptools, uvloop, 1 worker, no access log) on bench.app:app
 (the production app plus the hand-written twins) with APP_ENV=production on 127.0.0.1, wait
@@ -15,10 +16,19 @@ answer the same JSON (pages 1 and 2; exit 1 if not), then run wrk on each scenar
   fast_entry  fastEntry of 200 lines with addToCart: false (GraphQL only)
 
 Each target gets a loaded run (--threads / --connections, --duration seconds, optionally cut
-into --rounds slices that alternate GraphQL and hand-written so both see the same noise; req/s
-is requests / time over all slices, p50 / p99 the mean of the slices' wrk percentiles) and an
-unloaded run (--latency-connections, default 1, for --latency-duration seconds): p50 / p99
-there are the latency of one request, which is what must stay flat from 1k to 100k products.
+into --rounds slices that alternate the targets so all see the same noise; req/s is requests /
+time over all slices, p50 / p99 the mean of the slices' wrk percentiles), an unloaded run
+(--latency-connections, default 1, for --latency-duration seconds: the latency of one request,
+which is what must stay flat from 1k to 100k products), and an open-loop run (bench/openloop.py)
+at --openloop-fraction (0.5) of its loaded req/s for --openloop-duration seconds: requests sent
+on a fixed schedule, latency from the scheduled send time, so queueing is not hidden.
+
+"cpu ms/req" is the uvicorn process's utime + stime (/proc/<pid>/stat) over a run divided by the
+requests it served: Python (and the C under it) of the server, not PostgreSQL's.
+
+--compare REF checks REF out (`git worktree add --detach`, in a temporary directory removed at the
+end), starts its GraphQL on --port + 1 and the current checkout's twin on --port + 2, and adds a
+"graphql@REF" target to every scenario, alternating with the others slice by slice.
 Only 127.0.0.1 is contacted; every wrk run is bounded by --duration.
 """
 
