@@ -335,8 +335,8 @@ class Checkout:
         self.commit = git("rev-parse", "--verify", f"{ref}^{{commit}}")
         self.tmp = Path(tempfile.mkdtemp(prefix="bench-ref-"))
         self.root = self.tmp / "tree"
-        git("worktree", "add", "--detach", str(self.root), self.commit)
         try:
+            git("worktree", "add", "--detach", str(self.root), self.commit)
             (self.root / ".venv").symlink_to((ROOT / ".venv").resolve())
             if (self.root / "bench").is_dir():
                 for token in HERE.glob(".token*"):
@@ -635,7 +635,32 @@ def bench_database(db: str, args: argparse.Namespace, ref: Checkout | None) -> l
 
 
 def ratio(a: float, b: float) -> str:
-    return f"{a / b:5.2f}" if a and b else "    -"
+    return f"{a / b:.2f}" if a and b else "-"
+
+
+def ratios(index: dict[tuple[str, str, str], Result]) -> list[str]:
+    """GraphQL / hand-written of this checkout (and of REF, and this checkout / REF), as req/s and as
+    1 / cpu ms/req: in every column, above 1 means the first is faster."""
+    ref = next((endpoint for _, _, endpoint in index if endpoint.startswith("graphql@")), None)
+    pairs = [("graphql/hand", "graphql", "handwritten")]
+    if ref:
+        pairs += [("REF/hand", ref, "handwritten"), ("graphql/REF", "graphql", ref)]
+    names = " ".join(f"{name:>12}" for name, _, _ in pairs)
+    span = max(16, 13 * len(pairs) - 1)
+    out = [
+        "",
+        "ratios (above 1: the first is faster)" + (f", REF = {ref}:" if ref else ":"),
+        f"{'':24} {' req/s ':-^{span}}   {' 1 / cpu ms/req ':-^{span}}",
+        f"{'database':12} {'scenario':11} {names}   {names}",
+    ]
+    for db, scenario, endpoint in index:
+        if endpoint != "graphql":
+            continue
+        rows = [(index.get((db, scenario, a)), index.get((db, scenario, b))) for _, a, b in pairs]
+        rps = " ".join(f"{ratio(a.rps, b.rps) if a and b else '-':>12}" for a, b in rows)
+        cpu = " ".join(f"{ratio(b.cpu_ms, a.cpu_ms) if a and b else '-':>12}" for a, b in rows)
+        out.append(f"{db:12} {scenario:11} {rps}   {cpu}")
+    return out
 
 
 def report(results: list[Result], args: argparse.Namespace) -> str:
@@ -679,31 +704,7 @@ def report(results: list[Result], args: argparse.Namespace) -> str:
                     f" {o.late:>4}/{o.scheduled:<4} {o.connections:5}"
                 )
     index = {(r.db, r.scenario, r.endpoint): r for r in results}
-    ref_label = next((r.endpoint for r in results if r.endpoint.startswith("graphql@")), None)
-    if ref_label:
-        out += [
-            "",
-            "ratios, req/s (cpu ms/req: current / REF):",
-            f"{'database':12} {'scenario':11} {'graphql/hand':>12} {ref_label + '/hand':>{len(ref_label) + 5}}"
-            f" {'graphql/' + ref_label:>{len(ref_label) + 8}} {'cpu graphql/' + ref_label:>{len(ref_label) + 12}}",
-        ]
-    else:
-        out += ["", "GraphQL / hand-written (req/s):"]
-    for (db, scenario, endpoint), r in index.items():
-        if endpoint != "graphql":
-            continue
-        hand = index.get((db, scenario, "handwritten"))
-        if not ref_label:
-            if hand and hand.rps:
-                out.append(f"  {db:12} {scenario:10} {r.rps / hand.rps:5.2f}")
-            continue
-        other = index.get((db, scenario, ref_label))
-        out.append(
-            f"{db:12} {scenario:11} {ratio(r.rps, hand.rps if hand else 0):>12}"
-            f" {ratio(other.rps if other else 0, hand.rps if hand else 0):>{len(ref_label) + 5}}"
-            f" {ratio(r.rps, other.rps if other else 0):>{len(ref_label) + 8}}"
-            f" {ratio(r.cpu_ms, other.cpu_ms if other else 0):>{len(ref_label) + 12}}"
-        )
+    out += ratios(index)
     dbs = list(dict.fromkeys(r.db for r in results))
     if len(dbs) > 1:
         out += ["", f"unloaded p50 / p99 ms, then loaded req/s, by database ({' vs '.join(dbs)}):"]
