@@ -84,6 +84,17 @@ class Odd:
     tags: list = []
 
 
+class Later:
+    """An awaitable held by a plain attribute: graphql-core awaits it, as it awaits a resolver's."""
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+    def __await__(self) -> Any:
+        yield from asyncio.sleep(0).__await__()
+        return self.value
+
+
 class Leaves:
     """An iterable that is neither a list nor a tuple."""
 
@@ -105,6 +116,7 @@ HOLDERS: dict[str, Any] = {
     "another Python class": Holder(label="o", leaf=Odd(), leaves=[Odd()], must=leaf()),  # type: ignore[list-item]
     "a tuple and an iterable as lists": Holder(label="t", leaf=leaf(tags=("a", "b")), leaves=Leaves(), must=leaf()),  # type: ignore[arg-type]
     "cast to another type": Holder(label="c", leaf=strawberry.cast(Other, leaf()), leaves=[], must=leaf()),
+    "awaitables in plain fields": Holder(label=Later("later"), leaf=Later(leaf()), leaves=[], must=leaf()),  # type: ignore[arg-type]
     "a list that is a string": Holder(label="l", leaf=leaf(tags="ab"), leaves=[], must=leaf()),  # type: ignore[arg-type]
 }
 

@@ -29,6 +29,7 @@ from collections.abc import Callable
 from contextvars import ContextVar
 from datetime import date, datetime
 from decimal import Decimal
+from types import GeneratorType
 from typing import Any
 
 from graphql import (
@@ -43,6 +44,7 @@ from graphql import (
 )
 from graphql.execution.collect_fields import FieldDetailsList, GroupedFieldSet
 from graphql.pyutils import AwaitableOrValue, Path, Undefined, gather_with_cancel
+from strawberry.execution.is_awaitable import optimized_is_awaitable
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.types.base import StrawberryObjectDefinition
 from strawberry.types.cast import TYPE_CAST_ATTRIBUTE
@@ -121,14 +123,14 @@ class Generator:
         else:
             type_ = self.schema.get_type(spec[2])
             assert isinstance(type_, GraphQLObjectType)
+            # graphql-core awaits an awaitable value first, and checks is_type_of where the type
+            # has one; an instance of the type's own class (not cast to another) passes both.
+            origin = self.name("origin_", python_class(type_))
+            unusual = f"v.__class__ is not {origin} or getattr(v, {TYPE_CAST_ATTRIBUTE!r}, None) is not None"
+            refused = f"{self.name('is_awaitable_', is_awaitable)}(v)"
             if type_.is_type_of is not None:
-                check = f"not {self.name('is_type_of_', type_.is_type_of)}(v, None)"
-                origin = strawberry_origin(type_)
-                if origin is not None:  # Strawberry's own check: true for its class, unless cast to another type
-                    cast = f"getattr(v, {TYPE_CAST_ATTRIBUTE!r}, None) is not None"
-                    check = f"(v.__class__ is not {self.name('origin_', origin)} or {cast}) and {check}"
-                body.append(f"    if {check}:")
-                body.append("        raise LookupError")
+                refused += f" or not {self.name('is_type_of_', type_.is_type_of)}(v, None)"
+            body += [f"    if {unusual}:", f"        if {refused}:", "            raise LookupError"]
             items = []
             for i, (response_name, attribute, child) in enumerate(spec[3]):
                 if attribute is None:
@@ -178,11 +180,13 @@ class Generator:
         return self.name("coerce_", leaf_coercion(type_))
 
 
-def strawberry_origin(type_: GraphQLObjectType) -> type | None:
-    """The Python class of an object type whose `is_type_of` is Strawberry's own, which accepts
-    an instance of that class unless it was `strawberry.cast` to another type."""
+def python_class(type_: GraphQLObjectType) -> type | None:
+    """The Python class of a Strawberry object type, if its `is_type_of` is absent or Strawberry's
+    own (which accepts an instance of that class unless `strawberry.cast` to another type)."""
     definition = (type_.extensions or {}).get("strawberry-definition")
-    own = getattr(type_.is_type_of, "__qualname__", "").endswith("_get_is_type_of.<locals>.is_type_of")
+    own = type_.is_type_of is None or getattr(type_.is_type_of, "__qualname__", "").endswith(
+        "_get_is_type_of.<locals>.is_type_of"
+    )
     return definition.origin if own and isinstance(definition, StrawberryObjectDefinition) else None
 
 
@@ -202,7 +206,7 @@ def leaf_coercion(type_: GraphQLScalarType | GraphQLEnumType) -> Callable[[Any],
     coerce = type_.coerce_output_value
 
     def coerced(value: Any) -> Any:
-        if value is None or value is Undefined or isinstance(value, Exception):
+        if value is None or value is Undefined or isinstance(value, Exception) or is_awaitable(value):
             raise LookupError
         result = coerce(value)
         if result is None or result is Undefined:
@@ -238,11 +242,30 @@ def basic_attribute(field: Any) -> str | None:
     return None
 
 
+#: Classes whose instances graphql-core's check found not awaitable: no check again for them.
+_NOT_AWAITABLE: set[type] = set()
+
+
+def is_awaitable(value: Any) -> bool:
+    """Strawberry's `optimized_is_awaitable`, its answer cached per Python class where the class
+    decides it: not for generators (a flag of each one's code) nor for classes with a
+    `__getattr__` (an instance may answer `__await__`), and for at most 4,096 classes."""
+    cls = type(value)
+    if cls in _NOT_AWAITABLE:
+        return False
+    if optimized_is_awaitable(value):
+        return True
+    if cls is not GeneratorType and not hasattr(cls, "__getattr__") and len(_NOT_AWAITABLE) < 4096:
+        _NOT_AWAITABLE.add(cls)
+    return False
+
+
 class FastExecutor(StrawberryGraphQLCoreExecutionContext):
     """Strawberry's execution context with pure subtrees compiled and plain fields read directly."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.is_awaitable = is_awaitable  # type: ignore[assignment]  # an instance attribute, as graphql-core sets it
         manager = self.middleware_manager
         self.fast = not (manager is not None and manager.middlewares)
         self.compiled = compiled_for(self.schema)
