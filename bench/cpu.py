@@ -48,6 +48,8 @@ def environment(db_url: str) -> None:
 def package(filename: str) -> str:
     if "site-packages/" in filename:
         return filename.split("site-packages/")[1].split("/")[0].removesuffix(".py")
+    if filename.startswith("<compiled"):
+        return "compiled selections"
     if filename.startswith("~") or filename.startswith("<"):
         return "builtins"
     if "/python3" in filename:

@@ -7,7 +7,7 @@ which also loads the acting company's prices in one batched query per request.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Container, Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Any, cast
 
@@ -33,7 +33,7 @@ from resolvers.core import ids
 from resolvers.core.context import Context
 from schema.core.base import Address, Money, Node, ctx, money, money_field
 from schema.core.connection import Connection
-from schema.core.lookahead import EVERYTHING, Selected, selection
+from schema.core.lookahead import Selected, selection
 from schema.core.node import node_type
 from schema.core.permissions import PUBLIC, STAFF, Permission, requires
 
@@ -127,25 +127,14 @@ class Product(Node):
     def of(row: m.Product | ProductRow, c: Context, breaks: list[Break], selected: Selected | None = None) -> Product:
         """`breaks`: the acting company's price-list rows for this product (see `Product.load`).
         With `selected` (a page's selection below Product) only the fields it names are
-        computed; the others are None, never read (the look-ahead over-approximates)."""
-        want: Container[str] = EVERYTHING if selected is None else selected.fields
-        return Product(
-            id=strawberry.ID(ids.encode("Product", row.id)) if "id" in want else None,  # type: ignore[arg-type]
-            sku=row.sku,
-            ean=row.ean,
-            name=(catalog.localized(row, "name", c.locale) or "") if "name" in want else None,  # type: ignore[arg-type]
-            description=catalog.localized(row, "description", c.locale) if "description" in want else None,
-            brand=row.brand,
-            unit=row.unit,
-            order_multiple=catalog.plain(row.order_multiple) if "orderMultiple" in want else None,  # type: ignore[arg-type]
-            minimum_quantity=catalog.plain(row.minimum_quantity) if "minimumQuantity" in want else None,  # type: ignore[arg-type]
-            orderable=row.orderable,
-            vat_rate=catalog.plain(row.vat_rate) if "vatRate" in want else None,  # type: ignore[arg-type]
-            row=row,
-            list_price=money(c, row.list_price) if "listPrice" in want else None,
-            net_price=money(c, net_price(row.list_price, breaks)) if "netPrice" in want else None,
-            breaks=breaks,
-        )
+        computed, from only the columns they read (PRODUCT_FIELDS); the others are None, never
+        read (the look-ahead over-approximates)."""
+        values: dict[str, Any] = dict(_UNSET)
+        for name in PRODUCT_FIELDS if selected is None else selected.fields:
+            attribute, _, value = PRODUCT_FIELDS.get(name, _RESOLVED)
+            if value is not None:
+                values[attribute] = value(row, c, breaks)
+        return Product(**values, row=row, breaks=breaks)
 
     @staticmethod
     async def load(c: Context, rows: Sequence[m.Product]) -> list[Product]:
@@ -176,7 +165,7 @@ class Product(Node):
         """The products of these ids (a page's lines' products) by id, from plain rows, one
         statement per selected level (`Product.page`). The lines restrict their product's
         deletion, so every one exists."""
-        rows = await product_rows(product_ids)
+        rows = await product_rows(product_ids, product_columns(selected))
         return {p.row.id: p for p in await Product.page(c, list(rows.values()), selected)}
 
     @strawberry.field
@@ -205,6 +194,41 @@ class Product(Node):
 
     async def _availability(self, c: Context) -> list[BranchStock]:
         return _branch_stock(c, self.row.order_multiple, await stock_by_product_id(c).load(self.row.id))
+
+
+ProductValue = Callable[[Any, Context, list[Break]], Any]
+
+#: Per field of Product: its attribute, the columns it reads, and its value from (row, ctx, the
+#: acting company's price breaks); None for the fields whose resolver computes them.
+PRODUCT_FIELDS: dict[str, tuple[str, tuple[str, ...], ProductValue | None]] = {
+    "id": ("id", ("id",), lambda r, c, b: strawberry.ID(ids.encode("Product", r.id))),
+    "sku": ("sku", ("sku",), lambda r, c, b: r.sku),
+    "ean": ("ean", ("ean",), lambda r, c, b: r.ean),
+    "name": ("name", ("name_fr", "name_nl", "name_en"), lambda r, c, b: catalog.localized(r, "name", c.locale) or ""),
+    "description": (
+        "description",
+        ("description_fr", "description_nl", "description_en"),
+        lambda r, c, b: catalog.localized(r, "description", c.locale),
+    ),
+    "brand": ("brand", ("brand",), lambda r, c, b: r.brand),
+    "unit": ("unit", ("unit",), lambda r, c, b: r.unit),
+    "orderMultiple": ("order_multiple", ("order_multiple",), lambda r, c, b: catalog.plain(r.order_multiple)),
+    "minimumQuantity": ("minimum_quantity", ("minimum_quantity",), lambda r, c, b: catalog.plain(r.minimum_quantity)),
+    "orderable": ("orderable", ("orderable",), lambda r, c, b: r.orderable),
+    "vatRate": ("vat_rate", ("vat_rate",), lambda r, c, b: catalog.plain(r.vat_rate)),
+    "listPrice": ("list_price", ("list_price",), lambda r, c, b: money(c, r.list_price)),
+    "netPrice": ("net_price", ("list_price",), lambda r, c, b: money(c, net_price(r.list_price, b))),
+    "category": ("category", ("category_id",), None),
+    "availability": ("availability", ("order_multiple",), None),
+    "priceBreaks": ("price_breaks", (), None),
+}
+_RESOLVED: tuple[str, tuple[str, ...], None] = ("", (), None)  # __typename, and what a resolver computes
+_UNSET = {attribute: None for attribute, _, value in PRODUCT_FIELDS.values() if value is not None}
+
+
+def product_columns(selected: Selected) -> set[str]:
+    """The product columns the fields of this selection read (`product_rows`)."""
+    return {column for name in selected.fields for column in PRODUCT_FIELDS.get(name, _RESOLVED)[1]}
 
 
 def _branch_stock(c: Context, multiple: Decimal, rows: list[tuple[m.Branch, Decimal]]) -> list[BranchStock]:

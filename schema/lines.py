@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any, Self
 
 import strawberry
-from tortoise.queryset import QuerySet
+from tortoise.models import Model
 
 from resolvers.catalog.pricing import line_total
 from resolvers.catalog.products import plain
@@ -74,12 +74,12 @@ class Line:
 
     @classmethod
     async def page(
-        cls, c: Context, qs: QuerySet[Any], owner_key: str, owner_ids: Sequence[uuid.UUID], selected: Selected
+        cls, c: Context, model: type[Model], owner_key: str, owner_ids: Sequence[uuid.UUID], selected: Selected
     ) -> dict[uuid.UUID, list[Self]]:
         """The lines of a page's owners (`owner_key`: quote_id, order_id) by owner, from plain rows:
         one statement for the lines, and for their products only what `selected` (the selection
         below `lines`) asks for, one statement per level (Product.of_ids)."""
-        lines = await lines_by_owner(qs, owner_key, owner_ids)
+        lines = await lines_by_owner(model, owner_key, owner_ids)
         product = selected.get("product")
         products: dict[uuid.UUID, Product] = {}
         if product is not None:

@@ -143,7 +143,7 @@ class OrderQuery:
         orders = [Order.of(r, c) for r in page.rows]
         selected = selection(info).get("edges", "node", "lines")
         if selected is not None and orders:  # the page's lines at once: one statement per level
-            lines = await OrderLine.page(c, m.OrderLine.all(), "order_id", [r.id for r in page.rows], selected)
+            lines = await OrderLine.page(c, m.OrderLine, "order_id", [r.id for r in page.rows], selected)
             for order in orders:
                 order.preloaded_lines = lines.get(order.row.id, [])
         return Connection.of(page, orders)

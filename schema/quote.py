@@ -117,7 +117,7 @@ async def quote_connection(page: Page[m.Quote], c: Context, info: Info) -> Conne
     quotes = [Quote.of(r, c) for r in page.rows]
     selected = selection(info).get("edges", "node", "lines")
     if selected is not None and quotes:
-        lines = await QuoteLine.page(c, m.QuoteLine.all(), "quote_id", [r.id for r in page.rows], selected)
+        lines = await QuoteLine.page(c, m.QuoteLine, "quote_id", [r.id for r in page.rows], selected)
         for quote in quotes:
             quote.preloaded_lines = lines.get(quote.row.id, [])
     return Connection.of(page, quotes)

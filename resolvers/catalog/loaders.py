@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -32,7 +32,7 @@ async def branch_list(ctx: Context, keys: list[str]) -> list[list[Branch]]:
 async def stock_of(ctx: Context, product_ids: Sequence[uuid.UUID]) -> list[list[tuple[Branch, Decimal]]]:
     """Per product, (branch, quantity) for EVERY branch: quantity 0 where the branch has no stock
     row. One statement (the ids as one array parameter on PostgreSQL), the branches once per request."""
-    rows = await fetch(BranchStock.all(), "product_id", product_ids, "product_id", "branch_id", "quantity")
+    rows = await fetch(BranchStock, "product_id", product_ids, "product_id", "branch_id", "quantity")
     every = await branch_list(ctx).load(ALL)
     found: dict[tuple[uuid.UUID, uuid.UUID], Decimal] = {(p, b): Decimal(q) for p, b, q in rows}
     zero = Decimal(0)
@@ -68,8 +68,9 @@ PRODUCT_COLUMNS = (
 
 
 class ProductRow:
-    """A product's columns as a plain row (no model hydration), for the per-page read paths:
-    the attributes the GraphQL Product reads, named as on the model."""
+    """Some of a product's columns as a plain row (no model hydration), for the per-page read
+    paths: the attributes the GraphQL Product reads, named as on the model. A column that was
+    not read stays unset (reading it raises AttributeError), never a silent None."""
 
     __slots__ = PRODUCT_COLUMNS
 
@@ -91,34 +92,19 @@ class ProductRow:
     vat_rate: Decimal
     list_price: Decimal
 
-    def __init__(self, values: Sequence[Any]) -> None:
+    def __init__(self, columns: Sequence[str], values: Sequence[Any]) -> None:
         # Decimals, UUIDs and booleans come typed from asyncpg and from Tortoise's values_list alike.
-        (
-            self.id,
-            self.sku,
-            self.ean,
-            self.name_fr,
-            self.name_nl,
-            self.name_en,
-            self.description_fr,
-            self.description_nl,
-            self.description_en,
-            self.brand,
-            self.category_id,
-            unit,
-            self.order_multiple,
-            self.minimum_quantity,
-            self.orderable,
-            self.vat_rate,
-            self.list_price,
-        ) = values
-        self.unit = SalesUnit(unit)  # PostgreSQL answers the text, Tortoise on SQLite the member
+        for column, value in zip(columns, values, strict=True):
+            setattr(self, column, value)
+        if "unit" in columns:
+            self.unit = SalesUnit(self.unit)  # PostgreSQL answers the text, Tortoise on SQLite the member
 
 
-async def product_rows(product_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, ProductRow]:
-    """These products as plain rows, by id, in one statement (missing ids are left out)."""
-    rows = await fetch(Product.all(), "id", product_ids, *PRODUCT_COLUMNS)
-    return {r.id: r for r in map(ProductRow, rows)}
+async def product_rows(product_ids: Sequence[uuid.UUID], columns: Collection[str]) -> dict[uuid.UUID, ProductRow]:
+    """These products' `columns` (and id) as plain rows, by id, in one statement (missing ids are left out)."""
+    columns = ("id", *(c for c in PRODUCT_COLUMNS if c in columns and c != "id"))
+    rows = await fetch(Product, "id", product_ids, *columns)
+    return {r.id: r for r in (ProductRow(columns, values) for values in rows)}
 
 
 @loader

@@ -29,6 +29,14 @@ class _Pool(asyncpg.Pool):
         return super().acquire(timeout=self._acquire_timeout if timeout is None else timeout)
 
 
+async def keep_session(connection: asyncpg.Connection) -> None:
+    """The pool's reset of a released connection: none beyond what asyncpg always does first (roll
+    back a transaction left open, drop listeners). Its default also sends `SELECT
+    pg_advisory_unlock_all(); CLOSE ALL; UNLISTEN *; RESET ALL` - a round trip for every statement
+    Tortoise runs outside a transaction - to undo session state this app never sets: no
+    advisory lock, LISTEN, cursor or session SET (timeouts are start-up parameters, or SET LOCAL)."""
+
+
 class _Transaction(TransactionWrapper):
     """A top-level transaction that sets its own timeouts first (transaction pooling only)."""
 
@@ -58,6 +66,7 @@ class PostgresClient(AsyncpgDBClient):
         kwargs.setdefault("max_queries", 50000)
         kwargs.setdefault("max_inactive_connection_lifetime", 300.0)
         kwargs.setdefault("record_class", asyncpg.Record)
+        kwargs.setdefault("reset", keep_session)
         return await _Pool(None, acquire_timeout=self.acquire_timeout, **kwargs)
 
     def _in_transaction(self) -> TransactionContext:

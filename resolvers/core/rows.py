@@ -1,7 +1,7 @@
 """Plain rows for the per-page read paths: one statement per list level, no model hydration.
 
-`fetch(qs, key, keys, *columns)` reads `columns` of the rows of a query set (its scope kept:
-`readable`, `of_company`, ...) whose `key` is one of `keys`. On PostgreSQL the keys go as one
+`fetch(source, key, keys, *columns)` reads `columns` of the rows of a query set (its scope kept:
+`readable`, `of_company`, ...), or of a model's table, whose `key` is one of `keys`. On PostgreSQL the keys go as one
 array parameter (`key = ANY($n::uuid[])`), so neither pypika nor the server sees one term per
 key, and the rows come back as asyncpg Records (indexable by position and by name). SQLite has
 no arrays: there the query set runs as it is (`key__in`, its values converted by Tortoise).
@@ -16,6 +16,7 @@ import uuid
 from collections.abc import Sequence
 from typing import Any, cast
 
+from tortoise.models import Model
 from tortoise.queryset import QuerySet
 
 #: Stands in for the keys while the statement is built: found again among its parameters.
@@ -26,28 +27,47 @@ def _on_postgres(qs: QuerySet[Any]) -> bool:
     return qs.model._meta.db.capabilities.dialect == "postgres"
 
 
-async def fetch(qs: QuerySet[Any], key: str, keys: Sequence[uuid.UUID], *columns: str) -> Sequence[Sequence[Any]]:
-    """The `columns` of the rows of `qs` whose UUID column `key` is one of `keys` (one statement;
-    none for no keys), in the order of `qs` (its `order_by`)."""
+#: The statement of each unscoped fetch (a model, not a query set): built once, by
+#: (model, key, columns, order).
+_STATEMENTS: dict[tuple[Any, ...], str] = {}
+
+
+async def fetch(
+    source: QuerySet[Any] | type[Model], key: str, keys: Sequence[uuid.UUID], *columns: str, order_by: str | None = None
+) -> Sequence[Sequence[Any]]:
+    """The `columns` of the rows of `source` whose UUID column `key` is one of `keys` (one
+    statement; none for no keys), in `order_by` (or the query set's order). `source` is a query
+    set to keep its scope (`of_company`, ...), or a model for all its rows: then the statement is
+    built once for the process, not for every call."""
     if not keys:
         return []
     unique = list(dict.fromkeys(keys))
+    qs = source.all() if isinstance(source, type) else source
+    if order_by is not None:
+        qs = qs.order_by(order_by)
     if not _on_postgres(qs):
         rows: list[tuple[Any, ...]] = await qs.filter(**{f"{key}__in": unique}).values_list(*columns)
         return rows
-    query = qs.filter(**{f"{key}__in": [_SENTINEL]}).values_list(*columns)
-    query._choose_db_if_not_chosen()
-    query._make_query()
-    sql, params = query.query.get_parameterized_sql()
-    at = [i for i, p in enumerate(params) if str(p) == str(_SENTINEL)]  # Tortoise may send it as text
-    if len(at) != 1:  # pragma: no cover - a query set that already names the sentinel
-        raise AssertionError(f"rows.fetch: cannot place the keys of {key} in {sql}")
-    n = at[0] + 1
-    sql, replaced = re.subn(rf"\bIN \(\${n}\)", f"= ANY(${n}::uuid[])", sql)
-    if replaced != 1:  # pragma: no cover - pypika spelled IN differently
-        raise AssertionError(f"rows.fetch: cannot place the keys of {key} in {sql}")
-    params[at[0]] = unique
-    _, records = await query._db.execute_query(sql, params)  # asyncpg Records, typed there as dicts
+    statement = (source, key, columns, order_by) if isinstance(source, type) else None
+    sql = _STATEMENTS.get(statement) if statement is not None else None
+    if sql is None:
+        query = qs.filter(**{f"{key}__in": [_SENTINEL]}).values_list(*columns)
+        query._choose_db_if_not_chosen()
+        query._make_query()
+        sql, params = query.query.get_parameterized_sql()
+        at = [i for i, p in enumerate(params) if str(p) == str(_SENTINEL)]  # Tortoise may send it as text
+        if len(at) != 1:  # pragma: no cover - a query set that already names the sentinel
+            raise AssertionError(f"rows.fetch: cannot place the keys of {key} in {sql}")
+        n = at[0] + 1
+        sql, replaced = re.subn(rf"\bIN \(\${n}\)", f"= ANY(${n}::uuid[])", sql)
+        if replaced != 1:  # pragma: no cover - pypika spelled IN differently
+            raise AssertionError(f"rows.fetch: cannot place the keys of {key} in {sql}")
+        params[at[0]] = unique
+        if statement is not None and len(params) == 1:
+            _STATEMENTS[statement] = sql
+    else:
+        params = [unique]  # an unscoped statement's one parameter: the keys
+    _, records = await qs._choose_db().execute_query(sql, params)  # asyncpg Records, typed there as dicts
     return cast("Sequence[Sequence[Any]]", records)
 
 
@@ -63,13 +83,12 @@ class LineRow:
 
 
 async def lines_by_owner(
-    qs: QuerySet[Any], owner_key: str, owner_ids: Sequence[uuid.UUID]
+    model: type[Model], owner_key: str, owner_ids: Sequence[uuid.UUID]
 ) -> dict[uuid.UUID, list[LineRow]]:
     """The lines of these owners (`owner_key`: quote_id, order_id, ...) by position, grouped by
     owner (owners without lines are left out), in one statement."""
-    rows = await fetch(
-        qs.order_by("position"), owner_key, owner_ids, "id", owner_key, "product_id", "quantity", "unit_price", "note"
-    )
+    columns = ("id", owner_key, "product_id", "quantity", "unit_price", "note")
+    rows = await fetch(model, owner_key, owner_ids, *columns, order_by="position")
     found: dict[uuid.UUID, list[LineRow]] = {}
     for line in map(LineRow, rows):
         found.setdefault(line.owner_id, []).append(line)

@@ -49,6 +49,33 @@ async def test_every_quote_of_a_page_answers_as_quote_by_id(api) -> None:
     )
 
 
+EVERY_PRODUCT_FIELD = """
+fragment Fields on Quote {
+  lines {
+    product {
+      __typename id sku ean name description brand unit orderMultiple minimumQuantity orderable vatRate
+      listPrice { amount currency } netPrice { amount } priceBreaks { minimumQuantity unitPrice { amount } }
+      category { id } availability { branch { code } quantity status }
+    }
+  }
+}
+"""
+
+
+async def test_a_line_product_reads_the_columns_of_every_field_selected(api) -> None:
+    """The lines' products are read with only the columns their selected fields need: with every
+    field of Product selected, each still answers as on quote(id:)."""
+    member = await make_member(Role.VIEW_PRICES)
+    await _quotes(member, 6)
+    page = "query { quotes(first: 6) { edges { node { id ...Fields } } } }" + EVERY_PRODUCT_FIELD
+    one = "query($id: ID!) { quote(id: $id) { id ...Fields } }" + EVERY_PRODUCT_FIELD
+    edges = (await api.ok(page, token=member.token))["quotes"]["edges"]
+    products = [line["product"] for e in edges for line in e["node"]["lines"]]
+    assert products and all(p["unit"] and p["vatRate"] and p["listPrice"] for p in products)
+    for edge in edges:
+        assert edge["node"] == (await api.ok(one, {"id": edge["node"]["id"]}, token=member.token))["quote"]
+
+
 LEVELS = {
     "quotes": "number",
     "lines": "number lines { quantity unitPrice { amount } }",
