@@ -121,32 +121,46 @@ class Generator:
             else:
                 body.append(f"    return [{self.emit(item)}(x) for x in v]")
         else:
-            type_ = self.schema.get_type(spec[2])
-            assert isinstance(type_, GraphQLObjectType)
-            # graphql-core awaits an awaitable value first, and checks is_type_of where the type
-            # has one; an instance of the type's own class (not cast to another) passes both.
-            origin = self.name("origin_", python_class(type_))
-            unusual = f"v.__class__ is not {origin} or getattr(v, {TYPE_CAST_ATTRIBUTE!r}, None) is not None"
-            refused = f"{self.name('is_awaitable_', is_awaitable)}(v)"
-            if type_.is_type_of is not None:
-                refused += f" or not {self.name('is_type_of_', type_.is_type_of)}(v, None)"
-            body += [f"    if {unusual}:", f"        if {refused}:", "            raise LookupError"]
-            items = []
-            for i, (response_name, attribute, child) in enumerate(spec[3]):
-                if attribute is None:
-                    items.append(f"{response_name!r}: {spec[2]!r}")
-                    continue
-                plain = attribute.isidentifier() and not keyword.iskeyword(attribute)
-                read = f"v.{attribute}" if plain else f"getattr(v, {attribute!r})"
-                body.append(f"    a{i} = {read}")
-                if child[0] == "leaf":
-                    body += self.leaf(f"a{i}", child[2], child[1])
-                else:
-                    body.append(f"    a{i} = {self.emit(child)}(a{i})")
-                items.append(f"{response_name!r}: a{i}")
-            body.append("    return {" + ", ".join(items) + "}")
+            body += self.object(spec, "v", "r", 4)[2:]  # None was handled above
+            body.append("    return r")
         self.lines += [f"def {name}(v):", *body, ""]
         return name
+
+    def object(self, spec: Spec, source: str, target: str, indent: int) -> list[str]:
+        """Statements setting `target` to the completed object in `source`, nested objects
+        inlined (no call per object), lists through their own function."""
+        pad, inner = " " * indent, " " * (indent + 4)
+        none = f"{target} = None" if spec[1] else "raise LookupError"
+        lines = [f"{pad}if {source} is None:", f"{inner}{none}", f"{pad}else:"]
+        type_ = self.schema.get_type(spec[2])
+        assert isinstance(type_, GraphQLObjectType)
+        # graphql-core awaits an awaitable value first, and checks is_type_of where the type
+        # has one; an instance of the type's own class (not cast to another) passes both.
+        origin = self.name("origin_", python_class(type_))
+        unusual = f"{source}.__class__ is not {origin} or getattr({source}, {TYPE_CAST_ATTRIBUTE!r}, None) is not None"
+        refused = f"{self.name('is_awaitable_', is_awaitable)}({source})"
+        if type_.is_type_of is not None:
+            refused += f" or not {self.name('is_type_of_', type_.is_type_of)}({source}, None)"
+        lines += [f"{inner}if {unusual}:", f"{inner}    if {refused}:", f"{inner}        raise LookupError"]
+        items = []
+        for i, (response_name, attribute, child) in enumerate(spec[3]):
+            if attribute is None:
+                items.append(f"{response_name!r}: {spec[2]!r}")
+                continue
+            var = f"{target}_{i}"
+            plain = attribute.isidentifier() and not keyword.iskeyword(attribute)
+            lines.append(
+                f"{inner}{var} = {source}.{attribute}" if plain else f"{inner}{var} = getattr({source}, {attribute!r})"
+            )
+            if child[0] == "leaf":
+                lines += [" " * indent + line for line in self.leaf(var, child[2], child[1])]
+            elif child[0] == "object":
+                lines += self.object(child, var, var, indent + 4)
+            else:
+                lines.append(f"{inner}{var} = {self.emit(child)}({var})")
+            items.append(f"{response_name!r}: {var}")
+        lines.append(f"{inner}{target} = {{" + ", ".join(items) + "}")
+        return lines
 
     def leaf(self, var: str, type_name: str, nullable: bool) -> list[str]:
         """Statements completing the leaf in `var`: inline for the Python class a scalar or enum
