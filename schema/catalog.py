@@ -31,7 +31,7 @@ from resolvers.catalog.pricing import Break, company_breaks, net_price
 from resolvers.catalog.products import ProductCodeStatus, StockStatus
 from resolvers.core import ids
 from resolvers.core.context import Context
-from schema.core.base import Address, Money, Node, ctx, money, money_field
+from schema.core.base import Address, Money, Node, ctx, money, money_field, preloaded_field
 from schema.core.connection import Connection
 from schema.core.lookahead import Selected, selection
 from schema.core.node import node_type
@@ -120,8 +120,10 @@ class Product(Node):
     )
     row: strawberry.Private[m.Product | ProductRow]
     breaks: strawberry.Private[list[Break]]
-    #: availability, when loaded with the page (Product.page); else its field loads it.
+    #: availability and priceBreaks, when loaded with the page (Product.page); else their
+    #: fields compute them.
     stock: strawberry.Private[list[BranchStock] | None] = None
+    price_break_list: strawberry.Private[list[PriceBreak] | None] = None
 
     @staticmethod
     def of(row: m.Product | ProductRow, c: Context, breaks: list[Break], selected: Selected | None = None) -> Product:
@@ -155,6 +157,9 @@ class Product(Node):
         if selected is not None and selected.any("netPrice", "priceBreaks") and c.can_see_prices:
             prices = await company_breaks(c.company_id, ids)
         products = [Product.of(r, c, prices.get(r.id, []), selected) for r in rows]
+        if selected is not None and "priceBreaks" in selected:
+            for product in products:
+                product.price_break_list = _price_breaks(c, product.breaks)
         if selected is not None and "availability" in selected:
             for product, stock in zip(products, await stock_of(c, ids), strict=True):
                 product.stock = _branch_stock(c, product.row.order_multiple, stock)
@@ -176,17 +181,13 @@ class Product(Node):
         row = await category_by_id(ctx(info)).load(category_id)
         return Category.of(row, ctx(info)) if row else None
 
-    @strawberry.field(description="This company account's quantity prices. Null without VIEW_PRICES.")
+    @preloaded_field("price_break_list", "This company account's quantity prices. Null without VIEW_PRICES.")
     def price_breaks(self, info: Info) -> list[PriceBreak] | None:
-        if not ctx(info).can_see_prices:
-            return None
-        c = ctx(info)
-        return [
-            PriceBreak(minimum_quantity=catalog.plain(b.minimum_quantity), unit_price=money(c, b.unit_price))  # type: ignore[arg-type]  # not None: prices are visible (checked above)
-            for b in self.breaks
-        ]
+        if self.price_break_list is not None:  # computed with its page (Product.page)
+            return self.price_break_list
+        return _price_breaks(ctx(info), self.breaks)
 
-    @strawberry.field(description="Stock per branch; every branch is listed.")
+    @preloaded_field("stock", "Stock per branch; every branch is listed.")
     def availability(self, info: Info) -> list[BranchStock]:
         if self.stock is not None:  # loaded with its page (Product.page)
             return self.stock
@@ -229,6 +230,16 @@ _UNSET = {attribute: None for attribute, _, value in PRODUCT_FIELDS.values() if 
 def product_columns(selected: Selected) -> set[str]:
     """The product columns the fields of this selection read (`product_rows`)."""
     return {column for name in selected.fields for column in PRODUCT_FIELDS.get(name, _RESOLVED)[1]}
+
+
+def _price_breaks(c: Context, breaks: list[Break]) -> list[PriceBreak] | None:
+    """priceBreaks: the acting company's quantity prices; null without VIEW_PRICES."""
+    if not c.can_see_prices:
+        return None
+    return [
+        PriceBreak(minimum_quantity=catalog.plain(b.minimum_quantity), unit_price=money(c, b.unit_price))  # type: ignore[arg-type]  # not None: prices are visible (checked above)
+        for b in breaks
+    ]
 
 
 def _branch_stock(c: Context, multiple: Decimal, rows: list[tuple[m.Branch, Decimal]]) -> list[BranchStock]:

@@ -31,6 +31,7 @@ from schema.core.base import (
     later,
     money,
     money_field,
+    preloaded_field,
 )
 from schema.core.connection import Connection
 from schema.core.lookahead import selection
@@ -88,7 +89,7 @@ class Order(Node):
     async def customer_number(self, info: Info) -> CustomerNumber:
         return CustomerNumber.of(await customer_number_by_id(ctx(info)).load(self.row.customer_number_id))
 
-    @strawberry.field
+    @preloaded_field("preloaded_lines")
     def lines(self, info: Info) -> list[OrderLine]:
         if self.preloaded_lines is not None:
             return self.preloaded_lines

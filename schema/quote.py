@@ -31,6 +31,7 @@ from schema.core.base import (
     errors_field,
     money,
     money_field,
+    preloaded_field,
 )
 from schema.core.connection import Connection
 from schema.core.lookahead import selection
@@ -98,7 +99,7 @@ class Quote(Node):
         user = await user_by_id(ctx(info)).load(user_id)
         return User.of(user) if user else None
 
-    @strawberry.field
+    @preloaded_field("preloaded_lines")
     def lines(self, info: Info) -> list[QuoteLine]:
         if self.preloaded_lines is not None:
             return self.preloaded_lines

@@ -18,6 +18,7 @@ from strawberry.types.scalar import ScalarDefinition
 from resolvers.core.context import Context
 from resolvers.core.errors import DomainError, ErrorCode
 from resolvers.core.pagination import Page
+from schema.core.executor import PRELOADED
 
 strawberry.enum(ErrorCode, name="ErrorCode")
 CENT = Decimal("0.01")
@@ -148,6 +149,14 @@ def money_field(description: str | None = None) -> Any:
     otherwise, and tests/test_price_visibility.py reads every one without VIEW_PRICES.
     """
     return strawberry.field(description=description, metadata={"money": True})
+
+
+def preloaded_field(attribute: str, description: str | None = None) -> Any:
+    """Declare a list field whose resolver answers `self.<attribute>` whenever a page's data plan
+    set it (not None), and loads it itself otherwise. The executor then reads the attribute as a
+    plain field, so the rows below it are completed in compiled loops with no resolver call per
+    parent (schema/core/executor.py); the resolver must keep that promise."""
+    return strawberry.field(description=description, metadata={PRELOADED: attribute})
 
 
 def errors_field() -> Any:

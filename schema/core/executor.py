@@ -143,15 +143,16 @@ class Generator:
             refused += f" or not {self.name('is_type_of_', type_.is_type_of)}({source}, None)"
         lines += [f"{inner}if {unusual}:", f"{inner}    if {refused}:", f"{inner}        raise LookupError"]
         items = []
-        for i, (response_name, attribute, child) in enumerate(spec[3]):
-            if attribute is None:
+        for i, (response_name, field, child) in enumerate(spec[3]):
+            if field is None:
                 items.append(f"{response_name!r}: {spec[2]!r}")
                 continue
-            var = f"{target}_{i}"
+            var, (attribute, preloaded) = f"{target}_{i}", field
             plain = attribute.isidentifier() and not keyword.iskeyword(attribute)
-            lines.append(
-                f"{inner}{var} = {source}.{attribute}" if plain else f"{inner}{var} = getattr({source}, {attribute!r})"
-            )
+            read = f"{source}.{attribute}" if plain else f"getattr({source}, {attribute!r})"
+            lines.append(f"{inner}{var} = {read}")
+            if preloaded:  # not loaded with its page: graphql-core runs the field's resolver
+                lines += [f"{inner}if {var} is None:", f"{inner}    raise LookupError"]
             if child[0] == "leaf":
                 lines += [" " * indent + line for line in self.leaf(var, child[2], child[1])]
             elif child[0] == "object":
@@ -240,19 +241,27 @@ def compiled_for(schema: GraphQLSchema) -> Compiled:
     return entry[1]
 
 
-def basic_attribute(field: Any) -> str | None:
-    """The Python attribute a GraphQL field reads, if Strawberry serves it with its default
-    resolver (a basic field, with the default `getattr`), else None."""
+#: A field's metadata key naming the attribute its resolver answers whenever it is not None
+#: (`schema.core.base.preloaded_field`).
+PRELOADED = "preloaded"
+
+Source = tuple[str, bool]
+"""Where a plain field's value is read: (attribute, preloaded). A preloaded attribute stands for
+its field's resolver only when it is not None; when it is None the resolver runs."""
+
+
+def field_source(field: Any) -> Source | None:
+    """Where a GraphQL field's value can be read without its resolver: the attribute of a basic
+    field (Strawberry's default resolver, with the default `getattr`), or the preloaded attribute
+    of a field declared with `preloaded_field` (no argument, no extension); else None."""
     definition = (field.extensions or {}).get("strawberry-definition")
-    resolve = field.resolve
-    if (
-        isinstance(definition, StrawberryField)
-        and definition.is_basic_field
-        and getattr(resolve, "_is_default", False)
-        and definition.default_resolver is getattr
-        and not field.args
-    ):
-        return definition.python_name
+    if not isinstance(definition, StrawberryField) or field.args or definition.extensions:
+        return None
+    preloaded = definition.metadata.get(PRELOADED) if definition.metadata else None
+    if preloaded is not None:
+        return preloaded, True
+    if definition.is_basic_field and getattr(field.resolve, "_is_default", False):
+        return (definition.python_name, False) if definition.default_resolver is getattr else None
     return None
 
 
@@ -310,7 +319,7 @@ class FastExecutor(StrawberryGraphQLCoreExecutionContext):
         grouped, defer_usages, _ = self.collect_subfields(type_, details)
         if defer_usages:
             return None
-        fields: list[tuple[str, str | None, Spec | None]] = []
+        fields: list[tuple[str, Source | None, Spec | None]] = []
         for response_name, sub_details in grouped.items():
             if any(d.node.directives for d in sub_details):
                 return None
@@ -319,13 +328,13 @@ class FastExecutor(StrawberryGraphQLCoreExecutionContext):
                 fields.append((response_name, None, None))
                 continue
             field = type_.fields.get(field_name)
-            attribute = basic_attribute(field) if field is not None else None
-            if field is None or attribute is None:
+            source = field_source(field) if field is not None else None
+            if field is None or source is None:
                 return None
             child = self.spec(field.type, sub_details)
             if child is None:
                 return None
-            fields.append((response_name, attribute, child))
+            fields.append((response_name, source, child))
         return ("object", nullable, type_.name, tuple(fields))
 
     def completer(self, return_type: GraphQLOutputType, details: FieldDetailsList) -> Callable[[Any], Any] | None:
@@ -347,11 +356,11 @@ class FastExecutor(StrawberryGraphQLCoreExecutionContext):
             for response_name, details in grouped.items():
                 field_name = details[0].node.name.value
                 field = parent_type.fields.get(field_name)
-                attribute = basic_attribute(field) if field is not None else None
+                source = field_source(field) if field is not None else None
                 completer = None
-                if attribute is not None and not any(d.node.directives for d in details):
+                if source is not None and not any(d.node.directives for d in details):
                     completer = self.completer(field.type, details)
-                plan.append((response_name, details, attribute if completer else None, completer))
+                plan.append((response_name, details, source if completer else None, completer))
             entry = self.plans[key] = (grouped, plan if any(p[3] for p in plan) else None)
         return entry[1]
 
@@ -398,11 +407,13 @@ class FastExecutor(StrawberryGraphQLCoreExecutionContext):
         is_awaitable = self.is_awaitable
         awaitable_fields: list[str] = []
         try:
-            for response_name, details, attribute, completer in plan:
+            for response_name, details, source, completer in plan:
                 if completer is not None:
                     try:
-                        results[response_name] = completer(getattr(source_value, attribute))
-                        continue
+                        value = getattr(source_value, source[0])
+                        if value is not None or not source[1]:  # a preloaded None: its resolver runs
+                            results[response_name] = completer(value)
+                            continue
                     except Exception:  # noqa: S110  # as in complete_value: graphql-core runs the field again
                         pass
                 result = self.execute_field(
