@@ -23,7 +23,6 @@ from resolvers.catalog.loaders import (
     category_by_id,
     prices_by_product_id,
     product_by_id,
-    product_rows,
     stock_by_product_id,
     stock_of,
 )
@@ -166,12 +165,10 @@ class Product(Node):
         return products
 
     @staticmethod
-    async def of_ids(c: Context, product_ids: Sequence[uuid.UUID], selected: Selected) -> dict[uuid.UUID, Product]:
-        """The products of these ids (a page's lines' products) by id, from plain rows, one
-        statement per selected level (`Product.page`). The lines restrict their product's
-        deletion, so every one exists."""
-        rows = await product_rows(product_ids, product_columns(selected))
-        return {p.row.id: p for p in await Product.page(c, list(rows.values()), selected)}
+    async def of_rows(c: Context, rows: Sequence[ProductRow], selected: Selected) -> dict[uuid.UUID, Product]:
+        """The products of these plain rows (a page's lines' products, read with their lines) by
+        id, one statement per level below them (`Product.page`)."""
+        return {p.row.id: p for p in await Product.page(c, rows, selected)}
 
     @strawberry.field
     async def category(self, info: Info) -> Category | None:

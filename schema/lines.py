@@ -10,12 +10,13 @@ from typing import Any, Self
 import strawberry
 from tortoise.models import Model
 
+from resolvers.catalog.loaders import ProductRow, product_row_columns
 from resolvers.catalog.pricing import line_total
 from resolvers.catalog.products import plain
 from resolvers.core import ids
 from resolvers.core.context import Context
 from resolvers.core.rows import lines_by_owner
-from schema.catalog import Product, products_of
+from schema.catalog import Product, product_columns, products_of
 from schema.core.base import Money, money, money_field
 from schema.core.lookahead import EVERYTHING, Selected
 
@@ -78,13 +79,15 @@ class Line:
     ) -> dict[uuid.UUID, list[Self]]:
         """The lines of a page's owners (`owner_key`: quote_id, order_id) by owner, from plain rows:
         one statement for the lines, and for their products only what `selected` (the selection
-        below `lines`) asks for, one statement per level (Product.of_ids)."""
-        lines = await lines_by_owner(model, owner_key, owner_ids)
+        below `lines`) asks for: their products' columns read with them, then one statement
+        per level below (Product.of_rows)."""
         product = selected.get("product")
+        columns = product_row_columns(product_columns(product)) if product is not None else ()
+        lines = await lines_by_owner(model, owner_key, owner_ids, columns)
         products: dict[uuid.UUID, Product] = {}
-        if product is not None:
-            ids = list({r.product_id: None for rows in lines.values() for r in rows})
-            products = await Product.of_ids(c, ids, product)
+        if product is not None:  # each product once, from the columns read with its lines
+            rows = {r.product_id: r.product for rows in lines.values() for r in rows}
+            products = await Product.of_rows(c, [ProductRow(columns, values) for values in rows.values()], product)
         return {
             owner: [cls.of(r, c, products.get(r.product_id), selected) for r in rows] for owner, rows in lines.items()
         }

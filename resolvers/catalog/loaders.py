@@ -100,11 +100,9 @@ class ProductRow:
             self.unit = SalesUnit(self.unit)  # PostgreSQL answers the text, Tortoise on SQLite the member
 
 
-async def product_rows(product_ids: Sequence[uuid.UUID], columns: Collection[str]) -> dict[uuid.UUID, ProductRow]:
-    """These products' `columns` (and id) as plain rows, by id, in one statement (missing ids are left out)."""
-    columns = ("id", *(c for c in PRODUCT_COLUMNS if c in columns and c != "id"))
-    rows = await fetch(Product, "id", product_ids, *columns)
-    return {r.id: r for r in (ProductRow(columns, values) for values in rows)}
+def product_row_columns(columns: Collection[str]) -> tuple[str, ...]:
+    """The columns to read for a ProductRow with these: its id first, then in PRODUCT_COLUMNS order."""
+    return ("id", *(c for c in PRODUCT_COLUMNS if c in columns and c != "id"))
 
 
 @loader

@@ -73,22 +73,25 @@ async def fetch(
 
 class LineRow:
     """One line of an order, quote or validation list as a plain row: the columns the GraphQL
-    line types read, named as on the models."""
+    line types read, named as on the models, and the columns of its product read with it."""
 
-    __slots__ = ("id", "owner_id", "product_id", "quantity", "unit_price", "note")
+    __slots__ = ("id", "owner_id", "product_id", "quantity", "unit_price", "note", "product")
 
     def __init__(self, values: Sequence[Any]) -> None:
         # Decimals and UUIDs come typed from asyncpg and from Tortoise's values_list alike.
-        self.id, self.owner_id, self.product_id, self.quantity, self.unit_price, self.note = values
+        self.id, self.owner_id, self.product_id, self.quantity, self.unit_price, self.note = values[:6]
+        self.product = values[6:]
 
 
 async def lines_by_owner(
-    model: type[Model], owner_key: str, owner_ids: Sequence[uuid.UUID]
+    model: type[Model], owner_key: str, owner_ids: Sequence[uuid.UUID], product_columns: Sequence[str] = ()
 ) -> dict[uuid.UUID, list[LineRow]]:
     """The lines of these owners (`owner_key`: quote_id, order_id, ...) by position, grouped by
-    owner (owners without lines are left out), in one statement."""
+    owner (owners without lines are left out), in one statement, with these columns of their
+    product joined (`LineRow.product`, in that order)."""
     columns = ("id", owner_key, "product_id", "quantity", "unit_price", "note")
-    rows = await fetch(model, owner_key, owner_ids, *columns, order_by="position")
+    joined = tuple(f"product__{column}" for column in product_columns)
+    rows = await fetch(model, owner_key, owner_ids, *columns, *joined, order_by="position")
     found: dict[uuid.UUID, list[LineRow]] = {}
     for line in map(LineRow, rows):
         found.setdefault(line.owner_id, []).append(line)
