@@ -15,7 +15,7 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from schema.core import executor as fast
-from schema.core.base import SCALARS
+from schema.core.base import SCALARS, preloaded_field
 from schema.core.executor import MISMATCHES, DifferentialExecutor, FastExecutor
 
 
@@ -51,6 +51,12 @@ class Holder:
     leaf: Leaf | None
     leaves: list[Leaf]
     must: Leaf
+    ready: strawberry.Private[list[Leaf] | None] = None
+
+    @preloaded_field("ready")
+    def loaded(self) -> list[Leaf]:
+        RESOLVED.append(self.label)
+        return self.ready if self.ready is not None else self.leaves[:1]
 
     @strawberry.field
     async def later(self) -> list[Leaf]:
@@ -101,6 +107,8 @@ class Leaves:
     def __iter__(self) -> Any:
         return iter([leaf(), leaf(name="c")])
 
+
+RESOLVED: list[str] = []
 
 HOLDERS: dict[str, Any] = {
     "plain": Holder(label="p", leaf=leaf(), leaves=[leaf(), leaf(name="b")], must=leaf()),
@@ -207,6 +215,22 @@ def test_plain_fields_build_no_resolve_info(monkeypatch: pytest.MonkeyPatch) -> 
         assert len(built) > 1000
     finally:
         del HOLDERS["wide"]
+
+
+def test_a_preloaded_field_is_read_where_its_page_set_it_and_resolved_where_not() -> None:
+    document = '{ holder(kind: "preloaded") { loaded { name } } other: holder(kind: "plain") { loaded { name } } }'
+    HOLDERS["preloaded"] = Holder(
+        label="pre", leaf=None, leaves=[], must=leaf(), ready=[leaf(name="x"), leaf(name="y")]
+    )
+    try:
+        RESOLVED.clear()
+        data, errors = answers(FAST, document, {})
+        assert not errors
+        assert data == {"holder": {"loaded": [{"name": "x"}, {"name": "y"}]}, "other": {"loaded": [{"name": "a"}]}}
+        assert RESOLVED == ["p"]  # the plain holder's resolver ran; the preloaded one's did not
+        assert answers(PLAIN, document, {}) == (data, errors)
+    finally:
+        del HOLDERS["preloaded"]
 
 
 def test_the_differential_mode_reports_a_fast_path_that_answers_differently(monkeypatch: pytest.MonkeyPatch) -> None:

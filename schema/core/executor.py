@@ -11,6 +11,10 @@ into a generated Python function that reads the attributes and builds the respon
 directly, lists in comprehensions; the function is cached per schema by the subtree's structure,
 so each selection shape is compiled once for the process.
 
+A field declared with `preloaded_field(attribute)` (a resolver that answers `self.<attribute>`
+whenever a page's data plan set it) counts as plain too: its attribute is read, and only where it
+is None does graphql-core run the resolver.
+
 Anything else runs graphql-core's own code: resolvers, abstract types, and every value the
 generated code does not expect. The generated code only reads attributes and coerces leaves (it
 has no side effect), so when it meets anything unusual (a null in a non-null position, a value
