@@ -166,10 +166,6 @@ def check_shape(shape: DocumentShape, operation_name: str | None) -> None:
         )
 
 
-def check_document(document: DocumentNode, operation_name: str | None) -> None:
-    check_shape(document_shape(document), operation_name)
-
-
 class RequestGuard(SchemaExtension):
     """Refuses bad text anywhere in the request before anything runs. The document's own shape
     (fragment nesting, fields once expanded) is checked by schema.core.limits.CheckedDocuments
