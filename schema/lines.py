@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any, Self
 
 import strawberry
+from strawberry.types import Info
 from tortoise.models import Model
 
 from resolvers.catalog.loaders import ProductRow, product_row_columns
@@ -18,7 +19,7 @@ from resolvers.core.context import Context
 from resolvers.core.rows import lines_by_owner
 from schema.catalog import Product, product_columns, products_of
 from schema.core.base import Money, money, money_field
-from schema.core.lookahead import EVERYTHING, Selected
+from schema.core.lookahead import EVERYTHING, Selected, selection
 
 
 @strawberry.input(description="A product and quantity. Give productId or code (SKU, EAN or own article code).")
@@ -44,7 +45,7 @@ class Line:
 
     @classmethod
     def of(cls, row: Any, c: Context, product: Product | None, selected: Selected | None = None) -> Self:
-        """`product` is None only on a page whose selection has no `product` (Line.page); with
+        """`product` is None only on a page whose selection has no `product` (Line.preload); with
         `selected` (the page's selection below `lines`) only the fields it names are computed,
         the others are None and never read."""
         want: Container[str] = EVERYTHING if selected is None else selected.fields
@@ -74,20 +75,22 @@ class Line:
         return [cls.of(r, c, p) for r, p in zip(rows, products, strict=True)]
 
     @classmethod
-    async def page(
-        cls, c: Context, model: type[Model], owner_key: str, owner_ids: Sequence[uuid.UUID], selected: Selected
-    ) -> dict[uuid.UUID, list[Self]]:
-        """The lines of a page's owners (`owner_key`: quote_id, order_id) by owner, from plain rows:
-        one statement for the lines, and for their products only what `selected` (the selection
-        below `lines`) asks for: their products' columns read with them, then one statement
-        per level below (Product.of_rows)."""
+    async def preload(cls, c: Context, info: Info, owners: Sequence[Any], model: type[Model], owner_key: str) -> None:
+        """Set `preloaded_lines` on a page's owners (quotes, orders: `owner_key` quote_id,
+        order_id) when the page selects their lines, from plain rows: one statement for the lines,
+        their products' selected columns read with them, then one statement per level below
+        (Product.of_rows), whatever the page size."""
+        selected = selection(info).get("edges", "node", "lines")
+        if selected is None or not owners:
+            return
         product = selected.get("product")
         columns = product_row_columns(product_columns(product)) if product is not None else ()
-        lines = await lines_by_owner(model, owner_key, owner_ids, columns)
+        lines = await lines_by_owner(model, owner_key, [o.row.id for o in owners], columns)
         products: dict[uuid.UUID, Product] = {}
         if product is not None:  # each product once, from the columns read with its lines
             rows = {r.product_id: r.product for rows in lines.values() for r in rows}
             products = await Product.of_rows(c, [ProductRow(columns, values) for values in rows.values()], product)
-        return {
-            owner: [cls.of(r, c, products.get(r.product_id), selected) for r in rows] for owner, rows in lines.items()
-        }
+        for owner in owners:
+            owner.preloaded_lines = [
+                cls.of(r, c, products.get(r.product_id), selected) for r in lines.get(owner.row.id, [])
+            ]

@@ -34,7 +34,6 @@ from schema.core.base import (
     preloaded_field,
 )
 from schema.core.connection import Connection
-from schema.core.lookahead import selection
 from schema.core.node import node_type, readable_node
 from schema.core.permissions import READ_ORDERS, Permission, requires
 from schema.delivery import Delivery
@@ -142,11 +141,7 @@ class OrderQuery:
         c = ctx(info)
         page = await ro.orders(c, f.status, f.year, f.search, first, after)
         orders = [Order.of(r, c) for r in page.rows]
-        selected = selection(info).get("edges", "node", "lines")
-        if selected is not None and orders:  # the page's lines at once: one statement per level
-            lines = await OrderLine.page(c, m.OrderLine, "order_id", [r.id for r in page.rows], selected)
-            for order in orders:
-                order.preloaded_lines = lines.get(order.row.id, [])
+        await OrderLine.preload(c, info, orders, m.OrderLine, "order_id")
         return Connection.of(page, orders)
 
     @strawberry.field(extensions=[requires(*READ_ORDERS)])

@@ -34,7 +34,6 @@ from schema.core.base import (
     preloaded_field,
 )
 from schema.core.connection import Connection
-from schema.core.lookahead import selection
 from schema.core.node import readable_node
 from schema.core.permissions import STAFF, Permission, requires
 from schema.lines import Line, LineInput
@@ -116,11 +115,7 @@ async def quote_connection(page: Page[m.Quote], c: Context, info: Info) -> Conne
     """A page of quotes, with their lines (and what is selected of them) loaded for the whole
     page at once when selected: one statement per level, whatever the page size."""
     quotes = [Quote.of(r, c) for r in page.rows]
-    selected = selection(info).get("edges", "node", "lines")
-    if selected is not None and quotes:
-        lines = await QuoteLine.page(c, m.QuoteLine, "quote_id", [r.id for r in page.rows], selected)
-        for quote in quotes:
-            quote.preloaded_lines = lines.get(quote.row.id, [])
+    await QuoteLine.preload(c, info, quotes, m.QuoteLine, "quote_id")
     return Connection.of(page, quotes)
 
 
