@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from models.account import Locale, StaffRole, User
+from models.api_client import IntegrationScope
 from models.audit import AuditEvent
 from models.auth import LoginThrottle, Session, TokenPurpose, UserToken
 from models.base import Sequence
@@ -19,6 +20,7 @@ from models.company import (
     WorkDomain,
 )
 from models.delivery import DeliveryMethod
+from models.event import Event, EventType
 from models.idempotency import IdempotencyRecord
 from models.mail import OutboxMail
 from models.membership import Membership, MembershipCustomerNumber, MembershipStatus, Role
@@ -44,8 +46,11 @@ __all__ = [
     "CustomerNumberKind",
     "CustomerNumberRequest",
     "DeliveryMethod",
+    "Event",
+    "EventType",
     "HelpdeskTicket",
     "IdempotencyRecord",
+    "IntegrationScope",
     "Locale",
     "LoginThrottle",
     "Membership",

@@ -9,11 +9,22 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Protocol
 
-from models import Company, CompanyStatus, Locale, Membership, MembershipStatus, Role, Session, StaffRole, User
+from models import (
+    Company,
+    CompanyStatus,
+    IntegrationScope,
+    Locale,
+    Membership,
+    MembershipStatus,
+    Role,
+    Session,
+    StaffRole,
+    User,
+)
 from resolvers.core.clock import now
 from resolvers.core.errors import forbidden, unauthenticated
 from resolvers.core.logs import current_request_id
-from resolvers.core.permissions import Permission, permissions_of
+from resolvers.core.permissions import DECIDERS, Permission, permissions_of
 from settings import Settings
 
 if TYPE_CHECKING:
@@ -70,6 +81,8 @@ class Viewer:
     company_id: uuid.UUID | None = None
     company_status: CompanyStatus | None = None
     fast_entry_enabled: bool = False
+    #: A distributor API client's scopes (empty for people and company clients).
+    scopes: frozenset[IntegrationScope] = frozenset()
 
     @property
     def acting(self) -> bool:
@@ -277,6 +290,20 @@ class Context:
         if user.staff_role is None or (roles and user.staff_role not in roles):
             raise forbidden()
         return user
+
+    def has_scope(self, scope: IntegrationScope) -> bool:
+        return self.viewer is not None and scope in self.viewer.scopes
+
+    def require_erp(self) -> User:
+        """The ERP's writes: a WRITE_ERP client, or staff CUSTOMER_SERVICE / ADMINISTRATOR."""
+        if self.has_scope(IntegrationScope.WRITE_ERP):
+            return self.require_user()
+        return self.require_staff(*DECIDERS)
+
+    def require_read_all(self) -> None:
+        """Reads across every company: any staff member, or a READ_ALL client."""
+        if not self.has_scope(IntegrationScope.READ_ALL):
+            self.require_staff()
 
     @property
     def company_id(self) -> uuid.UUID | None:
