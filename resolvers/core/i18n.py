@@ -323,4 +323,17 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Over deze aanvraag is al beslist.",
     ),
     "This ticket is already resolved.": ("Ce ticket est déjà résolu.", "Dit ticket is al opgelost."),
+    # API clients and rate limits
+    "This API key is unknown, revoked or expired.": (
+        "Cette clé d'API est inconnue, révoquée ou expirée.",
+        "Deze API-sleutel is onbekend, ingetrokken of verlopen.",
+    ),
+    "Too many requests this minute: try again in {seconds} s.": (
+        "Trop de requêtes cette minute : réessayez dans {seconds} s.",
+        "Te veel verzoeken deze minuut: probeer het over {seconds} s opnieuw.",
+    ),
+    "The queries of this minute cost too much: try again in {seconds} s.": (
+        "Les requêtes de cette minute coûtent trop : réessayez dans {seconds} s.",
+        "De query's van deze minuut kosten te veel: probeer het over {seconds} s opnieuw.",
+    ),
 }
