@@ -181,7 +181,8 @@ class Backoffice:
 class BackofficeQuery:
     @strawberry.field(
         extensions=[requires(STAFF, *IntegrationScope, null=True)],
-        description="Null unless the viewer is staff (or a distributor API client: each field says what it needs).",
+        description="Null unless the viewer is staff.\n"
+        "Distributor API clients get past too: each field says what it needs.",
     )
     def backoffice(self, info: Info) -> Backoffice | None:
         return Backoffice()

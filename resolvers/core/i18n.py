@@ -336,4 +336,20 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Les requêtes de cette minute coûtent trop : réessayez dans {seconds} s.",
         "De query's van deze minuut kosten te veel: probeer het over {seconds} s opnieuw.",
     ),
+    "Choose an expiry date in the future.": (
+        "Choisissez une date d'expiration future.",
+        "Kies een vervaldatum in de toekomst.",
+    ),
+    "Not allowed for this kind of API client.": (
+        "Non permis pour ce type de client d'API.",
+        "Niet toegestaan voor dit soort API-client.",
+    ),
+    "Give a distributor client at least one scope.": (
+        "Donnez au moins une portée au client du distributeur.",
+        "Geef een client van de verdeler minstens één scope.",
+    ),
+    "Give a company client its role.": (
+        "Donnez son rôle au client de l'entreprise.",
+        "Geef de bedrijfsclient zijn rol.",
+    ),
 }
