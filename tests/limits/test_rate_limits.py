@@ -11,7 +11,8 @@ import pytest
 
 from app import create_app
 from models import User
-from resolvers.core.ratelimit import COST_BITS, Budgets
+from resolvers.core import ratelimit
+from resolvers.core.ratelimit import COST_BITS, Budgets, ProcessStorage
 from settings import Settings
 from tests.api_client.helpers import distributor_client
 from tests.factories import make_member
@@ -127,3 +128,17 @@ async def test_one_counter_holds_both_budgets():
 
 def test_the_requests_sit_above_the_costs():
     assert ((3 << COST_BITS) + 5000) >> COST_BITS == 3
+
+
+async def test_the_process_storage_expires_each_window(monkeypatch):
+    clock = [1000.0]
+    monkeypatch.setattr(ratelimit.time, "time", lambda: clock[0])
+    storage = ProcessStorage()
+    assert await storage.incr("a", 60, 5) == 5 and await storage.incr("a", 60, 2) == 7
+    await storage.incr("b", 60)
+    assert await storage.get_expiry("a") == 1060.0
+    clock[0] = 1059.0
+    assert await storage.get("a") == 7
+    clock[0] = 1060.0
+    assert await storage.get("a") == 0 and await storage.incr("a", 60) == 1  # a new window
+    assert "b" not in storage.counters  # swept with the window
