@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from models.account import Locale, StaffRole, User
-from models.api_client import IntegrationScope
+from models.api_client import ApiClient, IntegrationScope
 from models.audit import AuditEvent
 from models.auth import LoginThrottle, Session, TokenPurpose, UserToken
 from models.base import Sequence
@@ -32,6 +32,7 @@ from models.validation import ValidationList, ValidationListLine, ValidationStat
 
 __all__ = [
     "AddressChangeRequest",
+    "ApiClient",
     "AuditEvent",
     "Branch",
     "BranchStock",

@@ -7,6 +7,7 @@ from graphql.validation import NoSchemaIntrospectionCustomRule, specified_rules
 from strawberry.extensions import MaxAliasesLimiter, QueryDepthLimiter
 from strawberry.schema.config import StrawberryConfig
 
+from schema.api_client import ApiClientMutation
 from schema.auth import AuthMutation, AuthQuery
 from schema.backoffice import BackofficeMutation, BackofficeQuery
 from schema.cart import CartMutation, CartQuery
@@ -58,6 +59,7 @@ class Query(
 class Mutation(
     AuthMutation,
     MembershipMutation,
+    ApiClientMutation,
     CompanyMutation,
     RequestMutation,
     BackofficeMutation,

@@ -18,6 +18,7 @@ from resolvers.core.errors import forbidden
 from resolvers.core.permissions import Permission
 from resolvers.membership import memberships_by_company_id
 from schema.account import Locale
+from schema.api_client import ApiClient, company_api_clients
 from schema.core.base import (
     Address,
     AddressInput,
@@ -222,10 +223,14 @@ class Company(Node):
     @strawberry.field(description="Members of this account. Requires MANAGE_USERS (or staff).")
     async def memberships(self, info: Info, status: MembershipStatus | None = None) -> list[Membership]:
         c = ctx(info)
-        if c.staff_role is None and not (c.company_id == self.row.id and Permission.MANAGE_USERS in c.permissions):
+        if not c.reads_all and not (c.company_id == self.row.id and Permission.MANAGE_USERS in c.permissions):
             raise forbidden()
         rows = await memberships_by_company_id(c).load(self.row.id)
         return [Membership.of(r) for r in rows if status is None or r.status == status]
+
+    @strawberry.field(description="The company's API clients. Requires MANAGE_USERS (or staff).")
+    async def api_clients(self, info: Info) -> list[ApiClient]:
+        return await company_api_clients(info, self.row.id)
 
 
 strawberry.enum(TicketKind, name="TicketKind")

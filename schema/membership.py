@@ -169,9 +169,7 @@ class Membership(Node):
         company_id = self.row.company_id
         # Someone else's membership is reached only from inside its company (or by staff), so
         # a PENDING or INACTIVE one seen from outside is the viewer's own: the name only.
-        restricted = (
-            self.row.status != m.MembershipStatus.ACTIVE and c.staff_role is None and c.company_id != company_id
-        )
+        restricted = self.row.status != m.MembershipStatus.ACTIVE and not c.reads_all and c.company_id != company_id
         return later("schema.company", "Company").of(await company_by_id(c).load(company_id), restricted)
 
     @strawberry.field(description="Customer numbers this member works under; empty means all of the company's.")
@@ -187,4 +185,4 @@ class Membership(Node):
 
 def sees_company(info: Info, company_id: Any) -> bool:
     c = ctx(info)
-    return c.staff_role is not None or c.company_id == company_id
+    return c.reads_all or c.company_id == company_id

@@ -18,6 +18,7 @@ from tortoise.queryset import QuerySet
 
 from models import (
     AddressChangeRequest,
+    ApiClient,
     Cart,
     CartLine,
     Company,
@@ -150,7 +151,15 @@ async def _by_customer_number(model: type[M], ctx: Context) -> QuerySet[M]:
 
 
 def _is_staff(ctx: Context) -> bool:
-    return ctx.staff_role is not None
+    """Reads as staff: a staff member, or a READ_ALL API client (Context.reads_all)."""
+    return ctx.reads_all
+
+
+def people() -> Q:
+    """Memberships of people: an API client's backing membership (models.api_client) is no
+    member to list, count as an administrator, mail or manage. A subquery on the small
+    api_client table, so a locking read (select_for_update) locks no user row."""
+    return Q(user_id__not_in=Subquery(ApiClient.all().values("user_id")))
 
 
 # ---------------------------------------------------------------------- the rules
@@ -181,7 +190,7 @@ async def _user(model: type[User], ctx: Context) -> QuerySet[User]:
         return model.all()
     seen = Q(id=user.id)
     if Permission.MANAGE_USERS in ctx.permissions:
-        seen |= Q(id__in=Subquery(in_company(Membership, ctx).values("user_id")))
+        seen |= Q(id__in=Subquery(in_company(Membership, ctx).filter(people()).values("user_id")))
     return model.filter(seen)
 
 
@@ -195,8 +204,18 @@ async def _membership(model: type[Membership], ctx: Context) -> QuerySet[Members
         return model.all()
     seen = Q(user_id=user.id)
     if Permission.MANAGE_USERS in ctx.permissions and ctx.company_id is not None:
-        seen |= Q(company_id=ctx.company_id)
+        seen |= Q(people(), company_id=ctx.company_id)
     return model.filter(seen)
+
+
+@rule(ApiClient)
+async def _api_client(model: type[ApiClient], ctx: Context) -> QuerySet[ApiClient]:
+    """Staff read every client; members with MANAGE_USERS the acting company's."""
+    if _is_staff(ctx):
+        return model.all()
+    if Permission.MANAGE_USERS not in ctx.permissions:
+        return nothing(model)
+    return in_company(model, ctx)
 
 
 @rule(Quote)

@@ -323,4 +323,33 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Over deze aanvraag is al beslist.",
     ),
     "This ticket is already resolved.": ("Ce ticket est déjà résolu.", "Dit ticket is al opgelost."),
+    # API clients and rate limits
+    "This API key is unknown, revoked or expired.": (
+        "Cette clé d'API est inconnue, révoquée ou expirée.",
+        "Deze API-sleutel is onbekend, ingetrokken of verlopen.",
+    ),
+    "Too many requests this minute: try again in {seconds} s.": (
+        "Trop de requêtes cette minute : réessayez dans {seconds} s.",
+        "Te veel verzoeken deze minuut: probeer het over {seconds} s opnieuw.",
+    ),
+    "The queries of this minute cost too much: try again in {seconds} s.": (
+        "Les requêtes de cette minute coûtent trop : réessayez dans {seconds} s.",
+        "De query's van deze minuut kosten te veel: probeer het over {seconds} s opnieuw.",
+    ),
+    "Choose an expiry date in the future.": (
+        "Choisissez une date d'expiration future.",
+        "Kies een vervaldatum in de toekomst.",
+    ),
+    "Not allowed for this kind of API client.": (
+        "Non permis pour ce type de client d'API.",
+        "Niet toegestaan voor dit soort API-client.",
+    ),
+    "Give a distributor client at least one scope.": (
+        "Donnez au moins une portée au client du distributeur.",
+        "Geef een client van de verdeler minstens één scope.",
+    ),
+    "Give a company client its role.": (
+        "Donnez son rôle au client de l'entreprise.",
+        "Geef de bedrijfsclient zijn rol.",
+    ),
 }

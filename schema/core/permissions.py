@@ -10,6 +10,11 @@ and tests/test_roles.py reads it to check it against SPEC's role matrix.
 
 Only root fields carry it: leaf fields stay free of extensions (Money has its own rule).
 Resolvers may still call `ctx.require(...)` for the membership they act for.
+
+API clients (models.api_client) get past a declaration by an IntegrationScope it names; a
+READ_ALL client also past a query any staff member may make (never a mutation); a company client
+as a member of its role would, except for SIGNED_IN fields (one's own account: accountSwitch,
+profile, password), which are a person's.
 """
 
 from __future__ import annotations
@@ -18,14 +23,14 @@ from collections.abc import Awaitable, Callable
 from enum import Enum
 from typing import Any
 
-from graphql import GraphQLField
+from graphql import GraphQLField, OperationType
 from strawberry.extensions import FieldExtension
 from strawberry.schema.schema_converter import GraphQLCoreConverter
 from strawberry.types import Info
 from strawberry.types.field import StrawberryField
 
-from models import Role, StaffRole
-from resolvers.core.context import Context
+from models import IntegrationScope, Role, StaffRole
+from resolvers.core.context import Context, Viewer
 from resolvers.core.errors import AccessError, forbidden, unauthenticated
 from resolvers.core.permissions import DECIDERS, MATRIX, Permission
 
@@ -44,7 +49,7 @@ SIGNED_IN = Audience.SIGNED_IN
 MEMBER = Audience.MEMBER
 STAFF = Audience.STAFF
 
-Need = Permission | StaffRole | Audience
+Need = Permission | StaffRole | Audience | IntegrationScope
 
 #: Validation lists and orders: one's own (VIEW_OWN_ORDERS) or the company's will do.
 READ_ORDERS = (Permission.VIEW_OWN_ORDERS, Permission.VIEW_COMPANY_ORDERS)
@@ -63,6 +68,7 @@ class Declaration(FieldExtension):
     def __init__(self, needs: tuple[Need, ...], null: bool = False) -> None:
         self.permissions = frozenset(n for n in needs if isinstance(n, Permission))
         self.staff_roles = frozenset(n for n in needs if isinstance(n, StaffRole))
+        self.scopes = frozenset(n for n in needs if isinstance(n, IntegrationScope))
         audiences = {n for n in needs if isinstance(n, Audience)}
         self.public = PUBLIC in audiences
         self.signed_in = SIGNED_IN in audiences
@@ -84,19 +90,33 @@ class Declaration(FieldExtension):
     def admits_staff(self, staff_role: StaffRole) -> bool:
         return self.public or self.signed_in or self.any_staff or staff_role in self.staff_roles
 
-    def refusal(self, c: Context) -> AccessError | None:
-        """None when `c` may call the field; else the error it gets (UNAUTHENTICATED, FORBIDDEN)."""
+    def refusal(self, c: Context, mutation: bool = False) -> AccessError | None:
+        """None when `c` may call the field (a mutation's, with `mutation`); else the error it
+        gets (UNAUTHENTICATED, FORBIDDEN)."""
         if self.public:
             return None
         user = c.user
         if user is None:
             return unauthenticated()
+        viewer = c.viewer
+        if viewer is not None and viewer.client_id is not None:
+            return self.client_refusal(c, viewer, mutation)
         if self.signed_in:
             return None
         if user.staff_role is not None and self.admits_staff(user.staff_role):
             return None
         membership = c.active_membership
         if membership is not None and self.admits_role(membership.role):
+            return None
+        return forbidden()
+
+    def client_refusal(self, c: Context, viewer: Viewer, mutation: bool) -> AccessError | None:
+        if self.scopes & viewer.scopes:
+            return None
+        if self.any_staff and not mutation and IntegrationScope.READ_ALL in viewer.scopes:
+            return None
+        membership = c.active_membership
+        if membership is not None and not self.signed_in and self.admits_role(membership.role):
             return None
         return forbidden()
 
@@ -114,6 +134,8 @@ class Declaration(FieldExtension):
             who.append("a staff role")
         elif self.staff_roles:
             who.append("staff role " + _words([r.value for r in StaffRole if r in self.staff_roles]))
+        if self.scopes:
+            who.append("API client scope " + _words([s.value for s in IntegrationScope if s in self.scopes]))
         return f"Requires {_words(who)}." + (" Null otherwise." if self.null else "")
 
     def apply(self, field: StrawberryField) -> None:
@@ -123,11 +145,16 @@ class Declaration(FieldExtension):
             field.description = f"{description.rstrip()}\n\n{self.sentence}" if description else self.sentence
 
 
+def _mutation(info: Info) -> bool:
+    return info.operation.operation == OperationType.MUTATION
+
+
 class Enforced(Declaration):
-    """A declaration that checks the caller before the resolver runs."""
+    """A declaration that checks the caller before the resolver runs; a mutation run by an API
+    client then has its uses of WRITE_ERP audited (Context.audit_erp_use)."""
 
     def resolve(self, next_: Callable[..., Any], source: Any, info: Info, **kwargs: Any) -> Any:
-        refused = self.refusal(info.context)
+        refused = self.refusal(info.context, _mutation(info))
         if refused is not None:
             if self.null:
                 return None
@@ -135,17 +162,24 @@ class Enforced(Declaration):
         return next_(source, info, **kwargs)
 
     async def resolve_async(self, next_: Callable[..., Awaitable[Any]], source: Any, info: Info, **kwargs: Any) -> Any:
-        refused = self.refusal(info.context)
+        c, mutation = info.context, _mutation(info)
+        refused = self.refusal(c, mutation)
         if refused is not None:
             if self.null:
                 return None
             raise refused
-        return await next_(source, info, **kwargs)
+        if not mutation or c.client_id is None:
+            return await next_(source, info, **kwargs)
+        granted = c.erp_grants
+        result = await next_(source, info, **kwargs)
+        await c.audit_erp_use(info.field_name, granted)
+        return result
 
 
 def requires(*needs: Need, null: bool = False) -> Declaration:
     """Declare what a root field needs, for `extensions=[requires(...)]`: any one of `needs`
-    (Permission members, StaffRole members, STAFF, MEMBER, SIGNED_IN) admits the caller, or
+    (Permission members, StaffRole members, IntegrationScope members, STAFF, MEMBER, SIGNED_IN)
+    admits the caller, or
     PUBLIC alone. With `null`, a refused caller reads null instead of a top-level error."""
     if needs == (PUBLIC,):
         return Declaration(needs, null)
