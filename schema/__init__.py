@@ -30,6 +30,7 @@ from schema.core.limits import (
 from schema.core.masking import MaskErrorsWithRequestId
 from schema.core.node import NodeQuery
 from schema.fast_entry import FastEntryMutation
+from schema.invoice import InvoiceMutation, InvoiceQuery
 from schema.membership import MembershipMutation
 from schema.order import OrderMutation, OrderPayload, OrderQuery
 from schema.quick_list import QuickListMutation, QuickListQuery
@@ -50,6 +51,7 @@ class Query(
     OrderQuery,
     ScanListQuery,
     QuickListQuery,
+    InvoiceQuery,
 ):
     pass
 
@@ -69,6 +71,7 @@ class Mutation(
     QuoteAcceptMutation,
     ScanListMutation,
     QuickListMutation,
+    InvoiceMutation,
 ):
     pass
 

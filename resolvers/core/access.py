@@ -24,6 +24,8 @@ from models import (
     CustomerNumber,
     CustomerNumberRequest,
     HelpdeskTicket,
+    IntegrationScope,
+    Invoice,
     Membership,
     MembershipCustomerNumber,
     Order,
@@ -67,6 +69,11 @@ def of_company(rows: type[M] | QuerySet[M], company_id: Any) -> QuerySet[M]:
     company is already settled: staff in the back office, a row already read through `readable`
     and its company's other rows, a user choosing among their own memberships."""
     return rows.filter(company_id=company_id)
+
+
+def of_companies(rows: type[M] | QuerySet[M], company_ids: Sequence[Any]) -> QuerySet[M]:
+    """`of_company` for several companies at once (a loader's batch), on the same terms."""
+    return rows.filter(company_id__in=list(company_ids))
 
 
 def rule(*models: type[Model]) -> Callable[[Rule], Rule]:
@@ -297,3 +304,14 @@ async def _ticket(model: type[HelpdeskTicket], ctx: Context) -> QuerySet[Helpdes
     if user is None:
         return nothing(model)
     return model.all() if _is_staff(ctx) else model.filter(user_id=user.id)
+
+
+@rule(Invoice)
+async def _invoice(model: type[Invoice], ctx: Context) -> QuerySet[Invoice]:
+    """Staff and READ_ALL clients read every invoice; members with VIEW_INVOICES the company's
+    made out to a customer number they may use."""
+    if _is_staff(ctx) or ctx.has_scope(IntegrationScope.READ_ALL):
+        return model.all()
+    if Permission.VIEW_INVOICES not in ctx.permissions:
+        return nothing(model)
+    return await _by_customer_number(model, ctx)

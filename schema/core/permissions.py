@@ -24,7 +24,7 @@ from strawberry.schema.schema_converter import GraphQLCoreConverter
 from strawberry.types import Info
 from strawberry.types.field import StrawberryField
 
-from models import Role, StaffRole
+from models import IntegrationScope, Role, StaffRole
 from resolvers.core.context import Context
 from resolvers.core.errors import AccessError, forbidden, unauthenticated
 from resolvers.core.permissions import DECIDERS, MATRIX, Permission
@@ -44,7 +44,7 @@ SIGNED_IN = Audience.SIGNED_IN
 MEMBER = Audience.MEMBER
 STAFF = Audience.STAFF
 
-Need = Permission | StaffRole | Audience
+Need = Permission | StaffRole | Audience | IntegrationScope
 
 #: Validation lists and orders: one's own (VIEW_OWN_ORDERS) or the company's will do.
 READ_ORDERS = (Permission.VIEW_OWN_ORDERS, Permission.VIEW_COMPANY_ORDERS)
@@ -63,6 +63,8 @@ class Declaration(FieldExtension):
     def __init__(self, needs: tuple[Need, ...], null: bool = False) -> None:
         self.permissions = frozenset(n for n in needs if isinstance(n, Permission))
         self.staff_roles = frozenset(n for n in needs if isinstance(n, StaffRole))
+        #: A distributor API client holding one of these scopes is admitted too.
+        self.scopes = frozenset(n for n in needs if isinstance(n, IntegrationScope))
         audiences = {n for n in needs if isinstance(n, Audience)}
         self.public = PUBLIC in audiences
         self.signed_in = SIGNED_IN in audiences
@@ -95,6 +97,8 @@ class Declaration(FieldExtension):
             return None
         if user.staff_role is not None and self.admits_staff(user.staff_role):
             return None
+        if self.scopes and any(c.has_scope(scope) for scope in self.scopes):
+            return None
         membership = c.active_membership
         if membership is not None and self.admits_role(membership.role):
             return None
@@ -114,6 +118,8 @@ class Declaration(FieldExtension):
             who.append("a staff role")
         elif self.staff_roles:
             who.append("staff role " + _words([r.value for r in StaffRole if r in self.staff_roles]))
+        if self.scopes:
+            who.append("scope " + _words([s.value for s in IntegrationScope if s in self.scopes]))
         return f"Requires {_words(who)}." + (" Null otherwise." if self.null else "")
 
     def apply(self, field: StrawberryField) -> None:
@@ -145,7 +151,7 @@ class Enforced(Declaration):
 
 def requires(*needs: Need, null: bool = False) -> Declaration:
     """Declare what a root field needs, for `extensions=[requires(...)]`: any one of `needs`
-    (Permission members, StaffRole members, STAFF, MEMBER, SIGNED_IN) admits the caller, or
+    (Permission members, StaffRole members, IntegrationScope members, STAFF, MEMBER, SIGNED_IN) admits the caller, or
     PUBLIC alone. With `null`, a refused caller reads null instead of a top-level error."""
     if needs == (PUBLIC,):
         return Declaration(needs, null)
