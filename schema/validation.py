@@ -119,7 +119,7 @@ class ValidationList(Node):
         description=(
             "Whether approving this list would take the company past its credit limit (shown to staff).\n"
             "Open invoices + orders not yet invoiced + this list's total > the limit; false without a\n"
-            "limit, once the list is decided, and for everyone but staff and READ_ALL clients."
+            "limit, once the list is decided, and for everyone but staff and distributor API clients."
         )
     )
     async def exceeds_credit_limit(self, info: Info) -> bool:

@@ -308,9 +308,9 @@ async def _ticket(model: type[HelpdeskTicket], ctx: Context) -> QuerySet[Helpdes
 
 @rule(Invoice)
 async def _invoice(model: type[Invoice], ctx: Context) -> QuerySet[Invoice]:
-    """Staff and READ_ALL clients read every invoice; members with VIEW_INVOICES the company's
-    made out to a customer number they may use."""
-    if _is_staff(ctx) or ctx.has_scope(IntegrationScope.READ_ALL):
+    """Staff, READ_ALL clients and the ERP (WRITE_ERP: it records them) read every invoice;
+    members with VIEW_INVOICES the company's made out to a customer number they may use."""
+    if _is_staff(ctx) or ctx.has_scope(IntegrationScope.READ_ALL) or ctx.has_scope(IntegrationScope.WRITE_ERP):
         return model.all()
     if Permission.VIEW_INVOICES not in ctx.permissions:
         return nothing(model)

@@ -67,8 +67,13 @@ def _status_filter(status: InvoiceStatus, on: date) -> Q:
 
 
 def sees_all(ctx: Context) -> bool:
-    """Staff and READ_ALL clients: every company's invoices and credit."""
-    return ctx.staff_role is not None or ctx.has_scope(IntegrationScope.READ_ALL)
+    """Staff, READ_ALL clients and the ERP (WRITE_ERP, which records them): every company's
+    invoices, with their orders, and credit."""
+    return (
+        ctx.staff_role is not None
+        or ctx.has_scope(IntegrationScope.READ_ALL)
+        or ctx.has_scope(IntegrationScope.WRITE_ERP)
+    )
 
 
 async def invoices(
@@ -106,16 +111,18 @@ async def invoice(ctx: Context, global_id: str) -> Invoice | None:
 
 @loader
 async def orders_by_invoice_id(ctx: Context, keys: list[uuid.UUID]) -> list[list[Order]]:
-    """The orders each invoice bills, those the viewer may read (two statements a batch)."""
+    """The orders each invoice bills: all of them for those who see every invoice, else those
+    the member may read (two statements a batch)."""
     links = await InvoiceOrder.filter(invoice_id__in=list(set(keys))).values_list("invoice_id", "order_id")
-    rows = await (await readable(Order, ctx)).filter(id__in=list({o for _, o in links})).order_by("created_at")
+    scope = Order.all() if sees_all(ctx) else await readable(Order, ctx)
+    rows = await scope.filter(id__in=list({o for _, o in links}))
     by_id = {row.id: row for row in rows}
     grouped: dict[uuid.UUID, list[Order]] = defaultdict(list)
     for invoice_id, order_id in links:
         if order_id in by_id:
             grouped[invoice_id].append(by_id[order_id])
     for found in grouped.values():
-        found.sort(key=lambda row: (row.created_at, row.id))
+        found.sort(key=lambda row: (row.created_at, row.id))  # oldest first
     return [grouped.get(k, []) for k in keys]
 
 
@@ -194,7 +201,7 @@ async def credit(ctx: Context, company: Company) -> Credit:
 async def exceeds_credit_limit(ctx: Context, row: ValidationList) -> bool:
     """Whether approving this SUBMITTED list would take its company past its credit limit:
     open invoices + orders not yet invoiced + this list's total > limit. False without a limit,
-    for a list already decided, and for anyone but staff and READ_ALL clients."""
+    for a list already decided, and for anyone but staff and distributor clients (sees_all)."""
     if not sees_all(ctx) or row.status != ValidationStatus.SUBMITTED:
         return False
     company = await company_by_id(ctx).load(row.company_id)
