@@ -204,3 +204,24 @@ async def test_the_queue_costs_the_same_for_1_or_12_lists(api, sql, first) -> No
     edges = data["backoffice"]["validationLists"]["edges"]
     assert len(edges) == first
     assert len(sql.statements) == 6, sql.statements  # session, page, companies, invoices, lists, orders
+
+
+COMPANIES = """
+query($first: Int!) { backoffice { companies(first: $first) { edges { node {
+  name credit { limit { amount } outstanding { amount } overdue { amount } available { amount } } } } } } }
+"""
+
+
+@pytest.mark.parametrize("first", [1, 12])
+async def test_every_company_s_credit_costs_the_same_for_1_or_12(api, sql, first) -> None:
+    """Staff reading a page of companies with their credit: three aggregates for the whole page."""
+    for i in range(12):
+        member = await make_member()
+        await _limit(member.company, str(100 + i))
+        await make_invoice(member.company, "25.00")
+    _, token = await make_staff(StaffRole.REPRESENTATIVE)
+    sql.statements.clear()
+    edges = (await api.ok(COMPANIES, {"first": first}, token=token))["backoffice"]["companies"]["edges"]
+    assert len(edges) == first
+    assert all(e["node"]["credit"]["outstanding"] == {"amount": "25.00"} for e in edges)
+    assert len(sql.statements) == 5, sql.statements  # session, page, invoices, lists, orders

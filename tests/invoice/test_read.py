@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from models import CustomerNumberKind, MembershipCustomerNumber, Role, StaffRole
+from models import CustomerNumberKind, IntegrationScope, MembershipCustomerNumber, Role, StaffRole
 from resolvers.core.clock import today
 from resolvers.core.permissions import MATRIX, Permission
 from tests.conftest import error_codes
@@ -163,3 +163,16 @@ async def test_bad_page_arguments(api) -> None:
         assert error_codes(await api(INVOICES, variables, token=member.token)) == ["LIMIT_EXCEEDED"]
     body = await api(INVOICES, {"after": "garbage"}, token=member.token)
     assert error_codes(body) == ["INVALID"]
+
+
+async def test_distributor_clients_read_any_invoice_with_its_money(api, client) -> None:
+    member = await make_member()
+    stock = await make_stock()
+    order = await make_order(member, [(stock.a, "1", "1.00")], branch=stock.branch)
+    invoice = await make_invoice(member.company, "42.00", orders=(order,))
+    document = "query($id: ID!) { node(id: $id) { ... on Invoice { total { amount } orders { number } } } }"
+    for scope in (IntegrationScope.READ_ALL, IntegrationScope.WRITE_ERP):
+        data = await api.ok(document, {"id": gid(invoice)}, token=await client(scope))
+        assert data["node"] == {"total": {"amount": "42.00"}, "orders": [{"number": order.number}]}
+    data = await api.ok(document, {"id": gid(invoice)}, token=await client(IntegrationScope.MANAGE_WEBHOOKS))
+    assert data["node"] is None
