@@ -22,6 +22,7 @@ from models.company import (
 from models.delivery import DeliveryMethod
 from models.event import Event, EventType
 from models.idempotency import IdempotencyRecord
+from models.invoice import Invoice, InvoiceOrder, InvoiceStatus, Payment
 from models.mail import OutboxMail
 from models.membership import Membership, MembershipCustomerNumber, MembershipStatus, Role
 from models.order import Order, OrderLine, OrderSource, OrderStatus
@@ -52,6 +53,9 @@ __all__ = [
     "HelpdeskTicket",
     "IdempotencyRecord",
     "IntegrationScope",
+    "Invoice",
+    "InvoiceOrder",
+    "InvoiceStatus",
     "Locale",
     "LoginThrottle",
     "Membership",
@@ -62,6 +66,7 @@ __all__ = [
     "OrderSource",
     "OrderStatus",
     "OutboxMail",
+    "Payment",
     "Product",
     "QuickList",
     "QuickListLine",

@@ -31,6 +31,7 @@ from schema.core.limits import (
 from schema.core.masking import MaskErrorsWithRequestId
 from schema.core.node import NodeQuery
 from schema.fast_entry import FastEntryMutation
+from schema.invoice import InvoiceMutation, InvoiceQuery
 from schema.membership import MembershipMutation
 from schema.order import OrderMutation, OrderPayload, OrderQuery
 from schema.quick_list import QuickListMutation, QuickListQuery
@@ -51,6 +52,7 @@ class Query(
     OrderQuery,
     ScanListQuery,
     QuickListQuery,
+    InvoiceQuery,
 ):
     pass
 
@@ -71,6 +73,7 @@ class Mutation(
     QuoteAcceptMutation,
     ScanListMutation,
     QuickListMutation,
+    InvoiceMutation,
 ):
     pass
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 from strawberry.types import Info
@@ -16,6 +17,7 @@ from resolvers.company.loaders import customer_number_by_id, customer_numbers_by
 from resolvers.core import ids
 from resolvers.core.errors import forbidden
 from resolvers.core.permissions import Permission
+from resolvers.invoice.reads import credit
 from resolvers.membership import memberships_by_company_id
 from schema.account import Locale
 from schema.api_client import ApiClient, company_api_clients
@@ -30,10 +32,14 @@ from schema.core.base import (
     ctx,
     describe_values,
     errors_field,
+    later,
 )
 from schema.core.node import readable_node
 from schema.core.permissions import PUBLIC, requires
 from schema.membership import Membership, MembershipStatus, sees_company
+
+if TYPE_CHECKING:
+    from schema.invoice import CreditSummary
 
 strawberry.enum(WorkDomain, name="WorkDomain")
 
@@ -231,6 +237,11 @@ class Company(Node):
     @strawberry.field(description="The company's API clients. Requires MANAGE_USERS (or staff).")
     async def api_clients(self, info: Info) -> list[ApiClient]:
         return await company_api_clients(info, self.row.id)
+
+    @strawberry.field(description="Requires VIEW_INVOICES (or staff).")
+    async def credit(self, info: Info) -> Annotated[CreditSummary, strawberry.lazy("schema.invoice")] | None:
+        c = ctx(info)
+        return later("schema.invoice", "CreditSummary").of(await credit(c, self.row), c)
 
 
 strawberry.enum(TicketKind, name="TicketKind")

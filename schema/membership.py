@@ -45,6 +45,10 @@ strawberry.enum(
     description="What a company-account member may do. Derived from the membership's role\n"
     "(SPEC.md holds the matrix); never stored per user.",
 )
+describe_values(
+    Permission,
+    VIEW_INVOICES="Invoices, payments and the credit summary: ADMINISTRATOR, VIEW_PRICES, VIEW_PRICES_AND_ORDER.",
+)
 
 
 describe_values(

@@ -27,6 +27,7 @@ from models import (
     Event,
     HelpdeskTicket,
     IntegrationScope,
+    Invoice,
     Membership,
     MembershipCustomerNumber,
     Order,
@@ -70,6 +71,11 @@ def of_company(rows: type[M] | QuerySet[M], company_id: Any) -> QuerySet[M]:
     company is already settled: staff in the back office, a row already read through `readable`
     and its company's other rows, a user choosing among their own memberships."""
     return rows.filter(company_id=company_id)
+
+
+def of_companies(rows: type[M] | QuerySet[M], company_ids: Sequence[Any]) -> QuerySet[M]:
+    """`of_company` for several companies at once (a loader's batch), on the same terms."""
+    return rows.filter(company_id__in=list(company_ids))
 
 
 def rule(*models: type[Model]) -> Callable[[Rule], Rule]:
@@ -323,6 +329,15 @@ async def _ticket(model: type[HelpdeskTicket], ctx: Context) -> QuerySet[Helpdes
 @rule(Event)
 async def _event(model: type[Event], ctx: Context) -> QuerySet[Event]:
     """The event feed, every company's: staff and READ_ALL clients only (prices included)."""
-    if _is_staff(ctx) or ctx.has_scope(IntegrationScope.READ_ALL):
+    return model.all() if _is_staff(ctx) else nothing(model)
+
+
+@rule(Invoice)
+async def _invoice(model: type[Invoice], ctx: Context) -> QuerySet[Invoice]:
+    """Staff, READ_ALL clients and the ERP (WRITE_ERP: it records them) read every invoice;
+    members with VIEW_INVOICES the company's made out to a customer number they may use."""
+    if _is_staff(ctx) or ctx.has_scope(IntegrationScope.WRITE_ERP):
         return model.all()
-    return nothing(model)
+    if Permission.VIEW_INVOICES not in ctx.permissions:
+        return nothing(model)
+    return await _by_customer_number(model, ctx)

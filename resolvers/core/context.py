@@ -328,8 +328,10 @@ class Context:
 
     @cached_property
     def can_see_prices(self) -> bool:
-        """Read once per request by every Money field (no per-field permission extension)."""
-        return Permission.VIEW_PRICES in self.permissions or self.reads_all
+        """Read once per request by every Money field (no per-field permission extension): members
+        with VIEW_PRICES, staff, READ_ALL, and every distributor API client (the ERP's side)."""
+        v = self.viewer
+        return Permission.VIEW_PRICES in self.permissions or self.reads_all or bool(v and v.scopes)
 
     def act_as(self, session: Session | SessionRow | None) -> None:
         """From now on this request acts for `session` (login, accountSwitch, logout)."""

@@ -352,4 +352,29 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Donnez son rôle au client de l'entreprise.",
         "Geef de bedrijfsclient zijn rol.",
     ),
+    # invoices, payments and credit (the ERP's writes)
+    "Enter an amount greater than 0.": ("Indiquez un montant supérieur à 0.", "Geef een bedrag groter dan 0 op."),
+    "Enter an amount of 0 or more.": ("Indiquez un montant de 0 ou plus.", "Geef een bedrag van 0 of meer op."),
+    "This amount is too large.": ("Ce montant est trop élevé.", "Dit bedrag is te groot."),
+    "Use at most 2 decimals.": ("Utilisez au plus 2 décimales.", "Gebruik hoogstens 2 decimalen."),
+    "This invoice number was already recorded with other data.": (
+        "Ce numéro de facture a déjà été enregistré avec d'autres données.",
+        "Dit factuurnummer werd al met andere gegevens geregistreerd.",
+    ),
+    "This payment reference was already recorded with other data.": (
+        "Cette référence de paiement a déjà été enregistrée avec d'autres données.",
+        "Deze betalingsreferentie werd al met andere gegevens geregistreerd.",
+    ),
+    "A cancelled order cannot be invoiced.": (
+        "Une commande annulée ne peut pas être facturée.",
+        "Een geannuleerde bestelling kan niet gefactureerd worden.",
+    ),
+    "The due date cannot be before the issue date.": (
+        "L'échéance ne peut pas précéder la date de facture.",
+        "De vervaldatum kan niet vóór de factuurdatum liggen.",
+    ),
+    "The amount is more than the invoice's open amount ({amount}).": (
+        "Le montant dépasse le solde ouvert de la facture ({amount}).",
+        "Het bedrag is hoger dan het openstaande bedrag van de factuur ({amount}).",
+    ),
 }

@@ -105,6 +105,8 @@ class Declaration(FieldExtension):
             return None
         if user.staff_role is not None and self.admits_staff(user.staff_role):
             return None
+        if self.scopes and any(c.has_scope(scope) for scope in self.scopes):
+            return None
         membership = c.active_membership
         if membership is not None and self.admits_role(membership.role):
             return None
