@@ -30,7 +30,8 @@ from schema.company import (
 )
 from schema.core.base import AddressInput, UserError, attempt, ctx, errors_field
 from schema.core.connection import Connection
-from schema.core.permissions import DECIDERS, STAFF, requires
+from schema.core.permissions import DECIDERS, STAFF, IntegrationScope, requires
+from schema.order import backoffice_orders
 from schema.quote import Quote, quote_requests
 from schema.scan_list import backoffice_scan_lists
 from schema.validation import backoffice_validation_lists
@@ -135,6 +136,12 @@ class Backoffice:
         description="Scan lists of every company, oldest first; approved: false gives the lists awaiting approval.",
     )
 
+    orders = strawberry.field(
+        resolver=backoffice_orders,
+        extensions=[requires(STAFF, IntegrationScope.READ_ALL)],
+        description="Every company's orders (staff or READ_ALL), newest first; companyId limits them to one company.",
+    )
+
     @strawberry.field(extensions=[requires(STAFF)])
     async def address_change_requests(
         self,
@@ -172,7 +179,10 @@ class Backoffice:
 
 @strawberry.type
 class BackofficeQuery:
-    @strawberry.field(extensions=[requires(STAFF, null=True)], description="Null unless the viewer is staff.")
+    @strawberry.field(
+        extensions=[requires(STAFF, IntegrationScope.READ_ALL, null=True)],
+        description="Null unless the viewer is staff.",
+    )
     def backoffice(self, info: Info) -> Backoffice | None:
         return Backoffice()
 
