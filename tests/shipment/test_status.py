@@ -16,7 +16,6 @@ from tests.shipment.helpers import (
     caller,
     codes,
     make_shop,
-    scoped,  # noqa: F401 - the fixture
     state,
 )
 
