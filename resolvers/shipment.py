@@ -276,6 +276,9 @@ async def record_shipment(
 
 
 async def _record(actor: User, note: _Note) -> tuple[Shipment, Order]:
+    # The order first: its version then guards every read after it (a note committed after it
+    # was read makes _bump lose, and the next try finds the note a replay).
+    order = await get_any(Order, note.order_id, ["input", "orderId"])
     existing = await Shipment.get_or_none(number=note.number)
     if existing is not None:
         if not note.same_as(existing, await ShipmentLine.filter(shipment_id=existing.id)):
@@ -284,8 +287,7 @@ async def _record(actor: User, note: _Note) -> tuple[Shipment, Order]:
                 tr("This delivery-note number was already recorded with other data."),
                 ["input", "number"],
             )
-        return existing, await Order.get(id=existing.order_id)
-    order = await get_any(Order, note.order_id, ["input", "orderId"])
+        return existing, order
     if order.status in CLOSED:
         raise DomainError(
             ErrorCode.INVALID_STATUS_TRANSITION,
@@ -376,6 +378,7 @@ async def record_delivery(
     async def write() -> tuple[Shipment, Order]:
         shipment = await get_any(Shipment, shipment_id, ["input", "shipmentId"])
         order = await Order.get(id=shipment.order_id)
+        await shipment.refresh_from_db()  # read after its order, whose version guards it (see _record)
         if shipment.delivered_at is not None:
             if (shipment.delivered_at, shipment.signed_by) == (at, signed):
                 return shipment, order
@@ -393,7 +396,10 @@ async def record_delivery(
         status = S.DELIVERED if previous == S.SHIPPED and not await others.exists() else previous
         async with in_transaction():
             await _bump(order, status=status)
-            await Shipment.filter(id=shipment.id).update(delivered_at=at, signed_by=signed)
+            if not await Shipment.filter(id=shipment.id, delivered_at__isnull=True).update(
+                delivered_at=at, signed_by=signed
+            ):
+                raise _Lost()
             shipment.delivered_at, shipment.signed_by = at, signed
             target = ids.encode("Shipment", shipment.id)
             after = {"deliveredAt": at.isoformat(), "signedBy": signed, "orderStatus": status.value}
