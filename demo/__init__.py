@@ -13,6 +13,7 @@ from tortoise.transactions import in_transaction
 from demo.catalog import seed_catalog
 from demo.ordering import seed_ordering
 from demo.quotes import seed_quotes
+from demo.shipments import seed_shipments
 from models import (
     Company,
     CompanyStatus,
@@ -163,3 +164,4 @@ async def seed_demo() -> None:
     await seed_catalog(company_ids)
     await seed_quotes(company_ids)
     await seed_ordering(company_ids)
+    await seed_shipments(company_ids)
