@@ -21,6 +21,7 @@ from tortoise.transactions import in_transaction
 from models import (
     Cart,
     CustomerNumber,
+    DeliveryMethod,
     EventType,
     Order,
     OrderLine,
@@ -162,7 +163,7 @@ async def snapshot(order: Order) -> dict[str, Any]:
         "placedAt": _iso(order.created_at),
         "total": money_json(Decimal(order.total)),
         "delivery": {
-            "method": order.delivery_method.value if order.delivery_method else None,
+            "method": DeliveryMethod(order.delivery_method).value if order.delivery_method else None,
             "shipTo": ids.encode("CustomerNumber", order.ship_to_id) if order.ship_to_id else None,
             "branch": ids.encode("Branch", order.branch_id) if order.branch_id else None,
             "oneTimeAddress": {

@@ -68,9 +68,13 @@ class _Lost(Exception):
     """The order's version moved (or the number was taken) since it was read: read it again."""
 
 
-def utc(value: datetime) -> datetime:
-    """An input time in UTC; a time without a zone is taken as UTC."""
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+def utc(value: datetime, *field: str) -> datetime:
+    """An input time in UTC; a time without a zone is taken as UTC. One that UTC cannot hold
+    (year 9999 at UTC-14) is INVALID at `field`."""
+    try:
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    except OverflowError:
+        raise DomainError(ErrorCode.INVALID, tr("This date is out of range."), field) from None
 
 
 async def _bump(order: Order, **changes: Any) -> None:
@@ -254,7 +258,7 @@ def _checked_note(
             seen.add(pk)
             checked.append((pk, line.quantity))
     problems.raise_any()
-    return _Note(order_id, cleaned or "", utc(shipped_at), url, checked)
+    return _Note(order_id, cleaned or "", utc(shipped_at, "input", "shippedAt"), url, checked)
 
 
 async def record_shipment(
@@ -373,7 +377,7 @@ async def record_delivery(
         problems, signed_by, "input", "signedBy", max_length=validate.max_length(Shipment, "signed_by"), required=False
     )
     problems.raise_any()
-    at = utc(delivered_at)
+    at = utc(delivered_at, "input", "deliveredAt")
 
     async def write() -> tuple[Shipment, Order]:
         shipment = await get_any(Shipment, shipment_id, ["input", "shipmentId"])

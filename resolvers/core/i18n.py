@@ -385,5 +385,6 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Ce produit et cette agence figurent déjà dans cet appel.",
         "Dit product en dit filiaal staan al in deze oproep.",
     ),
+    "This date is out of range.": ("Cette date est hors limites.", "Deze datum valt buiten het bereik."),
     "At most {count} rows per call.": ("{count} lignes au maximum par appel.", "Maximaal {count} rijen per oproep."),
 }

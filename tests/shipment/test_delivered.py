@@ -84,6 +84,8 @@ async def test_bad_input(api, scoped) -> None:
     before = await state()
     data = await deliver(api, shop, shipment, deliveredAt=later(-1))
     assert codes(data) == [("INVALID", ["input", "deliveredAt"])]
+    data = await deliver(api, shop, shipment, deliveredAt="9999-12-31T23:00:00-14:00")
+    assert codes(data) == [("INVALID", ["input", "deliveredAt"])]
     data = await deliver(api, shop, shipment, signedBy="x" * 201)
     assert codes(data) == [("TOO_LONG", ["input", "signedBy"])]
     for unknown in ("nope", shop.order_id, ids.encode("Shipment", "00000000-0000-4000-8000-000000000000")):

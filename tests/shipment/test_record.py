@@ -162,6 +162,7 @@ async def test_bad_lines(api, scoped, lines, expected) -> None:
         ({"trackingUrl": "http://[::1"}, ("INVALID", ["input", "trackingUrl"])),
         ({"trackingUrl": "https://t.example/" + "x" * 2000}, ("TOO_LONG", ["input", "trackingUrl"])),
         ({"orderId": "nope"}, ("NOT_FOUND", ["input", "orderId"])),
+        ({"shippedAt": "9999-12-31T23:00:00-14:00"}, ("INVALID", ["input", "shippedAt"])),
     ],
 )
 async def test_bad_input(api, scoped, change, expected) -> None:
