@@ -1,4 +1,7 @@
-"""Shipments: the ERP's delivery notes, what left the warehouse for one order, line by line."""
+"""Shipments: delivery notes from the ERP, what left the warehouse for one order, line by line.
+
+Field comments here become column descriptions in migrations: no semicolons (a SQLite
+migration splits its SQL at each one)."""
 
 from __future__ import annotations
 
@@ -15,7 +18,7 @@ class Shipment(Entity):
         "models.Order", related_name=False, on_delete=fields.CASCADE
     )
     order_id: uuid.UUID
-    #: The ERP's delivery-note number: unique across orders, so that a number sent again for
+    #: The delivery-note number of the ERP: unique across orders, so that a number sent again for
     #: another order is a DUPLICATE_REFERENCE, never a second note.
     number = fields.CharField(max_length=60, unique=True)
     shipped_at = fields.DatetimeField()
@@ -38,7 +41,7 @@ class ShipmentLine(Entity):
     )
     order_line_id: uuid.UUID
     quantity = fields.DecimalField(max_digits=12, decimal_places=3)
-    #: The line's place in the delivery note as the ERP sent it.
+    #: The place of the line in the delivery note, as the ERP sent it.
     position = fields.IntField()
 
     class Meta:
