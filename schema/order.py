@@ -14,7 +14,6 @@ from strawberry.types import Info
 import models as m
 from models import OrderSource, OrderStatus
 from resolvers import order as ro
-from resolvers import shipment as rs
 from resolvers.account import user_by_id
 from resolvers.catalog.products import plain
 from resolvers.company.loaders import customer_number_by_id
@@ -22,6 +21,8 @@ from resolvers.core import ids
 from resolvers.core.access import find_readable
 from resolvers.core.context import Context
 from resolvers.order import lines_by_order_id
+from resolvers.shipment import loaders as shipment_loaders
+from resolvers.shipment.status import status_set
 from resolvers.validation.loaders import validation_list_by_id
 from schema.account import User
 from schema.company import CustomerNumber
@@ -122,7 +123,7 @@ class Order(Node):
     async def shipments(self, info: Info) -> list[Annotated[Shipment, strawberry.lazy("schema.shipment")]]:
         c = ctx(info)
         shipment = later("schema.shipment", "Shipment")
-        return [shipment.of(row, c) for row in await rs.shipments_by_order_id(c).load(self.row.id)]
+        return [shipment.of(row, c) for row in await shipment_loaders.shipments_by_order_id(c).load(self.row.id)]
 
     @strawberry.field
     async def validation_list(
@@ -233,5 +234,5 @@ class OrderMutation:
     )
     async def order_status_set(self, info: Info, input: OrderStatusSetInput) -> OrderPayload:
         c = ctx(info)
-        action = rs.status_set(c, input.order_id, input.status, input.erp_reference, input.expected_version)
+        action = status_set(c, input.order_id, input.status, input.erp_reference, input.expected_version)
         return await attempt(OrderPayload, action, order=lambda row: Order.of(row, c))

@@ -10,10 +10,11 @@ import strawberry
 from strawberry.types import Info
 
 import models as m
-from resolvers import shipment as rs
 from resolvers.catalog.products import plain
 from resolvers.core import ids
 from resolvers.core.context import Context
+from resolvers.shipment import loaders
+from resolvers.shipment.notes import record_delivery, record_shipment
 from schema.core.base import Node, UserError, attempt, ctx, errors_field
 from schema.core.node import readable_node
 from schema.core.permissions import DECIDERS, IntegrationScope, requires
@@ -50,8 +51,8 @@ class Shipment(Node):
     @strawberry.field
     async def lines(self, info: Info) -> list[ShipmentLine]:
         c = ctx(info)
-        rows = await rs.lines_by_shipment_id(c).load(self.row.id)
-        order_lines = await rs.order_line_by_id(c).load_many([r.order_line_id for r in rows])
+        rows = await loaders.lines_by_shipment_id(c).load(self.row.id)
+        order_lines = await loaders.order_line_by_id(c).load_many([r.order_line_id for r in rows])
         built = await OrderLine.load(c, order_lines)
         return [ShipmentLine(order_line=o, quantity=plain(r.quantity)) for r, o in zip(rows, built, strict=True)]
 
@@ -103,7 +104,7 @@ class ShipmentMutation:
     )
     async def shipment_record(self, info: Info, input: ShipmentRecordInput) -> ShipmentPayload:
         c = ctx(info)
-        action = rs.record_shipment(c, input.order_id, input.number, input.shipped_at, input.tracking_url, input.lines)
+        action = record_shipment(c, input.order_id, input.number, input.shipped_at, input.tracking_url, input.lines)
         return await attempt(
             ShipmentPayload, action, shipment=lambda r: Shipment.of(r[0], c), order=lambda r: Order.of(r[1], c)
         )
@@ -117,7 +118,7 @@ class ShipmentMutation:
     )
     async def shipment_delivered(self, info: Info, input: ShipmentDeliveredInput) -> ShipmentPayload:
         c = ctx(info)
-        action = rs.record_delivery(c, input.shipment_id, input.delivered_at, input.signed_by)
+        action = record_delivery(c, input.shipment_id, input.delivered_at, input.signed_by)
         return await attempt(
             ShipmentPayload, action, shipment=lambda r: Shipment.of(r[0], c), order=lambda r: Order.of(r[1], c)
         )

@@ -1,27 +1,15 @@
-"""What the ERP writes back on orders (SPEC "What the ERP writes back"): the order's status
-(orderStatusSet), its delivery notes (shipmentRecord) and their proof of delivery
-(shipmentDelivered). Callers: a WRITE_ERP API client, or staff CUSTOMER_SERVICE / ADMINISTRATOR.
-
-Each write is one transaction with its audit row and its events (emitted last), and is
-idempotent: the same status, delivery-note number or proof of delivery sent again with the same
-data returns the first result and changes nothing; with other data it is DUPLICATE_REFERENCE.
-Every change raises Order.version through a conditional UPDATE taken first in the transaction:
-of two writes racing on one order, the second finds the version moved, rolls back and is read
-again from the start, so shipped quantities never pass what a line ordered.
-"""
+"""shipmentRecord and shipmentDelivered: the delivery notes of an order and their proof of delivery."""
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from decimal import Decimal
-from typing import Any, Protocol, TypeVar
+from typing import Any, Protocol
 from urllib.parse import urlsplit
 
-from tortoise.exceptions import IntegrityError
-from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
 from models import EventType, Order, OrderLine, OrderStatus, Shipment, ShipmentLine, User
@@ -32,163 +20,17 @@ from resolvers.core.audit import record
 from resolvers.core.context import Context
 from resolvers.core.errors import DomainError, ErrorCode, Problems
 from resolvers.core.i18n import tr
-from resolvers.core.loaders import by_key, many_by
 from resolvers.event import emit
 from resolvers.lines import storable_problem
 from resolvers.order import snapshot
+from resolvers.shipment.versions import Lost, bump, retried, status_changed, utc
 
-T = TypeVar("T")
 S = OrderStatus
-
-shipment_by_id = by_key(Shipment)
-shipments_by_order_id = many_by(Shipment, "order_id", order_by=("shipped_at", "created_at", "id"))
-lines_by_shipment_id = many_by(ShipmentLine, "shipment_id", order_by=("position",))
-order_line_by_id = by_key(OrderLine)
-
-#: What orderStatusSet may do from each status (setting the current one again is a replay).
-NEXT: dict[OrderStatus, frozenset[OrderStatus]] = {
-    S.CONFIRMED: frozenset({S.PROCESSING, S.CANCELLED}),
-    S.PROCESSING: frozenset({S.READY_FOR_PICKUP, S.PARTIALLY_SHIPPED, S.SHIPPED, S.CANCELLED}),
-    S.READY_FOR_PICKUP: frozenset({S.DELIVERED, S.CANCELLED}),
-    S.PARTIALLY_SHIPPED: frozenset({S.SHIPPED}),
-    S.SHIPPED: frozenset({S.DELIVERED}),
-    S.DELIVERED: frozenset(),
-    S.CANCELLED: frozenset(),
-}
 #: Nothing ships from these any more.
 CLOSED = frozenset({S.CANCELLED, S.DELIVERED})
 #: Statuses a shipment moves on to PARTIALLY_SHIPPED when lines stay open.
 NOT_YET_SHIPPED = frozenset({S.CONFIRMED, S.PROCESSING, S.READY_FOR_PICKUP})
 MAX_TRACKING_URL = 2000
-#: Tries of a write that lost a race on its order's version before VERSION_CONFLICT.
-ATTEMPTS = 5
-
-
-class _Lost(Exception):
-    """The order's version moved (or the number was taken) since it was read: read it again."""
-
-
-def utc(value: datetime, *field: str) -> datetime:
-    """An input time in UTC; a time without a zone is taken as UTC. One that UTC cannot hold
-    (year 9999 at UTC-14) is INVALID at `field`."""
-    try:
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-    except OverflowError:
-        raise DomainError(ErrorCode.INVALID, tr("This date is out of range."), field) from None
-
-
-async def _bump(order: Order, **changes: Any) -> None:
-    """Raise the order's version (and make `changes`) if nobody changed it since it was read;
-    else _Lost. The first write of every transaction here: the row lock it takes on PostgreSQL
-    makes a concurrent write on the same order wait, then find the version moved."""
-    if not await Order.filter(id=order.id, version=order.version).update(version=F("version") + 1, **changes):
-        raise _Lost()
-    order.version += 1
-    for name, value in changes.items():
-        setattr(order, name, value)
-
-
-async def _retried(write: Callable[[], Awaitable[T]], field: Sequence[str]) -> T:
-    """Run `write` (reads and checks, then one transaction) again from the start each time it
-    lost a race on its order; VERSION_CONFLICT after ATTEMPTS."""
-    for _ in range(ATTEMPTS):
-        try:
-            return await write()
-        except (_Lost, IntegrityError):  # IntegrityError: a number taken by a concurrent commit
-            continue
-    raise DomainError(ErrorCode.VERSION_CONFLICT, tr("The order is changing right now; send it again."), field)
-
-
-async def _status_changed(order: Order, before: OrderStatus) -> None:
-    """ORDER_STATUS_CHANGED, whatever changed the status: the order as it is now."""
-    data = {**await snapshot(order), "previousStatus": before.value}
-    await emit(EventType.ORDER_STATUS_CHANGED, ids.encode("Order", order.id), data, order.company_id)
-
-
-# ---------------------------------------------------------------------- orderStatusSet
-
-
-async def status_set(
-    ctx: Context, order_id: str, status: OrderStatus, erp_reference: str | None, expected_version: int | None
-) -> Order:
-    """orderStatusSet: CONFIRMED -> PROCESSING -> READY_FOR_PICKUP / PARTIALLY_SHIPPED / SHIPPED
-    -> DELIVERED, or CANCELLED before anything shipped (NEXT); anything else is
-    INVALID_STATUS_TRANSITION. The current status again is a replay. The ERP's reference is
-    recorded with the first call that carries one; another one later, or one another order
-    holds, is DUPLICATE_REFERENCE. A stale expectedVersion, or losing a race, VERSION_CONFLICT."""
-    actor = ctx.require_erp()
-    problems = Problems()
-    max_reference = validate.max_length(Order, "erp_reference")
-    reference = validate.text(
-        problems, erp_reference, "input", "erpReference", max_length=max_reference, required=False
-    )
-    problems.raise_any()
-    order = await get_any(Order, order_id, ["input", "orderId"])
-    if order.status == status and reference in (None, order.erp_reference):
-        return order
-    if reference is not None and order.erp_reference not in (None, reference):
-        raise DomainError(
-            ErrorCode.DUPLICATE_REFERENCE,
-            tr("This order already has the ERP reference {reference}.", reference=order.erp_reference),
-            ["input", "erpReference"],
-        )
-    if expected_version is not None and expected_version != order.version:
-        raise _conflict(order)
-    if status != order.status and status not in NEXT[order.status]:
-        raise DomainError(
-            ErrorCode.INVALID_STATUS_TRANSITION,
-            tr("An order cannot go from {before} to {after}.", before=order.status.value, after=status.value),
-            ["input", "status"],
-        )
-    new_reference = reference if reference is not None and order.erp_reference is None else None
-    if new_reference is not None and await Order.exists(erp_reference=new_reference):
-        raise _reference_taken()
-    before = {"status": order.status.value, "version": order.version}
-    previous = order.status
-    changes: dict[str, Any] = {"status": status}
-    if new_reference is not None:
-        changes["erp_reference"] = new_reference
-    try:
-        async with in_transaction():
-            await _bump(order, **changes)
-            after = {"status": status.value, "version": order.version, "erpReference": order.erp_reference}
-            target = ids.encode("Order", order.id)
-            await record(
-                actor, "order.status_set", company_id=order.company_id, target_id=target, before=before, after=after
-            )
-            if status != previous:  # else only the reference was recorded: no status changed
-                await _status_changed(order, previous)
-    except _Lost:
-        return await _lost_race(order.id, status, reference, expected_version)
-    except IntegrityError:  # another order took the reference meanwhile
-        raise _reference_taken() from None
-    return order
-
-
-def _conflict(order: Order, field: Sequence[str] | None = ("input", "expectedVersion")) -> DomainError:
-    return DomainError(
-        ErrorCode.VERSION_CONFLICT,
-        tr("This order has changed (version {version}); reload it and try again.", version=order.version),
-        field,
-    )
-
-
-def _reference_taken() -> DomainError:
-    return DomainError(
-        ErrorCode.DUPLICATE_REFERENCE, tr("Another order already has this ERP reference."), ["input", "erpReference"]
-    )
-
-
-async def _lost_race(pk: uuid.UUID, status: OrderStatus, reference: str | None, expected: int | None) -> Order:
-    """Another write changed the order between our read and our UPDATE: a replay if it already
-    is what was asked, else VERSION_CONFLICT (never applied on top of a state the caller did not see)."""
-    order = await Order.get(id=pk)
-    if order.status == status and reference in (None, order.erp_reference):
-        return order
-    raise _conflict(order, ("input", "expectedVersion") if expected is not None else ("input", "orderId"))
-
-
-# ---------------------------------------------------------------------- shipmentRecord
 
 
 class ShipmentLineValues(Protocol):
@@ -276,7 +118,7 @@ async def record_shipment(
     SHIPMENT_RECORDED, and ORDER_STATUS_CHANGED when the status changed."""
     actor = ctx.require_erp()
     note = _checked_note(order_id, number, shipped_at, tracking_url, lines)
-    return await _retried(lambda: _record(actor, note), ["input", "orderId"])
+    return await retried(lambda: _record(actor, note), ["input", "orderId"])
 
 
 async def _record(actor: User, note: _Note) -> tuple[Shipment, Order]:
@@ -324,7 +166,7 @@ async def _record(actor: User, note: _Note) -> tuple[Shipment, Order]:
     else:
         status = S.PARTIALLY_SHIPPED if previous in NOT_YET_SHIPPED else previous
     async with in_transaction():
-        await _bump(order, status=status)
+        await bump(order, status=status)
         shipment = await Shipment.create(
             order_id=order.id, number=note.number, shipped_at=note.shipped_at, tracking_url=note.tracking_url
         )
@@ -341,7 +183,7 @@ async def _record(actor: User, note: _Note) -> tuple[Shipment, Order]:
         data = {**shipment_json(shipment, note.lines), "order": await snapshot(order)}
         await emit(EventType.SHIPMENT_RECORDED, target, data, order.company_id)
         if status != previous:
-            await _status_changed(order, previous)
+            await status_changed(order, previous)
     return shipment, order
 
 
@@ -399,17 +241,17 @@ async def record_delivery(
         previous = order.status
         status = S.DELIVERED if previous == S.SHIPPED and not await others.exists() else previous
         async with in_transaction():
-            await _bump(order, status=status)
+            await bump(order, status=status)
             if not await Shipment.filter(id=shipment.id, delivered_at__isnull=True).update(
                 delivered_at=at, signed_by=signed
             ):
-                raise _Lost()
+                raise Lost()
             shipment.delivered_at, shipment.signed_by = at, signed
             target = ids.encode("Shipment", shipment.id)
             after = {"deliveredAt": at.isoformat(), "signedBy": signed, "orderStatus": status.value}
             await record(actor, "shipment.delivered", company_id=order.company_id, target_id=target, after=after)
             if status != previous:
-                await _status_changed(order, previous)
+                await status_changed(order, previous)
         return shipment, order
 
-    return await _retried(write, ["input", "shipmentId"])
+    return await retried(write, ["input", "shipmentId"])
