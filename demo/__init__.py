@@ -14,6 +14,7 @@ from demo.catalog import seed_catalog
 from demo.invoices import seed_invoices
 from demo.ordering import seed_ordering
 from demo.quotes import seed_quotes
+from demo.shipments import seed_shipments
 from models import (
     Company,
     CompanyStatus,
@@ -165,3 +166,4 @@ async def seed_demo() -> None:
     await seed_quotes(company_ids)
     await seed_ordering(company_ids)
     await seed_invoices(company_ids)
+    await seed_shipments(company_ids)

@@ -304,10 +304,16 @@ def _plans(
     cancelled.decided_at = cancelled.created_at + timedelta(hours=1)
     cancelled.decided_by_id = c.buyer.user_id
 
-    # History: newest PROCESSING, then SHIPPED, READY_FOR_PICKUP (at a branch), the rest DELIVERED.
+    # History: newest PROCESSING, then PARTIALLY_SHIPPED, SHIPPED, READY_FOR_PICKUP (at a branch), the
+    # rest DELIVERED (their delivery notes: demo.shipments).
     n = rng.randint(6, 9)  # one order in each of n equal stretches of the last two years
     days = [12 + (700 * i) // n + rng.randrange(700 // n) for i in range(n)]
-    statuses = [OrderStatus.PROCESSING, OrderStatus.SHIPPED, OrderStatus.READY_FOR_PICKUP]
+    statuses = [
+        OrderStatus.PROCESSING,
+        OrderStatus.PARTIALLY_SHIPPED,
+        OrderStatus.SHIPPED,
+        OrderStatus.READY_FOR_PICKUP,
+    ]
     for i, back in enumerate(days):
         status = statuses[i] if i < len(statuses) else OrderStatus.DELIVERED
         pickup = status == OrderStatus.READY_FOR_PICKUP or (i > 3 and rng.random() < 0.2)

@@ -29,6 +29,7 @@ from models.order import Order, OrderLine, OrderSource, OrderStatus
 from models.quick_list import QuickList, QuickListLine
 from models.quote import Quote, QuoteLine, QuoteState, QuoteStatus
 from models.scan_list import ScanList, ScanListLine
+from models.shipment import Shipment, ShipmentLine
 from models.validation import ValidationList, ValidationListLine, ValidationStatus
 
 __all__ = [
@@ -81,6 +82,8 @@ __all__ = [
     "ScanListLine",
     "Sequence",
     "Session",
+    "Shipment",
+    "ShipmentLine",
     "StaffRole",
     "TicketKind",
     "TokenPurpose",

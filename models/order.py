@@ -32,6 +32,7 @@ class OrderStatus(str, Enum):
     CONFIRMED = "CONFIRMED"
     PROCESSING = "PROCESSING"
     READY_FOR_PICKUP = "READY_FOR_PICKUP"
+    PARTIALLY_SHIPPED = "PARTIALLY_SHIPPED"
     SHIPPED = "SHIPPED"
     DELIVERED = "DELIVERED"
     CANCELLED = "CANCELLED"
@@ -65,6 +66,10 @@ class Order(Entity, DeliveryMixin):
     note = fields.TextField(null=True)
     total = fields.DecimalField(max_digits=14, decimal_places=2)
     year = fields.IntField()
+    #: The order number in the ERP, recorded once (orderStatusSet).
+    erp_reference = fields.CharField(max_length=60, null=True, unique=True)
+    #: Raised by every change, through a conditional UPDATE: what settles races (STYLE.md Transactions).
+    version = fields.IntField(default=1)
 
     class Meta:
         table = "customer_order"
@@ -84,6 +89,8 @@ class OrderLine(Entity):
     note = fields.CharField(max_length=500, null=True)
     unit_price = fields.DecimalField(max_digits=12, decimal_places=4)
     position = fields.IntField()
+    #: The sum of the shipment lines of this line, kept in the transaction of each shipment.
+    quantity_shipped = fields.DecimalField(max_digits=12, decimal_places=3, default=0)
 
     class Meta:
         table = "order_line"

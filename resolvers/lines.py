@@ -57,16 +57,23 @@ class CheckedLine:
         return self.product is not None and not self.problems
 
 
+def storable_problem(quantity: Decimal, *, zero: bool = False) -> str | None:
+    """Why `quantity` is no quantity a quantity column holds (positive, or at least 0 with
+    `zero`; below 10^9; at most 3 decimals), or None: the message of its INVALID_QUANTITY."""
+    if not quantity.is_finite() or quantity < 0 or (quantity == 0 and not zero):
+        return tr("The quantity must not be negative.") if zero else tr("The quantity must be positive.")
+    if quantity >= QUANTITY_LIMIT:
+        return tr("The quantity is too large.")
+    if quantity != quantity.quantize(Decimal(1).scaleb(-QUANTITY_PLACES)):
+        return tr("The quantity may have at most {places} decimals.", places=QUANTITY_PLACES)
+    return None
+
+
 def quantity_problem(product: Product, quantity: Decimal) -> tuple[ErrorCode, str] | None:
     """The first quantity rule `quantity` breaks for `product` (code, message), or None."""
-    if not quantity.is_finite() or quantity <= 0:
-        return ErrorCode.INVALID_QUANTITY, tr("The quantity must be positive.")
-    if quantity >= QUANTITY_LIMIT:
-        return ErrorCode.INVALID_QUANTITY, tr("The quantity is too large.")
-    if quantity != quantity.quantize(Decimal(1).scaleb(-QUANTITY_PLACES)):
-        return ErrorCode.INVALID_QUANTITY, tr(
-            "The quantity may have at most {places} decimals.", places=QUANTITY_PLACES
-        )
+    unstorable = storable_problem(quantity)
+    if unstorable is not None:
+        return ErrorCode.INVALID_QUANTITY, unstorable
     minimum = Decimal(product.minimum_quantity)
     if quantity < minimum:
         return ErrorCode.BELOW_MINIMUM_QUANTITY, tr(

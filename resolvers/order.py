@@ -1,5 +1,5 @@
 """Orders: created when staff approve a validation list (or at once by an approved scan), the
-order history, and reordering an order's lines into the cart.
+order history, reordering an order's lines into the cart, and the status the ERP sets.
 
 Who reads orders follows the validation lists (`visible` below, used by resolvers.validation.lists too): the company's
 orders, limited to the member's customer numbers, with VIEW_COMPANY_ORDERS; only the member's
@@ -18,11 +18,24 @@ from tortoise.models import Model
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
-from models import Cart, Order, OrderLine, OrderSource, OrderStatus, Product, ValidationList, ValidationListLine
+from models import (
+    Cart,
+    CustomerNumber,
+    DeliveryMethod,
+    EventType,
+    Order,
+    OrderLine,
+    OrderSource,
+    OrderStatus,
+    Product,
+    ValidationList,
+    ValidationListLine,
+)
 from resolvers.cart import add_merged, current_cart
 from resolvers.catalog.pricing import line_total
+from resolvers.catalog.products import plain
 from resolvers.core import ids
-from resolvers.core.access import may_read_orders, readable
+from resolvers.core.access import may_read_orders, nothing, of_company, readable
 from resolvers.core.clock import now
 from resolvers.core.context import Context
 from resolvers.core.errors import ErrorCode, Problem, forbidden, not_found
@@ -32,6 +45,7 @@ from resolvers.core.pagination import NEWEST_FIRST, Page, paginate
 from resolvers.core.permissions import Permission
 from resolvers.core.sequence import next_value, placeholder
 from resolvers.delivery import columns_of
+from resolvers.event import emit, money_json
 from resolvers.lines import CheckedLine, merge, quantity_problem
 
 M = TypeVar("M", bound=Model)
@@ -95,6 +109,7 @@ async def place_order(
     )
     order.number = await new_number(year)  # last (resolvers.core.sequence.placeholder)
     await Order.filter(id=order.id).update(number=order.number)
+    await emit(EventType.ORDER_CREATED, ids.encode("Order", order.id), await snapshot(order), order.company_id)
     return order
 
 
@@ -116,6 +131,68 @@ async def create_order(source_row: ValidationList) -> Order:
     )
 
 
+# ---------------------------------------------------------------------- events
+
+
+def _iso(value: Any) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+async def snapshot(order: Order) -> dict[str, Any]:
+    """The order as its events carry it (SPEC "Events": camelCase, global ids, Money via
+    money_json, quantities as strings): its lines in one query, its customer number in another."""
+    lines = (
+        await OrderLine.filter(order_id=order.id)
+        .order_by("position")
+        .values_list("id", "product_id", "product__sku", "quantity", "quantity_shipped", "unit_price", "note")
+    )
+    numbers = await CustomerNumber.filter(id=order.customer_number_id).values_list("number", flat=True)
+    one_time = order.one_time_line1 is not None
+    return {
+        "id": ids.encode("Order", order.id),
+        "number": order.number,
+        "status": OrderStatus(order.status).value,
+        "source": OrderSource(order.source).value,
+        "reference": order.reference,
+        "note": order.note,
+        "erpReference": order.erp_reference,
+        "version": order.version,
+        "company": ids.encode("Company", order.company_id),
+        "customerNumber": {"id": ids.encode("CustomerNumber", order.customer_number_id), "number": numbers[0]},
+        "placedBy": ids.encode("User", order.placed_by_id),
+        "placedAt": _iso(order.created_at),
+        "total": money_json(Decimal(order.total)),
+        "delivery": {
+            "method": DeliveryMethod(order.delivery_method).value if order.delivery_method else None,
+            "shipTo": ids.encode("CustomerNumber", order.ship_to_id) if order.ship_to_id else None,
+            "branch": ids.encode("Branch", order.branch_id) if order.branch_id else None,
+            "oneTimeAddress": {
+                "line1": order.one_time_line1,
+                "line2": order.one_time_line2,
+                "postalCode": order.one_time_postal_code,
+                "city": order.one_time_city,
+                "countryCode": order.one_time_country_code,
+            }
+            if one_time
+            else None,
+            "requestedDate": _iso(order.requested_date),
+        },
+        "lines": [
+            {
+                "id": ids.encode("OrderLine", pk),
+                "product": {"id": ids.encode("Product", product_id), "sku": sku},
+                "quantity": str(plain(Decimal(quantity))),
+                "quantityShipped": str(plain(Decimal(shipped))),
+                "quantityOpen": str(plain(Decimal(quantity) - Decimal(shipped))),
+                "unitPrice": money_json(Decimal(price)),
+                "lineTotal": money_json(line_total(Decimal(price), Decimal(quantity))),
+                "note": note,
+            }
+            for pk, product_id, sku, quantity, shipped, price, note in lines
+        ],
+    }
+
+
 # ---------------------------------------------------------------------- who sees what
 
 
@@ -133,6 +210,26 @@ async def visible(model: type[M], ctx: Context) -> QuerySet[M]:
 # ---------------------------------------------------------------------- reading
 
 
+def _filtered(
+    qs: QuerySet[Order], statuses: Sequence[OrderStatus] | None, year: int | None, search: str | None
+) -> QuerySet[Order]:
+    if statuses:
+        qs = qs.filter(status__in=list(statuses))
+    if year is not None:
+        qs = qs.filter(year=year)
+    term = (search or "").strip()
+    if term:
+        qs = qs.filter(Q(number__icontains=term) | Q(reference__icontains=term))
+    return qs
+
+
+async def _page(ctx: Context, qs: QuerySet[Order], first: int | None, after: str | None) -> Page[Order]:
+    page = await paginate(qs, first, after, NEWEST_FIRST)
+    for row in page.rows:
+        order_by_id(ctx).prime(row.id, row)
+    return page
+
+
 async def orders(
     ctx: Context,
     statuses: Sequence[OrderStatus] | None,
@@ -143,18 +240,26 @@ async def orders(
 ) -> Page[Order]:
     """The orders the member may read, newest first; filter by status, year (of placing) and
     search (part of the number or the reference, any case)."""
-    qs = await visible(Order, ctx)
-    if statuses:
-        qs = qs.filter(status__in=list(statuses))
-    if year is not None:
-        qs = qs.filter(year=year)
-    term = (search or "").strip()
-    if term:
-        qs = qs.filter(Q(number__icontains=term) | Q(reference__icontains=term))
-    page = await paginate(qs, first, after, NEWEST_FIRST)
-    for row in page.rows:
-        order_by_id(ctx).prime(row.id, row)
-    return page
+    return await _page(ctx, _filtered(await visible(Order, ctx), statuses, year, search), first, after)
+
+
+async def every_order(
+    ctx: Context,
+    statuses: Sequence[OrderStatus] | None,
+    year: int | None,
+    search: str | None,
+    company_id: str | None,
+    first: int | None,
+    after: str | None,
+) -> Page[Order]:
+    """Backoffice.orders (staff or READ_ALL): every company's orders, or one company's (an
+    unknown company has none), newest first, with Query.orders' filter."""
+    ctx.require_read_all()
+    qs = Order.all()
+    if company_id is not None:
+        pk = ids.decode_or_none(company_id, "Company")
+        qs = of_company(qs, pk) if pk else nothing(Order)
+    return await _page(ctx, _filtered(qs, statuses, year, search), first, after)
 
 
 async def order(ctx: Context, global_id: str) -> Order | None:

@@ -11,7 +11,7 @@ from schema.api_client import ApiClientMutation
 from schema.auth import AuthMutation, AuthQuery
 from schema.backoffice import BackofficeMutation, BackofficeQuery
 from schema.cart import CartMutation, CartQuery
-from schema.catalog import CatalogQuery
+from schema.catalog import CatalogQuery, StockMutation
 from schema.company import CompanyMutation, RequestMutation
 from schema.core.base import SCALARS
 from schema.core.cost import QueryCost
@@ -33,10 +33,11 @@ from schema.core.node import NodeQuery
 from schema.fast_entry import FastEntryMutation
 from schema.invoice import InvoiceMutation, InvoiceQuery
 from schema.membership import MembershipMutation
-from schema.order import OrderMutation, OrderPayload, OrderQuery
+from schema.order import OrderMutation, OrderQuery
 from schema.quick_list import QuickListMutation, QuickListQuery
 from schema.quote import QuoteAcceptMutation, QuoteMutation, QuoteQuery
 from schema.scan_list import ScanListMutation, ScanListQuery
+from schema.shipment import ShipmentMutation
 from schema.validation import ValidationMutation, ValidationQuery
 
 
@@ -70,6 +71,8 @@ class Mutation(
     FastEntryMutation,
     ValidationMutation,
     OrderMutation,
+    ShipmentMutation,
+    StockMutation,
     QuoteAcceptMutation,
     ScanListMutation,
     QuickListMutation,
@@ -93,7 +96,6 @@ def build_schema(production: bool = False, differential: bool = False) -> QuietS
     documents = DocumentCache(rules)
     return QuietSchema(
         query=Query,
-        types=[OrderPayload],
         mutation=Mutation,
         execution_context_class=executor_class(differential),
         config=StrawberryConfig(disable_field_suggestions=production, scalar_map=SCALARS),

@@ -32,6 +32,7 @@ from schema.company import (
 from schema.core.base import AddressInput, UserError, attempt, ctx, errors_field
 from schema.core.connection import Connection
 from schema.core.permissions import DECIDERS, STAFF, requires
+from schema.order import backoffice_orders
 from schema.quote import Quote, quote_requests
 from schema.scan_list import backoffice_scan_lists
 from schema.validation import backoffice_validation_lists
@@ -134,6 +135,12 @@ class Backoffice:
         resolver=backoffice_scan_lists,
         extensions=[requires(STAFF)],
         description="Scan lists of every company, oldest first; approved: false gives the lists awaiting approval.",
+    )
+
+    orders = strawberry.field(
+        resolver=backoffice_orders,
+        extensions=[requires(STAFF, IntegrationScope.READ_ALL)],
+        description="Every company's orders (staff or READ_ALL), newest first; companyId limits them to one company.",
     )
 
     @strawberry.field(extensions=[requires(STAFF)])

@@ -28,13 +28,25 @@ from resolvers.catalog.loaders import (
 )
 from resolvers.catalog.pricing import Break, company_breaks, net_price
 from resolvers.catalog.products import ProductCodeStatus, StockStatus
+from resolvers.catalog.stock import stock_update
 from resolvers.core import ids
 from resolvers.core.context import Context
-from schema.core.base import Address, Money, Node, ctx, money, money_field, preloaded_field
+from schema.core.base import (
+    Address,
+    Money,
+    Node,
+    UserError,
+    attempt,
+    ctx,
+    errors_field,
+    money,
+    money_field,
+    preloaded_field,
+)
 from schema.core.connection import Connection
 from schema.core.lookahead import Selected, selection
 from schema.core.node import node_type
-from schema.core.permissions import PUBLIC, STAFF, Permission, requires
+from schema.core.permissions import DECIDERS, PUBLIC, STAFF, IntegrationScope, Permission, requires
 
 strawberry.enum(SalesUnit, name="SalesUnit")
 strawberry.enum(StockStatus, name="StockStatus")
@@ -348,3 +360,26 @@ async def _category_node(c: Context, pk: uuid.UUID) -> Category | None:
 async def _branch_node(c: Context, pk: uuid.UUID) -> Branch | None:
     row = await catalog.branch_by_pk(c, pk)
     return Branch.of(row, c) if row else None
+
+
+@strawberry.input
+class StockLevelInput:
+    sku: str
+    branch_code: str
+    quantity: Decimal
+
+
+@strawberry.type
+class StockUpdatePayload:
+    updated: int = strawberry.field(default=0, description="Rows changed.")
+    user_errors: list[UserError] = errors_field()
+
+
+@strawberry.type
+class StockMutation:
+    @strawberry.mutation(
+        extensions=[requires(*DECIDERS, IntegrationScope.WRITE_ERP)],
+        description="Set stock levels; at most 500 rows a call, all or nothing.",
+    )
+    async def stock_update(self, info: Info, levels: list[StockLevelInput]) -> StockUpdatePayload:
+        return await attempt(StockUpdatePayload, stock_update(ctx(info), levels), updated=lambda n: n)

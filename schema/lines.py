@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Container, Sequence
 from decimal import Decimal
-from typing import Any, Self
+from typing import Any, ClassVar, Self
 
 import strawberry
 from strawberry.types import Info
@@ -42,6 +42,8 @@ class Line:
     line_total: Money | None = money_field("unitPrice x quantity, rounded half-up to cents.")
     product: Product
     row: strawberry.Private[Any]
+    #: Columns of the line's own table that `own_fields` reads, read with a page's lines.
+    own_columns: ClassVar[tuple[str, ...]] = ()
 
     @classmethod
     def of(cls, row: Any, c: Context, product: Product | None, selected: Selected | None = None) -> Self:
@@ -85,7 +87,7 @@ class Line:
             return
         product = selected.get("product")
         columns = product_row_columns(product_columns(product)) if product is not None else ()
-        lines = await lines_by_owner(model, owner_key, [o.row.id for o in owners], columns)
+        lines = await lines_by_owner(model, owner_key, [o.row.id for o in owners], columns, cls.own_columns)
         products: dict[uuid.UUID, Product] = {}
         if product is not None:  # each product once, from the columns read with its lines
             rows = {r.product_id: r.product for rows in lines.values() for r in rows}

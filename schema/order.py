@@ -1,10 +1,12 @@
-"""Orders: OrderQuery (orders, order) and OrderMutation (orderReorder)."""
+"""Orders: OrderQuery (orders, order), Backoffice.orders, and OrderMutation (orderReorder, the
+ERP's orderStatusSet)."""
 
 from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated, Any, cast
+from decimal import Decimal
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, cast
 
 import strawberry
 from strawberry.types import Info
@@ -13,11 +15,14 @@ import models as m
 from models import OrderSource, OrderStatus
 from resolvers import order as ro
 from resolvers.account import user_by_id
+from resolvers.catalog.products import plain
 from resolvers.company.loaders import customer_number_by_id
 from resolvers.core import ids
 from resolvers.core.access import find_readable
 from resolvers.core.context import Context
 from resolvers.order import lines_by_order_id
+from resolvers.shipment import loaders as shipment_loaders
+from resolvers.shipment.status import status_set
 from resolvers.validation.loaders import validation_list_by_id
 from schema.account import User
 from schema.company import CustomerNumber
@@ -27,6 +32,7 @@ from schema.core.base import (
     UserError,
     attempt,
     ctx,
+    describe_values,
     errors_field,
     later,
     money,
@@ -35,22 +41,32 @@ from schema.core.base import (
 )
 from schema.core.connection import Connection
 from schema.core.node import node_type, readable_node
-from schema.core.permissions import READ_ORDERS, Permission, requires
+from schema.core.permissions import DECIDERS, READ_ORDERS, IntegrationScope, Permission, requires
 from schema.delivery import Delivery
 from schema.lines import Line
 
 if TYPE_CHECKING:
     from schema.cart import CartPayload
+    from schema.shipment import Shipment
     from schema.validation import ValidationList
 
 strawberry.enum(OrderStatus, name="OrderStatus")
+describe_values(OrderStatus, PARTIALLY_SHIPPED="Some lines shipped, some still open (backorder).")
 strawberry.enum(OrderSource, name="OrderSource")
 
 
 @strawberry.type
 class OrderLine(Node, Line):
     unit_price: Money | None = money_field("As frozen when the order was submitted. Null without VIEW_PRICES.")
+    quantity_shipped: Decimal
+    quantity_open: Decimal = strawberry.field(description="Ordered and not yet shipped (backorder).")
     row: strawberry.Private[m.OrderLine]
+    own_columns: ClassVar[tuple[str, ...]] = ("quantity_shipped",)
+
+    @staticmethod
+    def own_fields(row: Any) -> dict[str, Any]:
+        shipped = row.quantity_shipped
+        return {"quantity_shipped": plain(shipped), "quantity_open": plain(row.quantity - shipped)}
 
 
 @strawberry.type
@@ -62,6 +78,10 @@ class Order(Node):
     placed_at: datetime
     delivery: Delivery
     total: Money | None = money_field("Null without VIEW_PRICES.")
+    erp_reference: str | None = strawberry.field(
+        description="The ERP's own order number, once the ERP has taken the order."
+    )
+    version: int = strawberry.field(description="Increases at every change; orderStatusSet may quote it.")
     row: strawberry.Private[m.Order]
     #: lines, when loaded with the page (Query.orders); else its field loads them.
     preloaded_lines: strawberry.Private[list[OrderLine] | None] = None
@@ -78,6 +98,8 @@ class Order(Node):
             delivery=Delivery.of(row),  # type: ignore[arg-type]  # copied from the validation list
             row=row,
             total=money(c, row.total),
+            erp_reference=row.erp_reference,
+            version=row.version,
         )
 
     @strawberry.field
@@ -96,6 +118,12 @@ class Order(Node):
 
     async def _lines(self, c: Context) -> list[OrderLine]:
         return await OrderLine.load(c, await lines_by_order_id(c).load(self.row.id))
+
+    @strawberry.field
+    async def shipments(self, info: Info) -> list[Annotated[Shipment, strawberry.lazy("schema.shipment")]]:
+        c = ctx(info)
+        shipment = later("schema.shipment", "Shipment")
+        return [shipment.of(row, c) for row in await shipment_loaders.shipments_by_order_id(c).load(self.row.id)]
 
     @strawberry.field
     async def validation_list(
@@ -125,10 +153,42 @@ class OrderFilter:
     search: str | None = strawberry.field(default=None, description="Part of the order number or reference.")
 
 
-@strawberry.type  # in the contract, returned by no mutation yet: listed in Schema(types=...)
+@strawberry.type
 class OrderPayload:
     order: Order | None = None
     user_errors: list[UserError] = errors_field()
+
+
+@strawberry.input
+class OrderStatusSetInput:
+    order_id: strawberry.ID
+    status: OrderStatus
+    erp_reference: str | None = strawberry.field(
+        default=None, description="The ERP's order number, recorded with the first status it sends."
+    )
+    expected_version: int | None = strawberry.field(
+        default=None, description="When given, a stale version gives VERSION_CONFLICT."
+    )
+
+
+async def _orders_page(info: Info, page: Any) -> Connection[Order]:
+    c = ctx(info)
+    orders = [Order.of(r, c) for r in page.rows]
+    await OrderLine.preload(c, info, orders, m.OrderLine, "order_id")
+    return Connection.of(page, orders)
+
+
+async def backoffice_orders(
+    info: Info,
+    filter: OrderFilter | None = None,
+    company_id: strawberry.ID | None = None,
+    first: int | None = 20,
+    after: str | None = None,
+) -> Connection[Order]:
+    """Backoffice.orders: every company's orders, or one company's, with Query.orders' filter."""
+    f = filter or OrderFilter()
+    page = await ro.every_order(ctx(info), f.status, f.year, f.search, company_id, first, after)
+    return await _orders_page(info, page)
 
 
 @strawberry.type
@@ -138,11 +198,8 @@ class OrderQuery:
         self, info: Info, filter: OrderFilter | None = None, first: int | None = 20, after: str | None = None
     ) -> Connection[Order]:
         f = filter or OrderFilter()
-        c = ctx(info)
-        page = await ro.orders(c, f.status, f.year, f.search, first, after)
-        orders = [Order.of(r, c) for r in page.rows]
-        await OrderLine.preload(c, info, orders, m.OrderLine, "order_id")
-        return Connection.of(page, orders)
+        page = await ro.orders(ctx(info), f.status, f.year, f.search, first, after)
+        return await _orders_page(info, page)
 
     @strawberry.field(extensions=[requires(*READ_ORDERS)])
     async def order(self, info: Info, id: strawberry.ID) -> Order | None:
@@ -167,3 +224,15 @@ class OrderMutation:
         c = ctx(info)
         cart = later("schema.cart", "Cart")
         return await attempt(payload, ro.reorder(c, id), partial=True, cart=lambda row: cart.load(c, row))
+
+    @strawberry.mutation(
+        extensions=[requires(*DECIDERS, IntegrationScope.WRITE_ERP)],
+        description=(
+            "The ERP sets an order's status: CONFIRMED -> PROCESSING -> READY_FOR_PICKUP / PARTIALLY_SHIPPED / "
+            "SHIPPED -> DELIVERED, or CANCELLED before shipping. The current status again changes nothing."
+        ),
+    )
+    async def order_status_set(self, info: Info, input: OrderStatusSetInput) -> OrderPayload:
+        c = ctx(info)
+        action = status_set(c, input.order_id, input.status, input.erp_reference, input.expected_version)
+        return await attempt(OrderPayload, action, order=lambda row: Order.of(row, c))

@@ -21,7 +21,7 @@ import functools
 import logging
 import os
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -34,6 +34,7 @@ from tortoise.context import TortoiseContext, tortoise_test_context
 
 import app as app_module
 from app import create_app
+from models import IntegrationScope
 from resolvers.core.database import _Transaction
 from schema.core.executor import MISMATCHES, SHADOW
 from settings import MODEL_MODULES, Settings, tortoise_config
@@ -364,6 +365,19 @@ class Api:
         body = await self(query, variables, **kw)
         assert "errors" not in body, body["errors"]
         return body["data"]
+
+
+@pytest.fixture
+def scoped(api: Api) -> Callable[..., Awaitable[str]]:
+    """`await scoped(IntegrationScope.WRITE_ERP, ...)`: the key of a distributor API client with
+    these scopes, made by a staff ADMINISTRATOR through apiClientCreate."""
+    from tests.api_client.helpers import distributor_client
+
+    async def make(*scopes: IntegrationScope) -> str:
+        key, _ = await distributor_client(api, *(s.value for s in scopes))
+        return key
+
+    return make
 
 
 @pytest_asyncio.fixture

@@ -221,6 +221,37 @@ def test_the_declaration_follows_spec_for_every_caller(field):
         assert (refused.code if refused else None) == expected_refusal(declaration, kind, who), caller
 
 
+def _client(*scopes: IntegrationScope) -> Context:
+    """A distributor API client's Context: a user with no staff role and no membership, with scopes."""
+    c = _context()
+    c.__dict__["viewer"] = Viewer(user_id=None, staff_role=None, scopes=frozenset(scopes))
+    return c
+
+
+@pytest.mark.parametrize("field", sorted(DECLARED))
+def test_a_distributor_client_passes_only_the_declarations_naming_its_scope(field):
+    declaration = DECLARED[field]
+    assert declaration is not None
+    for scope in IntegrationScope:
+        refused = declaration.refusal(_client(scope))
+        admitted = declaration.public or declaration.signed_in or scope in declaration.scopes
+        assert (refused is None) == admitted, scope
+
+
+def test_scopes_are_declared_where_spec_says():
+    erp = {
+        n
+        for n, d in DECLARED.items()
+        if n.startswith("Mutation.") and d is not None and IntegrationScope.WRITE_ERP in d.scopes
+    }
+    assert {"Mutation.orderStatusSet", "Mutation.shipmentRecord", "Mutation.shipmentDelivered"} <= erp
+    assert "Mutation.stockUpdate" in erp
+    reads = {name for name, d in DECLARED.items() if d is not None and IntegrationScope.READ_ALL in d.scopes}
+    assert {"Query.backoffice", "Backoffice.orders"} <= reads
+    for name in erp:  # and the staff who may write for the ERP
+        assert DECLARED[name].staff_roles == {StaffRole.CUSTOMER_SERVICE, StaffRole.ADMINISTRATOR}, name
+
+
 # ---------------------------------------------------------------- the mechanism, one request per kind
 
 
@@ -314,7 +345,7 @@ BACKOFFICE = (
     "{ backoffice { companies(first: 1) { totalCount } quoteRequests(first: 1) { totalCount }"
     " validationLists(first: 1) { totalCount } addressChangeRequests { id } customerNumberRequests { id }"
     " helpdeskTickets { id } failedMails { to } auditEvents(first: 1) { totalCount } scanLists(first: 1) { totalCount }"
-    " apiClients { id } } }"
+    " apiClients { id } orders(first: 1) { totalCount } } }"
 )
 
 

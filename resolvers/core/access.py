@@ -36,6 +36,7 @@ from models import (
     QuickListLine,
     Quote,
     ScanList,
+    Shipment,
     User,
     ValidationList,
 )
@@ -255,6 +256,14 @@ async def _ordered(model: type[M], ctx: Context) -> QuerySet[M]:
 @rule(OrderLine)
 async def _order_line(model: type[OrderLine], ctx: Context) -> QuerySet[OrderLine]:
     """The lines of the orders one may read."""
+    if _is_staff(ctx):
+        return model.all()
+    return model.filter(order_id__in=Subquery((await readable(Order, ctx)).values("id")))
+
+
+@rule(Shipment)
+async def _shipment(model: type[Shipment], ctx: Context) -> QuerySet[Shipment]:
+    """The shipments of the orders one may read."""
     if _is_staff(ctx):
         return model.all()
     return model.filter(order_id__in=Subquery((await readable(Order, ctx)).values("id")))

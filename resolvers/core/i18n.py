@@ -377,4 +377,68 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Le montant dépasse le solde ouvert de la facture ({amount}).",
         "Het bedrag is hoger dan het openstaande bedrag van de factuur ({amount}).",
     ),
+    # what the ERP writes back: order statuses, shipments, stock
+    "The quantity must not be negative.": (
+        "La quantité ne peut pas être négative.",
+        "De hoeveelheid mag niet negatief zijn.",
+    ),
+    "The order is changing right now; send it again.": (
+        "La commande est en cours de modification ; envoyez-la à nouveau.",
+        "De bestelling wordt op dit moment gewijzigd; verstuur het opnieuw.",
+    ),
+    "This order already has the ERP reference {reference}.": (
+        "Cette commande a déjà la référence ERP {reference}.",
+        "Deze bestelling heeft al de ERP-referentie {reference}.",
+    ),
+    "Another order already has this ERP reference.": (
+        "Une autre commande a déjà cette référence ERP.",
+        "Een andere bestelling heeft deze ERP-referentie al.",
+    ),
+    "An order cannot go from {before} to {after}.": (
+        "Une commande ne peut pas passer de {before} à {after}.",
+        "Een bestelling kan niet van {before} naar {after} gaan.",
+    ),
+    "This order has changed (version {version}); reload it and try again.": (
+        "Cette commande a changé (version {version}) ; rechargez-la et réessayez.",
+        "Deze bestelling is gewijzigd (versie {version}); laad ze opnieuw en probeer het nog eens.",
+    ),
+    "Only http and https links are accepted.": (
+        "Seuls les liens http et https sont acceptés.",
+        "Alleen http- en https-links worden aanvaard.",
+    ),
+    "This is not a valid link.": ("Ce lien n'est pas valide.", "Dit is geen geldige link."),
+    "A shipment has at least one line.": (
+        "Une expédition compte au moins une ligne.",
+        "Een zending heeft minstens één regel.",
+    ),
+    "This order line is already in this shipment.": (
+        "Cette ligne de commande figure déjà dans cette expédition.",
+        "Deze bestelregel staat al in deze zending.",
+    ),
+    "This delivery-note number was already recorded with other data.": (
+        "Ce numéro de bon de livraison a déjà été enregistré avec d'autres données.",
+        "Dit leveringsbonnummer werd al met andere gegevens geregistreerd.",
+    ),
+    "A {status} order ships nothing more.": (
+        "Une commande {status} n'expédie plus rien.",
+        "Een bestelling met status {status} verzendt niets meer.",
+    ),
+    "Only {open} of this line are still open.": (
+        "Il ne reste que {open} à expédier sur cette ligne.",
+        "Op deze regel staat nog slechts {open} open.",
+    ),
+    "This shipment's delivery was already recorded with other data.": (
+        "La livraison de cette expédition a déjà été enregistrée avec d'autres données.",
+        "De levering van deze zending werd al met andere gegevens geregistreerd.",
+    ),
+    "A shipment cannot be delivered before it shipped.": (
+        "Une expédition ne peut pas être livrée avant d'avoir été expédiée.",
+        "Een zending kan niet geleverd zijn voor ze verzonden werd.",
+    ),
+    "This product and branch are already in this call.": (
+        "Ce produit et cette agence figurent déjà dans cet appel.",
+        "Dit product en dit filiaal staan al in deze oproep.",
+    ),
+    "This date is out of range.": ("Cette date est hors limites.", "Deze datum valt buiten het bereik."),
+    "At most {count} rows per call.": ("{count} lignes au maximum par appel.", "Maximaal {count} rijen per oproep."),
 }

@@ -73,26 +73,39 @@ async def fetch(
 
 class LineRow:
     """One line of an order, quote or validation list as a plain row: the columns the GraphQL
-    line types read, named as on the models, and the columns of its product read with it."""
+    line types read, named as on the models, the line type's own columns (`own`, read as
+    attributes too: `row.quantity_shipped`), and the columns of its product read with it."""
 
-    __slots__ = ("id", "owner_id", "product_id", "quantity", "unit_price", "note", "product")
+    __slots__ = ("id", "owner_id", "product_id", "quantity", "unit_price", "note", "own", "product")
 
-    def __init__(self, values: Sequence[Any]) -> None:
+    def __init__(self, values: Sequence[Any], own_columns: Sequence[str] = ()) -> None:
         # Decimals and UUIDs come typed from asyncpg and from Tortoise's values_list alike.
         self.id, self.owner_id, self.product_id, self.quantity, self.unit_price, self.note = values[:6]
-        self.product = values[6:]
+        end = 6 + len(own_columns)
+        self.own = dict(zip(own_columns, values[6:end], strict=True))
+        self.product = values[end:]
+
+    def __getattr__(self, name: str) -> Any:  # only for names that are not slots: the own columns
+        try:
+            return self.own[name]
+        except KeyError:
+            raise AttributeError(name) from None
 
 
 async def lines_by_owner(
-    model: type[Model], owner_key: str, owner_ids: Sequence[uuid.UUID], product_columns: Sequence[str] = ()
+    model: type[Model],
+    owner_key: str,
+    owner_ids: Sequence[uuid.UUID],
+    product_columns: Sequence[str] = (),
+    own_columns: Sequence[str] = (),
 ) -> dict[uuid.UUID, list[LineRow]]:
     """The lines of these owners (`owner_key`: quote_id, order_id, ...) by position, grouped by
-    owner (owners without lines are left out), in one statement, with these columns of their
-    product joined (`LineRow.product`, in that order)."""
-    columns = ("id", owner_key, "product_id", "quantity", "unit_price", "note")
+    owner (owners without lines are left out), in one statement, with the line's `own_columns`
+    and these columns of their product joined (`LineRow.product`, in that order)."""
+    columns = ("id", owner_key, "product_id", "quantity", "unit_price", "note", *own_columns)
     joined = tuple(f"product__{column}" for column in product_columns)
     rows = await fetch(model, owner_key, owner_ids, *columns, *joined, order_by="position")
     found: dict[uuid.UUID, list[LineRow]] = {}
-    for line in map(LineRow, rows):
+    for line in (LineRow(values, own_columns) for values in rows):
         found.setdefault(line.owner_id, []).append(line)
     return found

@@ -1,12 +1,13 @@
 """Who may call a root field, declared on the field: `requires(...)`.
 
 Every root Query and Mutation field, and every field of the Backoffice namespace, carries one
-declaration (Saleor's PermissionsField is the model): a company Permission, a staff role, any
-signed-in user, any active membership, or PUBLIC. The declaration is enforced by one field
-extension, before the resolver runs, with the outcome the resolvers' own checks always had: a
-top-level error UNAUTHENTICATED without a session, FORBIDDEN otherwise (or null, for a field
-declared `null=True`). It also appends "Requires X." to the field's description in the SDL,
-and tests/test_roles.py reads it to check it against SPEC's role matrix.
+declaration (Saleor's PermissionsField is the model): a company Permission, a staff role, a
+distributor API client's IntegrationScope, any signed-in user, any active membership, or
+PUBLIC. The declaration is enforced by one field extension, before the resolver runs, with the
+outcome the resolvers' own checks always had: a top-level error UNAUTHENTICATED without a
+session, FORBIDDEN otherwise (or null, for a field declared `null=True`). It also appends
+"Requires X." to the field's description in the SDL, and tests/test_roles.py reads it to check
+it against SPEC's role matrix.
 
 Only root fields carry it: leaf fields stay free of extensions (Money has its own rule).
 Resolvers may still call `ctx.require(...)` for the membership they act for.
@@ -54,7 +55,17 @@ Need = Permission | StaffRole | Audience | IntegrationScope
 #: Validation lists and orders: one's own (VIEW_OWN_ORDERS) or the company's will do.
 READ_ORDERS = (Permission.VIEW_OWN_ORDERS, Permission.VIEW_COMPANY_ORDERS)
 
-__all__ = ["DECIDERS", "MEMBER", "PUBLIC", "READ_ORDERS", "SIGNED_IN", "STAFF", "Permission", "requires"]
+__all__ = [
+    "DECIDERS",
+    "MEMBER",
+    "PUBLIC",
+    "READ_ORDERS",
+    "SIGNED_IN",
+    "STAFF",
+    "IntegrationScope",
+    "Permission",
+    "requires",
+]
 
 
 def _words(names: list[str]) -> str:

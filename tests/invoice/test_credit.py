@@ -148,14 +148,14 @@ async def test_staff_who_decide_may_set_a_limit(api, role) -> None:
 
 
 @pytest.mark.parametrize("caller", [*[f"member {r.value}" for r in Role], "staff REPRESENTATIVE", "client READ_ALL"])
-async def test_others_may_not_set_a_limit(api, client, caller) -> None:
+async def test_others_may_not_set_a_limit(api, scoped, caller) -> None:
     member = await make_member()
     if caller.startswith("member "):
         token = (await make_member(Role(caller[7:]), company=member.company)).token
     elif caller.startswith("staff "):
         token = (await make_staff(StaffRole(caller[6:])))[1]
     else:
-        token = await client(IntegrationScope(caller[7:]))
+        token = await scoped(IntegrationScope(caller[7:]))
     body = await api(LIMIT, {"company": member.company_id, "limit": "1"}, token=token)
     assert error_codes(body) == ["FORBIDDEN"], body
     assert (await Company.get(id=member.company.id)).credit_limit is None

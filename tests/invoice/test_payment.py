@@ -116,7 +116,7 @@ async def test_an_unknown_invoice_is_not_found(api, erp) -> None:
 
 
 @pytest.mark.parametrize("caller", [*[f"member {r.value}" for r in Role], "staff REPRESENTATIVE", "client READ_ALL"])
-async def test_others_are_refused(api, client, caller) -> None:
+async def test_others_are_refused(api, scoped, caller) -> None:
     member = await make_member()
     invoice = await make_invoice(member.company)
     if caller.startswith("member "):
@@ -124,7 +124,7 @@ async def test_others_are_refused(api, client, caller) -> None:
     elif caller.startswith("staff "):
         token = (await make_staff(StaffRole(caller[6:])))[1]
     else:
-        token = await client(IntegrationScope(caller[7:]))
+        token = await scoped(IntegrationScope(caller[7:]))
     body = await api(PAY, pay(invoice, "1"), token=token)
     assert error_codes(body) == ["FORBIDDEN"], body
     assert await Payment.all().count() == 0

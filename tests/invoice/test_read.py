@@ -165,14 +165,14 @@ async def test_bad_page_arguments(api) -> None:
     assert error_codes(body) == ["INVALID"]
 
 
-async def test_distributor_clients_read_any_invoice_with_its_money(api, client) -> None:
+async def test_distributor_clients_read_any_invoice_with_its_money(api, scoped) -> None:
     member = await make_member()
     stock = await make_stock()
     order = await make_order(member, [(stock.a, "1", "1.00")], branch=stock.branch)
     invoice = await make_invoice(member.company, "42.00", orders=(order,))
     document = "query($id: ID!) { node(id: $id) { ... on Invoice { total { amount } orders { number } } } }"
     for scope in (IntegrationScope.READ_ALL, IntegrationScope.WRITE_ERP):
-        data = await api.ok(document, {"id": gid(invoice)}, token=await client(scope))
+        data = await api.ok(document, {"id": gid(invoice)}, token=await scoped(scope))
         assert data["node"] == {"total": {"amount": "42.00"}, "orders": [{"number": order.number}]}
-    data = await api.ok(document, {"id": gid(invoice)}, token=await client(IntegrationScope.MANAGE_WEBHOOKS))
+    data = await api.ok(document, {"id": gid(invoice)}, token=await scoped(IntegrationScope.MANAGE_WEBHOOKS))
     assert data["node"] is None

@@ -152,14 +152,14 @@ async def test_messages_follow_the_language(api, erp) -> None:
     "caller",
     [*[f"member {r.value}" for r in Role], "staff REPRESENTATIVE", "client READ_ALL", "client MANAGE_WEBHOOKS"],
 )
-async def test_others_are_refused(api, client, caller) -> None:
+async def test_others_are_refused(api, scoped, caller) -> None:
     company = await make_company()
     if caller.startswith("member "):
         token = (await make_member(Role(caller[7:]), company=company)).token
     elif caller.startswith("staff "):
         token = (await make_staff(StaffRole(caller[6:])))[1]
     else:
-        token = await client(IntegrationScope(caller[7:]))
+        token = await scoped(IntegrationScope(caller[7:]))
     body = await api(RECORD, {"input": record_input(await sold_to(company))}, token=token)
     assert error_codes(body) == ["FORBIDDEN"], body
     assert await Invoice.all().count() == 0
