@@ -31,6 +31,7 @@ from schema.company import (
 from schema.core.base import AddressInput, UserError, attempt, ctx, errors_field
 from schema.core.connection import Connection
 from schema.core.permissions import DECIDERS, STAFF, requires
+from schema.event import backoffice_events
 from schema.quote import Quote, quote_requests
 from schema.scan_list import backoffice_scan_lists
 from schema.validation import backoffice_validation_lists
@@ -133,6 +134,12 @@ class Backoffice:
         resolver=backoffice_scan_lists,
         extensions=[requires(STAFF)],
         description="Scan lists of every company, oldest first; approved: false gives the lists awaiting approval.",
+    )
+
+    events = strawberry.field(
+        resolver=backoffice_events,
+        extensions=[requires(STAFF)],
+        description="The event feed, oldest first from `after`: the ERP's pull. Staff or READ_ALL.",
     )
 
     @strawberry.field(extensions=[requires(STAFF)])

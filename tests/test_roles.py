@@ -295,7 +295,8 @@ async def test_the_declaration_is_enforced(api, kind):
 BACKOFFICE = (
     "{ backoffice { companies(first: 1) { totalCount } quoteRequests(first: 1) { totalCount }"
     " validationLists(first: 1) { totalCount } addressChangeRequests { id } customerNumberRequests { id }"
-    " helpdeskTickets { id } failedMails { to } auditEvents(first: 1) { totalCount } scanLists(first: 1) { totalCount } } }"
+    " helpdeskTickets { id } failedMails { to } auditEvents(first: 1) { totalCount } scanLists(first: 1) { totalCount }"
+    " events(first: 1) { edges { cursor } } } }"
 )
 
 

@@ -23,7 +23,9 @@ from models import (
     Company,
     CustomerNumber,
     CustomerNumberRequest,
+    Event,
     HelpdeskTicket,
+    IntegrationScope,
     Membership,
     MembershipCustomerNumber,
     Order,
@@ -297,3 +299,11 @@ async def _ticket(model: type[HelpdeskTicket], ctx: Context) -> QuerySet[Helpdes
     if user is None:
         return nothing(model)
     return model.all() if _is_staff(ctx) else model.filter(user_id=user.id)
+
+
+@rule(Event)
+async def _event(model: type[Event], ctx: Context) -> QuerySet[Event]:
+    """The event feed, every company's: staff and READ_ALL clients only (prices included)."""
+    if _is_staff(ctx) or ctx.has_scope(IntegrationScope.READ_ALL):
+        return model.all()
+    return nothing(model)

@@ -254,6 +254,12 @@ async def test_the_number_is_taken_after_the_lines_are_written(api, sql):
     sql.statements.clear()
     body = await request(api, member.token, lines=[line(p, "1") for p in products])
     assert body["data"]["quoteRequest"]["userErrors"] == []
-    taken = max(i for i, s in enumerate(sql.statements) if s.startswith('UPDATE "sequence"'))
+    taken = max(i for i, s in enumerate(sql.statements) if s.startswith('UPDATE "sequence"') and "'quote-" in s)
     writes = [s for s in sql.statements[taken + 1 :] if s.startswith(("INSERT", "UPDATE", "DELETE"))]
-    assert [s.split(" SET")[0] for s in writes] == ['UPDATE "quote"']
+    # Then its event, the last write (its counter locked till the commit too).
+    assert [s.split(" SET")[0].split(" (")[0] for s in writes] == [
+        'UPDATE "quote"',
+        'INSERT INTO "sequence"',  # the event counter's row, made by the first event ever
+        'UPDATE "sequence"',
+        'INSERT INTO "event"',
+    ]
