@@ -6,7 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import ValidationError, model_validator
+from pydantic import Field, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from tortoise.backends.base.config_generator import expand_db_url
 
@@ -64,6 +64,8 @@ class Settings(BaseSettings):
     database_acquire_timeout: float = 5.0
     #: /healthz answers 503 when the database does not answer `SELECT 1` within this many seconds.
     health_timeout: float = 2.0
+    #: `manage.py prune-events` deletes events older than this; the feed keeps at least 90 days.
+    event_retention_days: int = Field(default=90, ge=90)
 
     @model_validator(mode="after")
     def _production_is_explicit(self) -> Settings:
