@@ -14,7 +14,8 @@ commit, so events are written one transaction at a time: that is what is measure
 Each round measures the server with events, then the same server with event emission switched off
 (bench/events_app.py: the submits' snapshot and emit() skipped, nothing else changed), after
 `--warmup` seconds each; it prints submits/s, events/s (rows added to the event table in the
-window, over its length), p50 / p99 submit latency, and the ratio of submits/s without and with
+window, over its length), p50 / p99 submit latency, the server's CPU per submit (uvicorn's utime
++ stime: robust to a busy machine where req/s is not), and the ratio of submits/s with and without
 events. After the run the feed is checked gap-free (sequences 1..n). Only 127.0.0.1 is contacted.
 """
 
@@ -38,7 +39,7 @@ if __package__ in (None, ""):  # run as a script: bench/events.py
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.openloop import percentile  # noqa: E402
-from bench.run import HOST, Server  # noqa: E402
+from bench.run import Server  # noqa: E402
 
 ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres"
 CART_ADD = "mutation($lines: [LineInput!]!) { cartLinesAdd(lines: $lines) { userErrors { code } } }"
@@ -180,19 +181,21 @@ class Result:
     p50_ms: float
     p99_ms: float
     failures: int
+    #: uvicorn's CPU (utime + stime) per submit answered in the window, in ms.
+    cpu_ms: float
 
 
-async def measure(url: str, port: int, seed: Seed, submit: str, warmup: float, duration: float) -> Result:
+async def measure(server: Server, seed: Seed, submit: str, warmup: float, duration: float) -> Result:
     """Every client at once for warmup + duration seconds; what the window [warmup, warmup + duration) saw."""
     limits = httpx.Limits(max_connections=len(seed.accounts), max_keepalive_connections=len(seed.accounts))
-    async with httpx.AsyncClient(base_url=f"http://{HOST}:{port}", limits=limits, timeout=60) as http:
+    async with httpx.AsyncClient(base_url=server.base, limits=limits, timeout=60) as http:
         now = time.monotonic()
         w = Window(start=now + warmup, end=now + warmup + duration)
         tasks = [asyncio.create_task(client(http, seed, a, submit, w.end, w)) for a in seed.accounts]
         await asyncio.sleep(max(0.0, w.start - time.monotonic()))
-        before = await event_count(url)
+        before, cpu_before = await event_count(server.db_url), server.cpu_seconds()
         await asyncio.sleep(max(0.0, w.end - time.monotonic()))
-        after = await event_count(url)
+        after, cpu_after = await event_count(server.db_url), server.cpu_seconds()
         await asyncio.gather(*tasks)
     return Result(
         submits_per_s=len(w.latencies) / duration,
@@ -200,6 +203,7 @@ async def measure(url: str, port: int, seed: Seed, submit: str, warmup: float, d
         p50_ms=statistics.median(w.latencies) * 1000 if w.latencies else 0.0,
         p99_ms=percentile(w.latencies, 99) * 1000,
         failures=w.failures,
+        cpu_ms=(cpu_after - cpu_before) * 1000 / len(w.latencies) if w.latencies else 0.0,
     )
 
 
@@ -237,28 +241,34 @@ def main() -> int:
         for events in (True, False) if round_ % 2 == 0 else (False, True):
             server = serve(url, args.port, events)
             try:
-                result = asyncio.run(measure(url, args.port, seed, args.submit, args.warmup, args.duration))
+                result = asyncio.run(measure(server, seed, args.submit, args.warmup, args.duration))
             finally:
                 server.stop()
             results[events].append(result)
             print(
                 f"round {round_ + 1} {'with' if events else 'without'} events: {result.submits_per_s:.1f} submits/s,"
                 f" {result.events_per_s:.1f} events/s, p50 {result.p50_ms:.1f} ms, p99 {result.p99_ms:.1f} ms,"
-                f" {result.failures} failed",
+                f" server CPU {result.cpu_ms:.1f} ms/submit, {result.failures} failed",
                 flush=True,
             )
     count, gap_free = asyncio.run(check_gap_free(url))
     print(
         f"\n{args.clients} clients, {args.submit} submits of {args.lines} lines, {args.rounds} x {args.duration:.0f} s"
     )
-    print(f"{'':16}{'submits/s':>11}{'events/s':>10}{'p50 ms':>9}{'p99 ms':>9}")
+    print(f"{'':16}{'submits/s':>11}{'events/s':>10}{'p50 ms':>9}{'p99 ms':>9}{'cpu ms/submit':>15}")
     for events in (True, False):
         rows = results[events]
         print(
             f"{'with events' if events else 'without events':16}"
             + "".join(
                 f"{statistics.mean(getattr(r, name) for r in rows):>{width}.1f}"
-                for name, width in (("submits_per_s", 11), ("events_per_s", 10), ("p50_ms", 9), ("p99_ms", 9))
+                for name, width in (
+                    ("submits_per_s", 11),
+                    ("events_per_s", 10),
+                    ("p50_ms", 9),
+                    ("p99_ms", 9),
+                    ("cpu_ms", 15),
+                )
             )
         )
     with_, without = (statistics.mean(r.submits_per_s for r in results[e]) for e in (True, False))

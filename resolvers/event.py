@@ -59,8 +59,20 @@ async def emit(type: EventType, subject_id: str, data: dict[str, Any], company_i
     """Append one event; call inside the change's transaction, as its last write: the "event"
     counter's row lock is held from here to the commit, which is what keeps the feed's sequence
     in commit order (see models.event.Event)."""
-    sequence = await next_value("event")
-    return await Event.create(sequence=sequence, type=type, subject_id=subject_id, data=data, company_id=company_id)
+    return await Event.create(
+        sequence=await _next_sequence(), type=type, subject_id=subject_id, data=data, company_id=company_id
+    )
+
+
+async def _next_sequence() -> int:
+    """next_value("event") in one statement once the counter exists: the UPDATE takes the row
+    lock and returns the value, so the lock is held for the event's INSERT and the COMMIT only."""
+    db = Event._meta.db  # the transaction's connection
+    mark = "$1" if db.capabilities.dialect == "postgres" else "?"
+    rows = await db.execute_query_dict(
+        f'UPDATE "sequence" SET "value" = "value" + 1 WHERE "name" = {mark} RETURNING "value"', ["event"]
+    )
+    return int(rows[0]["value"]) if rows else await next_value("event")
 
 
 # ---------------------------------------------------------------------- snapshot pieces
