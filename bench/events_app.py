@@ -10,7 +10,9 @@ from typing import Any
 from starlette.applications import Starlette
 
 from app import create_app
-from resolvers.validation import events
+from resolvers import cart
+from resolvers.quick_list import ordering
+from resolvers.validation import create
 
 
 async def _no_event(*args: Any, **kwargs: Any) -> None:
@@ -19,8 +21,10 @@ async def _no_event(*args: Any, **kwargs: Any) -> None:
 
 def create_events_app() -> Starlette:
     if os.environ.get("BENCH_EVENTS") == "off":
-        # Every submit announces its list through this one function (validation_list_submitted).
-        events.validation_list_event = _no_event
+        # Where the submits prepare and announce their validation list (resolvers.validation.events).
+        create.prepare_submitted = _no_event
+        for module in (create, cart, ordering):
+            module.validation_list_submitted = _no_event  # type: ignore[attr-defined]
     return create_app()
 
 

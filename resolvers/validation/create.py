@@ -37,7 +37,7 @@ from resolvers.core.i18n import tr
 from resolvers.core.idempotency import run_once
 from resolvers.core.sequence import next_value, placeholder
 from resolvers.lines import check_orderable, check_quantity
-from resolvers.validation.events import validation_list_submitted
+from resolvers.validation.events import prepare_submitted, validation_list_submitted
 
 KIND_ORDER = {CustomerNumberKind.SOLD_TO: 0, CustomerNumberKind.BILL_TO: 1, CustomerNumberKind.SHIP_TO: 2}
 
@@ -155,6 +155,7 @@ async def create_validation_list(
             for i, item in enumerate(items)
         ]
     )
+    await prepare_submitted(row)
     row.number = await new_number(year)
     await ValidationList.filter(id=row.id).update(number=row.number)
     await record(

@@ -51,6 +51,21 @@ async def validation_list_event(row: ValidationList, order: Order | None = None)
     await emit(TYPES[ValidationStatus(row.status)], data["id"], data, row.company_id)
 
 
+#: Where prepare_submitted leaves a new list's snapshot on its row.
+PREPARED = "prepared_event_data"
+
+
+async def prepare_submitted(row: ValidationList) -> None:
+    """A new list's snapshot read before it takes its number: the year's counter that every submit
+    waits for until the commit is then held for no read of the event's."""
+    setattr(row, PREPARED, await validation_list_json(row))
+
+
 async def validation_list_submitted(row: ValidationList) -> None:
-    """VALIDATION_LIST_SUBMITTED: every submit's announcement (resolvers.core.idempotency.run_once)."""
-    await validation_list_event(row)
+    """VALIDATION_LIST_SUBMITTED: every submit's announcement (resolvers.core.idempotency.run_once),
+    from the prepared snapshot (its number filled in) when there is one."""
+    prepared = getattr(row, PREPARED, None)
+    if prepared is None:
+        await validation_list_event(row)
+        return
+    await emit(EventType.VALIDATION_LIST_SUBMITTED, prepared["id"], {**prepared, "number": row.number}, row.company_id)
