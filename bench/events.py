@@ -16,7 +16,9 @@ Each round measures the server with events, then the same server with event emis
 `--warmup` seconds each; it prints submits/s, events/s (rows added to the event table in the
 window, over its length), p50 / p99 submit latency, the server's CPU per submit (uvicorn's utime
 + stime: robust to a busy machine where req/s is not), and the ratio of submits/s with and without
-events. After the run the feed is checked gap-free (sequences 1..n). Only 127.0.0.1 is contacted.
+events. `--ceiling` adds the events/s of `--clients` in-process writers doing nothing but
+one-event transactions: the most the one counter lets through. After the run the feed is checked
+gap-free (sequences 1..n). Only 127.0.0.1 is contacted.
 """
 
 from __future__ import annotations
@@ -207,6 +209,34 @@ async def measure(server: Server, seed: Seed, submit: str, warmup: float, durati
     )
 
 
+async def emit_ceiling(url: str, writers: int, duration: float) -> float:
+    """Events/s of `writers` in-process tasks doing nothing but one-event transactions: the most
+    the one "event" counter lets through (its row lock is held from the UPDATE to the COMMIT)."""
+    from tortoise.context import TortoiseContext
+    from tortoise.transactions import in_transaction
+
+    from models import EventType
+    from resolvers.event import emit
+    from settings import Settings, tortoise_config
+
+    settings = Settings(database_url=url, database_pool_max=writers)
+    async with TortoiseContext() as ctx:
+        await ctx.init(config=tortoise_config(url, settings))
+        stop_at = time.monotonic() + duration
+        written = 0
+
+        async def writer() -> None:
+            nonlocal written
+            while time.monotonic() < stop_at:
+                async with in_transaction():
+                    await emit(EventType.QUOTE_ISSUED, "UXVvdGU6YmVuY2g", {"bench": True}, None)
+                written += 1
+
+        started = time.monotonic()
+        await asyncio.gather(*(writer() for _ in range(writers)))
+        return written / (time.monotonic() - started)
+
+
 def serve(url: str, port: int, events: bool) -> Server:
     os.environ["BENCH_EVENTS"] = "on" if events else "off"
     server = Server(url, port, app="bench.events_app:app", name="events" if events else "no events")
@@ -233,6 +263,7 @@ def main() -> int:
     parser.add_argument("--warmup", type=float, default=2.0)
     parser.add_argument("--rounds", type=int, default=1, help="runs with and without events, alternating")
     parser.add_argument("--port", type=int, default=18210)
+    parser.add_argument("--ceiling", action="store_true", help="also: events/s of one-event transactions alone")
     args = parser.parse_args()
     url = f"{ADMIN_URL.rsplit('/', 1)[0]}/{args.db}"
     seed = asyncio.run(make_database(args.db, args.clients, args.lines))
@@ -251,6 +282,7 @@ def main() -> int:
                 f" server CPU {result.cpu_ms:.1f} ms/submit, {result.failures} failed",
                 flush=True,
             )
+    ceiling = asyncio.run(emit_ceiling(url, args.clients, args.duration)) if args.ceiling else None
     count, gap_free = asyncio.run(check_gap_free(url))
     print(
         f"\n{args.clients} clients, {args.submit} submits of {args.lines} lines, {args.rounds} x {args.duration:.0f} s"
@@ -273,6 +305,8 @@ def main() -> int:
         )
     with_, without = (statistics.mean(r.submits_per_s for r in results[e]) for e in (True, False))
     print(f"submits/s with events / without: {with_ / without:.2f}" if without else "no submit without events")
+    if ceiling is not None:
+        print(f"emit() alone, {args.clients} writers in one process: {ceiling:.0f} events/s")
     print(f"feed: {count} events, sequences {'1..n, gap-free' if gap_free else 'NOT gap-free'}")
     return 0 if gap_free and not any(r.failures for rows in results.values() for r in rows) else 1
 
