@@ -105,9 +105,9 @@ async def membership_json(row: Membership, user: User | None = None) -> dict[str
 
 
 async def membership_changed(row: Membership, change: str, user: User | None = None) -> None:
-    """MEMBERSHIP_CHANGED, the last write of every change of a membership (created by an
-    invitation or an access request, role, status, customer numbers); `change` says which
-    (the audit action's name, upper case: INVITED, ROLE_CHANGED, ...)."""
+    """MEMBERSHIP_CHANGED, the last write of every change of a membership (created by a
+    registration, an invitation or an access request; role, status, customer numbers); `change`
+    says which (the audit action's name, upper case: REGISTERED, INVITED, ROLE_CHANGED, ...)."""
     data = {**await membership_json(row, user), "change": change}
     await emit(EventType.MEMBERSHIP_CHANGED, data["id"], data, row.company_id)
 

@@ -229,6 +229,7 @@ async def register_company(
             },
         )
         await company_registered(company, actor)
+        await membership_changed(membership, "REGISTERED", actor)  # after the company it names
     membership.company = company
     return membership
 

@@ -28,10 +28,16 @@ def gid(row: object) -> str:
     return ids.encode(type(row).__name__, row.id)  # type: ignore[attr-defined]
 
 
-async def test_a_registration_appends_company_registered_with_its_numbers_and_administrator(api):
+async def test_a_registration_appends_the_company_then_its_administrators_membership(api):
     data = await api.ok(REGISTER, {"input": register_input(deliveryAddress=address(city="Gent"))})
     company = data["companyRegister"]["company"]
-    (event,) = await written()
+    event, membership = await written()
+    assert (membership.type, membership.company_id, membership.data["change"]) == (
+        "MEMBERSHIP_CHANGED",
+        company["id"],
+        "REGISTERED",
+    )
+    assert (membership.data["role"], membership.data["user"]["email"]) == ("ADMINISTRATOR", "anne@bouw.test")
     assert (event.type, event.subject_id, event.company_id) == ("COMPANY_REGISTERED", company["id"], company["id"])
     snapshot = event.data
     assert (snapshot["id"], snapshot["name"], snapshot["status"], snapshot["vatNumber"]) == (
