@@ -11,7 +11,7 @@ from models import Event, QuoteState, Role, StaffRole, ValidationList
 from resolvers.core import ids
 from resolvers.core.clock import today
 from resolvers.quote import accept
-from tests.catalog.factories import gid
+from tests.catalog.factories import gid, make_product
 from tests.event.helpers import staff_token, types, written
 from tests.factories import make_member
 from tests.order.helpers import (
@@ -31,6 +31,9 @@ from tests.quote.helpers import make_quote
 from tests.quote.test_issue import ISSUE
 from tests.quote.test_quote_accept import ACCEPT
 from tests.quote.test_request import REQUEST
+
+APPROVE_ONLY = """mutation($input: ApproveInput!) {
+  validationListApprove(input: $input) { validationList { id } userErrors { code } } }"""
 
 
 async def test_a_quote_request_then_its_issue_append_their_snapshots(api):
@@ -213,3 +216,33 @@ async def test_a_change_failing_after_its_events_leaves_neither(api, monkeypatch
     assert await written() == [] and await ValidationList.all().count() == 0
     await quote.refresh_from_db()
     assert quote.status == QuoteState.ISSUED
+
+
+async def _submit_statements(api, sql, lines: int) -> int:
+    member = await make_member(Role.VIEW_PRICES_AND_ORDER)
+    stock = await make_stock()
+    await fill_cart(member, *[(await make_product(), "1") for _ in range(lines)])
+    sql.statements.clear()
+    await api.ok(CART_SUBMIT, {"input": submit_input(pickup(stock.branch))}, token=member.token)
+    return len(sql.statements)
+
+
+async def test_a_submits_event_costs_no_statement_per_line(api, sql):
+    """The snapshot reads the lines with their products in one statement (and the submit itself
+    costs the same for 1 line or 20)."""
+    await _submit_statements(api, sql, 1)  # the first makes the counters' rows
+    assert await _submit_statements(api, sql, 1) == await _submit_statements(api, sql, 20)
+
+
+async def test_an_approvals_event_costs_no_statement_per_line(api, sql):
+    token = await staff_token(StaffRole.CUSTOMER_SERVICE)
+    counts = []
+    for lines in (1, 1, 20):  # the first makes the counters' rows
+        member = await make_member(Role.VIEW_PRICES_AND_ORDER)
+        stock = await make_stock()
+        vl = await submit_cart(api, member, stock, *[(await make_product(), "1") for _ in range(lines)])
+        sql.statements.clear()
+        data = await api.ok(APPROVE_ONLY, {"input": {"id": vl["id"], "expectedVersion": 1}}, token=token)
+        assert data["validationListApprove"]["userErrors"] == []
+        counts.append(len(sql.statements))
+    assert counts[1] == counts[2], counts
