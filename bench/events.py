@@ -240,7 +240,11 @@ async def emit_ceiling(url: str, writers: int, duration: float) -> float:
 def serve(url: str, port: int, events: bool) -> Server:
     os.environ["BENCH_EVENTS"] = "on" if events else "off"
     server = Server(url, port, app="bench.events_app:app", name="events" if events else "no events")
-    server.start()
+    try:
+        server.start()
+    except BaseException:  # Ctrl-C while it starts: stop the uvicorn we started
+        server.stop()
+        raise
     return server
 
 

@@ -17,9 +17,8 @@ TYPES = {
 }
 
 
-async def validation_list_json(row: ValidationList, order: Order | None = None) -> dict[str, Any]:
-    """The list with its lines and their products (one query) and its customer number (one
-    query); `order` is the one its approval created."""
+async def validation_list_json(row: ValidationList) -> dict[str, Any]:
+    """The list with its lines and their products (one query) and its customer number (one query)."""
     lines = await ValidationListLine.filter(validation_list_id=row.id).order_by("position").values(*LINE_COLUMNS)
     number = await CustomerNumber.filter(id=row.customer_number_id).values_list("number", flat=True)
     return {
@@ -40,14 +39,21 @@ async def validation_list_json(row: ValidationList, order: Order | None = None) 
         "rejectionReason": row.rejection_reason,
         "version": row.version,
         "quoteId": gid("Quote", row.quote_id),
-        "order": {"id": ids.encode("Order", order.id), "number": order.number} if order is not None else None,
+        "order": None,
         "lines": [line_json("ValidationListLine", line) for line in lines],
     }
 
 
-async def validation_list_event(row: ValidationList, order: Order | None = None) -> None:
-    """The event of the list's status (SUBMITTED, APPROVED with its order, REJECTED, CANCELLED)."""
-    data = await validation_list_json(row, order)
+async def validation_list_event(
+    row: ValidationList, order: Order | None = None, prepared: dict[str, Any] | None = None
+) -> None:
+    """The event of the list's status (SUBMITTED, APPROVED with its `order`, REJECTED, CANCELLED),
+    from `prepared` when given: its snapshot read before a number counter was taken (a counter
+    every submit or approval waits for until the commit), its number and order filled in now."""
+    data = prepared if prepared is not None else await validation_list_json(row)
+    data = {**data, "number": row.number}
+    if order is not None:
+        data["order"] = {"id": ids.encode("Order", order.id), "number": order.number}
     await emit(TYPES[ValidationStatus(row.status)], data["id"], data, row.company_id)
 
 
@@ -56,16 +62,11 @@ PREPARED = "prepared_event_data"
 
 
 async def prepare_submitted(row: ValidationList) -> None:
-    """A new list's snapshot read before it takes its number: the year's counter that every submit
-    waits for until the commit is then held for no read of the event's."""
+    """A new list's snapshot read before it takes its number (resolvers.validation.create)."""
     setattr(row, PREPARED, await validation_list_json(row))
 
 
 async def validation_list_submitted(row: ValidationList) -> None:
     """VALIDATION_LIST_SUBMITTED: every submit's announcement (resolvers.core.idempotency.run_once),
-    from the prepared snapshot (its number filled in) when there is one."""
-    prepared = getattr(row, PREPARED, None)
-    if prepared is None:
-        await validation_list_event(row)
-        return
-    await emit(EventType.VALIDATION_LIST_SUBMITTED, prepared["id"], {**prepared, "number": row.number}, row.company_id)
+    from the snapshot prepare_submitted read, when it did."""
+    await validation_list_event(row, prepared=getattr(row, PREPARED, None))

@@ -26,7 +26,7 @@ from resolvers.core.i18n import tr
 from resolvers.core.pagination import NEWEST_FIRST, Page, paginate
 from resolvers.core.permissions import DECIDERS
 from resolvers.order import create_order, visible
-from resolvers.validation.events import validation_list_event
+from resolvers.validation.events import validation_list_event, validation_list_json
 from resolvers.validation.loaders import validation_list_by_id
 
 OLDEST_FIRST = ("created_at", "id")
@@ -166,11 +166,12 @@ async def _decide(
             raise await _refused(pk, expected_version, field)
         row = await ValidationList.get(id=pk)
         await _notify(row, to, reason)
+        prepared = await validation_list_json(row)
         after: dict[str, Any] = {"status": to.value, "version": row.version}
         order = None
         if to == ValidationStatus.APPROVED:
-            # Late: the order's number counter (and its ORDER_CREATED event) lock rows every
-            # other submit and event waits for, until the commit.
+            # Late: the order's number counter (and its ORDER_CREATED event) lock rows that every
+            # other approval, scan and event waits for, until the commit.
             order = await create_order(row)
             after["order"] = order.number
         else:
@@ -183,7 +184,7 @@ async def _decide(
             before={"status": ValidationStatus.SUBMITTED.value, "version": expected_version},
             after=after,
         )
-        await validation_list_event(row, order)
+        await validation_list_event(row, order, prepared)
     return row
 
 
