@@ -1,5 +1,5 @@
 #!/usr/bin/env python
-"""Command line: migrate, seed-demo, create-staff, import-catalog, deliver-mail."""
+"""Command line: migrate, seed-demo, create-staff, import-catalog, deliver-mail, prune-events."""
 
 from __future__ import annotations
 
@@ -107,6 +107,20 @@ async def cmd_deliver_mail(args: argparse.Namespace) -> None:
     await _with_db(action)
 
 
+@command("prune-events")
+async def cmd_prune_events(args: argparse.Namespace) -> None:
+    from resolvers.event import MIN_RETENTION_DAYS, prune
+
+    days = get_settings().event_retention_days if args.days is None else args.days
+    if days < MIN_RETENTION_DAYS:  # refused before connecting
+        raise ValueError(f"events are kept at least {MIN_RETENTION_DAYS} days (asked: {days})")
+
+    async def action() -> None:
+        print(f"{await prune(days)} events older than {days} days deleted")
+
+    await _with_db(action)
+
+
 def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     parser = argparse.ArgumentParser(prog="manage.py")
@@ -125,6 +139,8 @@ def main(argv: list[str] | None = None) -> int:
     catalog.add_argument("--stock", metavar="FILE", help="branch stock CSV")
     mail = sub.add_parser("deliver-mail", help="deliver the e-mail outbox (the worker process)")
     mail.add_argument("--once", action="store_true", help="deliver what is due, then stop")
+    prune = sub.add_parser("prune-events", help="delete events older than EVENT_RETENTION_DAYS (at least 90)")
+    prune.add_argument("--days", type=int, help="keep this many days instead (at least 90)")
     args = parser.parse_args(argv)
     try:
         asyncio.run(COMMANDS[args.command](args))

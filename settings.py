@@ -71,6 +71,8 @@ class Settings(BaseSettings):
     rate_limit_storage_url: str = "memory://"
     #: /healthz answers 503 when the database does not answer `SELECT 1` within this many seconds.
     health_timeout: float = 2.0
+    #: `manage.py prune-events` deletes events older than this; the feed keeps at least 90 days.
+    event_retention_days: int = Field(default=90, ge=90)
 
     @model_validator(mode="after")
     def _production_is_explicit(self) -> Settings:

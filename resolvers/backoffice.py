@@ -28,6 +28,7 @@ from models import (
     User,
 )
 from resolvers.auth.tokens import hash_password, revoke_sessions
+from resolvers.company.events import company_approved
 from resolvers.company.loaders import company_by_id, customer_number_by_id
 from resolvers.core import ids, validate
 from resolvers.core.access import get_any, nothing, of_company
@@ -143,6 +144,9 @@ async def _review(ctx: Context, company_id: str, to: CompanyStatus, action: str,
             before={"status": CompanyStatus.PENDING_REVIEW.value},
             after=after,
         )
+        if to == CompanyStatus.ACTIVE:
+            company.status = to
+            await company_approved(company)
     await company.refresh_from_db()
     return company
 

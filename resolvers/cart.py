@@ -53,6 +53,7 @@ from resolvers.lines import (
     require_lines,
 )
 from resolvers.validation.create import Wanted, check_texts, submit_lines
+from resolvers.validation.events import validation_list_submitted
 
 MAX_LINES_PER_CALL = 500
 #: Cart ids are derived from the membership id, so an unsaved (empty) cart has its final id.
@@ -368,4 +369,4 @@ async def cart_submit(
             ctx, membership, wanted, delivery=columns, source=OrderSource.CART, reference=reference, note=note
         )
 
-    return await run_once(membership, idempotency_key, request_hash, "cartSubmit", action)
+    return await run_once(membership, idempotency_key, request_hash, "cartSubmit", action, validation_list_submitted)

@@ -21,6 +21,7 @@ from tortoise.transactions import in_transaction
 
 from models import (
     CustomerNumber,
+    EventType,
     Membership,
     MembershipCustomerNumber,
     MembershipStatus,
@@ -29,12 +30,14 @@ from models import (
     User,
 )
 from resolvers.auth.tokens import issue_token, link
+from resolvers.company.events import user_json
 from resolvers.core import access, audit, ids, mail, validate
 from resolvers.core.context import Context
 from resolvers.core.errors import DomainError, ErrorCode, Problems, not_found
 from resolvers.core.i18n import tr
 from resolvers.core.loaders import by_key, many_by
 from resolvers.core.permissions import Permission
+from resolvers.event import emit, iso
 
 ID_FIELD = ("id",)
 
@@ -80,6 +83,34 @@ async def _numbers_of(membership_id: uuid.UUID) -> list[str]:
         "customer_number__number", flat=True
     )
     return sorted(numbers)
+
+
+async def membership_json(row: Membership, user: User | None = None) -> dict[str, Any]:
+    """The membership with its user and the customer numbers it is limited to ([]: all), in one
+    query each (none for the user when given)."""
+    user = user or await User.get(id=row.user_id)
+    numbers = (
+        await MembershipCustomerNumber.filter(membership_id=row.id)
+        .order_by("customer_number__number")
+        .values_list("customer_number_id", "customer_number__number")
+    )
+    return {
+        "id": _gid(row),
+        "companyId": ids.encode("Company", row.company_id),
+        "user": user_json(user),
+        "role": row.role.value,
+        "status": row.status.value,
+        "customerNumbers": [{"id": ids.encode("CustomerNumber", pk), "number": number} for pk, number in numbers],
+        "createdAt": iso(row.created_at),
+    }
+
+
+async def membership_changed(row: Membership, change: str, user: User | None = None) -> None:
+    """MEMBERSHIP_CHANGED, the last write of every change of a membership (created by a
+    registration, an invitation or an access request; role, status, customer numbers); `change`
+    says which (the audit action's name, upper case: REGISTERED, INVITED, ROLE_CHANGED, ...)."""
+    data = {**await membership_json(row, user), "change": change}
+    await emit(EventType.MEMBERSHIP_CHANGED, data["id"], data, row.company_id)
 
 
 async def _lock_target(ctx: Context, global_id: str) -> tuple[Membership, int]:
@@ -155,6 +186,7 @@ async def _change(
             before=before,
             after={"role": new_role.value, "status": new_status.value},
         )
+        await membership_changed(target, action.removeprefix("membership.").upper())
     _forget(ctx, target)
     return target
 
@@ -218,6 +250,7 @@ async def set_customer_numbers(ctx: Context, global_id: str, customer_number_ids
                 before={"customerNumbers": before},
                 after={"customerNumbers": after},
             )
+            await membership_changed(target, "CUSTOMER_NUMBERS_CHANGED")
     _forget(ctx, target)
     return target
 
@@ -297,6 +330,7 @@ async def invite(
                     "customerNumbers": sorted(cn.number for cn in numbers),
                 },
             )
+            await membership_changed(membership, "INVITED", user)
     except IntegrityError:
         # A concurrent invitation of the same person won the unique (user, company) row.
         raise already from None

@@ -32,6 +32,7 @@ from schema.company import (
 from schema.core.base import AddressInput, UserError, attempt, ctx, errors_field
 from schema.core.connection import Connection
 from schema.core.permissions import DECIDERS, STAFF, requires
+from schema.event import backoffice_events
 from schema.order import backoffice_orders
 from schema.quote import Quote, quote_requests
 from schema.scan_list import backoffice_scan_lists
@@ -141,6 +142,12 @@ class Backoffice:
         resolver=backoffice_orders,
         extensions=[requires(STAFF, IntegrationScope.READ_ALL)],
         description="Every company's orders (staff or READ_ALL), newest first; companyId limits them to one company.",
+    )
+
+    events = strawberry.field(
+        resolver=backoffice_events,
+        extensions=[requires(STAFF, IntegrationScope.READ_ALL)],
+        description="The event feed, oldest first from `after`: the ERP's pull. Staff or READ_ALL.",
     )
 
     @strawberry.field(extensions=[requires(STAFF)])

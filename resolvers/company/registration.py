@@ -23,6 +23,7 @@ from models import (
     WorkDomain,
 )
 from resolvers.auth import tokens as auth_core
+from resolvers.company.events import company_registered
 from resolvers.core import audit, ids, mail, validate
 from resolvers.core.access import of_company, people
 from resolvers.core.context import Context
@@ -30,6 +31,7 @@ from resolvers.core.errors import DomainError, ErrorCode, Problems, forbidden
 from resolvers.core.i18n import N_, current_locale, tr
 from resolvers.core.permissions import Permission
 from resolvers.core.sequence import next_customer_number
+from resolvers.membership import membership_changed
 
 ALREADY_REGISTERED = N_(
     "This VAT number already has an account: ask your administrator, request access with your "
@@ -234,6 +236,8 @@ async def register_company(
                 "administrator": actor.email,
             },
         )
+        await company_registered(company, actor)
+        await membership_changed(membership, "REGISTERED", actor)  # after the company it names
     membership.company = company
     return membership
 
@@ -299,6 +303,7 @@ async def request_access(
             target_id=ids.encode("Membership", membership.id),
             after={"user": actor.email, "status": membership.status.value, "role": membership.role.value},
         )
+        await membership_changed(membership, "REQUESTED", actor)
     membership.company = company
     return membership
 

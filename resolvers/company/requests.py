@@ -15,6 +15,7 @@ from models import (
     Locale,
     TicketKind,
 )
+from resolvers.company.events import address_change_requested, customer_number_requested
 from resolvers.core import audit, ids, mail, validate
 from resolvers.core.access import get_for_company
 from resolvers.core.context import Context
@@ -77,6 +78,7 @@ async def request_address_change(
             },
             after={"customerNumber": customer_number.number, **_address_details(columns), "note": note},
         )
+        await address_change_requested(request, customer_number)
     return request
 
 
@@ -111,6 +113,7 @@ async def request_customer_number(
             target_id=ids.encode("CustomerNumberRequest", request.id),
             after={"kind": kind.value, "name": clean_name, **_address_details(columns), "note": note},
         )
+        await customer_number_requested(request)
     return request
 
 

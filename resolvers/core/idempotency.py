@@ -91,12 +91,14 @@ async def run_once(
     request_hash: str,
     operation: str,
     action: Callable[[], Awaitable[R]],
+    announce: Callable[[R], Awaitable[Any]] | None = None,
 ) -> R:
     """Run `action` (which creates a ValidationList or an Order) in one transaction, once per key.
 
     The IdempotencyRecord is inserted first inside that transaction, so `action` only runs for
     the submit that owns the key; a DomainError from `action` rolls the claim back too. A repeat
-    (also a concurrent one) returns the first result and creates nothing.
+    (also a concurrent one) returns the first result and creates nothing. `announce(result)`
+    writes the result's events (resolvers.event.emit): the transaction's last writes.
     """
     key = check_key(key)
     first = await _replay(membership, key, request_hash, operation)
@@ -112,9 +114,11 @@ async def run_once(
                 raise _Taken() from None
             result = await action()
             await IdempotencyRecord.filter(id=claim.id).update(result_id=ids.encode(type(result).__name__, result.id))
+            if announce is not None:
+                await announce(result)
     except _Taken:
         first = await _replay(membership, key, request_hash, operation)
         if first is None:  # the winner rolled back between our insert and this read: try again
-            return await run_once(membership, key, request_hash, operation, action)
+            return await run_once(membership, key, request_hash, operation, action, announce)
         return first
     return result

@@ -58,6 +58,11 @@ def _decode(cursor: str, model: type[Model], fields: list[str]) -> list[Any]:
                 values.append(date.fromisoformat(value))
             elif kind == "UUIDField":
                 values.append(uuid.UUID(value))
+            elif kind in ("IntField", "BigIntField"):
+                # Written as text by _encode; beyond a 64-bit column the database would refuse it.
+                if not isinstance(value, str) or not -(2**63) <= (number := int(value)) < 2**63:
+                    raise ValueError
+                values.append(number)
             else:
                 values.append(value)
         return values

@@ -29,6 +29,7 @@ from resolvers.delivery import DeliveryValues, check_delivery
 from resolvers.lines import MergedLine, check_orderable, check_quantity
 from resolvers.quick_list.lists import get_visible
 from resolvers.validation.create import Wanted, check_texts, submit_lines
+from resolvers.validation.events import validation_list_submitted
 
 Located = tuple[QuickListLine, tuple[str, ...]]
 
@@ -174,4 +175,6 @@ async def submit(
             note=note,
         )
 
-    return await run_once(membership, idempotency_key, request_hash, "quickListSubmit", action)
+    return await run_once(
+        membership, idempotency_key, request_hash, "quickListSubmit", action, validation_list_submitted
+    )

@@ -16,6 +16,7 @@ from models import (
     CustomerNumber,
     CustomerNumberKind,
     DeliveryMethod,
+    EventType,
     IdempotencyRecord,
     OrderSource,
     Product,
@@ -35,6 +36,7 @@ from resolvers.core.i18n import N_, tr
 from resolvers.core.idempotency import check_key, fingerprint
 from resolvers.core.permissions import Permission
 from resolvers.delivery import DeliveryValues, check_delivery, empty
+from resolvers.quote.events import quote_event
 from resolvers.validation.create import SubmitLine, check_texts, submit
 
 OPERATION = "quoteAccept"
@@ -104,14 +106,13 @@ async def accept_quote(
 
     async def accept_in_place(row: ValidationList) -> None:
         day = today()
-        changed = await Quote.filter(id=quote.id, status=QuoteState.ISSUED, valid_until__gte=day).update(
-            status=QuoteState.ACCEPTED,
-            decided_by_id=membership.user_id,
-            decided_at=now(),
-        )
+        decided = {"status": QuoteState.ACCEPTED, "decided_by_id": membership.user_id, "decided_at": now()}
+        changed = await Quote.filter(id=quote.id, status=QuoteState.ISSUED, valid_until__gte=day).update(**decided)
         if not changed:
             current = await Quote.get(id=quote.id)
             raise _not_active(current.status_on(day))
+        for name, value in decided.items():
+            setattr(quote, name, value)
         await record(
             ctx.user,
             "quote.accepted",
@@ -120,6 +121,9 @@ async def accept_quote(
             before={"status": QuoteStatus.ACTIVE.value},
             after={"status": QuoteStatus.ACCEPTED.value, "validationList": row.number},
         )
+
+    async def accepted(row: ValidationList) -> None:
+        await quote_event(EventType.QUOTE_ACCEPTED, quote, validationListId=ids.encode("ValidationList", row.id))
 
     return await submit(
         ctx,
@@ -135,4 +139,5 @@ async def accept_quote(
         quote_id=quote.id,
         customer_number=quote.customer_number_id,
         then=accept_in_place,
+        announce=accepted,
     )

@@ -16,7 +16,7 @@ from tortoise.expressions import Q
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
-from models import Company, CustomerNumber, CustomerNumberKind, Quote, QuoteLine, QuoteState, QuoteStatus
+from models import Company, CustomerNumber, CustomerNumberKind, EventType, Quote, QuoteLine, QuoteState, QuoteStatus
 from resolvers.core import ids, validate
 from resolvers.core.access import (
     allowed_customer_number_ids,
@@ -35,6 +35,7 @@ from resolvers.core.pagination import NEWEST_FIRST, Page, paginate
 from resolvers.core.permissions import Permission
 from resolvers.core.sequence import next_value, placeholder
 from resolvers.lines import LineLike
+from resolvers.quote.events import quote_event
 from resolvers.quote.lines import IssueLine, issue_lines, request_lines, save_lines, total_of
 
 OLDEST_FIRST = ("created_at", "id")
@@ -160,8 +161,9 @@ async def request_quote(
             requested_by_id=membership.user_id,
         )
         await save_lines(row, checked)
-        row.number = await new_number(year)  # last (resolvers.core.sequence.placeholder)
+        row.number = await new_number(year)  # last but the event (resolvers.core.sequence.placeholder)
         await Quote.filter(id=row.id).update(number=row.number)
+        await quote_event(EventType.QUOTE_REQUESTED, row)
     return row
 
 
@@ -279,6 +281,7 @@ async def issue_quote(
             before={"status": QuoteStatus.REQUESTED.value} if existing else {},
             after={"status": QuoteStatus.ACTIVE.value, "validUntil": valid_until.isoformat(), "total": str(total)},
         )
+        await quote_event(EventType.QUOTE_ISSUED, row)
     return row
 
 

@@ -37,6 +37,7 @@ from resolvers.core.i18n import tr
 from resolvers.core.idempotency import run_once
 from resolvers.core.sequence import next_value, placeholder
 from resolvers.lines import check_orderable, check_quantity
+from resolvers.validation.events import prepare_submitted, validation_list_submitted
 
 KIND_ORDER = {CustomerNumberKind.SOLD_TO: 0, CustomerNumberKind.BILL_TO: 1, CustomerNumberKind.SHIP_TO: 2}
 
@@ -154,6 +155,7 @@ async def create_validation_list(
             for i, item in enumerate(items)
         ]
     )
+    await prepare_submitted(row)
     row.number = await new_number(year)
     await ValidationList.filter(id=row.id).update(number=row.number)
     await record(
@@ -220,12 +222,14 @@ async def submit(
     quote_id: uuid.UUID | None = None,
     customer_number: CustomerNumber | uuid.UUID | None = None,
     then: Callable[[ValidationList], Awaitable[Any]] | None = None,
+    announce: Callable[[ValidationList], Awaitable[Any]] | None = None,
 ) -> ValidationList:
     """Create the validation list once per (membership, idempotency key), in one transaction.
 
     `then(validation_list)` runs inside the same transaction (e.g. mark the quote accepted).
     The same key with the same fingerprint returns the first validation list; with another
-    fingerprint IDEMPOTENCY_KEY_REUSED.
+    fingerprint IDEMPOTENCY_KEY_REUSED. Last, VALIDATION_LIST_SUBMITTED, then the caller's own
+    events (`announce`, e.g. QUOTE_ACCEPTED): each event follows those of the subjects it names.
     """
 
     async def action() -> ValidationList:
@@ -244,7 +248,12 @@ async def submit(
             await then(row)
         return row
 
-    return await run_once(membership, idempotency_key, request_fingerprint, operation, action)
+    async def announced(row: ValidationList) -> None:
+        await validation_list_submitted(row)
+        if announce is not None:
+            await announce(row)
+
+    return await run_once(membership, idempotency_key, request_fingerprint, operation, action, announced)
 
 
 # ---------------------------------------------------------------------- cartSubmit

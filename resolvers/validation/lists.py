@@ -26,6 +26,7 @@ from resolvers.core.i18n import tr
 from resolvers.core.pagination import NEWEST_FIRST, Page, paginate
 from resolvers.core.permissions import DECIDERS
 from resolvers.order import create_order, visible
+from resolvers.validation.events import validation_list_event, validation_list_json
 from resolvers.validation.loaders import validation_list_by_id
 
 OLDEST_FIRST = ("created_at", "id")
@@ -143,7 +144,9 @@ async def cancel(ctx: Context, global_id: str) -> ValidationList:
             before={"status": row.status.value},
             after={"status": ValidationStatus.CANCELLED.value},
         )
-    return await ValidationList.get(id=row.id)
+        cancelled = await ValidationList.get(id=row.id)
+        await validation_list_event(cancelled)
+    return cancelled
 
 
 async def _decide(
@@ -162,8 +165,13 @@ async def _decide(
         if not changed:
             raise await _refused(pk, expected_version, field)
         row = await ValidationList.get(id=pk)
+        await _notify(row, to, reason)
+        prepared = await validation_list_json(row)
         after: dict[str, Any] = {"status": to.value, "version": row.version}
+        order = None
         if to == ValidationStatus.APPROVED:
+            # Late: the order's number counter (and its ORDER_CREATED event) lock rows that every
+            # other approval, scan and event waits for, until the commit.
             order = await create_order(row)
             after["order"] = order.number
         else:
@@ -176,7 +184,7 @@ async def _decide(
             before={"status": ValidationStatus.SUBMITTED.value, "version": expected_version},
             after=after,
         )
-        await _notify(row, to, reason)
+        await validation_list_event(row, order, prepared)
     return row
 
 

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 import pytest
 
-from models import CartLine, ValidationList, ValidationListLine
+from models import CartLine, Sequence, ValidationList, ValidationListLine
 from tests.cart.helpers import ADD
 from tests.catalog.factories import gid, make_product
 from tests.factories import make_member, make_staff
@@ -85,15 +85,13 @@ async def test_two_submits_of_one_cart_make_one_list(api) -> None:
         assert await CartLine.all().count() == 0
 
 
-#: The event counter's statements (emit: resolvers.event), taken after the number's.
-COUNTER_WRITES = ('UPDATE "sequence"', 'INSERT INTO "sequence"')
-
-
-def _after_the_counter(statements: list[str], counter: str = "") -> list[str]:
-    """The writes sent after the number counter (named `counter`...) was taken (its row stays
-    locked till COMMIT; the reads after it are mostly the payload's, after the commit)."""
-    taken = max(i for i, sql in enumerate(statements) if sql.startswith('UPDATE "sequence"') and counter in sql)
-    return [s for s in statements[taken + 1 :] if s.startswith(("INSERT", "UPDATE", "DELETE"))]
+def _after_the_counter(statements: list[str], counter: str) -> list[str]:
+    """The writes sent after the counter named `counter...` was taken (its row stays locked till
+    COMMIT; the reads after it are mostly the payload's, after the commit), the event counter's
+    increment shown as 'UPDATE "sequence" event'."""
+    taken = max(i for i, sql in enumerate(statements) if sql.startswith('UPDATE "sequence"') and f"'{counter}" in sql)
+    writes = [s for s in statements[taken + 1 :] if s.startswith(("INSERT", "UPDATE", "DELETE"))]
+    return [s.split(" (")[0].split(" SET")[0] + (" event" if "'event'" in s else "") for s in writes]
 
 
 async def test_a_submit_takes_its_number_last(api, sql) -> None:
@@ -102,14 +100,17 @@ async def test_a_submit_takes_its_number_last(api, sql) -> None:
     member = await make_member()
     stock = await make_stock()
     await fill_cart(member, *[(await make_product(), "1") for _ in range(5)])
+    await Sequence.create(name="event", value=0)  # as after the first event ever
     sql.statements.clear()
     await api.ok(CART_SUBMIT, {"input": submit_input(pickup(stock.branch))}, token=member.token)
-    after = _after_the_counter(sql.statements)
-    assert [s.split(" (")[0].split(" SET")[0] for s in after] == [
+    assert _after_the_counter(sql.statements, "validation-") == [
         'UPDATE "validation_list"',  # its number
         'INSERT INTO "audit_event"',
         'UPDATE "idempotency_record"',
+        'UPDATE "sequence" event',  # the event counter, locked till COMMIT too
+        'INSERT INTO "event"',
     ]
+    assert _after_the_counter(sql.statements, "event") == ['INSERT INTO "event"']
 
 
 async def test_an_approval_takes_the_order_number_last(api, sql) -> None:
@@ -119,10 +120,12 @@ async def test_an_approval_takes_the_order_number_last(api, sql) -> None:
     _, token = await make_staff()
     sql.statements.clear()
     await api.ok(APPROVE, {"input": {"id": vl["id"], "expectedVersion": 1}}, token=token)
-    after = _after_the_counter(sql.statements, "'order-")
-    assert [s.split(" (")[0].split(" SET")[0] for s in after if not s.startswith(COUNTER_WRITES)] == [
+    assert _after_the_counter(sql.statements, "order-") == [
         'UPDATE "customer_order"',  # its number
-        'INSERT INTO "event"',  # ORDER_CREATED (the event counter's statements left out)
+        'UPDATE "sequence" event',
+        'INSERT INTO "event"',  # ORDER_CREATED
         'INSERT INTO "audit_event"',
-        'INSERT INTO "outbox_mail"',
+        'UPDATE "sequence" event',
+        'INSERT INTO "event"',  # VALIDATION_LIST_APPROVED
     ]
+    assert _after_the_counter(sql.statements, "event") == ['INSERT INTO "event"']

@@ -251,9 +251,15 @@ async def test_the_number_is_taken_after_the_lines_are_written(api, sql):
     number to the commit only, with no line written in between."""
     member = await make_member(Role.VIEW_PRICES)
     products = [await make_product(f"P-{i}") for i in range(3)]
+    await Sequence.create(name="event", value=0)  # as after the first event ever
     sql.statements.clear()
     body = await request(api, member.token, lines=[line(p, "1") for p in products])
     assert body["data"]["quoteRequest"]["userErrors"] == []
-    taken = max(i for i, s in enumerate(sql.statements) if s.startswith('UPDATE "sequence"'))
+    taken = max(i for i, s in enumerate(sql.statements) if s.startswith('UPDATE "sequence"') and "'quote-" in s)
     writes = [s for s in sql.statements[taken + 1 :] if s.startswith(("INSERT", "UPDATE", "DELETE"))]
-    assert [s.split(" SET")[0] for s in writes] == ['UPDATE "quote"']
+    # Then its event, the last write (its counter locked till the commit too).
+    assert [s.split(" SET")[0].split(" (")[0] for s in writes] == [
+        'UPDATE "quote"',
+        'UPDATE "sequence"',
+        'INSERT INTO "event"',
+    ]
