@@ -1,5 +1,5 @@
 #!/usr/bin/env python
-"""Command line: migrate, seed-demo, create-staff, import-catalog, deliver-mail."""
+"""Command line: migrate, seed-demo, create-staff, import-catalog, worker (alias deliver-mail)."""
 
 from __future__ import annotations
 
@@ -92,19 +92,28 @@ async def cmd_import_catalog(args: argparse.Namespace) -> None:
     await _with_db(action)
 
 
-@command("deliver-mail")
-async def cmd_deliver_mail(args: argparse.Namespace) -> None:
-    from resolvers.core.mail import deliver_due, deliver_forever
+@command("worker")
+async def cmd_worker(args: argparse.Namespace) -> None:
+    """The outboxes: e-mails and webhooks (`deliver-mail`, its former name, is the same command)."""
+    from resolvers.core import mail
+    from resolvers.webhook import delivery as webhooks
 
     settings = get_settings()
 
     async def action() -> None:
         if args.once:
-            print(f"{await deliver_due(settings)} mails sent")
+            print(f"{await mail.deliver_due(settings)} mails sent")
+            print(f"{await webhooks.deliver_due(settings)} webhooks delivered")
         else:
-            await deliver_forever(settings)
+            await asyncio.gather(
+                mail.deliver_forever(settings, settings.mail_poll_seconds),
+                webhooks.deliver_forever(settings, settings.mail_poll_seconds),
+            )
 
     await _with_db(action)
+
+
+COMMANDS["deliver-mail"] = cmd_worker
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -123,8 +132,9 @@ def main(argv: list[str] | None = None) -> int:
     catalog.add_argument("--products", metavar="FILE", help="products CSV")
     catalog.add_argument("--prices", metavar="FILE", help="company prices CSV")
     catalog.add_argument("--stock", metavar="FILE", help="branch stock CSV")
-    mail = sub.add_parser("deliver-mail", help="deliver the e-mail outbox (the worker process)")
-    mail.add_argument("--once", action="store_true", help="deliver what is due, then stop")
+    for name in ("worker", "deliver-mail"):
+        worker = sub.add_parser(name, help="deliver the outboxes, e-mails and webhooks (the worker process)")
+        worker.add_argument("--once", action="store_true", help="deliver what is due, then stop")
     args = parser.parse_args(argv)
     try:
         asyncio.run(COMMANDS[args.command](args))

@@ -29,6 +29,7 @@ from models.quick_list import QuickList, QuickListLine
 from models.quote import Quote, QuoteLine, QuoteState, QuoteStatus
 from models.scan_list import ScanList, ScanListLine
 from models.validation import ValidationList, ValidationListLine, ValidationStatus
+from models.webhook import WebhookDelivery, WebhookDeliveryStatus, WebhookSubscription
 
 __all__ = [
     "AddressChangeRequest",
@@ -83,5 +84,8 @@ __all__ = [
     "ValidationList",
     "ValidationListLine",
     "ValidationStatus",
+    "WebhookDelivery",
+    "WebhookDeliveryStatus",
+    "WebhookSubscription",
     "WorkDomain",
 ]

@@ -36,6 +36,7 @@ from schema.quick_list import QuickListMutation, QuickListQuery
 from schema.quote import QuoteAcceptMutation, QuoteMutation, QuoteQuery
 from schema.scan_list import ScanListMutation, ScanListQuery
 from schema.validation import ValidationMutation, ValidationQuery
+from schema.webhook import WebhookMutation
 
 
 @strawberry.type
@@ -69,6 +70,7 @@ class Mutation(
     QuoteAcceptMutation,
     ScanListMutation,
     QuickListMutation,
+    WebhookMutation,
 ):
     pass
 

@@ -9,7 +9,7 @@ import strawberry
 from strawberry.types import Info
 
 from models import AuditEvent as AuditEventRow
-from models import OutboxMail
+from models import IntegrationScope, OutboxMail, StaffRole
 from resolvers import backoffice as bo
 from resolvers.account import user_by_id
 from resolvers.core import ids, mail
@@ -34,6 +34,7 @@ from schema.core.permissions import DECIDERS, STAFF, requires
 from schema.quote import Quote, quote_requests
 from schema.scan_list import backoffice_scan_lists
 from schema.validation import backoffice_validation_lists
+from schema.webhook import backoffice_webhook_subscriptions
 
 
 @strawberry.type
@@ -158,6 +159,12 @@ class Backoffice:
     async def failed_mails(self, info: Info) -> list[FailedMail]:
         return [FailedMail.of(r) for r in await mail.failed_mails(ctx(info))]
 
+    webhook_subscriptions = strawberry.field(
+        resolver=backoffice_webhook_subscriptions,
+        extensions=[requires(StaffRole.ADMINISTRATOR, IntegrationScope.MANAGE_WEBHOOKS)],
+        description="The distributor's webhook subscriptions (staff ADMINISTRATOR or MANAGE_WEBHOOKS).",
+    )
+
     @strawberry.field(extensions=[requires(STAFF)])
     async def helpdesk_tickets(self, info: Info, resolved: bool | None = None) -> list[HelpdeskTicket]:
         return [HelpdeskTicket.of(r) for r in await bo.helpdesk_tickets(ctx(info), resolved)]
@@ -172,7 +179,10 @@ class Backoffice:
 
 @strawberry.type
 class BackofficeQuery:
-    @strawberry.field(extensions=[requires(STAFF, null=True)], description="Null unless the viewer is staff.")
+    @strawberry.field(
+        extensions=[requires(STAFF, IntegrationScope.MANAGE_WEBHOOKS, null=True)],
+        description="Null unless the viewer is staff.",
+    )
     def backoffice(self, info: Info) -> Backoffice | None:
         return Backoffice()
 

@@ -1,12 +1,13 @@
 """Who may call a root field, declared on the field: `requires(...)`.
 
 Every root Query and Mutation field, and every field of the Backoffice namespace, carries one
-declaration (Saleor's PermissionsField is the model): a company Permission, a staff role, any
-signed-in user, any active membership, or PUBLIC. The declaration is enforced by one field
-extension, before the resolver runs, with the outcome the resolvers' own checks always had: a
-top-level error UNAUTHENTICATED without a session, FORBIDDEN otherwise (or null, for a field
-declared `null=True`). It also appends "Requires X." to the field's description in the SDL,
-and tests/test_roles.py reads it to check it against SPEC's role matrix.
+declaration (Saleor's PermissionsField is the model): a company Permission, a staff role, a
+distributor API client's IntegrationScope, any signed-in user, any active membership, or
+PUBLIC. The declaration is enforced by one field extension, before the resolver runs, with
+the outcome the resolvers' own checks always had: a top-level error UNAUTHENTICATED without a
+session, FORBIDDEN otherwise (or null, for a field declared `null=True`). It also appends
+"Requires X." to the field's description in the SDL, and tests/test_roles.py reads it to
+check it against SPEC's role matrix.
 
 Only root fields carry it: leaf fields stay free of extensions (Money has its own rule).
 Resolvers may still call `ctx.require(...)` for the membership they act for.
@@ -24,7 +25,7 @@ from strawberry.schema.schema_converter import GraphQLCoreConverter
 from strawberry.types import Info
 from strawberry.types.field import StrawberryField
 
-from models import Role, StaffRole
+from models import IntegrationScope, Role, StaffRole
 from resolvers.core.context import Context
 from resolvers.core.errors import AccessError, forbidden, unauthenticated
 from resolvers.core.permissions import DECIDERS, MATRIX, Permission
@@ -44,7 +45,7 @@ SIGNED_IN = Audience.SIGNED_IN
 MEMBER = Audience.MEMBER
 STAFF = Audience.STAFF
 
-Need = Permission | StaffRole | Audience
+Need = Permission | StaffRole | IntegrationScope | Audience
 
 #: Validation lists and orders: one's own (VIEW_OWN_ORDERS) or the company's will do.
 READ_ORDERS = (Permission.VIEW_OWN_ORDERS, Permission.VIEW_COMPANY_ORDERS)
@@ -63,6 +64,7 @@ class Declaration(FieldExtension):
     def __init__(self, needs: tuple[Need, ...], null: bool = False) -> None:
         self.permissions = frozenset(n for n in needs if isinstance(n, Permission))
         self.staff_roles = frozenset(n for n in needs if isinstance(n, StaffRole))
+        self.scopes = frozenset(n for n in needs if isinstance(n, IntegrationScope))
         audiences = {n for n in needs if isinstance(n, Audience)}
         self.public = PUBLIC in audiences
         self.signed_in = SIGNED_IN in audiences
@@ -87,6 +89,8 @@ class Declaration(FieldExtension):
     def refusal(self, c: Context) -> AccessError | None:
         """None when `c` may call the field; else the error it gets (UNAUTHENTICATED, FORBIDDEN)."""
         if self.public:
+            return None
+        if c.viewer is not None and self.scopes & c.viewer.scopes:
             return None
         user = c.user
         if user is None:
@@ -114,6 +118,8 @@ class Declaration(FieldExtension):
             who.append("a staff role")
         elif self.staff_roles:
             who.append("staff role " + _words([r.value for r in StaffRole if r in self.staff_roles]))
+        if self.scopes:
+            who.append("scope " + _words([s.value for s in IntegrationScope if s in self.scopes]))
         return f"Requires {_words(who)}." + (" Null otherwise." if self.null else "")
 
     def apply(self, field: StrawberryField) -> None:
@@ -145,7 +151,7 @@ class Enforced(Declaration):
 
 def requires(*needs: Need, null: bool = False) -> Declaration:
     """Declare what a root field needs, for `extensions=[requires(...)]`: any one of `needs`
-    (Permission members, StaffRole members, STAFF, MEMBER, SIGNED_IN) admits the caller, or
+    (Permission, StaffRole and IntegrationScope members, STAFF, MEMBER, SIGNED_IN) admits the caller, or
     PUBLIC alone. With `null`, a refused caller reads null instead of a top-level error."""
     if needs == (PUBLIC,):
         return Declaration(needs, null)

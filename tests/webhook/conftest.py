@@ -1,0 +1,146 @@
+"""Webhook tests: a distributor client with scopes, events made with emit(), and a real HTTP
+receiver on loopback (uvicorn + starlette, on this helper's ports 18300-18399)."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import os
+import socket
+from collections.abc import AsyncIterator, Callable
+from decimal import Decimal
+from typing import Any
+
+import pytest
+import pytest_asyncio
+import uvicorn
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+from tortoise.transactions import in_transaction
+
+import app as app_module
+from models import Event, EventType, IntegrationScope, StaffRole
+from resolvers.auth.tokens import create_session
+from resolvers.core import ids
+from resolvers.event import emit, money_json
+from tests.factories import make_staff, make_user
+
+CREATE = """
+mutation($input: WebhookSubscriptionInput!) {
+  webhookSubscriptionCreate(input: $input) {
+    subscription { id url events active createdAt }
+    secret
+    userErrors { code field message }
+  }
+}
+"""
+#: This helper's loopback ports, split between the two xdist workers.
+PORTS = range(18300, 18400)
+
+
+def port() -> int:
+    """A free port of ours: gw0 takes the lower half, gw1 the upper."""
+    worker = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
+    half = len(PORTS) // 2
+    for candidate in PORTS[(worker % 2) * half :][:half]:
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", candidate))
+            except OSError:
+                continue
+            return candidate
+    raise RuntimeError("no free port in 18300-18399")
+
+
+async def make_event(
+    company_id: Any = None, type: EventType = EventType.ORDER_CREATED, total: str = "12.50", number: str = "C-1"
+) -> Event:
+    """An event as a mutation writes it, Money included."""
+    async with in_transaction():
+        return await emit(
+            type,
+            ids.encode("Order", number),
+            {"number": number, "total": money_json(Decimal(total)), "lines": [{"sku": "A", "unitPrice": None}]},
+            company_id,
+        )
+
+
+@pytest.fixture
+def scoped(monkeypatch: pytest.MonkeyPatch) -> Callable[..., Any]:
+    """`await scoped(MANAGE_WEBHOOKS)`: the token of a distributor API client with those scopes.
+    The API-client keys are another branch's work: here a user's session stands in, its viewer
+    given the scopes as authenticate will give them to a client."""
+    tokens: dict[str, frozenset[IntegrationScope]] = {}
+    real = app_module.authenticate
+
+    async def authenticate(authorization: str | None) -> Any:
+        row = await real(authorization)
+        scopes = tokens.get((authorization or "")[7:].strip())
+        if row is not None and scopes:
+            row.viewer = dataclasses.replace(row.viewer, scopes=scopes)
+        return row
+
+    monkeypatch.setattr(app_module, "authenticate", authenticate)
+
+    async def make(*scopes: IntegrationScope) -> str:
+        _, token = await create_session(await make_user(), None, hours=1)
+        tokens[token] = frozenset(scopes)
+        return token
+
+    return make
+
+
+@pytest_asyncio.fixture
+async def staff_admin(db: str) -> str:
+    return (await make_staff(StaffRole.ADMINISTRATOR))[1]
+
+
+class Receiver:
+    """A webhook endpoint on loopback: records every request; `answer` chooses the status (or
+    sleeps, for timeouts); `stop()` / `start()` make it refuse connections in between."""
+
+    def __init__(self) -> None:
+        self.port = port()
+        self.url = f"http://127.0.0.1:{self.port}/hook"
+        self.received: list[tuple[dict[str, str], bytes]] = []
+        self.answer: Callable[[Request], Any] = lambda request: 200
+        self.server: uvicorn.Server | None = None
+        self.task: asyncio.Task[None] | None = None
+
+    async def _hook(self, request: Request) -> Response:
+        body = await request.body()
+        self.received.append(({k: v for k, v in request.headers.items()}, body))
+        status = self.answer(request)
+        if asyncio.iscoroutine(status):
+            status = await status
+        headers = {"location": "https://elsewhere.test/"} if 300 <= status < 400 else None
+        return Response(status_code=status, headers=headers)
+
+    async def start(self) -> None:
+        app = Starlette(routes=[Route("/hook", self._hook, methods=["POST"])])
+        config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning", lifespan="off")
+        self.server = uvicorn.Server(config)
+        self.task = asyncio.create_task(self.server.serve())
+        for _ in range(500):
+            if self.server.started:
+                return
+            await asyncio.sleep(0.01)
+        raise RuntimeError(f"the receiver did not start on port {self.port}")
+
+    async def stop(self) -> None:
+        if self.server is not None and self.task is not None:
+            self.server.should_exit = True
+            await self.task
+            self.server = self.task = None
+
+
+@pytest_asyncio.fixture
+async def receiver() -> AsyncIterator[Receiver]:
+    r = Receiver()
+    await r.start()
+    try:
+        yield r
+    finally:
+        await r.stop()
