@@ -104,19 +104,24 @@ class Receiver:
     def __init__(self) -> None:
         self.port = port()
         self.url = f"http://127.0.0.1:{self.port}/hook"
-        self.received: list[tuple[dict[str, str], bytes]] = []
+        #: (headers, body, the status answered) of every POST, in order.
+        self.received: list[tuple[dict[str, str], str, int]] = []
         self.answer: Callable[[Request], Any] = lambda request: 200
         self.server: uvicorn.Server | None = None
         self.task: asyncio.Task[None] | None = None
 
     async def _hook(self, request: Request) -> Response:
-        body = await request.body()
-        self.received.append(({k: v for k, v in request.headers.items()}, body))
+        body = (await request.body()).decode()
         status = self.answer(request)
         if asyncio.iscoroutine(status):
             status = await status
+        self.received.append((dict(request.headers.items()), body, status))
         headers = {"location": "https://elsewhere.test/"} if 300 <= status < 400 else None
         return Response(status_code=status, headers=headers)
+
+    def acknowledged(self) -> list[str]:
+        """The webhook-id of every POST answered 2xx."""
+        return [headers["webhook-id"] for headers, _, status in self.received if 200 <= status < 300]
 
     async def start(self) -> None:
         app = Starlette(routes=[Route("/hook", self._hook, methods=["POST"])])
