@@ -39,9 +39,11 @@ class Outbox(Generic[M]):
     def _due(self, t: datetime, **also: Any) -> QuerySet[M]:
         return self.model.filter(_free(t), next_attempt_at__lte=t, **self.pending, **also)
 
-    async def due(self, limit: int, **also: Any) -> list[Any]:
-        """Ids of the rows due now (and matching `also`), the longest waiting first."""
-        return await self._due(now(), **also).order_by("next_attempt_at").limit(limit).values_list("id", flat=True)
+    async def due(self, limit: int, *columns: str, **also: Any) -> list[Any]:
+        """Ids of the rows due now (and matching `also`), the longest waiting first; with
+        `columns`, tuples of the id and those columns."""
+        due = self._due(now(), **also).order_by("next_attempt_at").limit(limit)
+        return await (due.values_list("id", *columns) if columns else due.values_list("id", flat=True))
 
     async def claim(self, row_id: Any) -> bool:
         """Take one row for this worker, dated now: only if it is still due and not claimed by a
@@ -53,15 +55,28 @@ class Outbox(Generic[M]):
         return await self.model.get(id=row_id) if await self.claim(row_id) else None
 
     async def claim_many(self, ids: list[Any]) -> list[M]:
-        """Claim each row (one UPDATE each, so each is won or lost on its own), then read the won
-        ones in one statement."""
-        won = [row_id for row_id in ids if await self.claim(row_id)]
-        return list(await self.model.filter(id__in=won)) if won else []
+        """Claim the rows among `ids` that are still due and free, in one UPDATE ... RETURNING
+        (SQLite 3.35+, PostgreSQL): its WHERE is checked again under each row's lock, so a row
+        two workers reach at once goes to one of them, and the won rows come back with it.
+        They share one claim (`claimed_until`), which `ours(*rows)` matches."""
+        if not ids:
+            return []
+        t = now()
+        update = self._due(t, id__in=ids).update(claimed_until=t + self.claim_for, attempts=F("attempts") + 1)
+        update._choose_db_if_not_chosen(True)
+        update._make_query()
+        sql, params = update.query.get_parameterized_sql()
+        columns = ", ".join(f'"{c}"' for c in self.model._meta.fields_db_projection.values())
+        rows = await update._db.execute_query_dict(f"{sql} RETURNING {columns}", params)
+        return [self.model._init_from_db(**row) for row in rows]
 
-    def ours(self, row: Any) -> QuerySet[M]:
-        """The row, only while the claim read with it is still in place: a worker whose claim
-        lapsed and was taken over records nothing."""
-        return self.model.filter(id=row.id, claimed_until=row.claimed_until)
+    def ours(self, *rows: Any) -> QuerySet[M]:
+        """The rows (of one claim), only while that claim is still in place: a worker whose
+        claim lapsed and was taken over records nothing."""
+        claims = {row.claimed_until for row in rows}
+        if len(claims) != 1:
+            raise ValueError("ours(): rows of one claim")
+        return self.model.filter(id__in=[row.id for row in rows], claimed_until=claims.pop())
 
 
 async def run_forever(name: str, round: Callable[[], Awaitable[Any]], interval: float) -> None:

@@ -14,6 +14,7 @@ import asyncio
 import logging
 import random
 import uuid
+from collections import Counter, defaultdict
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
@@ -50,12 +51,15 @@ S = WebhookDeliveryStatus
 CLAIM = timedelta(seconds=60)
 GIVE_UP = timedelta(hours=24)
 MAX_PAUSE = 3600.0
-#: Deliveries sent at once by one worker, on one pooled client.
+#: Deliveries in flight at once in one worker, on one pooled client; of one subscription at most
+#: half of them, so that a receiver that times out does not hold every place.
 BATCH = 50
 #: Bytes of an answer read (then dropped): enough to keep the connection for the next POST.
 MAX_ANSWER = 64 * 1024
 OUTBOX = Outbox(WebhookDelivery, CLAIM, status__in=[S.PENDING, S.RETRYING])
 USER_AGENT = "distributor-webhooks/1"
+#: A delivery and the columns its attempt's outcome sets.
+Sent = tuple[WebhookDelivery, dict[str, Any]]
 
 
 def body(event: Event, strip_money: bool) -> str:
@@ -134,10 +138,15 @@ async def _post(settings: Settings, http: httpx.AsyncClient, url: str, content: 
 
 
 async def _attempt(
-    settings: Settings, http: httpx.AsyncClient, delivery: WebhookDelivery, sub: WebhookSubscription, content: str
-) -> bool:
-    """Send one claimed delivery and record the outcome while the claim is still ours."""
-    t = now()
+    settings: Settings,
+    http: httpx.AsyncClient,
+    t: datetime,
+    delivery: WebhookDelivery,
+    sub: WebhookSubscription,
+    content: str,
+) -> Sent:
+    """Send one claimed delivery (claimed at `t`); returns it with the columns its outcome sets,
+    recorded by _record."""
     first = delivery.first_attempt_at or t
     event_id = ids.encode("Event", delivery.event_id)
     status: int | None = None
@@ -149,66 +158,102 @@ async def _attempt(
     except (httpx.HTTPError, OSError, TimeoutError) as failed:
         error = f"{type(failed).__name__}: {failed}"[:500]
     done = {"first_attempt_at": first, "last_attempt_at": t, "last_response_status": status, "claimed_until": None}
-    ours = OUTBOX.ours(delivery)
     if status is not None and 200 <= status < 300:
-        await ours.update(status=S.DELIVERED, next_attempt_at=None, last_error=None, **done)
-        return True
+        return delivery, {**done, "status": S.DELIVERED, "next_attempt_at": None, "last_error": None}
     if status == 410:
-        await ours.update(
-            status=S.FAILED, next_attempt_at=None, last_error="410 Gone: subscription deactivated", **done
-        )
-        await deactivate(sub.id)
-        log.warning("webhook subscription %s deactivated: its URL answered 410", sub.id)
-        return False
+        return delivery, {**done, "status": S.FAILED, "next_attempt_at": None, "last_error": "410 Gone: deactivated"}
     later = t + pause(settings, delivery.attempts)
-    error = error or f"HTTP {status}"
     if later - first > GIVE_UP:
-        await ours.update(status=S.FAILED, next_attempt_at=None, last_error=error, **done)
-        log.error("webhook delivery %s FAILED after %s attempts: %s", delivery.id, delivery.attempts, error)
-    else:
-        await ours.update(status=S.RETRYING, next_attempt_at=later, last_error=error, **done)
-    return False
+        return delivery, {**done, "status": S.FAILED, "next_attempt_at": None, "last_error": error or f"HTTP {status}"}
+    return delivery, {**done, "status": S.RETRYING, "next_attempt_at": later, "last_error": error or f"HTTP {status}"}
+
+
+async def _record(sent: list[Sent]) -> int:
+    """Outcomes that came in together, in one transaction, one UPDATE per claim and outcome
+    (deliveries of a claim mostly share theirs), each only while its claim is still ours; then
+    the subscriptions that answered 410 stop. Returns how many were delivered."""
+    alike: dict[tuple[Any, ...], list[WebhookDelivery]] = defaultdict(list)
+    for d, outcome in sent:
+        alike[(d.claimed_until, *outcome.items())].append(d)
+    async with in_transaction():
+        for key, rows in alike.items():
+            await OUTBOX.ours(*rows).update(**dict(key[1:]))
+    for d, outcome in sent:
+        if outcome["last_response_status"] == 410:
+            await deactivate(d.subscription_id)
+            log.warning("webhook subscription %s deactivated: its URL answered 410", d.subscription_id)
+        elif outcome["status"] == S.FAILED:
+            log.error("webhook delivery %s FAILED after %s attempts: %s", d.id, d.attempts, outcome["last_error"])
+    return sum(outcome["status"] == S.DELIVERED for _, outcome in sent)
 
 
 @asynccontextmanager
 async def client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
     """The worker's HTTP client: no redirects followed, no proxy from the environment (the URL
     checked is the one connected to), the delivery timeout."""
-    async with httpx.AsyncClient(timeout=settings.webhook_timeout, follow_redirects=False, trust_env=False) as http:
+    limits = httpx.Limits(max_connections=BATCH, max_keepalive_connections=BATCH)  # a batch reuses its connections
+    async with httpx.AsyncClient(
+        timeout=settings.webhook_timeout, follow_redirects=False, trust_env=False, limits=limits
+    ) as http:
         yield http
 
 
-async def _round(settings: Settings, http: httpx.AsyncClient, limit: int) -> tuple[int, int]:
-    """One batch: (claimed, delivered)."""
-    deliveries = await OUTBOX.claim_many(await OUTBOX.due(limit, subscription__active=True))
+async def _start(
+    settings: Settings, http: httpx.AsyncClient, room: int, busy: Counter[uuid.UUID], each: int
+) -> tuple[bool, list[asyncio.Task[Sent]]]:
+    """Claim up to `room` due deliveries, at most `each` of one subscription in flight (`busy`),
+    and start sending each (one task each). Also says whether any was due."""
+    candidates = await OUTBOX.due(room * 4, "subscription_id", subscription__active=True)
+    chosen: list[tuple[uuid.UUID, uuid.UUID]] = []
+    for delivery_id, subscription_id in candidates:
+        if len(chosen) < room and busy[subscription_id] < each:
+            busy[subscription_id] += 1
+            chosen.append((delivery_id, subscription_id))
+    deliveries = await OUTBOX.claim_many([delivery_id for delivery_id, _ in chosen])
+    busy.subtract(Counter(sub_id for _, sub_id in chosen) - Counter(d.subscription_id for d in deliveries))
     if not deliveries:
-        return 0, 0
+        return bool(candidates), []
     events = {e.id: e for e in await Event.filter(id__in={d.event_id for d in deliveries})}
     subs = {s.id: s for s in await WebhookSubscription.filter(id__in={d.subscription_id for d in deliveries})}
     blind = await without_prices(subs.values())
     bodies: dict[tuple[Any, bool], str] = {}
-    sends = []
+    t = now()
+    tasks = []
     for d in deliveries:
         key = (d.event_id, d.subscription_id in blind)
         if key not in bodies:  # one body per event and Money rule, signed per subscription
             bodies[key] = body(events[d.event_id], key[1])
-        sends.append(_attempt(settings, http, d, subs[d.subscription_id], bodies[key]))
-    return len(deliveries), sum(await asyncio.gather(*sends))
+        tasks.append(asyncio.create_task(_attempt(settings, http, t, d, subs[d.subscription_id], bodies[key])))
+    return True, tasks
 
 
 async def deliver_due(settings: Settings, http: httpx.AsyncClient | None = None, limit: int = BATCH) -> int:
-    """Fan the new events out, then send every due delivery, `limit` at once, until none is due;
-    returns how many were delivered."""
+    """Fan the new events out, then send the due deliveries, `limit` at a time, until none is
+    due; returns how many were delivered. Places are claimed again once half of them are free,
+    and outcomes are recorded as they come (those that come together in one transaction), so a
+    slow receiver holds up only its own deliveries, at most half of the places."""
     if http is None:
         async with client(settings) as own:
             return await deliver_due(settings, own, limit)
     await fan_out_all()
-    delivered = 0
-    while True:
-        claimed, ok = await _round(settings, http, limit)
-        delivered += ok
-        if claimed < limit:
-            return delivered
+    sending: set[asyncio.Task[Sent]] = set()
+    busy: Counter[uuid.UUID] = Counter()
+    delivered, more = 0, True
+    try:
+        while True:
+            room = limit - len(sending)
+            if more and room >= limit / 2:
+                more, started = await _start(settings, http, room, busy, max(1, limit // 2))
+                sending.update(started)
+            if not sending:
+                return delivered
+            done, sending = await asyncio.wait(sending, return_when=asyncio.FIRST_COMPLETED)
+            sent = [task.result() for task in done]
+            busy.subtract(d.subscription_id for d, _ in sent)
+            delivered += await _record(sent)
+    finally:  # stopped (cancelled) or failed: what is still in flight is sent again once its claim lapses
+        for task in sending:
+            task.cancel()
 
 
 async def deliver_forever(settings: Settings, interval: float = 1.0) -> None:

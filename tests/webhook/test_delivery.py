@@ -36,7 +36,7 @@ def settings() -> Settings:
         app_env="development",
         public_url="https://shop.test",
         deliver_mail_in_web=False,
-        webhook_retry_seconds=0.05,
+        webhook_retry_seconds=60.0,  # a failed delivery is not due again within the test
         webhook_timeout=2.0,
     )
 
@@ -69,7 +69,8 @@ async def test_200_events_arrive_once_each_signed_though_the_receiver_was_down(a
     expected = {ids.encode("Event", e.id) for e in events}
 
     receiver.answer = lambda request: 503 if len(receiver.received) < 60 else 200
-    worker = asyncio.create_task(delivery.deliver_forever(settings, interval=0.02))
+    eager = settings.model_copy(update={"webhook_retry_seconds": 0.05})
+    worker = asyncio.create_task(delivery.deliver_forever(eager, interval=0.02))
     try:
         for _ in range(400):  # down with 503 for the first 60 POSTs, then refusing connections
             if len(receiver.received) >= 60:
@@ -164,6 +165,30 @@ async def test_failed_once_the_next_attempt_would_be_over_24_hours_after_the_fir
     row = await WebhookDelivery.get()
     assert (row.status, row.attempts, row.last_response_status, row.next_attempt_at) == (S.FAILED, 2, 500, None)
     assert await delivery.deliver_due(settings) == 0 and len(receiver.received) == 2
+
+
+async def test_a_receiver_that_times_out_holds_up_only_its_own_deliveries(api, settings, receiver):
+    """At most half of the places go to one subscription, and outcomes are recorded as they come:
+    the prompt receiver's events are all delivered while the slow one's are still waiting."""
+    _, staff = await make_staff(StaffRole.ADMINISTRATOR)
+    slow_id, _ = await subscribe(api, staff, receiver.url + "?slow")
+    await subscribe(api, staff, receiver.url + "?prompt")
+
+    async def answer(request):
+        if "slow" in request.url.query:
+            await asyncio.sleep(1.5)
+        return 200
+
+    receiver.answer = answer
+    for i in range(6):
+        await make_event(None, number=f"N{i}")
+    worker = asyncio.create_task(delivery.deliver_due(settings.model_copy(update={"webhook_timeout": 1.0}), limit=4))
+    await asyncio.sleep(0.8)  # before the first slow POST times out
+    slow = ids.decode(slow_id, "WebhookSubscription")
+    assert await WebhookDelivery.filter(status=S.DELIVERED).exclude(subscription_id=slow).count() == 6
+    assert await WebhookDelivery.filter(subscription_id=slow, status=S.PENDING).count() == 6
+    assert await worker == 6
+    assert await WebhookDelivery.filter(subscription_id=slow, status=S.RETRYING).count() == 6
 
 
 def test_the_pause_doubles_up_to_an_hour_with_jitter(settings):
