@@ -32,10 +32,11 @@ from tortoise.contrib.starlette import RegisterTortoise
 from demo import DEMO_PASSWORD, STAFF
 from models import User
 from resolvers.core import mail
-from resolvers.core.context import Context, authenticate, locale_from_header
+from resolvers.core.context import Context, InvalidKey, authenticate, locale_from_header
 from resolvers.core.errors import UNAVAILABLE_MESSAGE, is_unavailable
 from resolvers.core.i18n import tr, use_locale
 from resolvers.core.logs import RequestIdMiddleware, install_record_factory
+from resolvers.core.ratelimit import Budgets
 from resolvers.scan_list import printing as scan_print
 from resolvers.webhook import delivery as webhooks
 from schema import build_schema
@@ -58,8 +59,8 @@ GRAPHQL_HEADERS = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosni
 class RequestError(HTTPException):
     """A request refused before GraphQL sees it, answered as a GraphQL error body with a code."""
 
-    def __init__(self, reason: str, code: str = "BAD_USER_INPUT") -> None:
-        super().__init__(400, reason)
+    def __init__(self, reason: str, code: str = "BAD_USER_INPUT", status: int = 400) -> None:
+        super().__init__(status, reason)
         self.code = code
 
 
@@ -71,15 +72,21 @@ class GraphQLApp(GraphQL[Context, None]):
             allow_queries_via_get=False,
         )
         self.settings = settings
+        self.budgets = Budgets(settings.rate_limit_storage_url, settings.rate_limit_requests, settings.rate_limit_cost)
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
-        session = await authenticate(request.headers.get("authorization"))
+        locale = use_locale(locale_from_header(request.headers.get("accept-language")))
+        try:
+            session = await authenticate(request.headers.get("authorization"))
+        except InvalidKey:
+            raise RequestError(tr("This API key is unknown, revoked or expired."), "UNAUTHENTICATED", 401) from None
         return Context(
             settings=self.settings,
             session=session,
-            locale=use_locale(locale_from_header(request.headers.get("accept-language"))),
+            locale=locale,
             request=request,
             response=response,
+            budgets=self.budgets,
         )
 
     def encode_json(self, data: object) -> bytes:

@@ -6,7 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import ValidationError, model_validator
+from pydantic import Field, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from tortoise.backends.base.config_generator import expand_db_url
 
@@ -67,6 +67,13 @@ class Settings(BaseSettings):
     database_idle_in_transaction_timeout: float = 30.0
     database_command_timeout: float = 20.0
     database_acquire_timeout: float = 5.0
+    #: Budgets per minute of every session, API client and (without either) client address:
+    #: requests, and the summed static cost of their documents (schema/core/cost.py). Over either:
+    #: HTTP 429 with Retry-After. Counted in RATE_LIMIT_STORAGE_URL: memory:// (this process
+    #: only) or redis://host:port/db, shared by every process (resolvers/core/ratelimit.py).
+    rate_limit_requests: int = Field(default=600, ge=1)
+    rate_limit_cost: int = Field(default=200_000, ge=1)
+    rate_limit_storage_url: str = "memory://"
     #: /healthz answers 503 when the database does not answer `SELECT 1` within this many seconds.
     health_timeout: float = 2.0
 

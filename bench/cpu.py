@@ -42,6 +42,9 @@ def environment(db_url: str) -> None:
         API_PUBLIC_URL="http://127.0.0.1:1",
         MAIL_FROM="no-reply@bench.invalid",
         HELPDESK_EMAIL="helpdesk@bench.invalid",
+        # The budgets are counted (their cost is part of every request) but never run out here.
+        RATE_LIMIT_REQUESTS=os.environ.get("RATE_LIMIT_REQUESTS", "1000000000"),
+        RATE_LIMIT_COST=os.environ.get("RATE_LIMIT_COST", "1000000000000"),
     )
 
 

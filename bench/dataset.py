@@ -227,6 +227,7 @@ class Loader:
                     0,
                     None,
                     None,
+                    False,
                 )
             )
             self.membership_rows.append((mid, self.now, "ADMINISTRATOR", "ACTIVE", cid, uid_))

@@ -141,6 +141,7 @@ COLUMNS = {
         "failed_logins",
         "failed_login_window_start",
         "login_locked_until",
+        "is_api_client",
     ],
     "membership": ["id", "created_at", "role", "status", "company_id", "user_id"],
     "company_price": ["id", "minimum_quantity", "unit_price", "company_id", "product_id"],

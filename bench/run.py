@@ -232,6 +232,9 @@ class Server:
             "API_PUBLIC_URL": os.environ.get("API_PUBLIC_URL", f"http://{HOST}:{self.port}"),
             "MAIL_FROM": os.environ.get("MAIL_FROM", "no-reply@bench.invalid"),
             "HELPDESK_EMAIL": os.environ.get("HELPDESK_EMAIL", "helpdesk@bench.invalid"),
+            # Budgets counted on every request, never run out by the load.
+            "RATE_LIMIT_REQUESTS": os.environ.get("RATE_LIMIT_REQUESTS", "1000000000"),
+            "RATE_LIMIT_COST": os.environ.get("RATE_LIMIT_COST", "1000000000000"),
             "PYTHONPATH": str(self.root),
         }
         command = [

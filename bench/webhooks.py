@@ -114,13 +114,15 @@ async def run(args: argparse.Namespace) -> None:
             sent = await delivery.deliver_due(settings, limit=args.batch)
             took, cpu = time.perf_counter() - started, time.process_time() - cpu
         left = await WebhookDelivery.exclude(status=WebhookDeliveryStatus.DELIVERED).count()
-        attempts = sum(await WebhookDelivery.all().values_list("attempts", flat=True))
+        counts: list[Any] = await WebhookDelivery.all().values_list("attempts", flat=True)
+        attempts = sum(counts)
     finally:
         await Tortoise.close_connections()
     database = "SQLite" if args.sqlite else "PostgreSQL"
     print(f"{database}, {args.events} events, one worker, {args.batch} deliveries at once")
     print(f"fan-out: {args.events / fanned:,.0f} events/s ({fanned:.2f} s)")
-    print(f"delivered {sent} in {took:.2f} s: {sent / took:,.0f} deliveries/s ({attempts} attempts, {left} not delivered)")
+    rate = f"{sent / took:,.0f} deliveries/s"
+    print(f"delivered {sent} in {took:.2f} s: {rate} ({attempts} attempts, {left} not delivered)")
     per = 1000 * cpu / max(sent, 1)
     print(f"the worker's CPU: {cpu:.2f} s, {per:.2f} ms a delivery ({sent / cpu:,.0f} deliveries per CPU-second)")
 

@@ -1,4 +1,4 @@
-"""`manage.py seed-demo`: demo companies, users in every role, staff, catalog, quotes and ordering.
+"""`manage.py seed-demo`: demo companies, users in every role, staff, catalog, quotes, ordering and invoices.
 
 Idempotent: a second run finds the demo administrator and changes nothing.
 """
@@ -11,6 +11,7 @@ from typing import Any
 from tortoise.transactions import in_transaction
 
 from demo.catalog import seed_catalog
+from demo.invoices import seed_invoices
 from demo.ordering import seed_ordering
 from demo.quotes import seed_quotes
 from models import (
@@ -163,3 +164,4 @@ async def seed_demo() -> None:
     await seed_catalog(company_ids)
     await seed_quotes(company_ids)
     await seed_ordering(company_ids)
+    await seed_invoices(company_ids)

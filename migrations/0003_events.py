@@ -23,9 +23,9 @@ class Migration(migrations.Migration):
                 ('type', fields.CharEnumField(description='COMPANY_REGISTERED: COMPANY_REGISTERED\nCOMPANY_APPROVED: COMPANY_APPROVED\nMEMBERSHIP_CHANGED: MEMBERSHIP_CHANGED\nCUSTOMER_NUMBER_REQUESTED: CUSTOMER_NUMBER_REQUESTED\nADDRESS_CHANGE_REQUESTED: ADDRESS_CHANGE_REQUESTED\nQUOTE_REQUESTED: QUOTE_REQUESTED\nQUOTE_ISSUED: QUOTE_ISSUED\nQUOTE_ACCEPTED: QUOTE_ACCEPTED\nVALIDATION_LIST_SUBMITTED: VALIDATION_LIST_SUBMITTED\nVALIDATION_LIST_APPROVED: VALIDATION_LIST_APPROVED\nVALIDATION_LIST_REJECTED: VALIDATION_LIST_REJECTED\nVALIDATION_LIST_CANCELLED: VALIDATION_LIST_CANCELLED\nORDER_CREATED: ORDER_CREATED\nORDER_STATUS_CHANGED: ORDER_STATUS_CHANGED\nSHIPMENT_RECORDED: SHIPMENT_RECORDED\nINVOICE_RECORDED: INVOICE_RECORDED\nPAYMENT_RECORDED: PAYMENT_RECORDED', enum_type=EventType, max_length=40)),
                 ('company', fields.ForeignKeyField('models.Company', source_field='company_id', null=True, db_constraint=True, to_field='id', related_name=False, on_delete=OnDelete.RESTRICT)),
                 ('subject_id', fields.CharField(description='Global id of the object the event is about.', max_length=200)),
-                ('data', fields.JSONField(default=dict, description='JSON snapshot of the subject; Money values are {"amount": "...", "currency": "EUR"}.', encoder=JSON_DUMPS, decoder=loads)),
+                ('data', fields.JSONField(default=dict, description='JSON snapshot of the subject, each Money value an object of amount and currency.', encoder=JSON_DUMPS, decoder=loads)),
             ],
-            options={'table': 'event', 'app': 'models', 'indexes': [Index(fields=['company_id', 'sequence']), Index(fields=['type', 'sequence'])], 'pk_attr': 'id', 'table_description': "`created_at` is when it happened (occurredAt). `sequence` is the feed's order: taken from"},
+            options={'table': 'event', 'app': 'models', 'indexes': [Index(fields=['company_id', 'sequence']), Index(fields=['type', 'sequence'])], 'pk_attr': 'id', 'table_description': 'One change, in the order of the feed: sequence, then when it happened (created_at).'},
             bases=['Entity'],
         ),
     ]

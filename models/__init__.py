@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from models.account import Locale, StaffRole, User
-from models.api_client import IntegrationScope
+from models.api_client import ApiClient, IntegrationScope
 from models.audit import AuditEvent
 from models.auth import LoginThrottle, Session, TokenPurpose, UserToken
 from models.base import Sequence
@@ -22,6 +22,7 @@ from models.company import (
 from models.delivery import DeliveryMethod
 from models.event import Event, EventType
 from models.idempotency import IdempotencyRecord
+from models.invoice import Invoice, InvoiceOrder, InvoiceStatus, Payment
 from models.mail import OutboxMail
 from models.membership import Membership, MembershipCustomerNumber, MembershipStatus, Role
 from models.order import Order, OrderLine, OrderSource, OrderStatus
@@ -33,6 +34,7 @@ from models.webhook import WebhookDelivery, WebhookDeliveryStatus, WebhookSubscr
 
 __all__ = [
     "AddressChangeRequest",
+    "ApiClient",
     "AuditEvent",
     "Branch",
     "BranchStock",
@@ -52,6 +54,9 @@ __all__ = [
     "HelpdeskTicket",
     "IdempotencyRecord",
     "IntegrationScope",
+    "Invoice",
+    "InvoiceOrder",
+    "InvoiceStatus",
     "Locale",
     "LoginThrottle",
     "Membership",
@@ -62,6 +67,7 @@ __all__ = [
     "OrderSource",
     "OrderStatus",
     "OutboxMail",
+    "Payment",
     "Product",
     "QuickList",
     "QuickListLine",

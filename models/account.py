@@ -33,6 +33,8 @@ class User(Entity):
     failed_logins = fields.IntField(default=0)
     failed_login_window_start = fields.DatetimeField(null=True)
     login_locked_until = fields.DatetimeField(null=True)
+    #: The backing user of an API client (models.api_client): never a person, never listed as one.
+    is_api_client = fields.BooleanField(default=False)
 
     class Meta:
         table = "user"

@@ -51,6 +51,8 @@ class Company(Entity):
     )
     representative_id: uuid.UUID | None
     rejection_reason = fields.TextField(null=True)
+    #: Set by the distributor (creditLimitSet); None: no limit.
+    credit_limit = fields.DecimalField(max_digits=14, decimal_places=2, null=True)
 
     class Meta:
         table = "company"

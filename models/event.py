@@ -33,10 +33,11 @@ class EventType(str, Enum):
 
 
 class Event(Entity):
-    """`created_at` is when it happened (occurredAt). `sequence` is the feed's order: taken from
-    the "event" counter inside the emitting transaction, whose row lock is held until that
-    transaction ends, so sequences commit in increasing order and a poller reading
-    `sequence > cursor` never skips one that commits late."""
+    """One change, in the order of the feed: sequence, then when it happened (created_at).
+
+    `sequence` is taken from the "event" counter inside the emitting transaction, whose row lock
+    is held until that transaction ends, so sequences commit in increasing order and a poller
+    reading `sequence > cursor` never skips one that commits late."""
 
     sequence = fields.BigIntField(unique=True)
     type = fields.CharEnumField(EventType, max_length=40)
@@ -46,7 +47,7 @@ class Event(Entity):
     company_id: uuid.UUID | None
     #: Global id of the object the event is about.
     subject_id = fields.CharField(max_length=200)
-    #: JSON snapshot of the subject; Money values are {"amount": "...", "currency": "EUR"}.
+    #: JSON snapshot of the subject, each Money value an object of amount and currency.
     data: fields.Field[dict] = fields.JSONField(default=dict)
 
     class Meta:

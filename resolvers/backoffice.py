@@ -64,7 +64,7 @@ async def companies(
     """Every company, newest first; search matches the name (contains, any case), the VAT number
     (spaces and dots ignored) or one of its customer numbers. A term longer than the column it
     would match is not looked for there (it cannot match)."""
-    ctx.require_staff()
+    ctx.require_read_all()
     qs = Company.all()
     if statuses:
         qs = qs.filter(status__in=list(statuses))
@@ -89,28 +89,28 @@ async def companies(
 
 async def address_change_requests(ctx: Context, status: RequestStatus | None) -> list[AddressChangeRequest]:
     """Every address change request (of one status, if given), newest first."""
-    ctx.require_staff()
+    ctx.require_read_all()
     qs = AddressChangeRequest.all() if status is None else AddressChangeRequest.filter(status=status)
     return await qs.order_by(*NEWEST_FIRST)
 
 
 async def customer_number_requests(ctx: Context, status: RequestStatus | None) -> list[CustomerNumberRequest]:
     """Every customer number request (of one status, if given), newest first."""
-    ctx.require_staff()
+    ctx.require_read_all()
     qs = CustomerNumberRequest.all() if status is None else CustomerNumberRequest.filter(status=status)
     return await qs.order_by(*NEWEST_FIRST)
 
 
 async def helpdesk_tickets(ctx: Context, resolved: bool | None) -> list[HelpdeskTicket]:
     """Every helpdesk ticket (resolved or open only, if given), newest first."""
-    ctx.require_staff()
+    ctx.require_read_all()
     qs = HelpdeskTicket.all() if resolved is None else HelpdeskTicket.filter(resolved=resolved)
     return await qs.order_by(*NEWEST_FIRST)
 
 
 async def audit_events(ctx: Context, company_id: str | None, first: int | None, after: str | None) -> Page[AuditEvent]:
     """The audit trail, newest first, of one company if given (an unknown company has none)."""
-    ctx.require_staff()
+    ctx.require_read_all()
     qs = AuditEvent.all()
     if company_id is not None:
         pk = ids.decode_or_none(company_id, "Company")

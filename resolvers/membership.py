@@ -40,7 +40,8 @@ ID_FIELD = ("id",)
 
 membership_by_id = by_key(Membership)
 memberships_by_user_id = many_by(Membership, "user_id")
-memberships_by_company_id = many_by(Membership, "company_id")
+#: The company's people (API clients' memberships left out, as access.people() does).
+memberships_by_company_id = many_by(Membership, "company_id", user__is_api_client=False)
 
 
 def _gid(row: Membership) -> str:
@@ -55,7 +56,7 @@ def _forget(ctx: Context, row: Membership) -> None:
     access.customer_number_ids_by_membership_id(ctx).clear(row.id)
 
 
-async def _company_customer_numbers(
+async def company_customer_numbers(
     problems: Problems, company_id: uuid.UUID, global_ids: Sequence[str], *field: str
 ) -> list[CustomerNumber]:
     """The company's own customer numbers behind the ids (in one query); NOT_FOUND at each bad index."""
@@ -90,7 +91,7 @@ async def _lock_target(ctx: Context, global_id: str) -> tuple[Membership, int]:
         raise not_found(ID_FIELD)
     rows = (
         await access.in_company(Membership, ctx)
-        .filter(Q(id=pk) | Q(role=Role.ADMINISTRATOR, status=MembershipStatus.ACTIVE))
+        .filter(access.people(), Q(id=pk) | Q(role=Role.ADMINISTRATOR, status=MembershipStatus.ACTIVE))
         .order_by("id")
         .select_for_update()
     )
@@ -195,7 +196,7 @@ async def set_customer_numbers(ctx: Context, global_id: str, customer_number_ids
     async with in_transaction():
         target, _ = await _lock_target(ctx, global_id)
         problems = Problems()
-        numbers = await _company_customer_numbers(
+        numbers = await company_customer_numbers(
             problems,
             target.company_id,
             customer_number_ids,
@@ -242,7 +243,7 @@ async def invite(
     address = validate.email(problems, email, "input", "email")
     first = validate.text(problems, first_name, "input", "firstName", max_length=100)
     last = validate.text(problems, last_name, "input", "lastName", max_length=100)
-    numbers = await _company_customer_numbers(
+    numbers = await company_customer_numbers(
         problems, company.id, customer_number_ids or [], "input", "customerNumberIds"
     )
     problems.raise_any()
@@ -254,6 +255,10 @@ async def invite(
     try:
         async with in_transaction():
             user = await User.get_or_none(email=address)
+            if user is not None and user.is_api_client:  # an API client's own address is nobody's
+                raise DomainError(
+                    ErrorCode.INVALID_EMAIL, tr("This is not a valid e-mail address."), ("input", "email")
+                )
             if user is None:
                 # A new person gets the inviting administrator's language until they choose one.
                 user = await User.create(

@@ -7,6 +7,7 @@ from graphql.validation import NoSchemaIntrospectionCustomRule, specified_rules
 from strawberry.extensions import MaxAliasesLimiter, QueryDepthLimiter
 from strawberry.schema.config import StrawberryConfig
 
+from schema.api_client import ApiClientMutation
 from schema.auth import AuthMutation, AuthQuery
 from schema.backoffice import BackofficeMutation, BackofficeQuery
 from schema.cart import CartMutation, CartQuery
@@ -30,6 +31,7 @@ from schema.core.limits import (
 from schema.core.masking import MaskErrorsWithRequestId
 from schema.core.node import NodeQuery
 from schema.fast_entry import FastEntryMutation
+from schema.invoice import InvoiceMutation, InvoiceQuery
 from schema.membership import MembershipMutation
 from schema.order import OrderMutation, OrderPayload, OrderQuery
 from schema.quick_list import QuickListMutation, QuickListQuery
@@ -51,6 +53,7 @@ class Query(
     OrderQuery,
     ScanListQuery,
     QuickListQuery,
+    InvoiceQuery,
 ):
     pass
 
@@ -59,6 +62,7 @@ class Query(
 class Mutation(
     AuthMutation,
     MembershipMutation,
+    ApiClientMutation,
     CompanyMutation,
     RequestMutation,
     BackofficeMutation,
@@ -71,6 +75,7 @@ class Mutation(
     ScanListMutation,
     QuickListMutation,
     WebhookMutation,
+    InvoiceMutation,
 ):
     pass
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 from strawberry.types import Info
@@ -16,8 +17,10 @@ from resolvers.company.loaders import customer_number_by_id, customer_numbers_by
 from resolvers.core import ids
 from resolvers.core.errors import forbidden
 from resolvers.core.permissions import Permission
+from resolvers.invoice.reads import credit
 from resolvers.membership import memberships_by_company_id
 from schema.account import Locale
+from schema.api_client import ApiClient, company_api_clients
 from schema.core.base import (
     Address,
     AddressInput,
@@ -29,11 +32,15 @@ from schema.core.base import (
     ctx,
     describe_values,
     errors_field,
+    later,
 )
 from schema.core.node import readable_node
 from schema.core.permissions import PUBLIC, requires
 from schema.membership import Membership, MembershipStatus, sees_company
 from schema.webhook import WebhookSubscription, company_webhook_subscriptions
+
+if TYPE_CHECKING:
+    from schema.invoice import CreditSummary
 
 strawberry.enum(WorkDomain, name="WorkDomain")
 
@@ -223,7 +230,7 @@ class Company(Node):
     @strawberry.field(description="Members of this account. Requires MANAGE_USERS (or staff).")
     async def memberships(self, info: Info, status: MembershipStatus | None = None) -> list[Membership]:
         c = ctx(info)
-        if c.staff_role is None and not (c.company_id == self.row.id and Permission.MANAGE_USERS in c.permissions):
+        if not c.reads_all and not (c.company_id == self.row.id and Permission.MANAGE_USERS in c.permissions):
             raise forbidden()
         rows = await memberships_by_company_id(c).load(self.row.id)
         return [Membership.of(r) for r in rows if status is None or r.status == status]
@@ -231,6 +238,15 @@ class Company(Node):
     @strawberry.field(description="The company's webhook subscriptions. Requires MANAGE_COMPANY (or staff).")
     async def webhook_subscriptions(self, info: Info) -> list[WebhookSubscription]:
         return await company_webhook_subscriptions(info, self.row.id)
+
+    @strawberry.field(description="The company's API clients. Requires MANAGE_USERS (or staff).")
+    async def api_clients(self, info: Info) -> list[ApiClient]:
+        return await company_api_clients(info, self.row.id)
+
+    @strawberry.field(description="Requires VIEW_INVOICES (or staff).")
+    async def credit(self, info: Info) -> Annotated[CreditSummary, strawberry.lazy("schema.invoice")] | None:
+        c = ctx(info)
+        return later("schema.invoice", "CreditSummary").of(await credit(c, self.row), c)
 
 
 strawberry.enum(TicketKind, name="TicketKind")

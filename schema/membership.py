@@ -45,6 +45,10 @@ strawberry.enum(
     description="What a company-account member may do. Derived from the membership's role\n"
     "(SPEC.md holds the matrix); never stored per user.",
 )
+describe_values(
+    Permission,
+    VIEW_INVOICES="Invoices, payments and the credit summary: ADMINISTRATOR, VIEW_PRICES, VIEW_PRICES_AND_ORDER.",
+)
 
 
 describe_values(
@@ -169,9 +173,7 @@ class Membership(Node):
         company_id = self.row.company_id
         # Someone else's membership is reached only from inside its company (or by staff), so
         # a PENDING or INACTIVE one seen from outside is the viewer's own: the name only.
-        restricted = (
-            self.row.status != m.MembershipStatus.ACTIVE and c.staff_role is None and c.company_id != company_id
-        )
+        restricted = self.row.status != m.MembershipStatus.ACTIVE and not c.reads_all and c.company_id != company_id
         return later("schema.company", "Company").of(await company_by_id(c).load(company_id), restricted)
 
     @strawberry.field(description="Customer numbers this member works under; empty means all of the company's.")
@@ -187,4 +189,4 @@ class Membership(Node):
 
 def sees_company(info: Info, company_id: Any) -> bool:
     c = ctx(info)
-    return c.staff_role is not None or c.company_id == company_id
+    return c.reads_all or c.company_id == company_id

@@ -16,6 +16,7 @@ from resolvers.account import user_by_id
 from resolvers.core import ids
 from resolvers.core.context import Context
 from resolvers.core.pagination import Page
+from resolvers.invoice.reads import exceeds_credit_limit
 from resolvers.order import order_by_validation_list_id
 from resolvers.validation import lists as rv
 from resolvers.validation.loaders import lines_by_validation_list_id
@@ -113,6 +114,16 @@ class ValidationList(Node):
         c = ctx(info)
         row = await order_by_validation_list_id(c).load(self.row.id)
         return Order.of(row, c) if row else None
+
+    @strawberry.field(
+        description=(
+            "Whether approving this list would take the company past its credit limit (shown to staff).\n"
+            "Open invoices + orders not yet invoiced + this list's total > the limit; false without a\n"
+            "limit, once the list is decided, and for everyone but staff and distributor API clients."
+        )
+    )
+    async def exceeds_credit_limit(self, info: Info) -> bool:
+        return await exceeds_credit_limit(ctx(info), self.row)
 
 
 readable_node(m.ValidationList, ValidationList.of)

@@ -42,12 +42,15 @@ PG = os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql:/
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Tests that need what only PostgreSQL has (row locks, server timeouts: marked `postgres`) or a
-    PgBouncer (`pgbouncer`, with PGBOUNCER_URL) are left out of a run without them, not skipped:
-    .ci/run runs each of them on PostgreSQL, directly and through PgBouncer."""
+    """Tests that need what only PostgreSQL has (row locks, server timeouts: marked `postgres`), a
+    PgBouncer (`pgbouncer`, with PGBOUNCER_URL) or a Redis (`redis`, with REDIS_URL) are left out of
+    a run without them, not skipped: .ci/run runs each of them on PostgreSQL, directly and through
+    PgBouncer, and the Redis ones against a redis-server it starts."""
     missing = {"postgres"} if not PG else set()
     if not (PG and os.environ.get("PGBOUNCER_URL")):
         missing.add("pgbouncer")
+    if not os.environ.get("REDIS_URL"):
+        missing.add("redis")
     left_out = [item for item in items if missing & {m.name for m in item.iter_markers()}]
     if left_out:
         config.hook.pytest_deselected(items=left_out)

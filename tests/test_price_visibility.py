@@ -12,16 +12,19 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
 import pytest
 
-from models import Role, StaffRole
+from models import Company, Role, StaffRole
+from resolvers.core.clock import today
 from resolvers.core.permissions import MATRIX, Permission
 from tests.catalog.factories import gid, make_branch, make_product, set_price
 from tests.conftest import error_codes
 from tests.factories import Member, make_company, make_member, make_staff
+from tests.invoice.helpers import make_invoice
 from tests.order.helpers import fill_cart, make_order, make_validation_list, new_key, pickup
 from tests.quick_list.helpers import make_list
 from tests.quote.helpers import make_quote
@@ -36,11 +39,14 @@ CART = f"subtotal {M} lines {{ {LINE} }}"
 QUICK_LIST = f"id lines {{ quantity unitPrice {M} product {{ sku {PRODUCT} }} }}"
 VALIDATION_LIST = f"id total {M} lines {{ {LINE} }} order {{ total {M} lines {{ unitPrice {M} lineTotal {M} }} }}"
 ORDER = f"id total {M} lines {{ {LINE} }} validationList {{ total {M} lines {{ unitPrice {M} lineTotal {M} }} }}"
+INVOICE = f"id total {M} openAmount {M} payments {{ paid: amount {M} }} orders {{ total {M} lines {{ unitPrice {M} lineTotal {M} }} }}"
+CREDIT = f"limit {M} outstanding {M} overdue {M} available {M}"
 ERRORS = "userErrors { field code message }"
 
 #: Money fields by name, and the aliases the documents below give them.
-MONEY_FIELDS = {"listPrice", "netPrice", "unitPrice", "lineTotal", "total", "subtotal"}
-MONEY_ALIASES = {"list", "net", "perUnit", "perLine", "sum"}
+MONEY_FIELDS = {"listPrice", "netPrice", "unitPrice", "lineTotal", "total", "subtotal", "openAmount"}
+MONEY_FIELDS |= {"limit", "outstanding", "overdue", "available"}  # CreditSummary
+MONEY_ALIASES = {"list", "net", "perUnit", "perLine", "sum", "paid"}  # paid: Payment.amount
 BREAK_FIELDS = {"priceBreaks", "breaks"}
 
 READ_ONE_PRODUCT = frozenset({P.BROWSE_CATALOG, P.VIEW_QUICK_LISTS})  # see tests/test_roles.py
@@ -82,6 +88,9 @@ READS: dict[str, tuple[str, Need]] = {
     ),
     "orders": ("query { orders(first: 10) { edges { node { %s } } } }" % ORDER, ANY_MEMBER),
     "order": ("query($order: ID!) { order(id: $order) { %s } }" % ORDER, ANY_MEMBER),
+    "invoices": ("query { invoices(first: 10) { edges { node { %s } } } }" % INVOICE, P.VIEW_INVOICES),
+    "invoice": ("query($invoice: ID!) { invoice(id: $invoice) { %s } }" % INVOICE, P.VIEW_INVOICES),
+    "credit": ("query { viewer { company { credit { %s } } } }" % CREDIT, P.VIEW_INVOICES),
     # Nested the other way round: an order's lines' products, a quote's lines' products only.
     "nested": (
         """query($order: ID!, $quickList: ID!) {
@@ -129,15 +138,16 @@ READS: dict[str, tuple[str, Need]] = {
 
 #: node(id) with inline fragments, one alias per type; a type the role may not read is null.
 NODE = """
-query($product: ID!, $quote: ID!, $quickList: ID!, $validationList: ID!, $order: ID!, $scanList: ID!) {
+query($product: ID!, $quote: ID!, $quickList: ID!, $validationList: ID!, $order: ID!, $scanList: ID!, $invoice: ID!) {
   product: node(id: $product) { __typename ... on Product { %s } }
   scanList: node(id: $scanList) { __typename ... on ScanList { lines { product { listPrice { amount currency } } } } }
   quote: node(id: $quote) { __typename ... on Quote { %s } }
   quickList: node(id: $quickList) { __typename ... on QuickList { %s } }
   validationList: node(id: $validationList) { __typename ... on ValidationList { %s } }
   order: node(id: $order) { __typename ... on Order { %s } }
+  invoice: node(id: $invoice) { __typename ... on Invoice { %s } }
 }
-""" % (PRODUCT, QUOTE, QUICK_LIST, VALIDATION_LIST, ORDER)
+""" % (PRODUCT, QUOTE, QUICK_LIST, VALIDATION_LIST, ORDER, INVOICE)
 NODE_NEEDS: dict[str, Need] = {
     "product": READ_ONE_PRODUCT,
     "quote": P.VIEW_QUOTES,
@@ -145,6 +155,7 @@ NODE_NEEDS: dict[str, Need] = {
     "validationList": ANY_MEMBER,
     "order": ANY_MEMBER,
     "scanList": P.PLACE_ORDERS,
+    "invoice": P.VIEW_INVOICES,
 }
 
 # ---------------------------------------------------------------------- mutation payloads
@@ -212,7 +223,8 @@ class World:
 async def build(role: Role) -> World:
     """A company (fast entry on) whose member of `role` has: a product with the company's price
     breaks, an ACTIVE quote, a cart line, a shared quick list, a SUBMITTED validation list, a
-    CONFIRMED order (with its approved validation list) and an approved scan list."""
+    CONFIRMED order (with its approved validation list), an approved scan list, an overdue
+    invoice of the order with a payment, and a credit limit."""
     company = await make_company(fast_entry=True)
     member = await make_member(role, company=company)
     branch = await make_branch()
@@ -225,6 +237,8 @@ async def build(role: Role) -> World:
     submitted = await make_validation_list(member, [(product, "10", "8.80")], branch=branch)
     order = await make_order(member, [(product, "10", "8.80")], branch=branch)
     scan_list = await make_scan_list(company, (product, "10"))
+    invoice = await make_invoice(company, "88.00", paid=("8.00",), due=today() - timedelta(days=1), orders=(order,))
+    await Company.filter(id=company.id).update(credit_limit=Decimal(100000))
     return World(
         member,
         {
@@ -235,6 +249,7 @@ async def build(role: Role) -> World:
             "validationList": gid(submitted),
             "order": gid(order),
             "scanList": gid(scan_list),
+            "invoice": gid(invoice),
             "text": f"{product.sku} 10",
             "delivery": pickup(branch),
             "key": new_key(),

@@ -12,8 +12,8 @@ import pytest
 import strawberry
 from graphql import GraphQLSchema
 
-from models import CompanyStatus, MembershipStatus, Role, StaffRole
-from resolvers.core.context import Context
+from models import CompanyStatus, IntegrationScope, MembershipStatus, Role, StaffRole
+from resolvers.core.context import Context, Viewer
 from resolvers.core.permissions import MATRIX, Permission
 from schema import Mutation, Query
 from schema import schema as served
@@ -40,6 +40,7 @@ SPEC_TABLE: dict[Permission, str] = {
     P.ACCEPT_QUOTES: "x.x..",
     P.VIEW_COMPANY_ORDERS: "xxx..",
     P.VIEW_OWN_ORDERS: "xxxxx",
+    P.VIEW_INVOICES: "xxx..",
 }
 
 
@@ -169,8 +170,15 @@ def _context(staff_role=None, role=None, status=MembershipStatus.ACTIVE, company
     return Context(settings=None, session=SimpleNamespace(user=user, membership=membership))  # type: ignore[arg-type]
 
 
-#: caller -> (Context, what SPEC lets it past: "role" / "staff" / "idle" member / anonymous)
-CALLERS: dict[str, tuple[Context, str, Role | StaffRole | None]] = {
+def _client(scope: IntegrationScope) -> Context:
+    """A distributor API client's request: a user with no staff role nor membership, holding `scope`."""
+    c = _context()
+    c.__dict__["viewer"] = Viewer(None, None, scopes=frozenset({scope}))
+    return c
+
+
+#: caller -> (Context, what SPEC lets it past: "role" / "staff" / "client" / "idle" member / anonymous)
+CALLERS: dict[str, tuple[Context, str, Role | StaffRole | IntegrationScope | None]] = {
     "anonymous": (Context(settings=None), "anonymous", None),  # type: ignore[arg-type]
     **{f"member {r.value}": (_context(role=r), "role", r) for r in Role},
     **{f"staff {s.value}": (_context(staff_role=s), "staff", s) for s in StaffRole},
@@ -182,10 +190,11 @@ CALLERS: dict[str, tuple[Context, str, Role | StaffRole | None]] = {
         None,
     ),
     "user without a membership": (_context(), "idle", None),
+    **{f"client {s.value}": (_client(s), "client", s) for s in IntegrationScope},
 }
 
 
-def expected_refusal(d: Declaration, kind: str, who: Role | StaffRole | None) -> str | None:
+def expected_refusal(d: Declaration, kind: str, who: Role | StaffRole | IntegrationScope | None) -> str | None:
     """SPEC's answer: None (let past), UNAUTHENTICATED (no session) or FORBIDDEN."""
     if d.public:
         return None
@@ -198,6 +207,8 @@ def expected_refusal(d: Declaration, kind: str, who: Role | StaffRole | None) ->
     if kind == "role":
         assert isinstance(who, Role)
         return None if d.member or any(granted(p, who) for p in d.permissions) else "FORBIDDEN"
+    if kind == "client":
+        return None if who in d.scopes else "FORBIDDEN"
     return "FORBIDDEN"  # SPEC: a PENDING membership "sees its viewer and nothing of the company"
 
 
@@ -279,6 +290,13 @@ KINDS: dict[str, tuple[str, str, str, str]] = {
         "FORBIDDEN",
         "staff CUSTOMER_SERVICE",
     ),
+    # the scope itself: tests/invoice (an API client's key)
+    "staff roles or a scope": (
+        'mutation { creditLimitSet(companyId: "x") { userErrors { code } } }',
+        "member ADMINISTRATOR",
+        "FORBIDDEN",
+        "staff ADMINISTRATOR",
+    ),
 }
 
 
@@ -296,7 +314,7 @@ BACKOFFICE = (
     "{ backoffice { companies(first: 1) { totalCount } quoteRequests(first: 1) { totalCount }"
     " validationLists(first: 1) { totalCount } addressChangeRequests { id } customerNumberRequests { id }"
     " helpdeskTickets { id } failedMails { to } auditEvents(first: 1) { totalCount } scanLists(first: 1) { totalCount }"
-    " webhookSubscriptions { id } } }"
+    " apiClients { id } webhookSubscriptions { id } } }"
 )
 
 
@@ -308,7 +326,6 @@ async def test_a_null_declaration_reads_null_for_refused_callers(api, caller):
 
 
 async def test_staff_read_every_backoffice_field(api):
-    """(As ADMINISTRATOR: a few fields, e.g. webhookSubscriptions, are the administrators' only.)"""
     data = await api.ok(BACKOFFICE, token=await _token("staff ADMINISTRATOR"))
     assert set(data["backoffice"]) == {name.split(".")[1] for name in DECLARED if name.startswith("Backoffice.")}
 
@@ -395,6 +412,7 @@ PER_PERMISSION: dict[Permission, tuple[str, str, str]] = {
     ),
     P.VIEW_COMPANY_ORDERS: ("{ orders(first: 1) { totalCount } }", "PENDING member", "member VIEW_PRICES"),
     P.VIEW_OWN_ORDERS: ("{ orders(first: 1) { totalCount } }", "PENDING member", "member QUICK_LISTS_ONLY"),
+    P.VIEW_INVOICES: ("{ invoices(first: 1) { totalCount } }", "member ORDER_WITHOUT_PRICES", "member VIEW_PRICES"),
 }
 
 

@@ -105,8 +105,9 @@ async def login(ctx: Context, email: str, password: str, company_id: str | None 
 
 
 async def logout(ctx: Context) -> bool:
-    """Revoke the current session; false (no error) without one."""
-    if ctx.session is None:
+    """Revoke the current session; false (no error) without one, or for an API key (revoked by
+    apiClientRevoke only)."""
+    if ctx.session is None or ctx.client_id is not None:
         return False
     await Session.filter(id=ctx.session.id, revoked_at=None).update(revoked_at=now())
     ctx.act_as(None)

@@ -81,8 +81,9 @@ async def visible_product_ids_for_quick_lists_only(ctx: Context) -> set[uuid.UUI
 
 
 def require_browse(ctx: Context) -> None:
-    """BROWSE_CATALOG (or staff); no session is UNAUTHENTICATED, any other viewer FORBIDDEN."""
-    if ctx.require_user().staff_role is not None:
+    """BROWSE_CATALOG (or staff, or a READ_ALL client); no session is UNAUTHENTICATED, any other viewer FORBIDDEN."""
+    ctx.require_user()
+    if ctx.reads_all:
         return
     ctx.require(Permission.BROWSE_CATALOG)
 
@@ -96,7 +97,7 @@ async def product_scope(ctx: Context) -> set[uuid.UUID] | None:
     user = ctx.user
     if user is None:
         raise unauthenticated()
-    if user.staff_role is not None or Permission.BROWSE_CATALOG in ctx.permissions:
+    if ctx.reads_all or Permission.BROWSE_CATALOG in ctx.permissions:
         return None
     if Permission.VIEW_QUICK_LISTS in ctx.permissions:
         return await visible_product_ids_for_quick_lists_only(ctx)

@@ -24,9 +24,9 @@ from models import (
 )
 from resolvers.auth import tokens as auth_core
 from resolvers.core import audit, ids, mail, validate
-from resolvers.core.access import of_company
+from resolvers.core.access import of_company, people
 from resolvers.core.context import Context
-from resolvers.core.errors import DomainError, ErrorCode, Problems
+from resolvers.core.errors import DomainError, ErrorCode, Problems, forbidden
 from resolvers.core.i18n import N_, current_locale, tr
 from resolvers.core.permissions import Permission
 from resolvers.core.sequence import next_customer_number
@@ -129,6 +129,14 @@ def check_contact(problems: Problems, value: ContactLike, *field: str) -> dict[s
     }
 
 
+def _person(ctx: Context) -> User | None:
+    """The signed-in person registering or asking for access; an API client may do neither for
+    itself (it would join another company): FORBIDDEN."""
+    if ctx.client_id is not None:
+        raise forbidden()
+    return ctx.user
+
+
 async def _registration_status(problems: Problems, vat: str, actor: User | None) -> CompanyStatus:
     """ACTIVE for a new VAT number. An existing one is open only to an ACTIVE ADMINISTRATOR of an
     active account with that number, and the new account waits for staff (PENDING_REVIEW)."""
@@ -171,7 +179,7 @@ async def register_company(
     billing = validate.address(p, billing_address, "input", "billingAddress")
     delivery = validate.address(p, delivery_address, "input", "deliveryAddress") if delivery_address else billing
     contact_columns = check_contact(p, contact, "input", "contact")
-    actor = ctx.user
+    actor = _person(ctx)
     new_user: NewUser | None = None
     if actor is None:
         if user is None:
@@ -239,7 +247,7 @@ async def request_access(
     p = Problems()
     number = validate.text(p, customer_number, "input", "customerNumber", max_length=20)
     vat = validate.vat_number(p, vat_number, "input", "vatNumber")
-    actor = ctx.user
+    actor = _person(ctx)
     new_user: NewUser | None = None
     if actor is None:
         if user is None:
@@ -275,7 +283,7 @@ async def request_access(
         params = {"requester": f"{actor.first_name} {actor.last_name}", "email": actor.email, "company": company.name}
         admins = (
             await of_company(Membership, company.id)
-            .filter(role=Role.ADMINISTRATOR, status=MembershipStatus.ACTIVE)
+            .filter(people(), role=Role.ADMINISTRATOR, status=MembershipStatus.ACTIVE)
             .select_related("user")
         )
         for admin in admins:

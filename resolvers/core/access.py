@@ -18,13 +18,16 @@ from tortoise.queryset import QuerySet
 
 from models import (
     AddressChangeRequest,
+    ApiClient,
     Cart,
     CartLine,
     Company,
     CustomerNumber,
     CustomerNumberRequest,
+    Event,
     HelpdeskTicket,
     IntegrationScope,
+    Invoice,
     Membership,
     MembershipCustomerNumber,
     Order,
@@ -75,6 +78,11 @@ def of_company(rows: type[M] | QuerySet[M], company_id: Any) -> QuerySet[M]:
 def of_distributor(rows: type[M] | QuerySet[M]) -> QuerySet[M]:
     """The rows that belong to no company: the distributor's own (its webhook subscriptions)."""
     return rows.filter(company_id=None)
+
+
+def of_companies(rows: type[M] | QuerySet[M], company_ids: Sequence[Any]) -> QuerySet[M]:
+    """`of_company` for several companies at once (a loader's batch), on the same terms."""
+    return rows.filter(company_id__in=list(company_ids))
 
 
 def rule(*models: type[Model]) -> Callable[[Rule], Rule]:
@@ -156,7 +164,15 @@ async def _by_customer_number(model: type[M], ctx: Context) -> QuerySet[M]:
 
 
 def _is_staff(ctx: Context) -> bool:
-    return ctx.staff_role is not None
+    """Reads as staff: a staff member, or a READ_ALL API client (Context.reads_all)."""
+    return ctx.reads_all
+
+
+def people() -> Q:
+    """Memberships of people: an API client's backing membership (models.api_client) is no
+    member to list, count as an administrator, mail or manage. A subquery on the small
+    api_client table, so a locking read (select_for_update) locks no user row."""
+    return Q(user_id__not_in=Subquery(ApiClient.all().values("user_id")))
 
 
 # ---------------------------------------------------------------------- the rules
@@ -187,7 +203,7 @@ async def _user(model: type[User], ctx: Context) -> QuerySet[User]:
         return model.all()
     seen = Q(id=user.id)
     if Permission.MANAGE_USERS in ctx.permissions:
-        seen |= Q(id__in=Subquery(in_company(Membership, ctx).values("user_id")))
+        seen |= Q(id__in=Subquery(in_company(Membership, ctx).filter(people()).values("user_id")))
     return model.filter(seen)
 
 
@@ -201,8 +217,18 @@ async def _membership(model: type[Membership], ctx: Context) -> QuerySet[Members
         return model.all()
     seen = Q(user_id=user.id)
     if Permission.MANAGE_USERS in ctx.permissions and ctx.company_id is not None:
-        seen |= Q(company_id=ctx.company_id)
+        seen |= Q(people(), company_id=ctx.company_id)
     return model.filter(seen)
+
+
+@rule(ApiClient)
+async def _api_client(model: type[ApiClient], ctx: Context) -> QuerySet[ApiClient]:
+    """Staff read every client; members with MANAGE_USERS the acting company's."""
+    if _is_staff(ctx):
+        return model.all()
+    if Permission.MANAGE_USERS not in ctx.permissions:
+        return nothing(model)
+    return in_company(model, ctx)
 
 
 @rule(Quote)
@@ -319,3 +345,20 @@ async def _webhook_subscription(model: type[WebhookSubscription], ctx: Context) 
     elif Permission.MANAGE_COMPANY in ctx.permissions and ctx.company_id is not None:
         seen |= Q(company_id=ctx.company_id)
     return model.filter(seen)
+
+
+@rule(Event)
+async def _event(model: type[Event], ctx: Context) -> QuerySet[Event]:
+    """The event feed, every company's: staff and READ_ALL clients only (prices included)."""
+    return model.all() if _is_staff(ctx) else nothing(model)
+
+
+@rule(Invoice)
+async def _invoice(model: type[Invoice], ctx: Context) -> QuerySet[Invoice]:
+    """Staff, READ_ALL clients and the ERP (WRITE_ERP: it records them) read every invoice;
+    members with VIEW_INVOICES the company's made out to a customer number they may use."""
+    if _is_staff(ctx) or ctx.has_scope(IntegrationScope.WRITE_ERP):
+        return model.all()
+    if Permission.VIEW_INVOICES not in ctx.permissions:
+        return nothing(model)
+    return await _by_customer_number(model, ctx)

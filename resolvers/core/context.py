@@ -4,12 +4,17 @@ registry filled by the domains' loader declarations, resolvers.core.loaders)."""
 from __future__ import annotations
 
 import hashlib
+import json
 import uuid
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, cast
+
+from tortoise.expressions import Q
 
 from models import (
+    ApiClient,
     Company,
     CompanyStatus,
     IntegrationScope,
@@ -21,10 +26,12 @@ from models import (
     StaffRole,
     User,
 )
+from resolvers.core import audit, ids
 from resolvers.core.clock import now
 from resolvers.core.errors import forbidden, unauthenticated
 from resolvers.core.logs import current_request_id
 from resolvers.core.permissions import DECIDERS, Permission, permissions_of
+from resolvers.core.ratelimit import Budgets
 from settings import Settings
 
 if TYPE_CHECKING:
@@ -81,6 +88,8 @@ class Viewer:
     company_id: uuid.UUID | None = None
     company_status: CompanyStatus | None = None
     fast_entry_enabled: bool = False
+    #: The API client asking (None for people's sessions).
+    client_id: uuid.UUID | None = None
     #: A distributor API client's scopes (empty for people and company clients).
     scopes: frozenset[IntegrationScope] = frozenset()
 
@@ -110,27 +119,41 @@ class Viewer:
         )
 
 
-_TABLES: tuple[tuple[str, type[Any]], ...] = (("s", Session), ("u", User), ("m", Membership), ("c", Company))
-_SQL: dict[str, str] = {}
+_PEOPLE: tuple[tuple[str, type[Any]], ...] = (("u", User), ("m", Membership), ("c", Company))
+#: What authenticate reads a bearer credential from: its table's alias, model, hash column and
+#: what makes the row live (not revoked, not expired).
+_HEADS: dict[str, tuple[str, type[Any], str, str]] = {
+    "session": ("s", Session, "token_hash", 's."revoked_at" IS NULL AND s."expires_at" > {now}'),
+    "api_client": (
+        "a",
+        ApiClient,
+        "key_hash",
+        'a."revoked_at" IS NULL AND (a."expires_at" IS NULL OR a."expires_at" > {now})',
+    ),
+}
+_SQL: dict[tuple[str, str], str] = {}
 
 
-def _session_sql(dialect: str) -> str:
-    """authenticate's one statement: the session, its user, membership and company, every column
-    of each (aliased `<table letter>_<column>`), so models built from the row are complete."""
-    if dialect not in _SQL:
+def _session_sql(dialect: str, head: str = "session") -> str:
+    """authenticate's one statement: the session (or API client), its user, membership and
+    company, every column of each (aliased `<table letter>_<column>`), so models built from the
+    row are complete."""
+    key = (dialect, head)
+    if key not in _SQL:
+        alias, model, hashed, live = _HEADS[head]
         columns = ", ".join(
-            f'{alias}."{column}" AS "{alias}_{column}"'
-            for alias, model in _TABLES
-            for column in model._meta.fields_db_projection.values()
+            f'{a}."{column}" AS "{a}_{column}"'
+            for a, table in ((alias, model), *_PEOPLE)
+            for column in table._meta.fields_db_projection.values()
         )
         first, second = ("$1", "$2") if dialect == "postgres" else ("?", "?")
-        _SQL[dialect] = (
-            f'SELECT {columns} FROM "session" s JOIN "user" u ON u."id" = s."user_id" '
-            f'LEFT JOIN "membership" m ON m."id" = s."membership_id" '
+        _SQL[key] = (
+            f'SELECT {columns} FROM "{head}" {alias} JOIN "user" u ON u."id" = {alias}."user_id" '
+            f'LEFT JOIN "membership" m ON m."id" = {alias}."membership_id" '
             f'LEFT JOIN "company" c ON c."id" = m."company_id" '
-            f'WHERE s."token_hash" = {first} AND s."revoked_at" IS NULL AND s."expires_at" > {second}'
+            f'WHERE {alias}."{hashed}" = {first} AND {live.format(now=second)}'
         )
-    return _SQL[dialect]
+    return _SQL[key]
 
 
 def _model(model: type[Any], alias: str, row: dict[str, Any]) -> Any:
@@ -154,29 +177,34 @@ class SessionRow:
         "user_id",
         "viewer",
     )
+    #: The row's keys for the head table (the session's, or ClientRow's API client's).
+    ID, USER_ID, MEMBERSHIP_ID = "s_id", "s_user_id", "s_membership_id"
 
     def __init__(self, row: dict[str, Any]) -> None:
         self._row = row
         self._user: User | None = None
         self._membership: Membership | None = None
         self._membership_built = False
-        self.id = _uuid(row["s_id"])
-        self.user_id = _uuid(row["s_user_id"])
-        self.membership_id = _uuid(row["s_membership_id"])
+        self.id = _uuid(row[self.ID])
+        self.user_id = _uuid(row[self.USER_ID])
+        self.membership_id = _uuid(row[self.MEMBERSHIP_ID])
+        self.viewer = self._viewer(row)
+
+    def _viewer(self, row: dict[str, Any], **client: Any) -> Viewer:
         staff_role = StaffRole(row["u_staff_role"]) if row["u_staff_role"] is not None else None
         if row["m_id"] is None:
-            self.viewer = Viewer(self.user_id, staff_role)
-        else:
-            self.viewer = Viewer(
-                self.user_id,
-                staff_role,
-                self.membership_id,
-                Role(row["m_role"]),
-                MembershipStatus(row["m_status"]),
-                _uuid(row["m_company_id"]),
-                CompanyStatus(row["c_status"]),
-                bool(row["c_fast_entry_enabled"]),
-            )
+            return Viewer(self.user_id, staff_role, **client)
+        return Viewer(
+            self.user_id,
+            staff_role,
+            self.membership_id,
+            Role(row["m_role"]),
+            MembershipStatus(row["m_status"]),
+            _uuid(row["m_company_id"]),
+            CompanyStatus(row["c_status"]),
+            bool(row["c_fast_entry_enabled"]),
+            **client,
+        )
 
     @property
     def user(self) -> User:
@@ -202,6 +230,39 @@ class SessionRow:
         self.viewer = Viewer.of(self)
 
 
+#: lastUsedAt is written when the stored one is older than this: at most one UPDATE a minute a key.
+LAST_USED_EVERY = timedelta(minutes=1)
+
+
+class ClientRow(SessionRow):
+    """A live API client as authenticate read it (the same one statement): acts as its backing
+    user and, for a company client, its membership; `viewer` carries its id and scopes."""
+
+    __slots__ = ()
+    ID, USER_ID, MEMBERSHIP_ID = "a_id", "a_user_id", "a_membership_id"
+
+    def _viewer(self, row: dict[str, Any], **client: Any) -> Viewer:
+        scopes = row["a_scopes"]
+        if isinstance(scopes, str):  # the JSON column, as the driver gives it
+            scopes = json.loads(scopes)
+        return super()._viewer(row, client_id=_uuid(row["a_id"]), scopes=frozenset(map(IntegrationScope, scopes)))
+
+    @property
+    def client(self) -> ApiClient:
+        return cast(ApiClient, _model(ApiClient, "a", self._row))
+
+    async def touch(self, at: datetime) -> None:
+        """Keep lastUsedAt within a minute: one conditional UPDATE when the stored one is older
+        (or unset), nothing otherwise; of two processes racing, one writes."""
+        last = self._row["a_last_used_at"]
+        if isinstance(last, str):  # SQLite's text
+            last = ApiClient._meta.fields_map["last_used_at"].to_python_value(last)
+        if last is not None and at - last < LAST_USED_EVERY:
+            return
+        stale = Q(last_used_at__isnull=True) | Q(last_used_at__lt=at - LAST_USED_EVERY)
+        await ApiClient.filter(stale, id=self.id).update(last_used_at=at)
+
+
 @dataclass
 class Context:
     settings: Settings
@@ -214,6 +275,10 @@ class Context:
     executions: int = 0
     #: This request's DataLoaders, by declaration (`product_by_id(ctx)`, see resolvers.core.loaders).
     loaders: dict[Loader[Any, Any], DataLoader[Any, Any]] = field(default_factory=dict, repr=False)
+    #: The budgets this request spends (schema.core.cost.spend_budget); None: unlimited.
+    budgets: Budgets | None = field(default=None, repr=False)
+    #: Times require_erp admitted a WRITE_ERP client in this request (audited: audit_erp_use).
+    erp_grants: int = 0
 
     # ------------------------------------------------------------------ who is asking
     @cached_property
@@ -250,15 +315,28 @@ class Context:
             return frozenset()
         return permissions_of(v.role, v.fast_entry_enabled)
 
+    @property
+    def client_id(self) -> uuid.UUID | None:
+        """The API client asking, if the request came with a key (None for people)."""
+        return self.viewer.client_id if self.viewer else None
+
+    @cached_property
+    def reads_all(self) -> bool:
+        """Reads every company's data as staff do: any staff member, or a READ_ALL client (which
+        never gets past a mutation's declaration, schema.core.permissions)."""
+        return self.staff_role is not None or self.has_scope(IntegrationScope.READ_ALL)
+
     @cached_property
     def can_see_prices(self) -> bool:
-        """Read once per request by every Money field (no per-field permission extension)."""
-        return Permission.VIEW_PRICES in self.permissions or self.staff_role is not None
+        """Read once per request by every Money field (no per-field permission extension): members
+        with VIEW_PRICES, staff, READ_ALL, and every distributor API client (the ERP's side)."""
+        v = self.viewer
+        return Permission.VIEW_PRICES in self.permissions or self.reads_all or bool(v and v.scopes)
 
     def act_as(self, session: Session | SessionRow | None) -> None:
         """From now on this request acts for `session` (login, accountSwitch, logout)."""
         self.session = session
-        for name in ("viewer", "permissions", "can_see_prices"):
+        for name in ("viewer", "permissions", "reads_all", "can_see_prices"):
             self.__dict__.pop(name, None)
 
     def require_user(self) -> User:
@@ -295,10 +373,24 @@ class Context:
         return self.viewer is not None and scope in self.viewer.scopes
 
     def require_erp(self) -> User:
-        """The ERP's writes: a WRITE_ERP client, or staff CUSTOMER_SERVICE / ADMINISTRATOR."""
+        """The ERP's writes: a WRITE_ERP client, or staff CUSTOMER_SERVICE / ADMINISTRATOR. Each
+        grant to a client is audited once its mutation has run (audit_erp_use)."""
         if self.has_scope(IntegrationScope.WRITE_ERP):
+            self.erp_grants += 1
             return self.require_user()
         return self.require_staff(*DECIDERS)
+
+    async def audit_erp_use(self, mutation: str, granted_before: int) -> None:
+        """One audit row (`api_client.erp_write`) for a root mutation in which require_erp
+        admitted a WRITE_ERP client (erp_grants grew past `granted_before`), whatever its outcome:
+        every use of the scope is on record. Called by the root fields' declaration."""
+        if self.erp_grants > granted_before and self.client_id is not None:
+            await audit.record(
+                self.user,
+                "api_client.erp_write",
+                target_id=ids.encode("ApiClient", self.client_id),
+                after={"mutation": mutation},
+            )
 
     def require_read_all(self) -> None:
         """Reads across every company: any staff member, or a READ_ALL client."""
@@ -316,14 +408,34 @@ class Context:
         return {}
 
 
+#: API keys: this prefix and 43 characters (secrets.token_urlsafe(32)); a session token is those
+#: 43 characters alone, so the two never look alike.
+KEY_PREFIX = "bk_"
+KEY_LENGTH = len(KEY_PREFIX) + 43
+
+
+class InvalidKey(Exception):
+    """An API key that is unknown, revoked or expired: the request is refused (UNAUTHENTICATED)."""
+
+
 async def authenticate(authorization: str | None) -> SessionRow | None:
-    """The live session behind a bearer token (not revoked, not expired), with its user,
-    membership and company: one statement, read as a plain row (SessionRow)."""
+    """The live session or API client behind a bearer token (not revoked, not expired), with its
+    user, membership and company: one statement, read as a plain row (SessionRow, ClientRow). A
+    session token that is no longer live is no session; an API key that is not live raises
+    InvalidKey (a machine should stop at once, not carry on anonymously)."""
     if not authorization or not authorization.lower().startswith("bearer "):
         return None
     token = authorization[7:].strip()
     if not token:
         return None
     db = Session._meta.db
-    rows = await db.execute_query_dict(_session_sql(db.capabilities.dialect), [token_hash(token), now()])
+    dialect = db.capabilities.dialect
+    if len(token) == KEY_LENGTH and token.startswith(KEY_PREFIX):
+        rows = await db.execute_query_dict(_session_sql(dialect, "api_client"), [token_hash(token), now()])
+        if not rows:
+            raise InvalidKey
+        client = ClientRow(rows[0])
+        await client.touch(now())
+        return client
+    rows = await db.execute_query_dict(_session_sql(dialect), [token_hash(token), now()])
     return SessionRow(rows[0]) if rows else None

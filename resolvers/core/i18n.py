@@ -337,4 +337,58 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Ce n'est pas une URL http ou https valide.",
         "Dit is geen geldige http- of https-URL.",
     ),
+    # API clients and rate limits
+    "This API key is unknown, revoked or expired.": (
+        "Cette clé d'API est inconnue, révoquée ou expirée.",
+        "Deze API-sleutel is onbekend, ingetrokken of verlopen.",
+    ),
+    "Too many requests this minute: try again in {seconds} s.": (
+        "Trop de requêtes cette minute : réessayez dans {seconds} s.",
+        "Te veel verzoeken deze minuut: probeer het over {seconds} s opnieuw.",
+    ),
+    "The queries of this minute cost too much: try again in {seconds} s.": (
+        "Les requêtes de cette minute coûtent trop : réessayez dans {seconds} s.",
+        "De query's van deze minuut kosten te veel: probeer het over {seconds} s opnieuw.",
+    ),
+    "Choose an expiry date in the future.": (
+        "Choisissez une date d'expiration future.",
+        "Kies een vervaldatum in de toekomst.",
+    ),
+    "Not allowed for this kind of API client.": (
+        "Non permis pour ce type de client d'API.",
+        "Niet toegestaan voor dit soort API-client.",
+    ),
+    "Give a distributor client at least one scope.": (
+        "Donnez au moins une portée au client du distributeur.",
+        "Geef een client van de verdeler minstens één scope.",
+    ),
+    "Give a company client its role.": (
+        "Donnez son rôle au client de l'entreprise.",
+        "Geef de bedrijfsclient zijn rol.",
+    ),
+    # invoices, payments and credit (the ERP's writes)
+    "Enter an amount greater than 0.": ("Indiquez un montant supérieur à 0.", "Geef een bedrag groter dan 0 op."),
+    "Enter an amount of 0 or more.": ("Indiquez un montant de 0 ou plus.", "Geef een bedrag van 0 of meer op."),
+    "This amount is too large.": ("Ce montant est trop élevé.", "Dit bedrag is te groot."),
+    "Use at most 2 decimals.": ("Utilisez au plus 2 décimales.", "Gebruik hoogstens 2 decimalen."),
+    "This invoice number was already recorded with other data.": (
+        "Ce numéro de facture a déjà été enregistré avec d'autres données.",
+        "Dit factuurnummer werd al met andere gegevens geregistreerd.",
+    ),
+    "This payment reference was already recorded with other data.": (
+        "Cette référence de paiement a déjà été enregistrée avec d'autres données.",
+        "Deze betalingsreferentie werd al met andere gegevens geregistreerd.",
+    ),
+    "A cancelled order cannot be invoiced.": (
+        "Une commande annulée ne peut pas être facturée.",
+        "Een geannuleerde bestelling kan niet gefactureerd worden.",
+    ),
+    "The due date cannot be before the issue date.": (
+        "L'échéance ne peut pas précéder la date de facture.",
+        "De vervaldatum kan niet vóór de factuurdatum liggen.",
+    ),
+    "The amount is more than the invoice's open amount ({amount}).": (
+        "Le montant dépasse le solde ouvert de la facture ({amount}).",
+        "Het bedrag is hoger dan het openstaande bedrag van de factuur ({amount}).",
+    ),
 }

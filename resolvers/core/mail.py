@@ -177,7 +177,7 @@ async def deliver_due(settings: Settings, limit: int = 50) -> int:
 
 async def failed_mails(ctx: Context, limit: int = 100) -> list[OutboxMail]:
     """Mails the worker gave up on (FAILED), newest first: any staff role."""
-    ctx.require_staff()
+    ctx.require_read_all()
     return await OutboxMail.filter(failed_at__not_isnull=True).order_by("-failed_at", "-id").limit(limit)
 
 

@@ -8,7 +8,7 @@ import json
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Generic, TypeVar, cast
 
 from tortoise.expressions import Q
@@ -54,6 +54,8 @@ def _decode(cursor: str, model: type[Model], fields: list[str]) -> list[Any]:
             kind = type(model._meta.fields_map[name]).__name__
             if kind == "DatetimeField":
                 values.append(datetime.fromisoformat(value))
+            elif kind == "DateField":
+                values.append(date.fromisoformat(value))
             elif kind == "UUIDField":
                 values.append(uuid.UUID(value))
             else:

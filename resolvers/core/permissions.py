@@ -22,6 +22,7 @@ class Permission(str, Enum):
     ACCEPT_QUOTES = "ACCEPT_QUOTES"
     VIEW_COMPANY_ORDERS = "VIEW_COMPANY_ORDERS"
     VIEW_OWN_ORDERS = "VIEW_OWN_ORDERS"
+    VIEW_INVOICES = "VIEW_INVOICES"
 
 
 P = Permission
@@ -36,6 +37,7 @@ MATRIX: dict[Role, frozenset[Permission]] = {
             P.REQUEST_QUOTES,
             P.VIEW_COMPANY_ORDERS,
             P.VIEW_OWN_ORDERS,
+            P.VIEW_INVOICES,
         }
     ),
     Role.VIEW_PRICES_AND_ORDER: frozenset(
@@ -52,6 +54,7 @@ MATRIX: dict[Role, frozenset[Permission]] = {
             P.ACCEPT_QUOTES,
             P.VIEW_COMPANY_ORDERS,
             P.VIEW_OWN_ORDERS,
+            P.VIEW_INVOICES,
         }
     ),
     Role.ORDER_WITHOUT_PRICES: frozenset(

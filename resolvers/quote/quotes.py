@@ -98,7 +98,7 @@ async def quote_years(ctx: Context) -> list[int]:
 
 async def quote_requests(ctx: Context, first: int | None, after: str | None) -> Page[Quote]:
     """Staff: the REQUESTED quotes of every company, oldest first (the queue to price)."""
-    ctx.require_staff()
+    ctx.require_read_all()
     return await paginate(Quote.filter(status=QuoteState.REQUESTED), first, after, OLDEST_FIRST)
 
 

@@ -63,7 +63,7 @@ async def backoffice_scan_lists(
 ) -> Page[ScanList]:
     """Staff (any role): the scan lists of every company, oldest first (the approval queue is
     `approved: false`); of one company if given (an unknown company has none)."""
-    ctx.require_staff()
+    ctx.require_read_all()
     qs = ScanList.all()
     if approved is not None:
         qs = qs.filter(approved_at__isnull=not approved)

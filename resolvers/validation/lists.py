@@ -84,7 +84,7 @@ async def queue(
 ) -> Page[ValidationList]:
     """Staff: validation lists of every company, oldest first; SUBMITTED only unless the
     filter names statuses (the queue waiting for a decision)."""
-    ctx.require_staff()
+    ctx.require_read_all()
     qs = _filtered(ValidationList.all(), statuses or [ValidationStatus.SUBMITTED], sources)
     page = await paginate(qs, first, after, OLDEST_FIRST)
     for row in page.rows:

@@ -15,11 +15,15 @@ Cost counts the objects a document can return, as Shopify's and GitHub's APIs do
 So ``products(first: 20) { edges { node { name } } }`` costs 1 + 20 + 20 = 41. A document over
 MAX_COST is refused with LIMIT_EXCEEDED and its cost before anything runs; every executed
 response reports ``extensions.cost``.
+
+The same check then spends the document against its caller's budgets per minute (requests and
+summed cost: resolvers.core.ratelimit); over either, HTTP 429 with Retry-After and a top-level
+error RATE_LIMITED, nothing executed.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from typing import Any
 
 from graphql import (
@@ -43,7 +47,10 @@ from graphql import (
 )
 from strawberry.extensions import SchemaExtension
 
-from resolvers.core.errors import limit_exceeded
+from resolvers.auth.throttle import client_address
+from resolvers.core.context import Context
+from resolvers.core.errors import AccessError, limit_exceeded
+from resolvers.core.i18n import tr
 from resolvers.core.pagination import MAX_PAGE
 
 MAX_COST = 5000
@@ -145,13 +152,40 @@ def document_cost(
     return _Cost(schema, fragments, variables).selection(operation.selection_set, root, None) if root else 0
 
 
+def caller(c: Context) -> str:
+    """Whose budgets a request spends: its API client's, its session's, else its address's."""
+    v = c.viewer
+    if v is not None and v.client_id is not None:
+        return f"client:{v.client_id}"
+    if c.session is not None:
+        return f"session:{c.session.id}"
+    return f"address:{client_address(c)}"
+
+
+async def spend_budget(c: Context, cost: int) -> None:
+    """RATE_LIMITED (HTTP 429, Retry-After) when the caller's budgets cannot take this request."""
+    if c.budgets is None:
+        return
+    refused = await c.budgets.spend(caller(c), cost)
+    if refused is None:
+        return
+    if c.response is not None:
+        c.response.status_code = 429
+        c.response.headers["Retry-After"] = str(refused.retry_after)
+    if refused.requests:
+        message = tr("Too many requests this minute: try again in {seconds} s.", seconds=refused.retry_after)
+    else:
+        message = tr("The queries of this minute cost too much: try again in {seconds} s.", seconds=refused.retry_after)
+    raise AccessError("RATE_LIMITED", message)
+
+
 class QueryCost(SchemaExtension):
-    """Computes the document's cost once it is valid, refuses it over MAX_COST, and reports it
-    in the response's `extensions.cost`."""
+    """Computes the document's cost once it is valid, refuses it over MAX_COST, spends it against
+    the caller's budgets, and reports it in the response's `extensions.cost`."""
 
     cost: int | None = None
 
-    def on_execute(self) -> Iterator[None]:
+    async def on_execute(self) -> AsyncIterator[None]:
         ctx = self.execution_context
         document = ctx.graphql_document
         assert document is not None
@@ -162,6 +196,8 @@ class QueryCost(SchemaExtension):
         self.cost = document_cost(ctx.schema._schema, operation, fragments, ctx.variables or {})
         if self.cost > MAX_COST:
             raise limit_exceeded(f"This document costs {self.cost}, more than the limit of {MAX_COST}.")
+        if isinstance(ctx.context, Context):
+            await spend_budget(ctx.context, self.cost)
         yield
 
     def get_results(self) -> dict[str, Any]:

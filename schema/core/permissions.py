@@ -1,16 +1,20 @@
 """Who may call a root field, declared on the field: `requires(...)`.
 
 Every root Query and Mutation field, and every field of the Backoffice namespace, carries one
-declaration (Saleor's PermissionsField is the model): a company Permission, a staff role, a
-distributor API client's IntegrationScope, any signed-in user, any active membership, or
-PUBLIC. The declaration is enforced by one field extension, before the resolver runs, with
-the outcome the resolvers' own checks always had: a top-level error UNAUTHENTICATED without a
-session, FORBIDDEN otherwise (or null, for a field declared `null=True`). It also appends
-"Requires X." to the field's description in the SDL, and tests/test_roles.py reads it to
-check it against SPEC's role matrix.
+declaration (Saleor's PermissionsField is the model): a company Permission, a staff role, any
+signed-in user, any active membership, or PUBLIC. The declaration is enforced by one field
+extension, before the resolver runs, with the outcome the resolvers' own checks always had: a
+top-level error UNAUTHENTICATED without a session, FORBIDDEN otherwise (or null, for a field
+declared `null=True`). It also appends "Requires X." to the field's description in the SDL,
+and tests/test_roles.py reads it to check it against SPEC's role matrix.
 
 Only root fields carry it: leaf fields stay free of extensions (Money has its own rule).
 Resolvers may still call `ctx.require(...)` for the membership they act for.
+
+API clients (models.api_client) get past a declaration by an IntegrationScope it names; a
+READ_ALL client also past a query any staff member may make (never a mutation); a company client
+as a member of its role would, except for SIGNED_IN fields (one's own account: accountSwitch,
+profile, password), which are a person's.
 """
 
 from __future__ import annotations
@@ -19,14 +23,14 @@ from collections.abc import Awaitable, Callable
 from enum import Enum
 from typing import Any
 
-from graphql import GraphQLField
+from graphql import GraphQLField, OperationType
 from strawberry.extensions import FieldExtension
 from strawberry.schema.schema_converter import GraphQLCoreConverter
 from strawberry.types import Info
 from strawberry.types.field import StrawberryField
 
 from models import IntegrationScope, Role, StaffRole
-from resolvers.core.context import Context
+from resolvers.core.context import Context, Viewer
 from resolvers.core.errors import AccessError, forbidden, unauthenticated
 from resolvers.core.permissions import DECIDERS, MATRIX, Permission
 
@@ -45,7 +49,7 @@ SIGNED_IN = Audience.SIGNED_IN
 MEMBER = Audience.MEMBER
 STAFF = Audience.STAFF
 
-Need = Permission | StaffRole | IntegrationScope | Audience
+Need = Permission | StaffRole | Audience | IntegrationScope
 
 #: Validation lists and orders: one's own (VIEW_OWN_ORDERS) or the company's will do.
 READ_ORDERS = (Permission.VIEW_OWN_ORDERS, Permission.VIEW_COMPANY_ORDERS)
@@ -86,21 +90,35 @@ class Declaration(FieldExtension):
     def admits_staff(self, staff_role: StaffRole) -> bool:
         return self.public or self.signed_in or self.any_staff or staff_role in self.staff_roles
 
-    def refusal(self, c: Context) -> AccessError | None:
-        """None when `c` may call the field; else the error it gets (UNAUTHENTICATED, FORBIDDEN)."""
+    def refusal(self, c: Context, mutation: bool = False) -> AccessError | None:
+        """None when `c` may call the field (a mutation's, with `mutation`); else the error it
+        gets (UNAUTHENTICATED, FORBIDDEN)."""
         if self.public:
-            return None
-        if c.viewer is not None and self.scopes & c.viewer.scopes:
             return None
         user = c.user
         if user is None:
             return unauthenticated()
+        viewer = c.viewer
+        if viewer is not None and viewer.client_id is not None:
+            return self.client_refusal(c, viewer, mutation)
         if self.signed_in:
             return None
         if user.staff_role is not None and self.admits_staff(user.staff_role):
             return None
+        if self.scopes and any(c.has_scope(scope) for scope in self.scopes):
+            return None
         membership = c.active_membership
         if membership is not None and self.admits_role(membership.role):
+            return None
+        return forbidden()
+
+    def client_refusal(self, c: Context, viewer: Viewer, mutation: bool) -> AccessError | None:
+        if self.scopes & viewer.scopes:
+            return None
+        if self.any_staff and not mutation and IntegrationScope.READ_ALL in viewer.scopes:
+            return None
+        membership = c.active_membership
+        if membership is not None and not self.signed_in and self.admits_role(membership.role):
             return None
         return forbidden()
 
@@ -119,7 +137,7 @@ class Declaration(FieldExtension):
         elif self.staff_roles:
             who.append("staff role " + _words([r.value for r in StaffRole if r in self.staff_roles]))
         if self.scopes:
-            who.append("scope " + _words([s.value for s in IntegrationScope if s in self.scopes]))
+            who.append("API client scope " + _words([s.value for s in IntegrationScope if s in self.scopes]))
         return f"Requires {_words(who)}." + (" Null otherwise." if self.null else "")
 
     def apply(self, field: StrawberryField) -> None:
@@ -129,11 +147,16 @@ class Declaration(FieldExtension):
             field.description = f"{description.rstrip()}\n\n{self.sentence}" if description else self.sentence
 
 
+def _mutation(info: Info) -> bool:
+    return info.operation.operation == OperationType.MUTATION
+
+
 class Enforced(Declaration):
-    """A declaration that checks the caller before the resolver runs."""
+    """A declaration that checks the caller before the resolver runs; a mutation run by an API
+    client then has its uses of WRITE_ERP audited (Context.audit_erp_use)."""
 
     def resolve(self, next_: Callable[..., Any], source: Any, info: Info, **kwargs: Any) -> Any:
-        refused = self.refusal(info.context)
+        refused = self.refusal(info.context, _mutation(info))
         if refused is not None:
             if self.null:
                 return None
@@ -141,17 +164,24 @@ class Enforced(Declaration):
         return next_(source, info, **kwargs)
 
     async def resolve_async(self, next_: Callable[..., Awaitable[Any]], source: Any, info: Info, **kwargs: Any) -> Any:
-        refused = self.refusal(info.context)
+        c, mutation = info.context, _mutation(info)
+        refused = self.refusal(c, mutation)
         if refused is not None:
             if self.null:
                 return None
             raise refused
-        return await next_(source, info, **kwargs)
+        if not mutation or c.client_id is None:
+            return await next_(source, info, **kwargs)
+        granted = c.erp_grants
+        result = await next_(source, info, **kwargs)
+        await c.audit_erp_use(info.field_name, granted)
+        return result
 
 
 def requires(*needs: Need, null: bool = False) -> Declaration:
     """Declare what a root field needs, for `extensions=[requires(...)]`: any one of `needs`
-    (Permission, StaffRole and IntegrationScope members, STAFF, MEMBER, SIGNED_IN) admits the caller, or
+    (Permission members, StaffRole members, IntegrationScope members, STAFF, MEMBER, SIGNED_IN)
+    admits the caller, or
     PUBLIC alone. With `null`, a refused caller reads null instead of a top-level error."""
     if needs == (PUBLIC,):
         return Declaration(needs, null)

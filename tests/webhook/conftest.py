@@ -1,10 +1,9 @@
-"""Webhook tests: a distributor client with scopes, events made with emit(), and a real HTTP
+"""Webhook tests: distributor API clients, events made with emit(), and a real HTTP
 receiver on loopback (uvicorn + starlette, on this helper's ports 18300-18399)."""
 
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import os
 import socket
 from collections.abc import AsyncIterator, Callable
@@ -20,12 +19,10 @@ from starlette.responses import Response
 from starlette.routing import Route
 from tortoise.transactions import in_transaction
 
-import app as app_module
-from models import Event, EventType, IntegrationScope, StaffRole
-from resolvers.auth.tokens import create_session
+from models import Event, EventType, IntegrationScope
 from resolvers.core import ids
 from resolvers.event import emit, money_json
-from tests.factories import make_staff, make_user
+from tests.api_client.helpers import distributor_client
 
 CREATE = """
 mutation($input: WebhookSubscriptionInput!) {
@@ -68,33 +65,14 @@ async def make_event(
 
 
 @pytest.fixture
-def scoped(monkeypatch: pytest.MonkeyPatch) -> Callable[..., Any]:
-    """`await scoped(MANAGE_WEBHOOKS)`: the token of a distributor API client with those scopes.
-    The API-client keys are another branch's work: here a user's session stands in, its viewer
-    given the scopes as authenticate will give them to a client."""
-    tokens: dict[str, frozenset[IntegrationScope]] = {}
-    real = app_module.authenticate
-
-    async def authenticate(authorization: str | None) -> Any:
-        row = await real(authorization)
-        scopes = tokens.get((authorization or "")[7:].strip())
-        if row is not None and scopes:
-            row.viewer = dataclasses.replace(row.viewer, scopes=scopes)
-        return row
-
-    monkeypatch.setattr(app_module, "authenticate", authenticate)
+def scoped(api: Any) -> Callable[..., Any]:
+    """`await scoped(MANAGE_WEBHOOKS)`: the key of a distributor API client with those scopes."""
 
     async def make(*scopes: IntegrationScope) -> str:
-        _, token = await create_session(await make_user(), None, hours=1)
-        tokens[token] = frozenset(scopes)
-        return token
+        key, _ = await distributor_client(api, *(scope.value for scope in scopes))
+        return key
 
     return make
-
-
-@pytest_asyncio.fixture
-async def staff_admin(db: str) -> str:
-    return (await make_staff(StaffRole.ADMINISTRATOR))[1]
 
 
 class Receiver:
