@@ -9,7 +9,9 @@ from standardwebhooks import Webhook
 
 from models import AuditEvent, EventType, IntegrationScope, Role, StaffRole, WebhookSubscription
 from resolvers.core import ids
+from resolvers.webhook.delivery import without_prices
 from resolvers.webhook.fanout import latest_sequence
+from tests.api_client.helpers import company_client
 from tests.conftest import error_codes
 from tests.factories import make_member, make_staff
 from tests.webhook.conftest import CREATE, make_event
@@ -223,3 +225,16 @@ async def test_company_list_is_for_its_administrators_and_staff(api):
     query = "query($id: ID!) { node(id: $id) { ... on Company { webhookSubscriptions { url } } } }"
     data = await api.ok(query, {"id": admin.company_id}, token=staff)
     assert data["node"]["webhookSubscriptions"] == [{"url": HOOK}]
+
+
+async def test_a_company_api_client_acts_as_its_role(api):
+    """A partner portal's key with ADMINISTRATOR subscribes its company; with another role it may not.
+    Its Money rule at delivery is its own membership's (the key's service user)."""
+    key, _, admin = await company_client(api, role="ADMINISTRATOR")
+    made = await create(api, key)
+    assert made["userErrors"] == []
+    row = await WebhookSubscription.get()
+    assert row.company_id == admin.company.id and row.created_by_id not in (None, admin.user.id)
+    assert await without_prices([row]) == set()
+    viewer_key, _, _ = await company_client(api, admin, role="VIEW_PRICES")
+    assert error_codes(await api(CREATE, {"input": INPUT}, token=viewer_key)) == ["FORBIDDEN"]
