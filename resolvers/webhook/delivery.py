@@ -220,6 +220,8 @@ async def _start(
     t = now()
     tasks = []
     for d in deliveries:
+        if d.subscription_id not in subs or d.event_id not in events:  # deleted since (with its deliveries)
+            continue
         key = (d.event_id, d.subscription_id in blind)
         if key not in bodies:  # one body per event and Money rule, signed per subscription
             bodies[key] = body(events[d.event_id], key[1])
