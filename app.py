@@ -38,6 +38,7 @@ from resolvers.core.i18n import tr, use_locale
 from resolvers.core.logs import RequestIdMiddleware, install_record_factory
 from resolvers.core.ratelimit import Budgets
 from resolvers.scan_list import printing as scan_print
+from resolvers.webhook import delivery as webhooks
 from schema import build_schema
 from schema.core.limits import finish_error
 from settings import ROOT, Settings, get_settings, tortoise_config
@@ -256,9 +257,12 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 await stack.enter_async_context(
                     RegisterTortoise(app, config=tortoise_config(settings.db_url, settings))
                 )
-            worker = None
+            workers = []
             if settings.deliver_mail_in_web:
-                worker = asyncio.create_task(mail.deliver_forever(settings, settings.mail_poll_seconds))
+                workers = [
+                    asyncio.create_task(mail.deliver_forever(settings, settings.mail_poll_seconds)),
+                    asyncio.create_task(webhooks.deliver_forever(settings, settings.mail_poll_seconds)),
+                ]
             if not settings.production:
                 await _say_where_to_start(settings)
             thresholds = _tune_gc()
@@ -267,7 +271,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             finally:
                 gc.unfreeze()
                 gc.set_threshold(*thresholds)
-                if worker:
+                for worker in workers:
                     worker.cancel()
 
     install_record_factory()

@@ -1,5 +1,5 @@
 #!/usr/bin/env python
-"""Command line: migrate, seed-demo, create-staff, import-catalog, deliver-mail, prune-events."""
+"""Command line: migrate, seed-demo, create-staff, import-catalog, worker (alias deliver-mail), prune-events."""
 
 from __future__ import annotations
 
@@ -92,17 +92,23 @@ async def cmd_import_catalog(args: argparse.Namespace) -> None:
     await _with_db(action)
 
 
-@command("deliver-mail")
-async def cmd_deliver_mail(args: argparse.Namespace) -> None:
-    from resolvers.core.mail import deliver_due, deliver_forever
+@command("worker")
+async def cmd_worker(args: argparse.Namespace) -> None:
+    """The outboxes: e-mails and webhooks (`deliver-mail`, its former name, is the same command)."""
+    from resolvers.core import mail
+    from resolvers.webhook import delivery as webhooks
 
     settings = get_settings()
 
     async def action() -> None:
         if args.once:
-            print(f"{await deliver_due(settings)} mails sent")
+            print(f"{await mail.deliver_due(settings)} mails sent")
+            print(f"{await webhooks.deliver_due(settings)} webhooks delivered")
         else:
-            await deliver_forever(settings)
+            await asyncio.gather(
+                mail.deliver_forever(settings, settings.mail_poll_seconds),
+                webhooks.deliver_forever(settings, settings.mail_poll_seconds),
+            )
 
     await _with_db(action)
 
@@ -121,6 +127,9 @@ async def cmd_prune_events(args: argparse.Namespace) -> None:
     await _with_db(action)
 
 
+COMMANDS["deliver-mail"] = cmd_worker
+
+
 def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     parser = argparse.ArgumentParser(prog="manage.py")
@@ -137,8 +146,9 @@ def main(argv: list[str] | None = None) -> int:
     catalog.add_argument("--products", metavar="FILE", help="products CSV")
     catalog.add_argument("--prices", metavar="FILE", help="company prices CSV")
     catalog.add_argument("--stock", metavar="FILE", help="branch stock CSV")
-    mail = sub.add_parser("deliver-mail", help="deliver the e-mail outbox (the worker process)")
-    mail.add_argument("--once", action="store_true", help="deliver what is due, then stop")
+    for name in ("worker", "deliver-mail"):
+        worker = sub.add_parser(name, help="deliver the outboxes, e-mails and webhooks (the worker process)")
+        worker.add_argument("--once", action="store_true", help="deliver what is due, then stop")
     prune = sub.add_parser("prune-events", help="delete events older than EVENT_RETENTION_DAYS (at least 90)")
     prune.add_argument("--days", type=int, help="keep this many days instead (at least 90)")
     args = parser.parse_args(argv)

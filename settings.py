@@ -40,9 +40,14 @@ class Settings(BaseSettings):
     helpdesk_email: str = "helpdesk@example.com"
     cors_origins: list[str] = []
     session_hours: int = 12
-    #: Deliver the outbox from the web process; off when a separate `worker` does it.
+    #: Deliver the outboxes (e-mails, webhooks) from the web process; off when a separate `worker` does it.
     deliver_mail_in_web: bool = True
     mail_poll_seconds: float = 1.0
+    #: Seconds a webhook POST may take in all (connect, send, answer) before it counts as failed.
+    webhook_timeout: float = 10.0
+    #: Seconds before a failed webhook delivery's first retry; the pause doubles at each failure
+    #: (at most an hour, with jitter) until the next attempt would be 24 hours after the first: FAILED.
+    webhook_retry_seconds: float = 5.0
     #: Signs links that work without a session (the printable scan-list pages). Production
     #: requires one of at least 32 characters; development signs with a fixed default.
     secret_key: str | None = None

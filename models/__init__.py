@@ -31,6 +31,7 @@ from models.quote import Quote, QuoteLine, QuoteState, QuoteStatus
 from models.scan_list import ScanList, ScanListLine
 from models.shipment import Shipment, ShipmentLine
 from models.validation import ValidationList, ValidationListLine, ValidationStatus
+from models.webhook import WebhookDelivery, WebhookDeliveryStatus, WebhookSubscription
 
 __all__ = [
     "AddressChangeRequest",
@@ -92,5 +93,8 @@ __all__ = [
     "ValidationList",
     "ValidationListLine",
     "ValidationStatus",
+    "WebhookDelivery",
+    "WebhookDeliveryStatus",
+    "WebhookSubscription",
     "WorkDomain",
 ]

@@ -39,6 +39,7 @@ from schema.quote import QuoteAcceptMutation, QuoteMutation, QuoteQuery
 from schema.scan_list import ScanListMutation, ScanListQuery
 from schema.shipment import ShipmentMutation
 from schema.validation import ValidationMutation, ValidationQuery
+from schema.webhook import WebhookMutation
 
 
 @strawberry.type
@@ -76,6 +77,7 @@ class Mutation(
     QuoteAcceptMutation,
     ScanListMutation,
     QuickListMutation,
+    WebhookMutation,
     InvoiceMutation,
 ):
     pass

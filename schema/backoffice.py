@@ -37,6 +37,7 @@ from schema.order import backoffice_orders
 from schema.quote import Quote, quote_requests
 from schema.scan_list import backoffice_scan_lists
 from schema.validation import backoffice_validation_lists
+from schema.webhook import backoffice_webhook_subscriptions
 
 
 @strawberry.type
@@ -172,6 +173,12 @@ class Backoffice:
     )
     async def failed_mails(self, info: Info) -> list[FailedMail]:
         return [FailedMail.of(r) for r in await mail.failed_mails(ctx(info))]
+
+    webhook_subscriptions = strawberry.field(
+        resolver=backoffice_webhook_subscriptions,
+        extensions=[requires(StaffRole.ADMINISTRATOR, IntegrationScope.MANAGE_WEBHOOKS)],
+        description="The distributor's webhook subscriptions (staff ADMINISTRATOR or MANAGE_WEBHOOKS).",
+    )
 
     @strawberry.field(extensions=[requires(STAFF)])
     async def helpdesk_tickets(self, info: Info, resolved: bool | None = None) -> list[HelpdeskTicket]:

@@ -37,6 +37,7 @@ from schema.core.base import (
 from schema.core.node import readable_node
 from schema.core.permissions import PUBLIC, requires
 from schema.membership import Membership, MembershipStatus, sees_company
+from schema.webhook import WebhookSubscription, company_webhook_subscriptions
 
 if TYPE_CHECKING:
     from schema.invoice import CreditSummary
@@ -233,6 +234,10 @@ class Company(Node):
             raise forbidden()
         rows = await memberships_by_company_id(c).load(self.row.id)
         return [Membership.of(r) for r in rows if status is None or r.status == status]
+
+    @strawberry.field(description="The company's webhook subscriptions. Requires MANAGE_COMPANY (or staff).")
+    async def webhook_subscriptions(self, info: Info) -> list[WebhookSubscription]:
+        return await company_webhook_subscriptions(info, self.row.id)
 
     @strawberry.field(description="The company's API clients. Requires MANAGE_USERS (or staff).")
     async def api_clients(self, info: Info) -> list[ApiClient]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING, Annotated
 
 import orjson
 import strawberry
@@ -13,10 +14,14 @@ from models import EventType
 from resolvers import event as re
 from resolvers.company.loaders import company_by_id
 from resolvers.core import ids
-from schema.company import Company
-from schema.core.base import Node, ctx
+from resolvers.core.context import Context
+from resolvers.event import without_money
+from schema.core.base import Node, ctx, later
 from schema.core.connection import Connection
 from schema.core.node import readable_node
+
+if TYPE_CHECKING:
+    from schema.company import Company
 
 strawberry.enum(EventType, name="EventType")
 
@@ -39,26 +44,28 @@ class Event(Node):
     row: strawberry.Private[m.Event]
 
     @staticmethod
-    def of(row: m.Event) -> Event:
+    def of(row: m.Event, c: Context) -> Event:
+        """Money in the snapshot reads null without VIEW_PRICES, as every Money field does."""
+        data = row.data if c.can_see_prices else without_money(row.data)
         return Event(
             id=strawberry.ID(ids.encode("Event", row.id)),
             type=row.type,
             occurred_at=row.created_at,
             subject_id=strawberry.ID(row.subject_id),
-            data=orjson.dumps(row.data).decode(),
+            data=orjson.dumps(data).decode(),
             row=row,
         )
 
     @strawberry.field
-    async def company(self, info: Info) -> Company | None:
+    async def company(self, info: Info) -> Annotated[Company, strawberry.lazy("schema.company")] | None:
         company_id = self.row.company_id
         if company_id is None:  # aiodataloader cannot load None
             return None
         row = await company_by_id(ctx(info)).load(company_id)
-        return Company.of(row) if row else None
+        return later("schema.company", "Company").of(row) if row else None
 
 
-readable_node(m.Event, lambda row, c: Event.of(row))
+readable_node(m.Event, Event.of)
 
 
 @strawberry.input
@@ -72,4 +79,5 @@ async def backoffice_events(
 ) -> Connection[Event]:
     f = filter or EventFilter()
     page = await re.events(ctx(info), f.types, f.company_id, first, after)
-    return Connection.of(page, [Event.of(row) for row in page.rows])
+    c = ctx(info)
+    return Connection.of(page, [Event.of(row, c) for row in page.rows])

@@ -345,7 +345,8 @@ BACKOFFICE = (
     "{ backoffice { companies(first: 1) { totalCount } quoteRequests(first: 1) { totalCount }"
     " validationLists(first: 1) { totalCount } addressChangeRequests { id } customerNumberRequests { id }"
     " helpdeskTickets { id } failedMails { to } auditEvents(first: 1) { totalCount } scanLists(first: 1) { totalCount }"
-    " apiClients { id } orders(first: 1) { totalCount } events(first: 1) { edges { cursor } } } }"
+    " apiClients { id } orders(first: 1) { totalCount } events(first: 1) { edges { cursor } }"
+    " webhookSubscriptions { id } } }"
 )
 
 

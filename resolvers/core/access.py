@@ -37,8 +37,10 @@ from models import (
     Quote,
     ScanList,
     Shipment,
+    StaffRole,
     User,
     ValidationList,
+    WebhookSubscription,
 )
 from resolvers.core import ids
 from resolvers.core.errors import not_found
@@ -72,6 +74,11 @@ def of_company(rows: type[M] | QuerySet[M], company_id: Any) -> QuerySet[M]:
     company is already settled: staff in the back office, a row already read through `readable`
     and its company's other rows, a user choosing among their own memberships."""
     return rows.filter(company_id=company_id)
+
+
+def of_distributor(rows: type[M] | QuerySet[M]) -> QuerySet[M]:
+    """The rows that belong to no company: the distributor's own (its webhook subscriptions)."""
+    return rows.filter(company_id=None)
 
 
 def of_companies(rows: type[M] | QuerySet[M], company_ids: Sequence[Any]) -> QuerySet[M]:
@@ -333,6 +340,20 @@ async def _ticket(model: type[HelpdeskTicket], ctx: Context) -> QuerySet[Helpdes
     if user is None:
         return nothing(model)
     return model.all() if _is_staff(ctx) else model.filter(user_id=user.id)
+
+
+@rule(WebhookSubscription)
+async def _webhook_subscription(model: type[WebhookSubscription], ctx: Context) -> QuerySet[WebhookSubscription]:
+    """The distributor's subscriptions for staff ADMINISTRATORs and MANAGE_WEBHOOKS clients; every
+    company's for any staff; the acting company's for members with MANAGE_COMPANY."""
+    seen = Q(id=None)
+    if ctx.staff_role == StaffRole.ADMINISTRATOR or ctx.has_scope(IntegrationScope.MANAGE_WEBHOOKS):
+        seen |= Q(company_id=None)
+    if _is_staff(ctx):
+        seen |= Q(company_id__not_isnull=True)
+    elif Permission.MANAGE_COMPANY in ctx.permissions and ctx.company_id is not None:
+        seen |= Q(company_id=ctx.company_id)
+    return model.filter(seen)
 
 
 @rule(Event)

@@ -323,6 +323,20 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Over deze aanvraag is al beslist.",
     ),
     "This ticket is already resolved.": ("Ce ticket est déjà résolu.", "Dit ticket is al opgelost."),
+    # webhooks
+    "Choose at least one event type.": (
+        "Choisissez au moins un type d'événement.",
+        "Kies minstens één soort gebeurtenis.",
+    ),
+    "At most {count} event types.": ("Au plus {count} types d'événement.", "Hoogstens {count} soorten gebeurtenissen."),
+    "This URL is not allowed: use https to a public address.": (
+        "Cette URL n'est pas autorisée : utilisez https vers une adresse publique.",
+        "Deze URL is niet toegestaan: gebruik https naar een openbaar adres.",
+    ),
+    "This is not a valid http or https URL.": (
+        "Ce n'est pas une URL http ou https valide.",
+        "Dit is geen geldige http- of https-URL.",
+    ),
     # API clients and rate limits
     "This API key is unknown, revoked or expired.": (
         "Cette clé d'API est inconnue, révoquée ou expirée.",

@@ -7,14 +7,13 @@ import logging
 from datetime import timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
-from typing import Any
 
 import aiosmtplib
-from tortoise.expressions import F, Q
 
 from models import Locale, OutboxMail
 from resolvers.core.clock import now
 from resolvers.core.context import Context
+from resolvers.core.outbox import Outbox, run_forever
 from settings import Settings
 
 log = logging.getLogger("mail")
@@ -91,6 +90,7 @@ MAX_ATTEMPTS = len(BACKOFF) + 1
 #: so a claim never lapses while its worker is still sending.
 CLAIM = timedelta(seconds=120)
 SEND_TIMEOUT = 60.0
+OUTBOX = Outbox(OutboxMail, CLAIM, sent_at=None, failed_at=None)
 #: Stands for the token in a stored body; `secret` holds the token until the mail is sent.
 SECRET = "{secret}"
 
@@ -143,21 +143,9 @@ def _permanent(error: Exception) -> bool:
     return isinstance(error, aiosmtplib.SMTPRecipientRefused | aiosmtplib.SMTPDataError) and error.code >= 500
 
 
-async def _claim(mail_id: Any) -> OutboxMail | None:
-    """Take one mail for this worker, dated now: only if it is still due, unsent, not failed and
-    not claimed by a live claim. Counts the attempt in the same UPDATE, so none is under-counted."""
-    t = now()
-    free = Q(claimed_until=None) | Q(claimed_until__lt=t)
-    if not await OutboxMail.filter(free, id=mail_id, sent_at=None, failed_at=None, next_attempt_at__lte=t).update(
-        claimed_until=t + CLAIM, attempts=F("attempts") + 1
-    ):
-        return None
-    return await OutboxMail.get(id=mail_id)
-
-
 async def _deliver(settings: Settings, mail: OutboxMail) -> bool:
     """Send one claimed mail; record the result only while the claim is still ours."""
-    ours = OutboxMail.filter(id=mail.id, claimed_until=mail.claimed_until)
+    ours = OUTBOX.ours(mail)
     try:
         await _send(settings, mail)
     except Exception as error:  # SMTP, network, or this mail itself: never the other mails' round
@@ -179,16 +167,9 @@ async def deliver_due(settings: Settings, limit: int = 50) -> int:
 
     Each mail is claimed just before it is sent (a conditional UPDATE that re-checks it is due),
     so two workers never send the same one, however slow the SMTP server is."""
-    free = Q(claimed_until=None) | Q(claimed_until__lt=now())
-    due: list[Any] = (
-        await OutboxMail.filter(free, sent_at=None, failed_at=None, next_attempt_at__lte=now())
-        .order_by("next_attempt_at")
-        .limit(limit)
-        .values_list("id", flat=True)
-    )
     sent = 0
-    for mail_id in due:
-        mail = await _claim(mail_id)
+    for mail_id in await OUTBOX.due(limit):
+        mail = await OUTBOX.claim_one(mail_id)
         if mail is not None and await _deliver(settings, mail):
             sent += 1
     return sent
@@ -201,10 +182,5 @@ async def failed_mails(ctx: Context, limit: int = 100) -> list[OutboxMail]:
 
 
 async def deliver_forever(settings: Settings, interval: float = 1.0) -> None:
-    """The outbox worker: the web process runs it in the background, `manage.py deliver-mail` alone."""
-    while True:
-        try:
-            await deliver_due(settings)
-        except Exception:  # keep the worker alive whatever one round met
-            log.exception("outbox round failed")
-        await asyncio.sleep(interval)
+    """The e-mail outbox worker: the web process runs it in the background."""
+    await run_forever("mail outbox", lambda: deliver_due(settings), interval)

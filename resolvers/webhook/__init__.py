@@ -1,0 +1,1 @@
+"""Webhooks (SPEC "Integration"): subscriptions, fan-out of the event feed, and the delivery worker."""
