@@ -27,7 +27,7 @@ class ApiClient(Entity):
     no membership and holds `scopes` instead."""
 
     name = fields.CharField(max_length=100)
-    #: sha256 of the key (resolvers.core.context.token_hash), as for sessions; the key itself is never stored.
+    #: sha256 of the key (resolvers.core.context.token_hash), as for sessions: the key itself is never stored.
     key_hash = fields.CharField(max_length=64, unique=True)
     key_prefix = fields.CharField(max_length=12)
     user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(

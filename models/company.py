@@ -51,7 +51,7 @@ class Company(Entity):
     )
     representative_id: uuid.UUID | None
     rejection_reason = fields.TextField(null=True)
-    #: Set by the distributor (creditLimitSet); None: no limit.
+    #: Set by the distributor (creditLimitSet), None for no limit.
     credit_limit = fields.DecimalField(max_digits=14, decimal_places=2, null=True)
 
     class Meta:

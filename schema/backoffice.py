@@ -142,7 +142,7 @@ class Backoffice:
     orders = strawberry.field(
         resolver=backoffice_orders,
         extensions=[requires(STAFF, IntegrationScope.READ_ALL)],
-        description="Every company's orders (staff or READ_ALL), newest first; companyId limits them to one company.",
+        description="Every company's orders (staff or READ_ALL). Newest first; companyId limits them to one company.",
     )
 
     events = strawberry.field(

@@ -44,6 +44,13 @@ def describe_values(enum: Any, **descriptions: str) -> None:
         value.description = descriptions.get(value.name, value.description)
 
 
+describe_values(
+    ErrorCode,
+    QUANTITY_EXCEEDS_OPEN="Shipped quantities would exceed what the order line still has open.",
+    DUPLICATE_REFERENCE="The ERP sent a number already used for different data.",
+)
+
+
 def ctx(info: Info) -> Context:
     return info.context
 
