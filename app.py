@@ -273,6 +273,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 gc.set_threshold(*thresholds)
                 for worker in workers:
                     worker.cancel()
+                # until each has rolled back what it had open: its locks must not outlive the app
+                await asyncio.gather(*workers, return_exceptions=True)
 
     install_record_factory()
     middleware = [Middleware(RequestIdMiddleware)]
