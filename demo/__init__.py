@@ -1,4 +1,5 @@
-"""`manage.py seed-demo`: demo companies, users in every role, staff, catalog, quotes, ordering and invoices.
+"""`manage.py seed-demo`: demo companies, users in every role, staff, catalog, quotes, ordering, invoices,
+shipments and API clients (the ERP, a partner portal).
 
 Idempotent: a second run finds the demo administrator and changes nothing.
 """
@@ -10,6 +11,7 @@ from typing import Any
 
 from tortoise.transactions import in_transaction
 
+from demo.api_clients import seed_api_clients
 from demo.catalog import seed_catalog
 from demo.invoices import seed_invoices
 from demo.ordering import seed_ordering
@@ -167,3 +169,4 @@ async def seed_demo() -> None:
     await seed_ordering(company_ids)
     await seed_invoices(company_ids)
     await seed_shipments(company_ids)
+    await seed_api_clients(await Company.get(name="Bouwbedrijf Peeters NV"))
