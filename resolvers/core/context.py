@@ -15,6 +15,7 @@ from models import (
     IntegrationScope,
     Locale,
     Membership,
+    MembershipCustomerNumber,
     MembershipStatus,
     Role,
     Session,
@@ -116,21 +117,37 @@ _SQL: dict[str, str] = {}
 
 def _session_sql(dialect: str) -> str:
     """authenticate's one statement: the session, its user, membership and company, every column
-    of each (aliased `<table letter>_<column>`), so models built from the row are complete."""
+    of each (aliased `<table letter>_<column>`), so models built from the row are complete; and
+    the customer numbers the membership is limited to (`m_customer_number_ids`)."""
     if dialect not in _SQL:
         columns = ", ".join(
             f'{alias}."{column}" AS "{alias}_{column}"'
             for alias, model in _TABLES
             for column in model._meta.fields_db_projection.values()
         )
-        first, second = ("$1", "$2") if dialect == "postgres" else ("?", "?")
+        # PostgreSQL: an array; SQLite has none: the ids comma-separated (UUIDs are text there).
+        postgres = dialect == "postgres"
+        limit = 'x."customer_number_id"' if postgres else 'group_concat(x."customer_number_id")'
+        limits = f'SELECT {limit} FROM "{MembershipCustomerNumber._meta.db_table}" x WHERE x."membership_id" = m."id"'
+        limits = f"ARRAY({limits})" if postgres else f"({limits})"
+        first, second = ("$1", "$2") if postgres else ("?", "?")
         _SQL[dialect] = (
-            f'SELECT {columns} FROM "session" s JOIN "user" u ON u."id" = s."user_id" '
+            f'SELECT {columns}, {limits} AS "m_customer_number_ids" FROM "session" s '
+            f'JOIN "user" u ON u."id" = s."user_id" '
             f'LEFT JOIN "membership" m ON m."id" = s."membership_id" '
             f'LEFT JOIN "company" c ON c."id" = m."company_id" '
             f'WHERE s."token_hash" = {first} AND s."revoked_at" IS NULL AND s."expires_at" > {second}'
         )
     return _SQL[dialect]
+
+
+def _uuids(value: Any) -> list[uuid.UUID]:
+    """The ids of an array column (PostgreSQL) or of a comma-separated text (SQLite's group_concat)."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [uuid.UUID(v) for v in value.split(",")]
+    return list(value)
 
 
 def _model(model: type[Any], alias: str, row: dict[str, Any]) -> Any:
@@ -149,6 +166,7 @@ class SessionRow:
         "_membership_built",
         "_row",
         "_user",
+        "customer_number_ids",
         "id",
         "membership_id",
         "user_id",
@@ -163,6 +181,9 @@ class SessionRow:
         self.id = _uuid(row["s_id"])
         self.user_id = _uuid(row["s_user_id"])
         self.membership_id = _uuid(row["s_membership_id"])
+        #: The customer numbers `membership_id` is limited to ([]: none, it works under all),
+        #: as read with the session; None once they may have changed (`forget_customer_numbers`).
+        self.customer_number_ids: list[uuid.UUID] | None = _uuids(row["m_customer_number_ids"])
         staff_role = StaffRole(row["u_staff_role"]) if row["u_staff_role"] is not None else None
         if row["m_id"] is None:
             self.viewer = Viewer(self.user_id, staff_role)
@@ -199,6 +220,7 @@ class SessionRow:
         """accountSwitch: the session acts for another membership (its company loaded) from now on."""
         self._membership, self._membership_built = membership, True
         self.membership_id = membership.id if membership else None
+        self.customer_number_ids = None  # read with the session for the membership before
         self.viewer = Viewer.of(self)
 
 
