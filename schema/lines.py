@@ -16,7 +16,7 @@ from resolvers.catalog.pricing import line_total
 from resolvers.catalog.products import plain
 from resolvers.core import ids
 from resolvers.core.context import Context
-from resolvers.core.rows import lines_by_owner
+from resolvers.core.rows import LineRow, lines_by_owner
 from schema.catalog import Product, product_columns, products_of
 from schema.core.base import Money, money, money_field
 from schema.core.lookahead import EVERYTHING, Selected, selection
@@ -61,7 +61,7 @@ class Line:
         with_price, with_total = "unitPrice" in want, "lineTotal" in want
         plain_of: dict[Decimal, Decimal] = c.memo.setdefault(plain, {})
 
-        def make(row: Any, product: Product | None) -> Self:
+        def make(row: Any, product: Product | None) -> Any:  # a `cls` (mypy takes no Self in here)
             price, quantity = row.unit_price, row.quantity  # a REQUESTED quote's lines have no price yet
             shown = plain_of.get(quantity) if with_quantity else None
             if shown is None and with_quantity:
@@ -107,6 +107,6 @@ class Line:
         if product is not None:  # each product once, from the columns read with its lines
             rows = {r.product_id: r.product for rows in lines.values() for r in rows}
             products = await Product.of_rows(c, [ProductRow(columns, values) for values in rows.values()], product)
-        make, none = cls.maker(c, selected), []
+        make, none = cls.maker(c, selected), list[LineRow]()
         for owner in owners:
             owner.preloaded_lines = [make(r, products.get(r.product_id)) for r in lines.get(owner.row.id, none)]
