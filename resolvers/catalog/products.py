@@ -60,9 +60,13 @@ def stock_rule(order_multiple: Decimal) -> Callable[[Decimal], StockStatus]:
     return status
 
 
+#: The column suffix of each locale (an enum's `.value` is a slow property, read per product).
+_SUFFIX = {locale: locale.value.lower() for locale in Locale}
+
+
 def localized(row: object, base: str, locale: Locale) -> str | None:
     """`row.<base>_<locale>`, falling back to the French text when that one is empty."""
-    return getattr(row, f"{base}_{locale.value.lower()}", None) or getattr(row, f"{base}_fr", None)
+    return getattr(row, f"{base}_{_SUFFIX[locale]}", None) or getattr(row, f"{base}_fr", None)
 
 
 def plain(value: Decimal) -> Decimal:
