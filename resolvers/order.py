@@ -140,9 +140,12 @@ async def orders(
     search: str | None,
     first: int | None,
     after: str | None,
+    *,
+    with_total: bool = False,
 ) -> Page[Order]:
     """The orders the member may read, newest first; filter by status, year (of placing) and
-    search (part of the number or the reference, any case)."""
+    search (part of the number or the reference, any case). With `with_total` the page's
+    statement also counts them (paginate)."""
     qs = await visible(Order, ctx)
     if statuses:
         qs = qs.filter(status__in=list(statuses))
@@ -151,7 +154,7 @@ async def orders(
     term = (search or "").strip()
     if term:
         qs = qs.filter(Q(number__icontains=term) | Q(reference__icontains=term))
-    page = await paginate(qs, first, after, NEWEST_FIRST)
+    page = await paginate(qs, first, after, NEWEST_FIRST, with_total=with_total)
     for row in page.rows:
         order_by_id(ctx).prime(row.id, row)
     return page

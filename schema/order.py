@@ -34,6 +34,7 @@ from schema.core.base import (
     preloaded_field,
 )
 from schema.core.connection import Connection
+from schema.core.lookahead import selection
 from schema.core.node import node_type, readable_node
 from schema.core.permissions import READ_ORDERS, Permission, requires
 from schema.delivery import Delivery
@@ -139,7 +140,8 @@ class OrderQuery:
     ) -> Connection[Order]:
         f = filter or OrderFilter()
         c = ctx(info)
-        page = await ro.orders(c, f.status, f.year, f.search, first, after)
+        counted = "totalCount" in selection(info)  # counted by the page's own statement
+        page = await ro.orders(c, f.status, f.year, f.search, first, after, with_total=counted)
         orders = [Order.of(r, c) for r in page.rows]
         await OrderLine.preload(c, info, orders, m.OrderLine, "order_id")
         return Connection.of(page, orders)

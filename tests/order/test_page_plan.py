@@ -68,3 +68,28 @@ async def test_lines_are_read_only_when_selected(api, sql) -> None:
         ("lines", 1): (3, True),
         ("lines", 6): (3, True),
     }
+
+
+TOTAL = """query($f: Int, $after: String, $status: [OrderStatus!]) {
+  orders(first: $f, after: $after, filter: {status: $status}) {
+    totalCount pageInfo { hasNextPage endCursor } edges { node { number } }
+  }
+}"""
+
+
+async def test_the_total_is_counted_by_the_pages_own_statement_on_every_page(api, sql) -> None:
+    member = await make_member()
+    stock = await make_stock()
+    t = datetime.now(UTC)
+    for i in range(5):
+        await make_order(member, [(stock.a, "1", "1.00")], branch=stock.branch, created_at=t - timedelta(minutes=i))
+    sql.statements.clear()
+    first = (await api.ok(TOTAL, {"f": 2}, token=member.token))["orders"]
+    assert len(sql.statements) == 2  # session, page (with the count)
+    after = first["pageInfo"]["endCursor"]
+    second = (await api.ok(TOTAL, {"f": 2, "after": after}, token=member.token))["orders"]
+    last = (await api.ok(TOTAL, {"f": 3, "after": second["pageInfo"]["endCursor"]}, token=member.token))["orders"]
+    beyond = (await api.ok(TOTAL, {"f": 3, "after": last["pageInfo"]["endCursor"]}, token=member.token))["orders"]
+    none = (await api.ok(TOTAL, {"f": 3, "status": ["CANCELLED"]}, token=member.token))["orders"]
+    assert [len(p["edges"]) for p in (first, second, last, beyond, none)] == [2, 2, 1, 0, 0]
+    assert [p["totalCount"] for p in (first, second, last, beyond, none)] == [5, 5, 5, 5, 0]
