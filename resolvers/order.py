@@ -25,7 +25,7 @@ from resolvers.core import ids
 from resolvers.core.access import may_read_orders, readable
 from resolvers.core.clock import now
 from resolvers.core.context import Context
-from resolvers.core.errors import ErrorCode, Problem, forbidden, not_found
+from resolvers.core.errors import ErrorCode, Problem, forbidden, not_found, unauthenticated
 from resolvers.core.i18n import tr
 from resolvers.core.loaders import by_key, many_by
 from resolvers.core.pagination import NEWEST_FIRST, Page, paginate
@@ -123,9 +123,9 @@ async def visible(model: type[M], ctx: Context) -> QuerySet[M]:
     """Validation lists or orders the member may read (resolvers.core.access: the company's,
     limited to the member's customer numbers, with VIEW_COMPANY_ORDERS, else their own with
     VIEW_OWN_ORDERS); FORBIDDEN without either, UNAUTHENTICATED without a session."""
-    ctx.require_user()
-    m = ctx.active_membership
-    if m is None or not may_read_orders(ctx):
+    if ctx.viewer is None:
+        raise unauthenticated()
+    if not ctx.viewer.acting or not may_read_orders(ctx):  # the session's values: no model built
         raise forbidden()
     return await readable(model, ctx)
 

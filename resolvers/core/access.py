@@ -134,13 +134,15 @@ async def allowed_customer_number_ids(ctx: Context) -> set[uuid.UUID] | None:
     A member with no MembershipCustomerNumber rows works under every number of the company.
     Read with the session when it was (authenticate's one statement), else by the loader.
     """
-    m = ctx.active_membership
-    if m is None:
+    membership_id = ctx.acting_membership_id
+    if membership_id is None:
         return set()
     session = ctx.session
-    limited = session.customer_number_ids if isinstance(session, SessionRow) and session.membership_id == m.id else None
+    limited = None
+    if isinstance(session, SessionRow) and session.membership_id == membership_id:
+        limited = session.customer_number_ids
     if limited is None:
-        limited = await customer_number_ids_by_membership_id(ctx).load(m.id)
+        limited = await customer_number_ids_by_membership_id(ctx).load(membership_id)
     return set(limited) or None
 
 
@@ -229,12 +231,12 @@ async def _ordered(model: type[M], ctx: Context) -> QuerySet[M]:
     customer numbers); with VIEW_OWN_ORDERS one's own; nothing otherwise."""
     if _is_staff(ctx):
         return model.all()
-    m = ctx.active_membership
-    if m is None or not may_read_orders(ctx):
+    membership_id = ctx.acting_membership_id
+    if membership_id is None or not may_read_orders(ctx):
         return nothing(model)
     if Permission.VIEW_COMPANY_ORDERS in ctx.permissions:
         return await _by_customer_number(model, ctx)
-    return in_company(model, ctx).filter(membership_id=m.id)
+    return in_company(model, ctx).filter(membership_id=membership_id)
 
 
 @rule(OrderLine)

@@ -261,6 +261,12 @@ class Context:
         return self.viewer.staff_role if self.viewer else None
 
     @property
+    def acting_membership_id(self) -> uuid.UUID | None:
+        """The id of `active_membership`, from the session's plain values (no model is built)."""
+        v = self.viewer
+        return v.membership_id if v is not None and v.acting else None
+
+    @property
     def active_membership(self) -> Membership | None:
         """The membership this session acts for, if it may act at all (ACTIVE, company ACTIVE)."""
         return self.membership if self.viewer is not None and self.viewer.acting else None
@@ -291,12 +297,16 @@ class Context:
 
     def require(self, permission: Permission) -> Membership:
         """The acting membership, if it holds the permission; else UNAUTHENTICATED/FORBIDDEN."""
+        self.check(permission)
+        return self.active_membership  # type: ignore[return-value]  # acting: checked above
+
+    def check(self, permission: Permission) -> None:
+        """`require` for reads that need no model: UNAUTHENTICATED/FORBIDDEN unless the acting
+        membership holds the permission."""
         if self.viewer is None:
             raise unauthenticated()
-        m = self.active_membership
-        if m is None or permission not in self.permissions:
+        if not self.viewer.acting or permission not in self.permissions:
             raise forbidden()
-        return m
 
     def require_company(self) -> Membership:
         """Any active membership of an active company (no particular permission)."""

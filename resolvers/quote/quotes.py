@@ -57,7 +57,7 @@ def _status_condition(statuses: Sequence[QuoteStatus], day: date) -> Q:
 
 
 async def _readable(ctx: Context) -> QuerySet[Quote]:
-    ctx.require(Permission.VIEW_QUOTES)
+    ctx.check(Permission.VIEW_QUOTES)
     return await readable(Quote, ctx)
 
 
