@@ -88,15 +88,14 @@ class Declaration(FieldExtension):
         """None when `c` may call the field; else the error it gets (UNAUTHENTICATED, FORBIDDEN)."""
         if self.public:
             return None
-        user = c.user
-        if user is None:
+        v = c.viewer  # the session's plain values: no model is built for the check
+        if v is None:
             return unauthenticated()
         if self.signed_in:
             return None
-        if user.staff_role is not None and self.admits_staff(user.staff_role):
+        if v.staff_role is not None and self.admits_staff(v.staff_role):
             return None
-        membership = c.active_membership
-        if membership is not None and self.admits_role(membership.role):
+        if v.acting and v.role is not None and self.admits_role(v.role):
             return None
         return forbidden()
 
