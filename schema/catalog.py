@@ -307,6 +307,7 @@ class CatalogQuery:
     ) -> Connection[Product]:
         c = ctx(info)
         f = filter or ProductFilter()
+        selected = selection(info)
         page = await catalog.products_page(
             c,
             search=f.search,
@@ -314,8 +315,9 @@ class CatalogQuery:
             orderable_only=bool(f.orderable_only),
             first=first,
             after=after,
+            with_total="totalCount" in selected,  # counted by the page's own statement
         )
-        return Connection.of(page, await Product.page(c, page.rows, selection(info).get("edges", "node")))
+        return Connection.of(page, await Product.page(c, page.rows, selected.get("edges", "node")))
 
     @strawberry.field(extensions=[requires(Permission.BROWSE_CATALOG, Permission.VIEW_QUICK_LISTS, STAFF)])
     async def product(self, info: Info, id: strawberry.ID | None = None, sku: str | None = None) -> Product | None:
