@@ -101,7 +101,7 @@ async def paginate(
         page_qs = page_qs.filter(cast(Q, cond))
     page_qs = page_qs.order_by(*order).limit(size + 1)
     total = None
-    if with_total:
+    if with_total and _rows_only(page_qs):
         rows, total = await _rows_and_total(page_qs, qs)
         if total is None and not after:
             total = 0  # no row at all
@@ -114,6 +114,12 @@ async def paginate(
 
 
 _TOTAL = "__total"
+
+
+def _rows_only(qs: QuerySet[Any]) -> bool:
+    """A query set whose rows Tortoise hydrates with `_init_from_db` alone (no related rows,
+    prefetches or annotations to set on them): `_rows_and_total` can read it."""
+    return not (qs._select_related or qs._prefetch_map or qs._prefetch_queries or qs._annotations)
 
 
 def _sql(query: Any) -> tuple[str, list[Any]]:

@@ -8,7 +8,8 @@ from decimal import Decimal
 
 import pytest
 
-from models import Role
+from models import Order, Role
+from resolvers.core.pagination import paginate
 from tests.catalog.factories import make_product
 from tests.factories import make_member
 from tests.order.helpers import make_order, make_stock
@@ -93,3 +94,20 @@ async def test_the_total_is_counted_by_the_pages_own_statement_on_every_page(api
     none = (await api.ok(TOTAL, {"f": 3, "status": ["CANCELLED"]}, token=member.token))["orders"]
     assert [len(p["edges"]) for p in (first, second, last, beyond, none)] == [2, 2, 1, 0, 0]
     assert [p["totalCount"] for p in (first, second, last, beyond, none)] == [5, 5, 5, 5, 0]
+
+
+async def test_a_page_with_related_rows_to_set_counts_apart(api, sql) -> None:
+    """paginate reads the rows and the count in one statement only where Tortoise sets nothing
+    but the columns on the rows (no select_related, prefetch or annotation)."""
+    member = await make_member()
+    stock = await make_stock()
+    for _ in range(3):
+        await make_order(member, [(stock.a, "1", "1.00")], branch=stock.branch)
+    related = Order.filter(company_id=member.company.id).select_related("customer_number")
+    sql.statements.clear()
+    page = await paginate(related, 2, None, with_total=True)
+    assert len(page.rows) == 2 and page.rows[0].customer_number.number  # the related row is set
+    assert await page.total() == 3 and len(sql.statements) == 2  # the page, then its count
+    sql.statements.clear()
+    page = await paginate(Order.filter(company_id=member.company.id), 2, None, with_total=True)
+    assert await page.total() == 3 and len(sql.statements) == 1
