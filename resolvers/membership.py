@@ -56,7 +56,7 @@ def _forget(ctx: Context, row: Membership) -> None:
     membership_by_id(ctx).clear(row.id)
     memberships_by_company_id(ctx).clear(row.company_id)
     memberships_by_user_id(ctx).clear(row.user_id)
-    access.customer_number_ids_by_membership_id(ctx).clear(row.id)
+    access.forget_customer_numbers(ctx, row.id)
 
 
 async def company_customer_numbers(

@@ -38,7 +38,7 @@ from resolvers.core import ids
 from resolvers.core.access import may_read_orders, nothing, of_company, readable
 from resolvers.core.clock import now
 from resolvers.core.context import Context
-from resolvers.core.errors import ErrorCode, Problem, forbidden, not_found
+from resolvers.core.errors import ErrorCode, Problem, forbidden, not_found, unauthenticated
 from resolvers.core.i18n import tr
 from resolvers.core.loaders import by_key, many_by
 from resolvers.core.pagination import NEWEST_FIRST, Page, paginate
@@ -200,9 +200,9 @@ async def visible(model: type[M], ctx: Context) -> QuerySet[M]:
     """Validation lists or orders the member may read (resolvers.core.access: the company's,
     limited to the member's customer numbers, with VIEW_COMPANY_ORDERS, else their own with
     VIEW_OWN_ORDERS); FORBIDDEN without either, UNAUTHENTICATED without a session."""
-    ctx.require_user()
-    m = ctx.active_membership
-    if m is None or not may_read_orders(ctx):
+    if ctx.viewer is None:
+        raise unauthenticated()
+    if not ctx.viewer.acting or not may_read_orders(ctx):  # the session's values: no model built
         raise forbidden()
     return await readable(model, ctx)
 
@@ -223,8 +223,10 @@ def _filtered(
     return qs
 
 
-async def _page(ctx: Context, qs: QuerySet[Order], first: int | None, after: str | None) -> Page[Order]:
-    page = await paginate(qs, first, after, NEWEST_FIRST)
+async def _page(
+    ctx: Context, qs: QuerySet[Order], first: int | None, after: str | None, with_total: bool
+) -> Page[Order]:
+    page = await paginate(qs, first, after, NEWEST_FIRST, with_total=with_total)
     for row in page.rows:
         order_by_id(ctx).prime(row.id, row)
     return page
@@ -237,10 +239,14 @@ async def orders(
     search: str | None,
     first: int | None,
     after: str | None,
+    *,
+    with_total: bool = False,
 ) -> Page[Order]:
     """The orders the member may read, newest first; filter by status, year (of placing) and
-    search (part of the number or the reference, any case)."""
-    return await _page(ctx, _filtered(await visible(Order, ctx), statuses, year, search), first, after)
+    search (part of the number or the reference, any case). With `with_total` the page's
+    statement also counts them (paginate)."""
+    qs = _filtered(await visible(Order, ctx), statuses, year, search)
+    return await _page(ctx, qs, first, after, with_total)
 
 
 async def every_order(
@@ -251,6 +257,8 @@ async def every_order(
     company_id: str | None,
     first: int | None,
     after: str | None,
+    *,
+    with_total: bool = False,
 ) -> Page[Order]:
     """Backoffice.orders (staff or READ_ALL): every company's orders, or one company's (an
     unknown company has none), newest first, with Query.orders' filter."""
@@ -259,7 +267,7 @@ async def every_order(
     if company_id is not None:
         pk = ids.decode_or_none(company_id, "Company")
         qs = of_company(qs, pk) if pk else nothing(Order)
-    return await _page(ctx, _filtered(qs, statuses, year, search), first, after)
+    return await _page(ctx, _filtered(qs, statuses, year, search), first, after, with_total)
 
 
 async def order(ctx: Context, global_id: str) -> Order | None:

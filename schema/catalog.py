@@ -138,16 +138,26 @@ class Product(Node):
 
     @staticmethod
     def of(row: m.Product | ProductRow, c: Context, breaks: list[Break], selected: Selected | None = None) -> Product:
-        """`breaks`: the acting company's price-list rows for this product (see `Product.load`).
-        With `selected` (a page's selection below Product) only the fields it names are
-        computed, from only the columns they read (PRODUCT_FIELDS); the others are None, never
-        read (the look-ahead over-approximates)."""
-        values: dict[str, Any] = dict(_UNSET)
-        for name in PRODUCT_FIELDS if selected is None else selected.fields:
-            attribute, _, value = PRODUCT_FIELDS.get(name, _RESOLVED)
-            if value is not None:
+        """One product (see `maker`)."""
+        return Product.maker(c, selected)(row, breaks)
+
+    @staticmethod
+    def maker(c: Context, selected: Selected | None = None) -> Callable[[m.Product | ProductRow, list[Break]], Product]:
+        """A function making products from rows and the acting company's price-list rows for
+        each (`breaks`, see `Product.load`). With `selected` (a page's selection below Product)
+        only the fields it names are computed, from only the columns they read (PRODUCT_FIELDS);
+        the others are None, never read (the look-ahead over-approximates). Which fields to
+        compute is decided here once for all the rows."""
+        names = PRODUCT_FIELDS if selected is None else selected.fields
+        computed = [(attribute, value) for attribute, _, value in map(_field, names) if value is not None]
+
+        def make(row: m.Product | ProductRow, breaks: list[Break]) -> Product:
+            values: dict[str, Any] = dict(_UNSET)
+            for attribute, value in computed:
                 values[attribute] = value(row, c, breaks)
-        return Product(**values, row=row, breaks=breaks)
+            return Product(**values, row=row, breaks=breaks)
+
+        return make
 
     @staticmethod
     async def load(c: Context, rows: Sequence[m.Product]) -> list[Product]:
@@ -156,7 +166,8 @@ class Product(Node):
             prices = await prices_by_product_id(c).load_many([r.id for r in rows])
         else:
             prices = [[] for _ in rows]
-        return [Product.of(r, c, p) for r, p in zip(rows, prices, strict=True)]
+        make = Product.maker(c)
+        return [make(r, p) for r, p in zip(rows, prices, strict=True)]
 
     @staticmethod
     async def page(c: Context, rows: Sequence[m.Product | ProductRow], selected: Selected | None) -> list[Product]:
@@ -167,7 +178,8 @@ class Product(Node):
         prices: dict[uuid.UUID, list[Break]] = {}
         if selected is not None and selected.any("netPrice", "priceBreaks") and c.can_see_prices:
             prices = await company_breaks(c.company_id, ids)
-        products = [Product.of(r, c, prices.get(r.id, []), selected) for r in rows]
+        make = Product.maker(c, selected)
+        products = [make(r, prices.get(r.id, [])) for r in rows]
         if selected is not None and "priceBreaks" in selected:
             for product in products:
                 product.price_break_list = _price_breaks(c, product.breaks)
@@ -234,6 +246,10 @@ PRODUCT_FIELDS: dict[str, tuple[str, tuple[str, ...], ProductValue | None]] = {
 }
 _RESOLVED: tuple[str, tuple[str, ...], None] = ("", (), None)  # __typename, and what a resolver computes
 _UNSET = {attribute: None for attribute, _, value in PRODUCT_FIELDS.values() if value is not None}
+
+
+def _field(name: str) -> tuple[str, tuple[str, ...], ProductValue | None]:
+    return PRODUCT_FIELDS.get(name, _RESOLVED)
 
 
 def product_columns(selected: Selected) -> set[str]:
@@ -303,6 +319,7 @@ class CatalogQuery:
     ) -> Connection[Product]:
         c = ctx(info)
         f = filter or ProductFilter()
+        selected = selection(info)
         page = await catalog.products_page(
             c,
             search=f.search,
@@ -310,8 +327,9 @@ class CatalogQuery:
             orderable_only=bool(f.orderable_only),
             first=first,
             after=after,
+            with_total="totalCount" in selected,  # counted by the page's own statement
         )
-        return Connection.of(page, await Product.page(c, page.rows, selection(info).get("edges", "node")))
+        return Connection.of(page, await Product.page(c, page.rows, selected.get("edges", "node")))
 
     @strawberry.field(extensions=[requires(Permission.BROWSE_CATALOG, Permission.VIEW_QUICK_LISTS, STAFF)])
     async def product(self, info: Info, id: strawberry.ID | None = None, sku: str | None = None) -> Product | None:

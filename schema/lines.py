@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Container, Sequence
+from collections.abc import Callable, Container, Sequence
 from decimal import Decimal
 from typing import Any, ClassVar, Self
 
@@ -16,7 +16,7 @@ from resolvers.catalog.pricing import line_total
 from resolvers.catalog.products import plain
 from resolvers.core import ids
 from resolvers.core.context import Context
-from resolvers.core.rows import lines_by_owner
+from resolvers.core.rows import LineRow, lines_by_owner
 from schema.catalog import Product, product_columns, products_of
 from schema.core.base import Money, money, money_field
 from schema.core.lookahead import EVERYTHING, Selected, selection
@@ -47,24 +47,40 @@ class Line:
 
     @classmethod
     def of(cls, row: Any, c: Context, product: Product | None, selected: Selected | None = None) -> Self:
-        """`product` is None only on a page whose selection has no `product` (Line.preload); with
+        """One line of this class (see `maker`)."""
+        return cls.maker(c, selected)(row, product)
+
+    @classmethod
+    def maker(cls, c: Context, selected: Selected | None = None) -> Callable[[Any, Product | None], Self]:
+        """A function making lines of this class from rows (models or LineRow) and their products.
+        `product` is None only on a page whose selection has no `product` (Line.preload); with
         `selected` (the page's selection below `lines`) only the fields it names are computed,
-        the others are None and never read."""
+        the others are None and never read. What to compute is decided here once for all the
+        rows, and each quantity is made plain once per request (quantities repeat on a page)."""
         want: Container[str] = EVERYTHING if selected is None else selected.fields
-        price = row.unit_price  # a REQUESTED quote's lines have none yet
-        return cls(
-            id=strawberry.ID(ids.encode(cls.__name__, row.id)) if "id" in want else None,  # type: ignore[arg-type]
-            quantity=plain(row.quantity) if "quantity" in want else None,  # type: ignore[arg-type]
-            unit_price=money(c, price) if "unitPrice" in want else None,
-            line_total=(
-                money(c, line_total(price, row.quantity) if price is not None else None)
-                if "lineTotal" in want
-                else None
-            ),
-            product=product,  # type: ignore[arg-type]  # None only where not selected (see above)
-            row=row,
-            **cls.own_fields(row),
-        )
+        kind, own = cls.__name__, cls.own_fields
+        with_id, with_quantity = "id" in want, "quantity" in want
+        with_price, with_total = "unitPrice" in want, "lineTotal" in want
+        plain_of: dict[Decimal, Decimal] = c.memo.setdefault(plain, {})
+
+        def make(row: Any, product: Product | None) -> Any:  # a `cls` (mypy takes no Self in here)
+            price, quantity = row.unit_price, row.quantity  # a REQUESTED quote's lines have no price yet
+            shown = plain_of.get(quantity) if with_quantity else None
+            if shown is None and with_quantity:
+                shown = plain_of[quantity] = plain(quantity)
+            return cls(
+                id=strawberry.ID(ids.encode(kind, row.id)) if with_id else None,  # type: ignore[arg-type]
+                quantity=shown,  # type: ignore[arg-type]
+                unit_price=money(c, price) if with_price else None,
+                line_total=(
+                    money(c, line_total(price, quantity) if price is not None else None) if with_total else None
+                ),
+                product=product,  # type: ignore[arg-type]  # None only where not selected (see above)
+                row=row,
+                **own(row),
+            )
+
+        return make
 
     @staticmethod
     def own_fields(row: Any) -> dict[str, Any]:
@@ -74,7 +90,8 @@ class Line:
     async def load(cls, c: Context, rows: Sequence[Any]) -> list[Self]:
         """The lines with their products, loaded together (the lines restrict the product's deletion)."""
         products = await products_of(c, [r.product_id for r in rows])
-        return [cls.of(r, c, p) for r, p in zip(rows, products, strict=True)]
+        make = cls.maker(c)
+        return [make(r, p) for r, p in zip(rows, products, strict=True)]
 
     @classmethod
     async def preload(cls, c: Context, info: Info, owners: Sequence[Any], model: type[Model], owner_key: str) -> None:
@@ -92,7 +109,6 @@ class Line:
         if product is not None:  # each product once, from the columns read with its lines
             rows = {r.product_id: r.product for rows in lines.values() for r in rows}
             products = await Product.of_rows(c, [ProductRow(columns, values) for values in rows.values()], product)
+        make, none = cls.maker(c, selected), list[LineRow]()
         for owner in owners:
-            owner.preloaded_lines = [
-                cls.of(r, c, products.get(r.product_id), selected) for r in lines.get(owner.row.id, [])
-            ]
+            owner.preloaded_lines = [make(r, products.get(r.product_id)) for r in lines.get(owner.row.id, none)]

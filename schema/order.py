@@ -40,6 +40,7 @@ from schema.core.base import (
     preloaded_field,
 )
 from schema.core.connection import Connection
+from schema.core.lookahead import selection
 from schema.core.node import node_type, readable_node
 from schema.core.permissions import DECIDERS, READ_ORDERS, IntegrationScope, Permission, requires
 from schema.delivery import Delivery
@@ -171,6 +172,11 @@ class OrderStatusSetInput:
     )
 
 
+def _counted(info: Info) -> bool:
+    """totalCount is selected: the page's own statement counts it (paginate's with_total)."""
+    return "totalCount" in selection(info)
+
+
 async def _orders_page(info: Info, page: Any) -> Connection[Order]:
     c = ctx(info)
     orders = [Order.of(r, c) for r in page.rows]
@@ -187,7 +193,9 @@ async def backoffice_orders(
 ) -> Connection[Order]:
     """Backoffice.orders: every company's orders, or one company's, with Query.orders' filter."""
     f = filter or OrderFilter()
-    page = await ro.every_order(ctx(info), f.status, f.year, f.search, company_id, first, after)
+    page = await ro.every_order(
+        ctx(info), f.status, f.year, f.search, company_id, first, after, with_total=_counted(info)
+    )
     return await _orders_page(info, page)
 
 
@@ -198,7 +206,7 @@ class OrderQuery:
         self, info: Info, filter: OrderFilter | None = None, first: int | None = 20, after: str | None = None
     ) -> Connection[Order]:
         f = filter or OrderFilter()
-        page = await ro.orders(ctx(info), f.status, f.year, f.search, first, after)
+        page = await ro.orders(ctx(info), f.status, f.year, f.search, first, after, with_total=_counted(info))
         return await _orders_page(info, page)
 
     @strawberry.field(extensions=[requires(*READ_ORDERS)])

@@ -34,6 +34,7 @@ from schema.core.base import (
     preloaded_field,
 )
 from schema.core.connection import Connection
+from schema.core.lookahead import selection
 from schema.core.node import readable_node
 from schema.core.permissions import STAFF, Permission, requires
 from schema.lines import Line, LineInput
@@ -167,7 +168,9 @@ class QuoteQuery:
     ) -> Connection[Quote]:
         f = filter or QuoteFilter()
         c = ctx(info)
-        return await quote_connection(await rq.quotes(c, f.status, f.year, f.search, first, after), c, info)
+        counted = "totalCount" in selection(info)  # counted by the page's own statement
+        page = await rq.quotes(c, f.status, f.year, f.search, first, after, with_total=counted)
+        return await quote_connection(page, c, info)
 
     @strawberry.field(extensions=[requires(Permission.VIEW_QUOTES)])
     async def quote(self, info: Info, id: strawberry.ID) -> Quote | None:

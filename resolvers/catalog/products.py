@@ -60,9 +60,13 @@ def stock_rule(order_multiple: Decimal) -> Callable[[Decimal], StockStatus]:
     return status
 
 
+#: The column suffix of each locale (an enum's `.value` is a slow property, read per product).
+_SUFFIX = {locale: locale.value.lower() for locale in Locale}
+
+
 def localized(row: object, base: str, locale: Locale) -> str | None:
     """`row.<base>_<locale>`, falling back to the French text when that one is empty."""
-    return getattr(row, f"{base}_{locale.value.lower()}", None) or getattr(row, f"{base}_fr", None)
+    return getattr(row, f"{base}_{_SUFFIX[locale]}", None) or getattr(row, f"{base}_fr", None)
 
 
 def plain(value: Decimal) -> Decimal:
@@ -132,16 +136,19 @@ async def products_page(
     orderable_only: bool = False,
     first: int | None = 20,
     after: str | None = None,
+    with_total: bool = False,
 ) -> Page[Product]:
     """A page of the catalog by SKU (stable cursors). Who may read it (BROWSE_CATALOG or staff;
-    QUICK_LISTS_ONLY members are refused) is Query.products' declaration."""
+    QUICK_LISTS_ONLY members are refused) is Query.products' declaration. With `with_total`
+    the page's statement also counts them (paginate)."""
     category = None
     if category_id is not None:
         pk = ids.decode_or_none(category_id, "Category")
         category = await category_by_id(ctx).load(pk) if pk else None
         if category is None:  # an unknown category holds no products
             return await paginate(Product.filter(id=None), first, after, order=("sku",))
-    page = await paginate(product_query(search, category, orderable_only), first, after, order=("sku",))
+    query = product_query(search, category, orderable_only)
+    page = await paginate(query, first, after, order=("sku",), with_total=with_total)
     loaders.prime(product_by_id(ctx), page.rows)
     return page
 

@@ -43,6 +43,7 @@ from models import (
     WebhookSubscription,
 )
 from resolvers.core import ids
+from resolvers.core.context import SessionRow
 from resolvers.core.errors import not_found
 from resolvers.core.loaders import mapped
 from resolvers.core.permissions import Permission
@@ -148,12 +149,25 @@ async def allowed_customer_number_ids(ctx: Context) -> set[uuid.UUID] | None:
     """The customer numbers the acting member is limited to; None means all of the company's.
 
     A member with no MembershipCustomerNumber rows works under every number of the company.
+    Read with the session when it was (authenticate's one statement), else by the loader.
     """
-    m = ctx.active_membership
-    if m is None:
+    membership_id = ctx.acting_membership_id
+    if membership_id is None:
         return set()
-    limited = await customer_number_ids_by_membership_id(ctx).load(m.id)
+    session = ctx.session
+    limited = None
+    if isinstance(session, SessionRow) and session.membership_id == membership_id:
+        limited = session.customer_number_ids
+    if limited is None:
+        limited = await customer_number_ids_by_membership_id(ctx).load(membership_id)
     return set(limited) or None
+
+
+def forget_customer_numbers(ctx: Context, membership_id: uuid.UUID) -> None:
+    """After a change of a membership's customer numbers: this request reads them again."""
+    customer_number_ids_by_membership_id(ctx).clear(membership_id)
+    if isinstance(ctx.session, SessionRow) and ctx.session.membership_id == membership_id:
+        ctx.session.customer_number_ids = None
 
 
 async def _by_customer_number(model: type[M], ctx: Context) -> QuerySet[M]:
@@ -252,12 +266,12 @@ async def _ordered(model: type[M], ctx: Context) -> QuerySet[M]:
     customer numbers); with VIEW_OWN_ORDERS one's own; nothing otherwise."""
     if _is_staff(ctx):
         return model.all()
-    m = ctx.active_membership
-    if m is None or not may_read_orders(ctx):
+    membership_id = ctx.acting_membership_id
+    if membership_id is None or not may_read_orders(ctx):
         return nothing(model)
     if Permission.VIEW_COMPANY_ORDERS in ctx.permissions:
         return await _by_customer_number(model, ctx)
-    return in_company(model, ctx).filter(membership_id=m.id)
+    return in_company(model, ctx).filter(membership_id=membership_id)
 
 
 @rule(OrderLine)

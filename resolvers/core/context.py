@@ -20,6 +20,7 @@ from models import (
     IntegrationScope,
     Locale,
     Membership,
+    MembershipCustomerNumber,
     MembershipStatus,
     Role,
     Session,
@@ -137,7 +138,8 @@ _SQL: dict[tuple[str, str], str] = {}
 def _session_sql(dialect: str, head: str = "session") -> str:
     """authenticate's one statement: the session (or API client), its user, membership and
     company, every column of each (aliased `<table letter>_<column>`), so models built from the
-    row are complete."""
+    row are complete; and the customer numbers the membership is limited to
+    (`m_customer_number_ids`)."""
     key = (dialect, head)
     if key not in _SQL:
         alias, model, hashed, live = _HEADS[head]
@@ -146,14 +148,29 @@ def _session_sql(dialect: str, head: str = "session") -> str:
             for a, table in ((alias, model), *_PEOPLE)
             for column in table._meta.fields_db_projection.values()
         )
-        first, second = ("$1", "$2") if dialect == "postgres" else ("?", "?")
+        # PostgreSQL: an array; SQLite has none: the ids comma-separated (UUIDs are text there).
+        postgres = dialect == "postgres"
+        limit = 'x."customer_number_id"' if postgres else 'group_concat(x."customer_number_id")'
+        limits = f'SELECT {limit} FROM "{MembershipCustomerNumber._meta.db_table}" x WHERE x."membership_id" = m."id"'
+        limits = f"ARRAY({limits})" if postgres else f"({limits})"
+        first, second = ("$1", "$2") if postgres else ("?", "?")
         _SQL[key] = (
-            f'SELECT {columns} FROM "{head}" {alias} JOIN "user" u ON u."id" = {alias}."user_id" '
+            f'SELECT {columns}, {limits} AS "m_customer_number_ids" FROM "{head}" {alias} '
+            f'JOIN "user" u ON u."id" = {alias}."user_id" '
             f'LEFT JOIN "membership" m ON m."id" = {alias}."membership_id" '
             f'LEFT JOIN "company" c ON c."id" = m."company_id" '
             f'WHERE {alias}."{hashed}" = {first} AND {live.format(now=second)}'
         )
     return _SQL[key]
+
+
+def _uuids(value: Any) -> list[uuid.UUID]:
+    """The ids of an array column (PostgreSQL) or of a comma-separated text (SQLite's group_concat)."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [uuid.UUID(v) for v in value.split(",")]
+    return list(value)
 
 
 def _model(model: type[Any], alias: str, row: dict[str, Any]) -> Any:
@@ -172,6 +189,7 @@ class SessionRow:
         "_membership_built",
         "_row",
         "_user",
+        "customer_number_ids",
         "id",
         "membership_id",
         "user_id",
@@ -188,6 +206,9 @@ class SessionRow:
         self.id = _uuid(row[self.ID])
         self.user_id = _uuid(row[self.USER_ID])
         self.membership_id = _uuid(row[self.MEMBERSHIP_ID])
+        #: The customer numbers `membership_id` is limited to ([]: none, it works under all),
+        #: as read with the session; None once they may have changed (`forget_customer_numbers`).
+        self.customer_number_ids: list[uuid.UUID] | None = _uuids(row["m_customer_number_ids"])
         self.viewer = self._viewer(row)
 
     def _viewer(self, row: dict[str, Any], **client: Any) -> Viewer:
@@ -227,6 +248,7 @@ class SessionRow:
         """accountSwitch: the session acts for another membership (its company loaded) from now on."""
         self._membership, self._membership_built = membership, True
         self.membership_id = membership.id if membership else None
+        self.customer_number_ids = None  # read with the session for the membership before
         self.viewer = Viewer.of(self)
 
 
@@ -304,6 +326,12 @@ class Context:
         return self.viewer.staff_role if self.viewer else None
 
     @property
+    def acting_membership_id(self) -> uuid.UUID | None:
+        """The id of `active_membership`, from the session's plain values (no model is built)."""
+        v = self.viewer
+        return v.membership_id if v is not None and v.acting else None
+
+    @property
     def active_membership(self) -> Membership | None:
         """The membership this session acts for, if it may act at all (ACTIVE, company ACTIVE)."""
         return self.membership if self.viewer is not None and self.viewer.acting else None
@@ -347,12 +375,16 @@ class Context:
 
     def require(self, permission: Permission) -> Membership:
         """The acting membership, if it holds the permission; else UNAUTHENTICATED/FORBIDDEN."""
+        self.check(permission)
+        return self.active_membership  # type: ignore[return-value]  # acting: checked above
+
+    def check(self, permission: Permission) -> None:
+        """`require` for reads that need no model: UNAUTHENTICATED/FORBIDDEN unless the acting
+        membership holds the permission."""
         if self.viewer is None:
             raise unauthenticated()
-        m = self.active_membership
-        if m is None or permission not in self.permissions:
+        if not self.viewer.acting or permission not in self.permissions:
             raise forbidden()
-        return m
 
     def require_company(self) -> Membership:
         """Any active membership of an active company (no particular permission)."""

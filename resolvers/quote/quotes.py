@@ -58,7 +58,7 @@ def _status_condition(statuses: Sequence[QuoteStatus], day: date) -> Q:
 
 
 async def _readable(ctx: Context) -> QuerySet[Quote]:
-    ctx.require(Permission.VIEW_QUOTES)
+    ctx.check(Permission.VIEW_QUOTES)
     return await readable(Quote, ctx)
 
 
@@ -69,9 +69,12 @@ async def quotes(
     search: str | None,
     first: int | None,
     after: str | None,
+    *,
+    with_total: bool = False,
 ) -> Page[Quote]:
     """The company's quotes the member may see (VIEW_QUOTES), newest first; an empty or
-    missing status list means every status; search matches number and reference."""
+    missing status list means every status; search matches number and reference. With
+    `with_total` the page's statement also counts them (paginate)."""
     qs = await _readable(ctx)
     if statuses:
         qs = qs.filter(_status_condition(statuses, today()))
@@ -80,7 +83,7 @@ async def quotes(
     term = (search or "").strip()
     if term:
         qs = qs.filter(Q(number__icontains=term) | Q(reference__icontains=term))
-    return await paginate(qs, first, after, NEWEST_FIRST)
+    return await paginate(qs, first, after, NEWEST_FIRST, with_total=with_total)
 
 
 async def quote(ctx: Context, global_id: str) -> Quote | None:

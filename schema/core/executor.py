@@ -139,9 +139,13 @@ class Generator:
         type_ = self.schema.get_type(spec[2])
         assert isinstance(type_, GraphQLObjectType)
         # graphql-core awaits an awaitable value first, and checks is_type_of where the type
-        # has one; an instance of the type's own class (not cast to another) passes both.
-        origin = self.name("origin_", python_class(type_))
-        unusual = f"{source}.__class__ is not {origin} or getattr({source}, {TYPE_CAST_ATTRIBUTE!r}, None) is not None"
+        # has one; an instance of the type's own class (not cast to another) passes both. Where
+        # there is no is_type_of, a cast changes nothing: only the class is checked.
+        cls = python_class(type_)
+        origin = self.name("origin_", cls)
+        unusual = f"{source}.__class__ is not {origin}"
+        if type_.is_type_of is not None or hasattr(cls, "__await__"):
+            unusual += f" or getattr({source}, {TYPE_CAST_ATTRIBUTE!r}, None) is not None"
         refused = f"{self.name('is_awaitable_', is_awaitable)}({source})"
         if type_.is_type_of is not None:
             refused += f" or not {self.name('is_type_of_', type_.is_type_of)}({source}, None)"

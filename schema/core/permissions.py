@@ -103,35 +103,29 @@ class Declaration(FieldExtension):
 
     def refusal(self, c: Context, mutation: bool = False) -> AccessError | None:
         """None when `c` may call the field (a mutation's, with `mutation`); else the error it
-        gets (UNAUTHENTICATED, FORBIDDEN)."""
+        gets (UNAUTHENTICATED, FORBIDDEN). Read from the session's plain values: no model is built."""
         if self.public:
             return None
-        user = c.user
-        if user is None:
+        v = c.viewer
+        if v is None:
             return unauthenticated()
-        viewer = c.viewer
-        if viewer is not None and viewer.client_id is not None:
-            return self.client_refusal(c, viewer, mutation)
+        if v.client_id is not None:
+            return self.client_refusal(v, mutation)
         if self.signed_in:
             return None
-        if user.staff_role is not None and self.admits_staff(user.staff_role):
+        if v.staff_role is not None and self.admits_staff(v.staff_role):
             return None
-        if self.scopes and any(c.has_scope(scope) for scope in self.scopes):
-            return None
-        membership = c.active_membership
-        if membership is not None and self.admits_role(membership.role):
-            return None
-        return forbidden()
+        return None if self.admits_member(v) else forbidden()
 
-    def client_refusal(self, c: Context, viewer: Viewer, mutation: bool) -> AccessError | None:
-        if self.scopes & viewer.scopes:
+    def admits_member(self, v: Viewer) -> bool:
+        return v.acting and v.role is not None and self.admits_role(v.role)
+
+    def client_refusal(self, v: Viewer, mutation: bool) -> AccessError | None:
+        if self.scopes & v.scopes:
             return None
-        if self.any_staff and not mutation and IntegrationScope.READ_ALL in viewer.scopes:
+        if self.any_staff and not mutation and IntegrationScope.READ_ALL in v.scopes:
             return None
-        membership = c.active_membership
-        if membership is not None and not self.signed_in and self.admits_role(membership.role):
-            return None
-        return forbidden()
+        return None if not self.signed_in and self.admits_member(v) else forbidden()
 
     # ------------------------------------------------------------------ the SDL
     @property

@@ -6,10 +6,23 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from models import CompanyStatus, Membership, MembershipStatus, Role, Session, StaffRole, User
+from models import (
+    CompanyStatus,
+    CustomerNumberKind,
+    Membership,
+    MembershipCustomerNumber,
+    MembershipStatus,
+    Role,
+    Session,
+    StaffRole,
+    User,
+)
+from resolvers.core.access import allowed_customer_number_ids, forget_customer_numbers
 from resolvers.core.clock import now
+from resolvers.core.context import Context, authenticate
+from settings import Settings
 from tests.auth.helpers import viewer
-from tests.factories import make_company, make_member, make_staff
+from tests.factories import make_company, make_customer_number, make_member, make_staff
 
 VIEWER = """
 query {
@@ -93,3 +106,27 @@ async def test_a_mutation_changes_only_what_it_says_on_the_user_read_with_the_se
         before.email_verified,
     )
     assert (await Membership.get(id=member.membership.id)).role == member.membership.role
+
+
+async def test_the_customer_number_limits_come_with_the_session_until_they_change(api, sql):
+    member = await make_member(Role.ADMINISTRATOR)
+    ship_to = await make_customer_number(member.company, CustomerNumberKind.SHIP_TO)
+    bill_to = await make_customer_number(member.company, CustomerNumberKind.BILL_TO)
+    for number in (ship_to, bill_to):
+        await MembershipCustomerNumber.create(membership=member.membership, customer_number=number)
+    sql.statements.clear()
+    c = Context(settings=Settings(), session=await authenticate(f"Bearer {member.token}"))
+    assert await allowed_customer_number_ids(c) == {ship_to.id, bill_to.id}
+    assert len(sql.statements) == 1 and 'FROM "session"' in sql.statements[0]  # read with the session
+
+    await MembershipCustomerNumber.filter(customer_number_id=bill_to.id).delete()
+    forget_customer_numbers(c, member.membership.id)  # what a change of the limits calls
+    sql.statements.clear()
+    assert await allowed_customer_number_ids(c) == {ship_to.id}
+    assert len(sql.statements) == 1 and 'FROM "membership_customer_number"' in sql.statements[0]  # read again
+
+
+async def test_a_member_without_limits_works_under_every_number(api):
+    member = await make_member(Role.ADMINISTRATOR)
+    c = Context(settings=Settings(), session=await authenticate(f"Bearer {member.token}"))
+    assert await allowed_customer_number_ids(c) is None

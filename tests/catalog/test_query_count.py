@@ -21,8 +21,8 @@ query($first: Int) {
   }
 }
 """
-#: session, count, page, category, parent category, company prices, stock rows, branches.
-STATEMENTS = 8
+#: session, page (with its count), category, parent category, company prices, stock rows, branches.
+STATEMENTS = 7
 
 
 async def test_a_page_costs_the_same_statements_for_1_20_and_100_products(api, sql):

@@ -22,9 +22,9 @@ query($first: Int!) {
   }
 }
 """
-#: session, the member's customer-number limits, page, count, customer numbers, invoice-order
-#: links, payments, orders, order lines, their products and the company's prices (Line.load)
-STATEMENTS = 11
+#: session (with the member's customer-number limits), page, count, customer numbers,
+#: invoice-order links, payments, orders, order lines, their products and the company's prices
+STATEMENTS = 10
 
 
 @pytest_asyncio.fixture

@@ -20,9 +20,9 @@ query($first: Int) {
 }
 """
 
-# session, membership customer-number limits, count, page, lines (their products joined), company
-# prices, customer numbers, users.
-EXPECTED_STATEMENTS = 8
+# session (with the membership's customer-number limits), page (with its count), lines (their
+# products joined), company prices, customer numbers, users.
+EXPECTED_STATEMENTS = 6
 
 
 async def test_the_quote_list_costs_the_same_number_of_statements_for_1_20_and_50(api, sql):

@@ -126,7 +126,7 @@ async def test_the_page_reads_the_new_line_columns_with_its_lines(api, scoped, s
         "quantityShipped": "1",
         "quantityOpen": "3",
     }
-    assert len(sql.statements) == 4  # session, customer-number limits, page, lines
+    assert len(sql.statements) == 3  # session (with the customer-number limits), page, lines
 
 
 async def test_backoffice_orders_of_every_company_or_one(api, scoped) -> None:
