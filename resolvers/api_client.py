@@ -22,7 +22,9 @@ from tortoise.transactions import in_transaction
 
 from models import (
     ApiClient,
+    CustomerNumber,
     IntegrationScope,
+    Locale,
     Membership,
     MembershipCustomerNumber,
     MembershipStatus,
@@ -107,33 +109,8 @@ async def create(
     key = KEY_PREFIX + secrets.token_urlsafe(32)
     scope_values = sorted({s.value for s in scopes or ()})
     async with in_transaction():
-        user = await User.create(
-            email=f"{uuid.uuid4()}@{SERVICE_DOMAIN}",
-            password_hash=None,
-            first_name=(label or "")[:100],
-            last_name="",
-            locale=creator.locale,
-            is_api_client=True,
-        )
-        backing = None
-        if membership is not None:
-            backing = await Membership.create(
-                user=user, company_id=membership.company_id, role=role, status=MembershipStatus.ACTIVE
-            )
-            await MembershipCustomerNumber.bulk_create(
-                [MembershipCustomerNumber(membership_id=backing.id, customer_number_id=cn.id) for cn in numbers]
-            )
-        client = await ApiClient.create(
-            name=label,
-            key_hash=token_hash(key),
-            key_prefix=key[:SHOWN_PREFIX],
-            user=user,
-            company_id=membership.company_id if membership else None,
-            membership=backing,
-            role=role if membership else None,
-            scopes=scope_values,
-            created_by=creator,
-            expires_at=at,
+        client = await insert(
+            label or "", key, membership.company_id if membership else None, role, scope_values, numbers, creator, at
         )
         await audit.record(
             creator,
@@ -150,6 +127,46 @@ async def create(
             },
         )
     return client, key
+
+
+async def insert(
+    name: str,
+    key: str,
+    company_id: uuid.UUID | None,
+    role: Role | None,
+    scopes: list[str],
+    numbers: Sequence[CustomerNumber] = (),
+    creator: User | None = None,
+    expires_at: datetime | None = None,
+) -> ApiClient:
+    """The rows of a client with this key (checked by the caller): its backing user, and for a
+    company client (company_id) its ACTIVE membership with the role, limited to `numbers`."""
+    user = await User.create(
+        email=f"{uuid.uuid4()}@{SERVICE_DOMAIN}",
+        password_hash=None,
+        first_name=name[:100],
+        last_name="",
+        locale=creator.locale if creator else Locale.FR,
+        is_api_client=True,
+    )
+    backing = None
+    if company_id is not None:
+        backing = await Membership.create(user=user, company_id=company_id, role=role, status=MembershipStatus.ACTIVE)
+        await MembershipCustomerNumber.bulk_create(
+            [MembershipCustomerNumber(membership_id=backing.id, customer_number_id=cn.id) for cn in numbers]
+        )
+    return await ApiClient.create(
+        name=name,
+        key_hash=token_hash(key),
+        key_prefix=key[:SHOWN_PREFIX],
+        user=user,
+        company_id=company_id,
+        membership=backing,
+        role=role if company_id else None,
+        scopes=scopes,
+        created_by=creator,
+        expires_at=expires_at,
+    )
 
 
 async def revoke(ctx: Context, global_id: str) -> ApiClient:

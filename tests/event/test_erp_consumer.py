@@ -1,0 +1,154 @@
+"""samples/erp_consumer.py against the real thing: the demo data migrated and seeded into a file,
+the app under uvicorn, the script run as the README runs it with the demo ERP key."""
+
+from __future__ import annotations
+
+import os
+import select
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from demo import DEMO_PASSWORD
+from demo.api_clients import DEMO_ERP_KEY
+from settings import ROOT
+
+#: This file's app and webhook receiver listen here (ports of their own).
+APP_PORT, RECEIVER_PORT = 18711, 18712
+API = f"http://127.0.0.1:{APP_PORT}/graphql"
+pytestmark = pytest.mark.xdist_group("erp_consumer")  # one worker: the ports are the file's
+
+SUBMITTED = (
+    "{ backoffice { validationLists(first: 2, filter: {status: [SUBMITTED]}) { edges { node { id version } } } } }"
+)
+APPROVE = """mutation($id: ID!, $v: Int!) { validationListApprove(input: {id: $id, expectedVersion: $v}) {
+  validationList { order { id } } userErrors { code } } }"""
+SUBSCRIBE = """mutation($url: String!) { webhookSubscriptionCreate(input: {url: $url, events: [ORDER_CREATED]}) {
+  secret userErrors { code } } }"""
+
+
+def _run(env: dict[str, str], *args: str) -> str:
+    done = subprocess.run([sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def _wait_until_up(url: str, process: subprocess.Popen, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        assert process.poll() is None, process.stderr.read() if process.stderr else ""
+        try:
+            httpx.get(url, timeout=1)
+            return
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    raise TimeoutError(url)
+
+
+@pytest.fixture
+def demo_app(tmp_path: Path) -> Iterator[dict[str, str]]:
+    """The app on APP_PORT over a migrated, seeded SQLite file; yields the environment of its tools."""
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite://{tmp_path / 'demo.sqlite3'}",
+        "APP_ENV": "development",
+        "DELIVER_MAIL_IN_WEB": "false",
+        "API_URL": API,
+        "API_KEY": DEMO_ERP_KEY,
+    }
+    _run(env, "manage.py", "migrate")
+    assert DEMO_ERP_KEY in _run(env, "manage.py", "seed-demo")  # development only: seed-demo prints it
+    app = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "app:app", "--host", "127.0.0.1", "--port", str(APP_PORT)],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        _wait_until_up(f"http://127.0.0.1:{APP_PORT}/healthz", app)
+        yield env
+    finally:
+        app.terminate()
+        app.wait(timeout=10)
+
+
+def _call(query: str, token: str, **variables: object) -> dict:
+    body = httpx.post(API, json={"query": query, "variables": variables}, headers={"Authorization": f"Bearer {token}"})
+    assert "errors" not in body.json(), body.json()
+    return body.json()["data"]
+
+
+def _approve_one(staff: str) -> str:
+    """Staff approve a demo list awaiting approval: its order's id."""
+    node = _call(SUBMITTED, staff)["backoffice"]["validationLists"]["edges"][0]["node"]
+    return _call(APPROVE, staff, id=node["id"], v=node["version"])["validationListApprove"]["validationList"]["order"][
+        "id"
+    ]
+
+
+def _line(process: subprocess.Popen, timeout: float = 30.0) -> str:
+    """The process's next line of output, failing the test rather than waiting forever."""
+    assert process.stdout is not None
+    ready, _, _ = select.select([process.stdout], [], [], timeout)
+    assert ready, "no output in time"
+    return process.stdout.readline()
+
+
+def _kinds(output: str) -> list[str]:
+    return [line.split()[1] for line in output.splitlines()]
+
+
+def test_the_readme_round_trip_with_the_reference_consumer(demo_app, tmp_path):
+    env, cursor = demo_app, str(tmp_path / "cursor")
+    login = 'mutation($p: String!) { login(input: {email: "service@distributor.example", password: $p}) { session { token } } }'
+    staff = httpx.post(API, json={"query": login, "variables": {"p": DEMO_PASSWORD}}).json()
+    staff = staff["data"]["login"]["session"]["token"]
+    order_id = _approve_one(staff)
+
+    poll = ("samples/erp_consumer.py", "poll", "--once", "--cursor-file", cursor)
+    assert _kinds(_run(env, *poll)) == ["ORDER_CREATED", "VALIDATION_LIST_APPROVED"]
+    assert _run(env, *poll) == ""  # resumed from the saved cursor: nothing twice
+
+    steps = _run(env, "samples/erp_consumer.py", "round-trip", order_id)
+    assert '"status": "PROCESSING"' in steps and '"erpReference": "ERP-' in steps
+    assert '"order": {"status": "SHIPPED"}' in steps
+    assert '"status": "PAID", "openAmount": {"amount": "0.00"}' in steps
+    assert _kinds(_run(env, *poll)) == [
+        "ORDER_STATUS_CHANGED",
+        "SHIPMENT_RECORDED",
+        "ORDER_STATUS_CHANGED",  # the whole order shipped
+        "INVOICE_RECORDED",
+        "PAYMENT_RECORDED",
+    ]
+
+
+def test_the_consumer_receives_and_verifies_webhooks(demo_app):
+    env = demo_app
+    url = f"http://127.0.0.1:{RECEIVER_PORT}/"
+    payload = _call(SUBSCRIBE, DEMO_ERP_KEY, url=url)["webhookSubscriptionCreate"]
+    assert payload["userErrors"] == []
+    receiver = subprocess.Popen(
+        [sys.executable, "samples/erp_consumer.py", "listen", "--port", str(RECEIVER_PORT), "--secret", payload["secret"]],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert "listening" in _line(receiver)
+        login = 'mutation($p: String!) { login(input: {email: "admin@distributor.example", password: $p}) { session { token } } }'
+        staff = httpx.post(API, json={"query": login, "variables": {"p": DEMO_PASSWORD}}).json()
+        order_id = _approve_one(staff["data"]["login"]["session"]["token"])
+        _run(env, "manage.py", "worker", "--once")  # fans the feed out, then delivers
+        line = _line(receiver).split()
+        assert line[1:] == ["ORDER_CREATED", _webhook_id(order_id)]
+    finally:
+        receiver.terminate()
+        receiver.wait(timeout=10)
+
+
+def _webhook_id(order_id: str) -> str:
+    """The delivery's webhook-id: the ORDER_CREATED event's global id, read from the feed."""
+    feed = "{ backoffice { events(first: 100, filter: {types: [ORDER_CREATED]}) { edges { node { id subjectId } } } } }"
+    edges = _call(feed, DEMO_ERP_KEY)["backoffice"]["events"]["edges"]
+    return next(e["node"]["id"] for e in edges if e["node"]["subjectId"] == order_id)
