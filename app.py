@@ -227,6 +227,10 @@ def _tortoise_running() -> bool:
 GC_THRESHOLD = (100000, 50, 100)
 
 
+#: Seconds the shutdown waits for the cancelled outbox workers.
+WORKERS_STOP_SECONDS = 2.0
+
+
 def _tune_gc() -> tuple[int, int, int]:
     """Move everything alive after start-up (modules, schema, ORM metadata) to the permanent
     generation so collections stop traversing it, and collect less often. Returns the previous
@@ -273,8 +277,10 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 gc.set_threshold(*thresholds)
                 for worker in workers:
                     worker.cancel()
-                # until each has rolled back what it had open: its locks must not outlive the app
-                await asyncio.gather(*workers, return_exceptions=True)
+                # until each has rolled back what it had open (its locks must not outlive the
+                # app), for a bounded time: a worker stuck in I/O must not hold up the shutdown
+                if workers:
+                    await asyncio.wait(workers, timeout=WORKERS_STOP_SECONDS)
 
     install_record_factory()
     middleware = [Middleware(RequestIdMiddleware)]

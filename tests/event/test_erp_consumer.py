@@ -18,10 +18,8 @@ from demo import DEMO_PASSWORD
 from demo.api_clients import DEMO_ERP_KEY
 from settings import ROOT
 
-#: This file's app and webhook receiver listen here (ports of their own).
-APP_PORT, RECEIVER_PORT = 18711, 18712
-API = f"http://127.0.0.1:{APP_PORT}/graphql"
-pytestmark = pytest.mark.xdist_group("erp_consumer")  # one worker: the ports are the file's
+#: Ports of this file's own: each test's app (the tests may run at once on two xdist workers), the receiver.
+ROUND_TRIP_PORT, WEBHOOKS_PORT, RECEIVER_PORT = 18711, 18713, 18712
 
 SUBMITTED = (
     "{ backoffice { validationLists(first: 2, filter: {status: [SUBMITTED]}) { edges { node { id version } } } } }"
@@ -51,42 +49,49 @@ def _wait_until_up(url: str, process: subprocess.Popen, timeout: float = 30.0) -
 
 
 @pytest.fixture
-def demo_app(tmp_path: Path) -> Iterator[dict[str, str]]:
-    """The app on APP_PORT over a migrated, seeded SQLite file; yields the environment of its tools."""
+def demo_app(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[dict[str, str]]:
+    """The app on the port given (indirect parametrisation) over a migrated, seeded SQLite file;
+    yields the environment of its tools (API_URL, the demo ERP's API_KEY)."""
+    port = request.param
     env = {
         **os.environ,
         "DATABASE_URL": f"sqlite://{tmp_path / 'demo.sqlite3'}",
         "APP_ENV": "development",
         "DELIVER_MAIL_IN_WEB": "false",
-        "API_URL": API,
+        "API_URL": f"http://127.0.0.1:{port}/graphql",
         "API_KEY": DEMO_ERP_KEY,
     }
     _run(env, "manage.py", "migrate")
     assert DEMO_ERP_KEY in _run(env, "manage.py", "seed-demo")  # development only: seed-demo prints it
     app = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "app:app", "--host", "127.0.0.1", "--port", str(APP_PORT)],
+        [sys.executable, "-m", "uvicorn", "app:app", "--host", "127.0.0.1", "--port", str(port)],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
     try:
-        _wait_until_up(f"http://127.0.0.1:{APP_PORT}/healthz", app)
+        _wait_until_up(f"http://127.0.0.1:{port}/healthz", app)
         yield env
     finally:
         app.terminate()
         app.wait(timeout=10)
 
 
-def _call(query: str, token: str, **variables: object) -> dict:
-    body = httpx.post(API, json={"query": query, "variables": variables}, headers={"Authorization": f"Bearer {token}"})
+def _call(env: dict[str, str], query: str, token: str | None, **variables: object) -> dict:
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    body = httpx.post(env["API_URL"], json={"query": query, "variables": variables}, headers=headers)
     assert "errors" not in body.json(), body.json()
     return body.json()["data"]
 
 
-def _approve_one(staff: str) -> str:
+def _staff(env: dict[str, str], email: str) -> str:
+    login = "mutation($e: String!, $p: String!) { login(input: {email: $e, password: $p}) { session { token } } }"
+    return _call(env, login, None, e=email, p=DEMO_PASSWORD)["login"]["session"]["token"]
+
+
+def _approve_one(env: dict[str, str], staff: str) -> str:
     """Staff approve a demo list awaiting approval: its order's id."""
-    node = _call(SUBMITTED, staff)["backoffice"]["validationLists"]["edges"][0]["node"]
-    return _call(APPROVE, staff, id=node["id"], v=node["version"])["validationListApprove"]["validationList"]["order"][
-        "id"
-    ]
+    node = _call(env, SUBMITTED, staff)["backoffice"]["validationLists"]["edges"][0]["node"]
+    approved = _call(env, APPROVE, staff, id=node["id"], v=node["version"])["validationListApprove"]
+    return approved["validationList"]["order"]["id"]
 
 
 def _line(process: subprocess.Popen, timeout: float = 30.0) -> str:
@@ -101,12 +106,10 @@ def _kinds(output: str) -> list[str]:
     return [line.split()[1] for line in output.splitlines()]
 
 
+@pytest.mark.parametrize("demo_app", [ROUND_TRIP_PORT], indirect=True)
 def test_the_readme_round_trip_with_the_reference_consumer(demo_app, tmp_path):
     env, cursor = demo_app, str(tmp_path / "cursor")
-    login = 'mutation($p: String!) { login(input: {email: "service@distributor.example", password: $p}) { session { token } } }'
-    staff = httpx.post(API, json={"query": login, "variables": {"p": DEMO_PASSWORD}}).json()
-    staff = staff["data"]["login"]["session"]["token"]
-    order_id = _approve_one(staff)
+    order_id = _approve_one(env, _staff(env, "service@distributor.example"))
 
     poll = ("samples/erp_consumer.py", "poll", "--once", "--cursor-file", cursor)
     assert _kinds(_run(env, *poll)) == ["ORDER_CREATED", "VALIDATION_LIST_APPROVED"]
@@ -125,10 +128,11 @@ def test_the_readme_round_trip_with_the_reference_consumer(demo_app, tmp_path):
     ]
 
 
+@pytest.mark.parametrize("demo_app", [WEBHOOKS_PORT], indirect=True)
 def test_the_consumer_receives_and_verifies_webhooks(demo_app):
     env = demo_app
     url = f"http://127.0.0.1:{RECEIVER_PORT}/"
-    payload = _call(SUBSCRIBE, DEMO_ERP_KEY, url=url)["webhookSubscriptionCreate"]
+    payload = _call(env, SUBSCRIBE, DEMO_ERP_KEY, url=url)["webhookSubscriptionCreate"]
     assert payload["userErrors"] == []
     receiver = subprocess.Popen(
         [sys.executable, "samples/erp_consumer.py", "listen", "--port", str(RECEIVER_PORT), "--secret", payload["secret"]],
@@ -136,19 +140,17 @@ def test_the_consumer_receives_and_verifies_webhooks(demo_app):
     )  # fmt: skip
     try:
         assert "listening" in _line(receiver)
-        login = 'mutation($p: String!) { login(input: {email: "admin@distributor.example", password: $p}) { session { token } } }'
-        staff = httpx.post(API, json={"query": login, "variables": {"p": DEMO_PASSWORD}}).json()
-        order_id = _approve_one(staff["data"]["login"]["session"]["token"])
+        order_id = _approve_one(env, _staff(env, "admin@distributor.example"))
         _run(env, "manage.py", "worker", "--once")  # fans the feed out, then delivers
         line = _line(receiver).split()
-        assert line[1:] == ["ORDER_CREATED", _webhook_id(order_id)]
+        assert line[1:] == ["ORDER_CREATED", _webhook_id(env, order_id)]
     finally:
         receiver.terminate()
         receiver.wait(timeout=10)
 
 
-def _webhook_id(order_id: str) -> str:
+def _webhook_id(env: dict[str, str], order_id: str) -> str:
     """The delivery's webhook-id: the ORDER_CREATED event's global id, read from the feed."""
     feed = "{ backoffice { events(first: 100, filter: {types: [ORDER_CREATED]}) { edges { node { id subjectId } } } } }"
-    edges = _call(feed, DEMO_ERP_KEY)["backoffice"]["events"]["edges"]
+    edges = _call(env, feed, DEMO_ERP_KEY)["backoffice"]["events"]["edges"]
     return next(e["node"]["id"] for e in edges if e["node"]["subjectId"] == order_id)
