@@ -358,9 +358,11 @@ class Loader:
                     company["user"],
                     None,
                     None,
+                    1,  # version
                 )
             )
             for pos, (p, quantity, price) in enumerate(chosen):
-                lines.append((self.uid(), created, quantity, None, price, pos, oid, self.product_ids[p]))
+                shipped = 0
+                lines.append((self.uid(), created, quantity, None, price, pos, oid, self.product_ids[p], shipped))
         self.order_seq = seq
         return orders, lines

@@ -189,8 +189,19 @@ COLUMNS = {
         "placed_by_id",
         "ship_to_id",
         "validation_list_id",
+        "version",
     ],
-    "order_line": ["id", "created_at", "quantity", "note", "unit_price", "position", "order_id", "product_id"],
+    "order_line": [
+        "id",
+        "created_at",
+        "quantity",
+        "note",
+        "unit_price",
+        "position",
+        "order_id",
+        "product_id",
+        "quantity_shipped",
+    ],
 }
 
 
