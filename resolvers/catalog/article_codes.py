@@ -30,9 +30,9 @@ from resolvers.core.permissions import Permission
 
 #: The most codes articleCodesRemove takes at once (as every input list: schema.core.limits).
 MAX_CODES = 500
-#: What fast entry reads as the end of a code (resolvers.fast_entry): a code holding one could
-#: never be pasted, so it is refused. A double quote is what spreadsheets wrap cells in.
-SEPARATORS = frozenset(' \t\r\n;,"')
+#: Besides whitespace, what fast entry reads as the end of a code (resolvers.fast_entry): a code
+#: holding one could never be pasted, so it is refused. Spreadsheets wrap cells in double quotes.
+SEPARATORS = frozenset(';,"')
 MAX_CODE = validate.max_length(CompanyArticleCode, "code")
 
 
@@ -51,10 +51,15 @@ def check_code(problems: Problems, code: str, *field: str) -> str | None:
     """A code trimmed, 1 to MAX_CODE characters (REQUIRED, TOO_LONG), without a separator fast
     entry would split it at (INVALID)."""
     cleaned = validate.text(problems, code, *field, max_length=MAX_CODE)
-    if cleaned and SEPARATORS & set(cleaned):
+    if cleaned and has_separator(cleaned):
         problems.add(ErrorCode.INVALID, tr("A code may not contain spaces, quotes, ';' or ','."), *field)
         return None
     return cleaned if cleaned and len(cleaned) <= MAX_CODE else None
+
+
+def has_separator(code: str) -> bool:
+    """Whether fast entry would end the code early: at whitespace (any), ';', ',' or a quote."""
+    return any(ch.isspace() or ch in SEPARATORS for ch in code)
 
 
 def catalog_matches(codes: Sequence[str]) -> Q:
@@ -62,7 +67,12 @@ def catalog_matches(codes: Sequence[str]) -> Q:
     order): the SKU as given or upper-cased, the EAN-13 of a GTIN-14."""
     skus = [s for c in codes for s in {c, c.upper()} if validate.fits(Product, "sku", s)]
     eans = [e for e in {ean_of(c) for c in codes} if validate.fits(Product, "ean", e)]
-    return Q(sku__in=skus or [""]) | Q(ean__in=eans or [""])
+    found = Q(id=None)  # no product, when no code fits either column
+    if skus:
+        found |= Q(sku__in=skus)
+    if eans:
+        found |= Q(ean__in=eans)
+    return found
 
 
 async def catalog_owner(code: str, product_id: uuid.UUID) -> Product | None:

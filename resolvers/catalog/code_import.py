@@ -16,7 +16,7 @@ from pathlib import Path
 from tortoise.transactions import in_transaction
 
 from models import CompanyArticleCode, CustomerNumber, Product
-from resolvers.catalog.article_codes import MAX_CODE, SEPARATORS, catalog_matches
+from resolvers.catalog.article_codes import MAX_CODE, catalog_matches, has_separator
 from resolvers.catalog.importer import FileReport, Progress, Reject, Rejected, chunks, ids_by, read_rows
 from resolvers.catalog.products import ean_of
 from resolvers.core import validate
@@ -32,7 +32,7 @@ def parse_code(code: str) -> str:
         raise Reject("missing code")
     if len(code) > MAX_CODE:
         raise Reject(f"too long: code (at most {MAX_CODE} characters)")
-    if SEPARATORS & set(code):
+    if has_separator(code):
         raise Reject(f"bad code: {validate.quoted(code)} (no spaces, quotes, ';' or ',')")
     return code
 

@@ -80,6 +80,7 @@ async def test_a_product_may_have_several_codes_and_its_own_sku(api):
         ("TWO WORDS", "INVALID"),
         ("A;B", "INVALID"),
         ("A,B", "INVALID"),
+        ("A\u00a0B", "INVALID"),
         ('"A"', "INVALID"),
     ],
 )
@@ -221,3 +222,18 @@ async def test_fast_entry_and_lookup_find_a_code_set_through_the_api_for_that_co
     await api.ok(REMOVE, {"codes": ["OUR-FE"]}, token=admin.token)
     gone = await api.ok(FAST_ENTRY, {"text": "OUR-FE 2", "addToCart": False}, token=admin.token)
     assert [ln["status"] for ln in gone["fastEntry"]["lines"]] == ["UNKNOWN_CODE"]
+
+
+async def test_a_foreign_companys_codes_are_not_found(api):
+    member = await make_member()
+    other = await make_member()
+    await set_article_code(other.company, await make_product("FC-1"), "THEIRS")
+    data = await api.ok(COMPANY_CODES, {"id": other.company_id}, token=member.token)
+    assert data["node"] is None
+
+
+async def test_odd_paging_arguments_are_refused_plainly(api):
+    admin = await make_member()
+    assert error_codes(await api(CODES, {"first": 0}, token=admin.token)) == ["LIMIT_EXCEEDED"]
+    assert error_codes(await api(CODES, {"first": 101}, token=admin.token)) == ["LIMIT_EXCEEDED"]
+    assert error_codes(await api(CODES, {"after": "garbage"}, token=admin.token)) == ["INVALID"]
