@@ -79,15 +79,19 @@ async def cmd_create_staff(args: argparse.Namespace) -> None:
 
 @command("import-catalog")
 async def cmd_import_catalog(args: argparse.Namespace) -> None:
+    from resolvers.catalog.code_import import import_article_codes
     from resolvers.catalog.importer import import_catalog
 
-    if not (args.branches or args.products or args.prices or args.stock):
-        raise ValueError("give at least one of --branches, --products, --prices, --stock")
+    if not (args.branches or args.products or args.prices or args.stock or args.article_codes):
+        raise ValueError("give at least one of --branches, --products, --prices, --stock, --article-codes")
 
     async def action() -> None:
-        print(
-            await import_catalog(products=args.products, prices=args.prices, stock=args.stock, branches=args.branches)
+        report = await import_catalog(
+            products=args.products, prices=args.prices, stock=args.stock, branches=args.branches
         )
+        if args.article_codes:  # last: its rows may name products of this run
+            report.files.append(await import_article_codes(args.article_codes))
+        print(report)
 
     await _with_db(action)
 
@@ -140,12 +144,14 @@ def main(argv: list[str] | None = None) -> int:
     staff.add_argument("email")
     staff.add_argument("--role", required=True, choices=["REPRESENTATIVE", "CUSTOMER_SERVICE", "ADMINISTRATOR"])
     catalog = sub.add_parser(
-        "import-catalog", help="upsert branches, products, company prices and stock from CSV (samples/README.md)"
+        "import-catalog",
+        help="upsert branches, products, company prices, stock and article codes from CSV (samples/README.md)",
     )
     catalog.add_argument("--branches", metavar="FILE", help="branches CSV")
     catalog.add_argument("--products", metavar="FILE", help="products CSV")
     catalog.add_argument("--prices", metavar="FILE", help="company prices CSV")
     catalog.add_argument("--stock", metavar="FILE", help="branch stock CSV")
+    catalog.add_argument("--article-codes", metavar="FILE", help="companies' own article codes CSV")
     for name in ("worker", "deliver-mail"):
         worker = sub.add_parser(name, help="deliver the outboxes, e-mails and webhooks (the worker process)")
         worker.add_argument("--once", action="store_true", help="deliver what is due, then stop")

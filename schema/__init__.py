@@ -8,6 +8,7 @@ from strawberry.extensions import MaxAliasesLimiter, QueryDepthLimiter
 from strawberry.schema.config import StrawberryConfig
 
 from schema.api_client import ApiClientMutation
+from schema.article_code import ArticleCodeMutation
 from schema.auth import AuthMutation, AuthQuery
 from schema.backoffice import BackofficeMutation, BackofficeQuery
 from schema.cart import CartMutation, CartQuery
@@ -78,6 +79,7 @@ class Mutation(
     ScanListMutation,
     QuickListMutation,
     WebhookMutation,
+    ArticleCodeMutation,
     InvoiceMutation,
 ):
     pass

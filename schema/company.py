@@ -21,6 +21,7 @@ from resolvers.invoice.reads import credit
 from resolvers.membership import memberships_by_company_id
 from schema.account import Locale
 from schema.api_client import ApiClient, company_api_clients
+from schema.article_code import ArticleCode, company_article_codes
 from schema.core.base import (
     Address,
     AddressInput,
@@ -34,6 +35,7 @@ from schema.core.base import (
     errors_field,
     later,
 )
+from schema.core.connection import Connection
 from schema.core.node import readable_node
 from schema.core.permissions import PUBLIC, requires
 from schema.membership import Membership, MembershipStatus, sees_company
@@ -242,6 +244,12 @@ class Company(Node):
     @strawberry.field(description="The company's API clients. Requires MANAGE_USERS (or staff).")
     async def api_clients(self, info: Info) -> list[ApiClient]:
         return await company_api_clients(info, self.row.id)
+
+    @strawberry.field(description="Readable by members with BROWSE_CATALOG (or staff); managed with MANAGE_COMPANY.")
+    async def article_codes(
+        self, info: Info, first: int | None = 50, after: str | None = None
+    ) -> Connection[ArticleCode]:
+        return await company_article_codes(info, self.row.id, first, after)
 
     @strawberry.field(description="Requires VIEW_INVOICES (or staff).")
     async def credit(self, info: Info) -> Annotated[CreditSummary, strawberry.lazy("schema.invoice")] | None:

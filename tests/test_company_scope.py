@@ -32,7 +32,6 @@ ALLOWED: dict[tuple[str, str], str] = {
 NO_READ_RULE: dict[str, str] = {
     "AuditEvent": "staff read the whole trail (backofficeAuditEvents, of_company for one company)",
     "CompanyPrice": "read per product by the price loaders for the acting company (of_company)",
-    "CompanyArticleCode": "matched by fast entry within the acting company (in_company)",
 }
 
 

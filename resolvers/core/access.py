@@ -22,6 +22,7 @@ from models import (
     Cart,
     CartLine,
     Company,
+    CompanyArticleCode,
     CustomerNumber,
     CustomerNumberRequest,
     Event,
@@ -199,6 +200,16 @@ async def _company(model: type[Company], ctx: Context) -> QuerySet[Company]:
     if _is_staff(ctx):
         return model.all()
     return model.filter(id=ctx.company_id) if ctx.company_id is not None else nothing(model)
+
+
+@rule(CompanyArticleCode)
+async def _article_code(model: type[CompanyArticleCode], ctx: Context) -> QuerySet[CompanyArticleCode]:
+    """Staff read every company's own article codes; members with BROWSE_CATALOG the acting company's."""
+    if _is_staff(ctx):
+        return model.all()
+    if Permission.BROWSE_CATALOG not in ctx.permissions:
+        return nothing(model)
+    return in_company(model, ctx)
 
 
 @rule(CustomerNumber)

@@ -145,6 +145,15 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Deze postcode is niet geldig voor dit land.",
     ),
     "Not found.": ("Introuvable.", "Niet gevonden."),
+    "A code may not contain spaces, quotes, ';' or ','.": (
+        "Un code ne peut contenir ni espace, ni guillemet, ni « ; », ni « , ».",
+        "Een code mag geen spaties, aanhalingstekens, ';' of ',' bevatten.",
+    ),
+    "{code} is the SKU or EAN of another product ({sku}).": (
+        "{code} est le SKU ou l'EAN d'un autre produit ({sku}).",
+        "{code} is de SKU of EAN van een ander product ({sku}).",
+    ),
+    "At most {count} codes per call.": ("{count} codes au maximum par appel.", "Maximaal {count} codes per oproep."),
     "Invalid cursor.": ("Curseur non valide.", "Ongeldige cursor."),
     "first must be between 1 and {maximum}.": (
         "first doit être compris entre 1 et {maximum}.",
