@@ -183,10 +183,12 @@ async def dashboard(ctx: Context, start: date, end: date) -> Figures:
         if p.postgres
         else 'json_each(c."work_domains") AS d'
     )
+    # Orders summed per company first: each company's domains are then expanded once, not per order.
     domains = await p.rows(
-        f'SELECT d."value" AS "key", COUNT(*) AS "orders", {_cents("o.total")} AS "revenue" '
-        f'FROM "customer_order" o JOIN "company" c ON c."id" = o."company_id" CROSS JOIN {elements} '
-        f'WHERE {SOLD} GROUP BY d."value"',
+        f'SELECT d."value" AS "key", SUM(per."orders") AS "orders", SUM(per."revenue") AS "revenue" FROM '
+        f'(SELECT o."company_id", COUNT(*) AS "orders", {_cents("o.total")} AS "revenue" FROM "customer_order" o '
+        f'WHERE {SOLD} GROUP BY o."company_id") AS per JOIN "company" c ON c."id" = per."company_id" '
+        f'CROSS JOIN {elements} GROUP BY d."value"',
         period,
     )
     one = (await p.rows(*_single_numbers(p)))[0]
@@ -268,12 +270,17 @@ async def top_products(ctx: Context, start: date, end: date, first: int | None) 
     ctx.require_staff()
     p = Period(start, end)
     size = check_first(TOP_PRODUCTS if first is None else first)
+    # Ranked by a hash aggregate of the period's lines; the orders are counted (distinct: nothing
+    # makes a product appear once per order) for the top ones only, through order_line(product_id, order_id).
     rows = await p.rows(
-        'SELECT l."product_id" AS "key", COUNT(DISTINCT l."order_id") AS "orders", '
+        'WITH "top" AS (SELECT l."product_id" AS "key", '
         f'{_cents("l.quantity * l.unit_price")} AS "revenue", '
         'COALESCE(SUM(CAST(ROUND(l."quantity" * 1000) AS BIGINT)), 0) AS "milli" '
         f'FROM "order_line" l JOIN "customer_order" o ON o."id" = l."order_id" WHERE {SOLD} '
-        'GROUP BY l."product_id" ORDER BY "revenue" DESC, l."product_id" LIMIT ?',
-        [p.since, p.until, size],
+        'GROUP BY l."product_id" ORDER BY "revenue" DESC, l."product_id" LIMIT ?) '
+        'SELECT t."key", t."revenue", t."milli", (SELECT COUNT(DISTINCT l."order_id") FROM "order_line" l '
+        f'JOIN "customer_order" o ON o."id" = l."order_id" WHERE l."product_id" = t."key" AND {SOLD}) AS "orders" '
+        'FROM "top" t ORDER BY t."revenue" DESC, t."key"',
+        [p.since, p.until, size, p.since, p.until],
     )
     return [Sales(_as_uuid(r["key"]), r["orders"], _money(r["revenue"]), Decimal(r["milli"]) / 1000) for r in rows]
