@@ -114,18 +114,29 @@ class Period:
 
     def _stretches(self) -> list[tuple[str, str]]:
         """(the UTC instant a stretch ends, its offset as an SQLite modifier), in time order.
-        Brussels changes offset on the hour: an hourly walk finds every change."""
+        Brussels changes offset on the hour, at most twice a year: a daily walk finds each day
+        with a change, an hourly one within it the hour."""
         stretches: list[tuple[str, str]] = []
-        offset = self.since.astimezone(BRUSSELS).utcoffset() or timedelta()
         moment = self.since
+        offset = _offset(moment)
         while moment < self.until:
-            moment += timedelta(hours=1)
-            now = moment.astimezone(BRUSSELS).utcoffset() or timedelta()
-            if now != offset or moment >= self.until:
-                hours = int(offset.total_seconds() // 3600)
-                stretches.append((moment.isoformat(sep=" "), f"{hours:+d} hours"))
-                offset = now
-        return stretches
+            step = min(moment + timedelta(days=1), self.until)
+            if _offset(step) != offset:
+                step = moment + timedelta(hours=1)
+                while _offset(step) == offset:
+                    step += timedelta(hours=1)
+                stretches.append((step.isoformat(sep=" "), _modifier(offset)))
+                offset = _offset(step)
+            moment = step
+        return [*stretches, (self.until.isoformat(sep=" "), _modifier(offset))]
+
+
+def _offset(moment: datetime) -> timedelta:
+    return moment.astimezone(BRUSSELS).utcoffset() or timedelta()
+
+
+def _modifier(offset: timedelta) -> str:
+    return f"{int(offset.total_seconds() // 3600):+d} hours"
 
 
 def _utc(day: date) -> datetime:
