@@ -15,6 +15,8 @@ BRANCHES = 50
 COMPANIES = 2000
 QUOTES = 20000
 ORDERS = 10000
+#: Days the quotes and orders are spread over, newest last (load.py --order-days for the orders).
+HISTORY_DAYS = 700
 BENCH_QUOTES = 60
 BENCH_ORDERS = 60
 PRICE_LIST_SIZE = 200
@@ -72,8 +74,10 @@ def line_total(price: int, quantity: int) -> int:
 
 
 class Loader:
-    def __init__(self, products: int, seed: int) -> None:
+    def __init__(self, products: int, seed: int, orders: int = ORDERS, order_days: int = HISTORY_DAYS) -> None:
         self.n = products
+        self.order_count = orders
+        self.order_days = order_days
         self.rng = random.Random(seed)
         self.now = datetime.now(UTC).replace(microsecond=0)
         self.today = self.now.date()
@@ -262,9 +266,9 @@ class Loader:
         return min(eligible) if eligible else self.list_prices[p]
 
     # ------------------------------------------------------------------ quotes and orders
-    def _when(self, index: int, count: int) -> datetime:
-        """Spread over the last ~700 days, newest last, with distinct microseconds."""
-        span = 700 * 86400
+    def _when(self, index: int, count: int, days: int = HISTORY_DAYS) -> datetime:
+        """Spread over the last `days` days, newest last, with distinct microseconds."""
+        span = days * 86400
         offset = span - (span * index) // max(count, 1)
         return self.now - timedelta(seconds=offset, microseconds=self.rng.randrange(1_000_000))
 
@@ -320,14 +324,14 @@ class Loader:
 
     def orders(self) -> tuple[list[tuple], list[tuple]]:
         rng = self.rng
-        owners = [i % COMPANIES for i in range(ORDERS)] + [COMPANIES] * BENCH_ORDERS
+        owners = [i % COMPANIES for i in range(self.order_count)] + [COMPANIES] * BENCH_ORDERS
         rng.shuffle(owners)
         statuses = ["CONFIRMED", "PROCESSING", "SHIPPED", "DELIVERED", "READY_FOR_PICKUP"]
         orders, lines = [], []
         seq: dict[int, int] = {}
         for i, ci in enumerate(owners):
             company = self.companies_[ci]
-            created = self._when(i, len(owners))
+            created = self._when(i, len(owners), self.order_days)
             year = created.year
             seq[year] = seq.get(year, 0) + 1
             oid = self.uid()

@@ -2,12 +2,14 @@
 
     .venv/bin/python bench/load.py --products 100000 --db bench_100k
     .venv/bin/python bench/load.py --products 1000 --db bench_1k
+    .venv/bin/python bench/load.py --products 1000 --orders 10000 --order-days 365 --db bench_dash_10k
 
 The database is dropped and created again, the schema comes from Tortoise's generate_schemas
 (settings.tortoise_config), and the rows are COPYed: products, 50 branches with stock for every
 product, 2,000 companies (SOLD_TO number, an ADMINISTRATOR, a price list of ~200 products with
 a net price and 1-2 quantity breaks), 20,000 issued quotes of 10-30 lines and 10,000 orders of
-5-30 lines. One more company, "Bench", has fast entry on, a price list covering the first
+5-30 lines (`--orders N`, spread over the last `--order-days` days: 700 by default, like the
+quotes). One more company, "Bench", has fast entry on, a price list covering the first
 catalog page, 60 quotes and 60 orders, and an ADMINISTRATOR whose session token is written to
 bench/.token.<db> (and bench/.token): bench/run.py sends it.
 """
@@ -32,7 +34,7 @@ import asyncpg
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from bench.dataset import COMPANIES, SCALE, Loader  # noqa: E402
+from bench.dataset import COMPANIES, HISTORY_DAYS, ORDERS, SCALE, Loader  # noqa: E402
 from resolvers.core.context import token_hash  # noqa: E402  # the hash authenticate() looks up
 from settings import tortoise_config  # noqa: E402
 
@@ -285,7 +287,7 @@ async def load(args: argparse.Namespace) -> None:
     await create_database(args.url, args.db)
     await create_schema(url)
     t.step("database and schema")
-    data = Loader(args.products, args.seed)
+    data = Loader(args.products, args.seed, args.orders, args.order_days)
     conn = await asyncpg.connect(url)
     await conn.set_type_codec(
         "numeric", encoder=encode_numeric, decoder=decode_numeric, schema="pg_catalog", format="binary"
@@ -359,9 +361,15 @@ def main() -> None:
         help="any database on the server (used to drop and create --db)",
     )
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--orders", type=int, default=ORDERS, help="orders of the 2,000 companies (COPY)")
+    parser.add_argument(
+        "--order-days", type=int, default=HISTORY_DAYS, help="days the orders are spread over, up to now"
+    )
     args = parser.parse_args()
     if args.products < 40:
         parser.error("--products must be at least 40")
+    if args.orders < 0 or args.order_days < 1:
+        parser.error("--orders must be at least 0 and --order-days at least 1")
     asyncio.run(load(args))
 
 

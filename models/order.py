@@ -94,4 +94,5 @@ class OrderLine(Entity):
 
     class Meta:
         table = "order_line"
-        indexes = (("order_id", "position"),)  # lines_by_order_id
+        #: lines_by_order_id; the dashboard's orders per top product (resolvers/dashboard.top_products).
+        indexes = (("order_id", "position"), ("product_id", "order_id"))

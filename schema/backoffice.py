@@ -32,6 +32,7 @@ from schema.company import (
 from schema.core.base import AddressInput, UserError, attempt, ctx, errors_field
 from schema.core.connection import Connection
 from schema.core.permissions import DECIDERS, STAFF, requires
+from schema.dashboard import backoffice_dashboard
 from schema.event import backoffice_events
 from schema.order import backoffice_orders
 from schema.quote import Quote, quote_requests
@@ -149,6 +150,12 @@ class Backoffice:
         resolver=backoffice_events,
         extensions=[requires(STAFF, IntegrationScope.READ_ALL)],
         description="The event feed, oldest first from `after`: the ERP's pull. Staff or READ_ALL.",
+    )
+
+    dashboard = strawberry.field(
+        resolver=backoffice_dashboard,
+        extensions=[requires(STAFF)],
+        description="Figures for internal dashboards over [from, to] (Europe/Brussels days, at most 3 years).",
     )
 
     @strawberry.field(extensions=[requires(STAFF)])

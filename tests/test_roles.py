@@ -334,7 +334,7 @@ BACKOFFICE = (
     " validationLists(first: 1) { totalCount } addressChangeRequests { id } customerNumberRequests { id }"
     " helpdeskTickets { id } failedMails { to } auditEvents(first: 1) { totalCount } scanLists(first: 1) { totalCount }"
     " apiClients { id } orders(first: 1) { totalCount } events(first: 1) { edges { cursor } }"
-    " webhookSubscriptions { id } } }"
+    ' webhookSubscriptions { id } dashboard(from: "2026-07-01", to: "2026-07-01") { orders } } }'
 )
 
 

@@ -159,6 +159,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "first doit être compris entre 1 et {maximum}.",
         "first moet tussen 1 en {maximum} liggen.",
     ),
+    "The period's start (from) must not be after its end (to).": (
+        "Le début de la période (from) ne peut pas être postérieur à sa fin (to).",
+        "Het begin van de periode (from) mag niet na het einde (to) liggen.",
+    ),
+    "A period is at most {days} days.": (
+        "Une période compte au maximum {days} jours.",
+        "Een periode telt maximaal {days} dagen.",
+    ),
     "At most {count} lines per call.": ("{count} lignes au maximum par appel.", "Maximaal {count} regels per oproep."),
     "At most {count} lines at once.": ("{count} lignes au maximum à la fois.", "Maximaal {count} regels tegelijk."),
     # products, quantities and lines
