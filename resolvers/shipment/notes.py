@@ -157,6 +157,8 @@ async def _record(actor: User, note: _Note) -> tuple[Shipment, Order]:
                 str(i),
                 "quantity",
             )
+    if problems.items and not await Order.filter(id=order.id, version=order.version).exists():
+        raise Lost()  # the lines were read after a concurrent note moved the order: read it all again
     problems.raise_any()
     for pk, quantity in note.lines:
         order_lines[pk].quantity_shipped = Decimal(order_lines[pk].quantity_shipped) + quantity
