@@ -7,7 +7,6 @@ import os
 import select
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,6 +16,7 @@ import pytest
 from demo import DEMO_PASSWORD
 from demo.api_clients import DEMO_ERP_KEY
 from settings import ROOT
+from tests.servers import uvicorn
 
 #: Ports of this file's own: each test's app (the tests may run at once on two xdist workers), the receiver.
 ROUND_TRIP_PORT, WEBHOOKS_PORT, RECEIVER_PORT = 18711, 18713, 18712
@@ -36,18 +36,6 @@ def _run(env: dict[str, str], *args: str) -> str:
     return done.stdout
 
 
-def _wait_until_up(url: str, process: subprocess.Popen, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        assert process.poll() is None, process.stderr.read() if process.stderr else ""
-        try:
-            httpx.get(url, timeout=1)
-            return
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    raise TimeoutError(url)
-
-
 @pytest.fixture
 def demo_app(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[dict[str, str]]:
     """The app on the port given (indirect parametrisation) over a migrated, seeded SQLite file;
@@ -63,16 +51,8 @@ def demo_app(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[dict[st
     }
     _run(env, "manage.py", "migrate")
     assert DEMO_ERP_KEY in _run(env, "manage.py", "seed-demo")  # development only: seed-demo prints it
-    app = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "app:app", "--host", "127.0.0.1", "--port", str(port)],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
-    try:
-        _wait_until_up(f"http://127.0.0.1:{port}/healthz", app)
+    with uvicorn(env, port):
         yield env
-    finally:
-        app.terminate()
-        app.wait(timeout=10)
 
 
 def _call(env: dict[str, str], query: str, token: str | None, **variables: object) -> dict:

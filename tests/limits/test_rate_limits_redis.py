@@ -5,9 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,7 +13,8 @@ import pytest
 import redis
 from tortoise.context import TortoiseContext
 
-from settings import ROOT, tortoise_config
+from settings import tortoise_config
+from tests.servers import uvicorn
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 pytestmark = pytest.mark.redis
@@ -29,20 +27,6 @@ async def _tables(url: str) -> None:
     async with TortoiseContext() as ctx:
         await ctx.init(config=tortoise_config(url))
         await ctx.generate_schemas(safe=False)
-
-
-def _wait_until_up(port: int, process: subprocess.Popen, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"the app on port {port} ended: {process.stderr.read() if process.stderr else ''}")
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.1)
-    raise TimeoutError(f"the app on port {port} did not start")
 
 
 @pytest.fixture
@@ -59,29 +43,8 @@ def two_apps(tmp_path: Path) -> Iterator[list[str]]:
         "DELIVER_MAIL_IN_WEB": "false",
         "APP_ENV": "development",
     }
-    processes = [
-        subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "app:app", "--host", "127.0.0.1", "--port", str(port)],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        for port in PORTS
-    ]
-    try:
-        for port, process in zip(PORTS, processes, strict=True):
-            _wait_until_up(port, process)
-        yield [f"http://127.0.0.1:{port}/graphql" for port in PORTS]
-    finally:
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
+    with uvicorn(env, *PORTS) as urls:
+        yield urls
 
 
 def test_the_request_budget_holds_across_two_processes(two_apps: list[str]) -> None:
